@@ -1,0 +1,36 @@
+/**
+ * In-memory labelled data set used by the simulator.
+ */
+
+/**
+ * A labelled data set of `count` examples with `features` inputs each.
+ * `images` is row-major: example i occupies images[i*features .. (i+1)*features).
+ * For MNIST, pixels are scaled from bytes to [0, 1] by dividing by 255.
+ */
+export interface Dataset {
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+  features: number;
+  classes: number;
+  name: string;
+}
+
+/**
+ * The first `count` examples of `dataset`, as views into the same arrays
+ * (no copy). Throws a RangeError if `count` is not an integer in [0, dataset.count].
+ */
+export function subset(dataset: Dataset, count: number): Dataset {
+  if (!Number.isInteger(count) || count < 0 || count > dataset.count) {
+    throw new RangeError(`subset of ${dataset.name}: count ${count} must be an integer in [0, ${dataset.count}]`);
+  }
+  if (count === dataset.count) return dataset;
+  return {
+    images: dataset.images.subarray(0, count * dataset.features),
+    labels: dataset.labels.subarray(0, count),
+    count,
+    features: dataset.features,
+    classes: dataset.classes,
+    name: `${dataset.name}[0:${count}]`,
+  };
+}
