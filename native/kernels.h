@@ -1,0 +1,59 @@
+// kernels.h — the C++ declarations of every apical kernel (see src/kernels/kernels.ts for the
+// specification of each op). The native backend is apical's hot path: every minibatch of every
+// training run goes through these functions, so they are hand-written for SIMD and two cores.
+// Callers (binding.cc) have already checked every pointer and length.
+#pragma once
+#include <cstdint>
+
+namespace apical {
+
+/** Activation codes, identical to the TypeScript `Activation` enum. */
+enum Activation : int { kIdentity = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
+
+// ---- gemm.cc -------------------------------------------------------------------------------------
+
+/** C ← α·op(A)·op(B) + β·C (row-major; op(A) m×k, op(B) k×n). β = 0 ignores C's contents. */
+void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, const float* b,
+          float beta, float* c);
+
+/** Y ← f(X·W + 1·biasᵀ), X m×k, W k×n, bias n or null, Y m×n; bias and f fused in the epilogue. */
+void dense(int m, int n, int k, const float* x, const float* w, const float* bias, Activation act,
+           float* y);
+
+// ---- elementwise.cc ------------------------------------------------------------------------------
+
+/** y ← f(a) elementwise (y may alias a). */
+void activate(Activation act, int64_t length, const float* a, float* y);
+/** d ← g ∘ f'(y), with f' written through the output y. */
+void deltaFromGrad(Activation act, int64_t length, const float* y, const float* g, float* d);
+/** d ← α·(y − t) ∘ f'(y). */
+void deltaFromTarget(Activation act, int64_t length, float alpha, const float* y, const float* t, float* d);
+/** out ← α·x + β·y. */
+void axpby(int64_t length, float alpha, const float* x, float beta, const float* y, float* out);
+/** out ← x + plus − minus. */
+void addDifference(int64_t length, const float* x, const float* plus, const float* minus, float* out);
+/** out[j] ← α·Σ_i d[i,j] + β·out[j] (β = 0 ignores out). */
+void columnSums(int m, int n, float alpha, const float* d, float beta, float* out);
+/** Row-wise softmax + cross-entropy; returns the summed NLL. Labels must be in [0, n). */
+double softmaxCrossEntropy(int m, int n, const float* scores, const int32_t* labels, float* probs,
+                           double gradScale, float* grad);
+/** Rows whose first arg-max differs from the label. */
+int countErrors(int m, int n, const float* scores, const int32_t* labels);
+/** Σ (x − y)² in double precision. */
+double sumSquaredDifference(int64_t length, const float* x, const float* y);
+/** v ← μ·v − lr·(g + λ·p); p ← p + v. */
+void sgdStep(int64_t length, float* param, const float* grad, float* velocity, float lr, float momentum,
+             float weightDecay);
+/** Centered RMSprop with momentum (Lee et al.'s DTP code). */
+void rmspropStep(int64_t length, float* param, const float* grad, float* avg, float* avgSq, float* inc,
+                 float lr, float rho, float momentum, float epsilon);
+/** Adam with bias corrections folded into the step size. */
+void adamStep(int64_t length, float* param, const float* grad, float* m, float* v, double lr, double beta1,
+              double beta2, double epsilon, double t);
+
+// ---- noise.cc ------------------------------------------------------------------------------------
+
+/** out ← x + σ·z, z ~ N(0,1) by Box–Muller from the xoshiro128** stream `state` (advanced in place). */
+void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t state[4], float* out);
+
+}  // namespace apical

@@ -1,0 +1,412 @@
+/**
+ * The native kernels (native/, built into build/Release/apical_native.node) against the reference
+ * backend (src/kernels/reference.ts, the executable specification), op by op, on random shapes
+ * including odd sizes, all transposes, α/β variants, every activation, and the RNG stream.
+ *
+ * If the addon cannot be loaded these tests FAIL, unless APICAL_BACKEND=reference is set, in which
+ * case the native tests are skipped (the reference backend needs no comparison with itself).
+ */
+import { Activation, Kernels } from '../src/kernels/kernels';
+import { loadNativeKernels } from '../src/kernels/native';
+import { referenceKernels as ref } from '../src/kernels/reference';
+import { nextUniform, streamState } from '../src/kernels/random';
+
+const referenceOnly = process.env.APICAL_BACKEND === 'reference';
+const loaded = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeKernels();
+const describeNative = referenceOnly ? describe.skip : describe;
+
+/** The native backend, or a failure explaining why it is unavailable. */
+function nat(): Kernels {
+  if (typeof loaded === 'string') throw new Error(`native kernels unavailable: ${loaded}`);
+  return loaded;
+}
+
+const ACTIVATIONS = [Activation.Identity, Activation.Tanh, Activation.Sigmoid, Activation.Relu];
+
+// ---- test data ------------------------------------------------------------------------------------
+
+const dataRng = streamState(12345, 'test/kernels');
+
+/** Uniform values in [lo, hi). */
+function randomArray(length: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = lo + (hi - lo) * nextUniform(dataRng);
+  return out;
+}
+
+function randomLabels(m: number, n: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[i] = Math.floor(nextUniform(dataRng) * n);
+  return out;
+}
+
+/** Asserts |actual − expected| ≤ absTol + relTol·|expected| elementwise, reporting the first miss. */
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, relTol: number, absTol = relTol, what = '') {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    const ok = Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= absTol + relTol * Math.abs(e);
+    if (!ok) {
+      throw new Error(`${what} mismatch at ${i}: native ${a}, reference ${e} (tolerance ${absTol} + ${relTol}·|ref|)`);
+    }
+  }
+}
+
+/** Runs `op` on fresh copies of `arrays` with both backends and returns both sets of arrays. */
+function both<T extends Float32Array[]>(arrays: T, op: (k: Kernels, copies: T) => unknown) {
+  const mine = arrays.map((a) => a.slice()) as T;
+  const theirs = arrays.map((a) => a.slice()) as T;
+  const nativeResult = op(nat(), mine);
+  const referenceResult = op(ref, theirs);
+  return { mine, theirs, nativeResult, referenceResult };
+}
+
+// ---- products --------------------------------------------------------------------------------------
+
+/** [m, n, k] shapes: odd sizes, edge tiles, both thread-split directions, and the target sizes. */
+const GEMM_SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 17, 33],
+  [17, 3, 65],
+  [33, 65, 127],
+  [127, 33, 17],
+  [65, 127, 1],
+  [1, 200, 3],
+  [300, 33, 127], // > 2 MFLOP, m > n: split by rows
+  [127, 300, 65], // > 2 MFLOP, m < n: split by columns
+  [1000, 10, 127], // narrow output kernel, split by rows
+];
+
+const TARGETS: { t: [boolean, boolean]; m: number; n: number; k: number }[] = [
+  { t: [false, false], m: 100, n: 240, k: 784 },
+  { t: [false, false], m: 100, n: 240, k: 240 },
+  { t: [false, false], m: 100, n: 10, k: 240 },
+  { t: [true, false], m: 784, n: 240, k: 100 },
+  { t: [true, false], m: 240, n: 240, k: 100 },
+  { t: [false, true], m: 100, n: 240, k: 240 },
+  { t: [false, true], m: 100, n: 784, k: 240 },
+];
+
+function checkGemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, beta: number, nanC = false) {
+  const a = randomArray(m * k);
+  const b = randomArray(k * n);
+  const c = nanC ? new Float32Array(m * n).fill(NaN) : randomArray(m * n);
+  const { mine, theirs } = both([c], (kern, [cc]) => kern.gemm(transA, transB, m, n, k, alpha, a, b, beta, cc));
+  const scale = Math.max(1, Math.abs(alpha)) * Math.max(1, Math.sqrt(k) / 4);
+  expectClose(mine[0], theirs[0], 1e-4, 1e-4 * scale, `gemm(${transA},${transB},${m},${n},${k},α=${alpha},β=${beta})`);
+}
+
+describeNative('native gemm', () => {
+  it('loads the addon', () => {
+    expect(nat().name).toBe('native');
+  });
+
+  for (const [m, n, k] of GEMM_SHAPES) {
+    it(`matches the reference at m=${m} n=${n} k=${k}, all transposes and α/β variants`, () => {
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          checkGemm(transA, transB, m, n, k, 1, 0);
+          checkGemm(transA, transB, m, n, k, -0.75, 1.5);
+          checkGemm(transA, transB, m, n, k, 2, 0, true); // β = 0 must ignore NaNs in C
+        }
+    });
+  }
+
+  it('matches the reference at the target training sizes', () => {
+    for (const { t, m, n, k } of TARGETS) {
+      checkGemm(t[0], t[1], m, n, k, 1, 0, true);
+      checkGemm(t[0], t[1], m, n, k, 0.5, 1);
+    }
+  });
+
+  it('handles k = 0 (C ← β·C) and empty outputs', () => {
+    checkGemm(false, false, 5, 7, 0, 1, 0.5);
+    checkGemm(false, true, 5, 7, 0, 1, 0, true);
+    checkGemm(true, true, 0, 7, 3, 1, 0);
+  });
+
+  it('is deterministic: a large product twice (and after the helper thread slept) is bit-identical', async () => {
+    const [m, n, k] = [100, 784, 240];
+    const a = randomArray(m * k);
+    const b = randomArray(n * k);
+    const first = new Float32Array(m * n);
+    const second = new Float32Array(m * n).fill(NaN);
+    const third = new Float32Array(m * n).fill(NaN);
+    nat().gemm(false, true, m, n, k, 1, a, b, 0, first);
+    nat().gemm(false, true, m, n, k, 1, a, b, 0, second);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    nat().gemm(false, true, m, n, k, 1, a, b, 0, third);
+    expect(Buffer.from(second.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    expect(Buffer.from(third.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+  });
+
+  it('accepts subarray views (byte offsets)', () => {
+    const [m, n, k] = [17, 33, 9];
+    const backing = randomArray(5 + m * k);
+    const a = backing.subarray(5);
+    const b = randomArray(k * n);
+    const { mine, theirs } = both([new Float32Array(m * n)], (kern, [c]) => kern.gemm(false, false, m, n, k, 1, a, b, 0, c));
+    expectClose(mine[0], theirs[0], 1e-4);
+  });
+});
+
+describeNative('native dense', () => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 17, 33],
+    [33, 65, 127],
+    [100, 240, 784],
+    [100, 10, 240],
+    [127, 300, 65],
+  ];
+  for (const [m, n, k] of shapes) {
+    it(`matches f(X·W + b) at m=${m} n=${n} k=${k} for every activation, with and without bias`, () => {
+      const x = randomArray(m * k);
+      const w = randomArray(k * n, -0.2, 0.2);
+      const bias = randomArray(n);
+      for (const act of ACTIVATIONS)
+        for (const withBias of [true, false]) {
+          const y = new Float32Array(m * n).fill(NaN);
+          const { mine, theirs } = both([y], (kern, [yy]) => kern.dense(m, n, k, x, w, withBias ? bias : null, act, yy));
+          expectClose(mine[0], theirs[0], 1e-4, 1e-4 * Math.max(1, Math.sqrt(k) / 4), `dense act=${act} bias=${withBias}`);
+        }
+    });
+  }
+});
+
+// ---- elementwise -----------------------------------------------------------------------------------
+
+/** Inputs spanning the activations' interesting ranges: tiny, moderate, saturating, and zero. */
+function activationInputs(): Float32Array {
+  const special = [0, -0, 1e-8, -1e-8, 1e-3, -1e-3, 0.1249, 0.125, 0.1251, 0.5, -0.5, 1, -1, 3, -3, 8.9, 9, 9.1, 20, -20, 88, -88, 100, -100, 1e30, -1e30];
+  const random = randomArray(4001, -12, 12);
+  const out = new Float32Array(special.length + random.length);
+  out.set(special);
+  out.set(random, special.length);
+  return out;
+}
+
+describeNative('native elementwise ops', () => {
+  it('activate: every activation within 2e-6 absolute, NaN propagating for tanh/sigmoid, in place too', () => {
+    const a = activationInputs();
+    for (const act of ACTIVATIONS) {
+      const { mine, theirs } = both([a, new Float32Array(a.length)], (kern, [aa, y]) => kern.activate(act, aa.length, aa, y));
+      expectClose(mine[1], theirs[1], 0, 2e-6, `activate ${Activation[act]}`);
+      const inPlace = a.slice();
+      nat().activate(act, inPlace.length, inPlace, inPlace);
+      expectClose(inPlace, theirs[1], 0, 2e-6, `activate in place ${Activation[act]}`);
+    }
+    const nan = new Float32Array([NaN]);
+    const y = new Float32Array(1);
+    nat().activate(Activation.Tanh, 1, nan, y);
+    expect(Number.isNaN(y[0])).toBe(true);
+    nat().activate(Activation.Sigmoid, 1, nan, y);
+    expect(Number.isNaN(y[0])).toBe(true);
+  });
+
+  it('activate: small tanh arguments keep relative accuracy', () => {
+    const a = new Float32Array([1e-6, -3e-5, 0.01, -0.1]);
+    const y = new Float32Array(4);
+    nat().activate(Activation.Tanh, 4, a, y);
+    for (let i = 0; i < 4; i++) expect(Math.abs(y[i] - Math.tanh(a[i]))).toBeLessThanOrEqual(2e-7 * Math.abs(a[i]));
+  });
+
+  it('deltaFromGrad and deltaFromTarget for every activation (odd lengths)', () => {
+    for (const length of [1, 17, 1003]) {
+      for (const act of ACTIVATIONS) {
+        const y = new Float32Array(length);
+        ref.activate(act, length, randomArray(length, -3, 3), y);
+        const g = randomArray(length);
+        const t = randomArray(length);
+        let r = both([new Float32Array(length)], (kern, [d]) => kern.deltaFromGrad(act, length, y, g, d));
+        expectClose(r.mine[0], r.theirs[0], 1e-6, 1e-7, 'deltaFromGrad');
+        r = both([new Float32Array(length)], (kern, [d]) => kern.deltaFromTarget(act, length, 0.02, y, t, d));
+        expectClose(r.mine[0], r.theirs[0], 1e-6, 1e-8, 'deltaFromTarget');
+        // d may alias g
+        const r2 = both([g], (kern, [gg]) => kern.deltaFromGrad(act, length, y, gg, gg));
+        expectClose(r2.mine[0], r2.theirs[0], 1e-6, 1e-7, 'deltaFromGrad in place');
+      }
+    }
+  });
+
+  it('axpby and addDifference, including aliased outputs', () => {
+    for (const length of [0, 1, 33, 1025]) {
+      const x = randomArray(length);
+      const y = randomArray(length);
+      let r = both([x, y, new Float32Array(length)], (kern, [xx, yy, out]) => kern.axpby(length, 0.3, xx, -1.7, yy, out));
+      expectClose(r.mine[2], r.theirs[2], 1e-6, 1e-6, 'axpby');
+      r = both([x, y, new Float32Array(length)], (kern, [xx, yy]) => kern.axpby(length, 0.3, xx, -1.7, yy, yy));
+      expectClose(r.mine[1], r.theirs[1], 1e-6, 1e-6, 'axpby aliased');
+      const z = randomArray(length);
+      r = both([x, y, z], (kern, [xx, yy, zz]) => kern.addDifference(length, xx, yy, zz, xx));
+      expectClose(r.mine[0], r.theirs[0], 1e-6, 1e-6, 'addDifference aliased');
+    }
+  });
+
+  it('columnSums with β = 0 (NaN-filled out) and β ≠ 0', () => {
+    for (const [m, n] of [[1, 1], [100, 240], [17, 33], [3, 1000]]) {
+      const d = randomArray(m * n);
+      let r = both([new Float32Array(n).fill(NaN)], (kern, [out]) => kern.columnSums(m, n, 0.5, d, 0, out));
+      expectClose(r.mine[0], r.theirs[0], 1e-6, 1e-6, 'columnSums β=0');
+      r = both([randomArray(n)], (kern, [out]) => kern.columnSums(m, n, -1, d, 0.9, out));
+      expectClose(r.mine[0], r.theirs[0], 1e-6, 1e-6, 'columnSums');
+    }
+  });
+
+  it('softmaxCrossEntropy: probabilities, gradient, loss; with and without grad, probs aliasing scores', () => {
+    for (const [m, n] of [[1, 1], [100, 10], [7, 33]]) {
+      const scores = randomArray(m * n, -8, 8);
+      const labels = randomLabels(m, n);
+      const r = both([scores, new Float32Array(m * n), new Float32Array(m * n)], (kern, [s, p, g]) =>
+        kern.softmaxCrossEntropy(m, n, s, labels, p, 1.5, g),
+      );
+      expectClose(r.mine[1], r.theirs[1], 1e-6, 1e-7, 'probs');
+      expectClose(r.mine[2], r.theirs[2], 1e-6, 1e-8, 'grad');
+      expect(Math.abs((r.nativeResult as number) - (r.referenceResult as number))).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(r.referenceResult as number)));
+      const r2 = both([scores], (kern, [s]) => kern.softmaxCrossEntropy(m, n, s, labels, s, 1, null));
+      expectClose(r2.mine[0], r2.theirs[0], 1e-6, 1e-7, 'probs in place');
+      expect(Math.abs((r2.nativeResult as number) - (r2.referenceResult as number))).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(r2.referenceResult as number)));
+    }
+  });
+
+  it('countErrors, with ties resolved to the first maximum', () => {
+    const m = 200;
+    const n = 10;
+    const scores = randomArray(m * n);
+    for (let i = 0; i < m; i += 3) scores[i * n + 7] = scores[i * n + 2] = 5; // ties
+    const labels = randomLabels(m, n);
+    for (let i = 0; i < m; i += 5) labels[i] = 2;
+    expect(nat().countErrors(m, n, scores, labels)).toBe(ref.countErrors(m, n, scores, labels));
+  });
+
+  it('sumSquaredDifference accumulates in double', () => {
+    for (const length of [0, 1, 15, 16, 17, 100003]) {
+      const x = randomArray(length, -100, 100);
+      const y = randomArray(length, -100, 100);
+      const a = nat().sumSquaredDifference(length, x, y);
+      const e = ref.sumSquaredDifference(length, x, y);
+      expect(Math.abs(a - e)).toBeLessThanOrEqual(1e-12 * Math.abs(e));
+    }
+  });
+
+  it('sgdStep, rmspropStep and adamStep over several steps', () => {
+    const length = 1001;
+    const param = randomArray(length);
+    const zeros = () => new Float32Array(length);
+    const sgd = both([param, zeros()], () => undefined);
+    const rms = both([param, zeros(), zeros(), zeros()], () => undefined);
+    const adam = both([param, zeros(), zeros()], () => undefined);
+    for (let step = 1; step <= 5; step++) {
+      const grad = randomArray(length);
+      nat().sgdStep(length, sgd.mine[0], grad, sgd.mine[1], 0.01, 0.9, 1e-4);
+      ref.sgdStep(length, sgd.theirs[0], grad, sgd.theirs[1], 0.01, 0.9, 1e-4);
+      nat().rmspropStep(length, rms.mine[0], grad, rms.mine[1], rms.mine[2], rms.mine[3], 0.001, 0.95, 0.9, 0.001);
+      ref.rmspropStep(length, rms.theirs[0], grad, rms.theirs[1], rms.theirs[2], rms.theirs[3], 0.001, 0.95, 0.9, 0.001);
+      nat().adamStep(length, adam.mine[0], grad, adam.mine[1], adam.mine[2], 0.001, 0.9, 0.999, 1e-8, step);
+      ref.adamStep(length, adam.theirs[0], grad, adam.theirs[1], adam.theirs[2], 0.001, 0.9, 0.999, 1e-8, step);
+    }
+    for (let i = 0; i < 2; i++) expectClose(sgd.mine[i], sgd.theirs[i], 1e-5, 1e-6, `sgd ${i}`);
+    for (let i = 0; i < 4; i++) expectClose(rms.mine[i], rms.theirs[i], 1e-5, 1e-6, `rmsprop ${i}`);
+    for (let i = 0; i < 3; i++) expectClose(adam.mine[i], adam.theirs[i], 1e-5, 1e-6, `adam ${i}`);
+  });
+});
+
+// ---- random numbers ----------------------------------------------------------------------------------
+
+describeNative('native addGaussianNoise', () => {
+  it('consumes the xoshiro128** stream exactly as the reference (odd and even lengths)', () => {
+    for (const length of [0, 1, 2, 3, 255, 256, 257, 511, 512, 513, 1001, 100001]) {
+      const rngNative = streamState(7, `noise/${length}`);
+      const rngRef = rngNative.slice();
+      const x = randomArray(length);
+      const outNative = new Float32Array(length);
+      const outRef = new Float32Array(length);
+      nat().addGaussianNoise(length, x, 1, rngNative, outNative);
+      ref.addGaussianNoise(length, x, 1, rngRef, outRef);
+      expect(Array.from(rngNative)).toEqual(Array.from(rngRef));
+      expectClose(outNative, outRef, 0, 1e-5, `noise length ${length}`);
+    }
+  });
+
+  it('normals are within 1e-5 of the reference, σ scales them, out may alias x', () => {
+    const length = 200001;
+    const rngNative = streamState(99, 'noise/zero');
+    const rngRef = rngNative.slice();
+    const zeros = new Float32Array(length);
+    const z = new Float32Array(length);
+    const zRef = new Float32Array(length);
+    nat().addGaussianNoise(length, zeros, 1, rngNative, z);
+    ref.addGaussianNoise(length, zeros, 1, rngRef, zRef);
+    let maxErr = 0;
+    for (let i = 0; i < length; i++) maxErr = Math.max(maxErr, Math.abs(z[i] - zRef[i]));
+    expect(maxErr).toBeLessThanOrEqual(1e-5);
+    // moments, as a sanity check of the recipe itself
+    let mean = 0;
+    let sq = 0;
+    for (let i = 0; i < length; i++) {
+      mean += z[i];
+      sq += z[i] * z[i];
+    }
+    expect(Math.abs(mean / length)).toBeLessThan(0.01);
+    expect(Math.abs(sq / length - 1)).toBeLessThan(0.02);
+
+    const x = randomArray(1001);
+    const a = x.slice();
+    const rngA = streamState(5, 'alias');
+    const rngB = rngA.slice();
+    const expected = new Float32Array(1001);
+    ref.addGaussianNoise(1001, x, 0.3, rngB, expected);
+    nat().addGaussianNoise(1001, a, 0.3, rngA, a);
+    expectClose(a, expected, 0, 1e-5, 'aliased noise');
+    expect(Array.from(rngA)).toEqual(Array.from(rngB));
+  });
+});
+
+// ---- argument checking ----------------------------------------------------------------------------
+
+/**
+ * Asserts that `fn` throws an error of the given class name whose message matches `pattern`.
+ * (Compared by name: errors thrown by the addon come from Node's realm, not jest's sandbox.)
+ */
+function expectThrows(fn: () => unknown, kind?: 'TypeError' | 'RangeError', pattern?: RegExp) {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeDefined();
+  const error = caught as Error;
+  if (kind) expect(error.name).toBe(kind);
+  if (pattern) expect(error.message).toMatch(pattern);
+}
+
+describeNative('native argument checking', () => {
+  const f = new Float32Array(100);
+  it('throws TypeError for wrong types, naming the op and argument', () => {
+    const k = nat();
+    expectThrows(() => k.gemm(false, false, 2, 2, 2, 1, new Float64Array(4) as unknown as Float32Array, f, 0, f), 'TypeError');
+    expectThrows(() => k.gemm(false, false, 2, 2, 2, 1, new Float64Array(4) as unknown as Float32Array, f, 0, f), undefined, /gemm.*'a'/);
+    expectThrows(() => k.gemm(0 as unknown as boolean, false, 2, 2, 2, 1, f, f, 0, f), undefined, /gemm.*transA/);
+    expectThrows(() => k.dense(2, 2, 2, f, f, undefined as unknown as null, Activation.Tanh, f), undefined, /dense.*bias/);
+    expectThrows(() => k.axpby(3, '1' as unknown as number, f, 1, f, f), 'TypeError');
+    expectThrows(() => k.softmaxCrossEntropy(2, 2, f, new Float32Array(2) as unknown as Int32Array, f, 1, null), undefined, /labels/);
+    expectThrows(() => k.addGaussianNoise(2, f, 1, new Int32Array(4) as unknown as Uint32Array, f), undefined, /rng/);
+    expectThrows(() => (k.gemm as unknown as (...a: unknown[]) => void)(false, false, 1), 'TypeError');
+  });
+
+  it('throws RangeError for bad sizes and too-short arrays', () => {
+    const k = nat();
+    expectThrows(() => k.gemm(false, false, 10, 10, 10, 1, f, new Float32Array(99), 0, f), 'RangeError');
+    expectThrows(() => k.gemm(false, false, 10, 10, 10, 1, f, new Float32Array(99), 0, f), undefined, /gemm.*'b'.*too short/);
+    expectThrows(() => k.gemm(false, false, -1, 10, 10, 1, f, f, 0, f), 'RangeError');
+    expectThrows(() => k.gemm(false, false, 2.5, 1, 1, 1, f, f, 0, f), 'RangeError');
+    expectThrows(() => k.activate(7 as Activation, 3, f, f), undefined, /activate.*act/);
+    expectThrows(() => k.activate(Activation.Tanh, 101, f, f), 'RangeError');
+    expectThrows(() => k.addGaussianNoise(1, f, 1, new Uint32Array(3), f), 'RangeError');
+    expectThrows(() => k.softmaxCrossEntropy(1, 3, f, new Int32Array([3]), f, 1, null), undefined, /labels/);
+    expectThrows(() => k.dense(2, 3, 2, f, f, new Float32Array(2), Activation.Relu, f), undefined, /dense.*bias/);
+    expectThrows(() => k.sgdStep(200, f, f, f, 0.1, 0.9, 0), undefined, /sgdStep.*param/);
+  });
+});
