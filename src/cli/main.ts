@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * The apical command line.
+ *
+ *   apical run <experiment.json> [--epochs N] [--seed S] [--out DIR] [--data DIR]
+ *                                [--train-limit N] [--force]
+ *
+ * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
+ * file, field or value and what is wrong, and exit status 2. Ctrl-C stops after the current step
+ * and still writes the weights and summary (exit status 130).
+ */
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { Subject } from 'rxjs';
+import { DataError } from '../data/idx';
+import { ConfigError, loadExperiment } from '../experiment/experiment';
+import { kernels } from '../kernels';
+import { RunDirectoryError } from '../report/run-directory';
+import { progressPrinter } from './progress';
+import { runExperiment } from './run';
+import { version } from './version';
+
+const usage = `usage: apical run <experiment.json> [options]
+
+Trains the network an experiment file describes and writes a run directory
+(config.json, metrics.jsonl, summary.json, weights/, learning-curves.html).
+
+options:
+  --epochs N        train for N epochs instead of the file's number
+  --seed S          experiment seed (default: the file's, else 1)
+  --out DIR         run directory (default: runs/<name>-s<seed>-<date>)
+  --data DIR        read MNIST's four IDX files (raw or .gz) from DIR
+  --train-limit N   train on the first N training images only
+  --force           overwrite DIR if it already holds a run
+  -h, --help        this text
+  -v, --version     apical's version`;
+
+class UsageError extends Error {}
+
+function positiveInteger(flag: string, text: string | undefined, allowZero = false): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || (!allowZero && value === 0)) {
+    throw new UsageError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${text}"`);
+  }
+  return value;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        'train-limit': { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(version + '\n');
+    return 0;
+  }
+  const [command, file, ...rest] = positionals;
+  if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
+  if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+
+  const experiment = loadExperiment(file, {
+    epochs: positiveInteger('--epochs', values.epochs),
+    seed: positiveInteger('--seed', values.seed, true),
+    dataDir: values.data,
+    trainLimit: positiveInteger('--train-limit', values['train-limit']),
+  });
+  const out = values.out ?? path.join('runs', `${experiment.name}-s${experiment.training.seed}-${timestamp()}`);
+  const { epochs } = experiment.training;
+  process.stdout.write(
+    `apical ${version}: ${experiment.name} (${experiment.rule.name}, ${experiment.model.name}), ${epochs} epochs, ` +
+      `seed ${experiment.training.seed}, ${kernels().name} kernels → ${out}\n`,
+  );
+
+  const stop = new Subject<void>();
+  const onSignal = (): void => {
+    process.stderr.write('\napical: interrupted; saving what has been trained…\n');
+    stop.next();
+  };
+  process.once('SIGINT', onSignal);
+  const summary = await runExperiment(experiment, { out, force: values.force ?? false, onEvent: progressPrinter(epochs), stop });
+  process.removeListener('SIGINT', onSignal);
+
+  const best = summary.best_valid;
+  const final = summary.final;
+  process.stdout.write(
+    `done: ${summary.epochs_completed}/${epochs} epochs in ${summary.wall_seconds.toFixed(1)} s` +
+      (final?.test_error != null ? `; final test error ${(100 * final.test_error).toFixed(2)}%` : '') +
+      (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
+      `\nrun directory: ${out}\n`,
+  );
+  return summary.interrupted ? 130 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    const userFault =
+      [UsageError, ConfigError, DataError, RunDirectoryError].some((kind) => error instanceof kind);
+    if (!userFault) throw error;
+    process.stderr.write(`apical: ${error.message}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,99 @@
+/**
+ * `apical run`: load an experiment and its data, train, and write the run directory.
+ * Every epoch's metrics are on disk as soon as the epoch ends; on interruption the weights and a
+ * summary marked `interrupted` are still written, so no finished epoch is lost.
+ */
+import { Observable } from 'rxjs';
+import { loadMnist } from '../data/mnist';
+import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
+import { buildCircuit } from '../experiment/build';
+import { ConfigError, Experiment } from '../experiment/experiment';
+import { kernels } from '../kernels';
+import { RunDirectory } from '../report/run-directory';
+import { writeLearningCurves } from '../report/curves';
+import { version } from './version';
+
+export interface RunOptions {
+  readonly out: string;
+  readonly force: boolean;
+  /** Called with every trainer event (progress bars, epoch lines). */
+  readonly onEvent?: (event: TrainerEvent) => void;
+  /** Completes when the run should stop early (e.g. Ctrl-C). */
+  readonly stop?: Observable<unknown>;
+}
+
+export interface Summary {
+  readonly experiment: string;
+  readonly rule: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly epochs_completed: number;
+  readonly interrupted: boolean;
+  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
+  readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
+  readonly training_seconds: number;
+  readonly wall_seconds: number;
+  readonly backend: string;
+  readonly version: string;
+}
+
+export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<Summary> {
+  const started = Date.now();
+  const run = RunDirectory.create(options.out, options.force);
+  const data = loadMnist({
+    dir: experiment.data.dir ?? undefined,
+    validation: experiment.data.validation,
+    trainLimit: experiment.data.trainLimit ?? undefined,
+  });
+  if (data.train.features !== experiment.model.input) {
+    throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
+  }
+  const circuit = buildCircuit(experiment);
+  run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+
+  const records: EpochRecord[] = [];
+  let interrupted = false;
+  await new Promise<void>((resolve, reject) => {
+    const training = train(circuit, data, experiment.training).subscribe({
+      next: (event) => {
+        if (event.kind === 'epoch') {
+          records.push(event.record);
+          run.appendMetrics(event.record);
+        }
+        options.onEvent?.(event);
+      },
+      error: reject,
+      complete: resolve,
+    });
+    options.stop?.subscribe(() => {
+      interrupted = true;
+      training.unsubscribe();
+      resolve();
+    });
+  });
+  circuit.dispose();
+
+  run.saveWeights(circuit.network);
+  const last = records[records.length - 1];
+  const best = records.reduce<EpochRecord | undefined>(
+    (a, r) => (r.valid_error !== null && (!a || r.valid_error < a.valid_error!) ? r : a),
+    undefined,
+  );
+  const summary: Summary = {
+    experiment: experiment.name,
+    rule: experiment.rule.name,
+    seed: experiment.training.seed,
+    epochs: experiment.training.epochs,
+    epochs_completed: records.length,
+    interrupted,
+    final: last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null,
+    best_valid: best ? { epoch: best.epoch, valid_error: best.valid_error!, test_error: best.test_error } : null,
+    training_seconds: records.reduce((sum, r) => sum + r.seconds, 0),
+    wall_seconds: (Date.now() - started) / 1000,
+    backend: kernels().name,
+    version,
+  };
+  run.writeJson('summary.json', summary);
+  if (records.length > 0) writeLearningCurves(run.dir, [{ label: experiment.name, records }]);
+  return summary;
+}

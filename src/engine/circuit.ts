@@ -1,0 +1,200 @@
+/**
+ * The circuit: a network and a learning rule wired together as RxJS streams.
+ *
+ * Populations talk only through events, one per population per phase, each carrying a minibatch:
+ * activity flows up, top-down signals flow down. Subjects exist only at the edges: `stimulus$`
+ * (input and labels in) and `learn$` (the learning phase's control); `outcome$` and
+ * `reconstruction$` are the recorders' outputs. Everything between is composed with operators.
+ *
+ * The phases of one step, in this fixed order:
+ *  1. present input   — `stimulus$.next(s)`;
+ *  2. forward sweep   — activity$[l] = f_l(activity$[l−1]) for l = 1 … L+1. As the sweep passes
+ *                       population l−1, decoder g_l is probed when `s.probeDecoders` (noise
+ *                       injected at l−1, population l responds, g_l computes its gradients);
+ *  3. top target      — the read-out scores the labels (outcome$) and, when `s.learnForward`,
+ *                       sends ∂Loss/∂h_L down its transposed weights; the rule's `top` turns it into
+ *                       its own top signal;
+ *  4. top-down        — for l = L … 1: population l `receive`s (forms its target and delta), then the
+ *                       pathway l → l−1 `descend`s;
+ *  5. local learning  — `learn$.next()`: every projection with fresh gradients takes one optimiser
+ *                       step (forward projections from their population's delta and input);
+ *  6. record          — recorders have seen outcome$ and reconstruction$ during the step.
+ * Phases 1–4 happen synchronously inside `stimulus$.next`, so within a step the order is exact and
+ * across steps nothing computed at step t acts before step t+1.
+ */
+import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
+import { kernels } from '../kernels';
+import { streamState } from '../kernels/random';
+import { DecoderPathway } from '../network/decoder';
+import { Network } from '../network/network';
+import { Population } from '../network/population';
+import { LocalView, Rule } from '../rules';
+import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
+
+/** The part of a population a rule may see: its own buffers, never its projection. */
+function localView(population: Population): LocalView {
+  return {
+    name: population.name,
+    size: population.size,
+    activation: population.unit.activation,
+    activity: population.activity,
+    topDown: population.topDown,
+    target: population.target,
+    delta: population.delta,
+  };
+}
+
+export class Circuit {
+  /** Edge in: one minibatch per step. */
+  readonly stimulus$ = new Subject<Stimulus>();
+  /** Edge in: the learning phase. */
+  readonly learn$ = new Subject<void>();
+  /** activity$[l]: what population l sends up (0 = the input). */
+  readonly activity$: readonly Observable<Activity>[];
+  /** Edge out: the read-out's score of every minibatch. */
+  readonly outcome$: Observable<Outcome>;
+  /** Edge out: each decoder's reconstruction error on every probe. */
+  readonly reconstruction$: Observable<Reconstruction>;
+  /** topDown$[l]: signal delivered to population l (after it has received it), l = 1 … L. */
+  readonly topDown$: readonly Observable<TopDown>[];
+
+  private readonly subscription = new Subscription();
+  /** Forward projections whose populations hold a fresh delta, by population index. */
+  private readonly pendingForward = new Set<Population>();
+
+  constructor(
+    readonly network: Network,
+    readonly rule: Rule,
+    seed: number,
+  ) {
+    if (network.options.feedback !== rule.feedback) {
+      throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
+    }
+    const k = kernels();
+    const { populations, hidden, readout } = network;
+    const views = populations.map(localView);
+
+    // 2. Forward sweep.
+    const input$ = this.stimulus$.pipe(
+      map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
+      share(),
+    );
+    const activity$: Observable<Activity>[] = [input$];
+    for (const population of populations) {
+      activity$.push(
+        activity$[population.index - 1].pipe(
+          map(({ stimulus, activity }): Activity => ({
+            stimulus,
+            population: population.index,
+            activity: population.fire(stimulus.rows, activity),
+          })),
+          share(),
+        ),
+      );
+    }
+    this.activity$ = activity$;
+
+    // 2b. Decoder probes: noise injected at population l−1, response of population l, g_l learns.
+    const probes: Observable<Reconstruction>[] = [];
+    network.feedback.forEach((pathway, l) => {
+      if (!(pathway instanceof DecoderPathway)) return;
+      const above = populations[l - 1];
+      const noise = streamState(seed, `${populations[l - 2].name}/noise`);
+      const name = `g${l}`;
+      probes.push(
+        activity$[l - 1].pipe(
+          filter(({ stimulus }) => stimulus.probeDecoders),
+          map(({ stimulus, activity }): Reconstruction => {
+            const rows = stimulus.rows;
+            k.addGaussianNoise(rows * pathway.projection.outSize, activity, stimulus.noise, noise, pathway.probe);
+            above.respond(rows, pathway.probe, pathway.response);
+            return { stimulus, pathway: name, error: pathway.learnFromProbe(rows) };
+          }),
+        ),
+      );
+    });
+    this.reconstruction$ = merge(...probes).pipe(share());
+
+    // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
+    this.outcome$ = activity$[readout.index].pipe(
+      map(({ stimulus }): Outcome => {
+        const { rows, labels } = stimulus;
+        const scores = readout.activity;
+        const errors = k.countErrors(rows, readout.size, scores, labels);
+        const grad = stimulus.learnForward ? readout.delta : null;
+        const loss = k.softmaxCrossEntropy(rows, readout.size, scores, labels, scores, 1, grad);
+        if (stimulus.learnForward) this.pendingForward.add(readout);
+        return { stimulus, loss, errors };
+      }),
+      share(),
+    );
+
+    // 3–4. Top target, then top-down: receive at l, descend to l−1.
+    const top = hidden[hidden.length - 1];
+    const received$: Observable<TopDown>[] = [];
+    let arriving$: Observable<TopDown> = this.outcome$.pipe(
+      filter(({ stimulus }) => stimulus.learnForward),
+      map(({ stimulus }): TopDown => {
+        network.readoutFeedback.send(stimulus.rows, readout.delta, top.topDown);
+        rule.top(views[top.index - 1], stimulus.rows);
+        return { stimulus, population: top.index };
+      }),
+    );
+    for (let l = top.index; l >= 1; l--) {
+      const population = populations[l - 1];
+      const received = arriving$.pipe(
+        map((signal): TopDown => {
+          rule.receive(views[l - 1], signal.stimulus.rows);
+          this.pendingForward.add(population);
+          return signal;
+        }),
+        share(),
+      );
+      received$[l] = received;
+      const pathway = network.feedback[l];
+      if (l > 1 && pathway) {
+        arriving$ = received.pipe(
+          map(({ stimulus }): TopDown => {
+            rule.descend(pathway, views[l - 1], views[l - 2], stimulus.rows);
+            return { stimulus, population: l - 1 };
+          }),
+        );
+      }
+    }
+    this.topDown$ = received$;
+
+    // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
+    this.subscription.add(received$[1].subscribe());
+    this.subscription.add(this.reconstruction$.subscribe());
+
+    // 5. Local learning.
+    this.subscription.add(
+      this.learn$.subscribe(() => {
+        for (const population of this.pendingForward) {
+          population.projection.accumulateGradients(population.rows, population.input, population.delta);
+          population.projection.applyGradients();
+        }
+        this.pendingForward.clear();
+        for (const pathway of network.feedback) {
+          if (pathway instanceof DecoderPathway && pathway.pending) {
+            pathway.projection.applyGradients();
+            pathway.pending = false;
+          }
+        }
+      }),
+    );
+  }
+
+  /** One whole step: present `stimulus` (phases 1–4), then learn (phase 5). */
+  step(stimulus: Stimulus): void {
+    this.stimulus$.next(stimulus);
+    if (stimulus.learnForward || stimulus.probeDecoders) this.learn$.next();
+  }
+
+  /** Completes the edges and drops every internal subscription. */
+  dispose(): void {
+    this.stimulus$.complete();
+    this.learn$.complete();
+    this.subscription.unsubscribe();
+  }
+}

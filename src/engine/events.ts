@@ -1,0 +1,50 @@
+/** The events that flow through a circuit, one per population per phase, each carrying a minibatch. */
+
+/** A minibatch presented at the input, with what this step should do. */
+export interface Stimulus {
+  /** Running step number within the current phase (for recorders). */
+  readonly step: number;
+  readonly rows: number;
+  /** rows × inputSize, row-major. */
+  readonly input: Float32Array;
+  /** rows labels: side information that reaches the read-out (and, for some rules, more). */
+  readonly labels: Int32Array;
+  /** Send targets down and learn the forward projections. */
+  readonly learnForward: boolean;
+  /** Probe every decoder with noisy activity and compute its gradients. */
+  readonly probeDecoders: boolean;
+  /** σ of the probe noise. */
+  readonly noise: number;
+}
+
+/** Activity sent up by one population. */
+export interface Activity {
+  readonly stimulus: Stimulus;
+  /** The population's index (0 = the input). */
+  readonly population: number;
+  /** rows × size. */
+  readonly activity: Float32Array;
+}
+
+/** What the read-out reports for a minibatch. */
+export interface Outcome {
+  readonly stimulus: Stimulus;
+  /** Σ over rows of −log p(label). */
+  readonly loss: number;
+  /** Misclassified rows. */
+  readonly errors: number;
+}
+
+/** A decoder's reconstruction error on one probe: mean over rows of ‖g(f(h̃)) − h̃‖². */
+export interface Reconstruction {
+  readonly stimulus: Stimulus;
+  /** "g2" … "gL". */
+  readonly pathway: string;
+  readonly error: number;
+}
+
+/** A top-down signal delivered to population `population` (1-based). */
+export interface TopDown {
+  readonly stimulus: Stimulus;
+  readonly population: number;
+}

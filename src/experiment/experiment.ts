@@ -1,0 +1,131 @@
+/**
+ * Experiment files: what to train (a model spec), how (a rule, an optimiser, a schedule) and on what
+ * (data), with every default filled in, so that config.json in a run directory says exactly what ran.
+ *
+ * Any fault in a file becomes a ConfigError whose one-line message names the file, the JSON path of
+ * the field and what was expected, e.g.
+ *   experiments/x.json: /training/epochs must be integer
+ */
+import Ajv, { ErrorObject } from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ModelSpec } from '../network/spec';
+import { OptimizerSpec } from '../optim/optimizer';
+import { RuleSpec } from '../rules';
+import { Schedule } from '../engine/trainer';
+import { experimentSchema, modelSchema } from './schema';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface Experiment {
+  readonly name: string;
+  readonly description: string;
+  /** The experiment file, as given. */
+  readonly file: string;
+  readonly model: ModelSpec;
+  readonly data: { readonly source: 'mnist'; readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null };
+  readonly rule: RuleSpec;
+  readonly training: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly schedule: Schedule;
+    readonly shuffle: boolean;
+    readonly seed: number;
+    readonly evalBatchSize: number;
+  };
+  readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
+}
+
+/** Command-line overrides of an experiment's settings. */
+export interface Overrides {
+  readonly epochs?: number;
+  readonly seed?: number;
+  readonly dataDir?: string;
+  readonly trainLimit?: number;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+const validateExperiment = ajv.compile(experimentSchema);
+const validateModel = ajv.compile(modelSchema);
+
+/** One line for the first schema violation. */
+function describe(file: string, error: ErrorObject | undefined): string {
+  if (!error) return `${file}: does not match the schema`;
+  const where = error.instancePath || '/';
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') return `${file}: ${where} has an unknown field "${params.additionalProperty}"`;
+  if (error.keyword === 'enum') return `${file}: ${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  return `${file}: ${where} ${error.message}`;
+}
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${file}: cannot read ${what} (${code === 'ENOENT' ? 'no such file' : code})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Reads and checks a model spec file. */
+export function loadModel(file: string): ModelSpec {
+  const json = readJson(file, 'the model spec');
+  if (!validateModel(json)) throw new ConfigError(describe(file, validateModel.errors?.[0]));
+  return json as unknown as ModelSpec;
+}
+
+/** Reads, checks and resolves an experiment file (model inlined, defaults filled, overrides applied). */
+export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
+  const json = readJson(file, 'the experiment');
+  if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
+  const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  let model: ModelSpec;
+  if (typeof raw.model === 'string') {
+    model = loadModel(path.resolve(path.dirname(file), raw.model));
+  } else {
+    if (!validateModel(raw.model)) throw new ConfigError(describe(file, prefix(validateModel.errors?.[0], '/model')));
+    model = raw.model as ModelSpec;
+  }
+  const rule = raw.rule as RuleSpec;
+  const feedback = (raw.optimizer.feedback as OptimizerSpec | undefined) ?? null;
+  if (rule.name !== 'bp' && !feedback) {
+    throw new ConfigError(`${file}: /optimizer needs a "feedback" optimiser: rule ${rule.name} learns its feedback pathways`);
+  }
+  const data = raw.data ?? {};
+  const training = raw.training;
+  return {
+    name: raw.name,
+    description: raw.description ?? '',
+    file,
+    model,
+    data: {
+      source: 'mnist',
+      dir: overrides.dataDir ?? data.dir ?? null,
+      validation: data.validation ?? 10000,
+      trainLimit: overrides.trainLimit ?? data.trainLimit ?? null,
+    },
+    rule,
+    training: {
+      epochs: overrides.epochs ?? training.epochs,
+      batchSize: training.batchSize,
+      schedule: training.schedule ?? 'alternating',
+      shuffle: training.shuffle ?? false,
+      seed: overrides.seed ?? training.seed ?? 1,
+      evalBatchSize: training.evalBatchSize ?? 1000,
+    },
+    optimizer: { forward: raw.optimizer.forward, feedback },
+  };
+}
+
+function prefix(error: ErrorObject | undefined, at: string): ErrorObject | undefined {
+  return error && { ...error, instancePath: at + error.instancePath };
+}

@@ -1,0 +1,160 @@
+/**
+ * JSON schemas for experiment files (experiments/*.json) and model specs (models/*.json).
+ * Checked with ajv; every violation is reported with its JSON path (see load.ts).
+ */
+const init = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { enum: ['orthogonal', 'glorot', 'zeros'] },
+    gain: { type: 'number', exclusiveMinimum: 0 },
+  },
+} as const;
+
+const optimizer = {
+  type: 'object',
+  required: ['name', 'lr'],
+  properties: {
+    name: { enum: ['sgd', 'rmsprop', 'adam'] },
+    lr: { type: 'number', exclusiveMinimum: 0 },
+  },
+  allOf: [
+    {
+      if: { properties: { name: { const: 'sgd' } } },
+      then: {
+        additionalProperties: false,
+        properties: {
+          name: {},
+          lr: {},
+          momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+          weightDecay: { type: 'number', minimum: 0 },
+        },
+      },
+    },
+    {
+      if: { properties: { name: { const: 'rmsprop' } } },
+      then: {
+        additionalProperties: false,
+        properties: {
+          name: {},
+          lr: {},
+          rho: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+          momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+          epsilon: { type: 'number', exclusiveMinimum: 0 },
+        },
+      },
+    },
+    {
+      if: { properties: { name: { const: 'adam' } } },
+      then: {
+        additionalProperties: false,
+        properties: {
+          name: {},
+          lr: {},
+          beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+          beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+          epsilon: { type: 'number', exclusiveMinimum: 0 },
+        },
+      },
+    },
+  ],
+} as const;
+
+export const modelSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'input', 'layers'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    input: { type: 'integer', minimum: 1 },
+    layers: {
+      type: 'array',
+      minItems: 2,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['size', 'units'],
+        properties: {
+          size: { type: 'integer', minimum: 1 },
+          units: { enum: ['tanh', 'sigmoid', 'relu', 'linear', 'softmax'] },
+          repeat: { type: 'integer', minimum: 1 },
+          init,
+        },
+      },
+    },
+    init,
+    feedback: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { units: { enum: ['tanh', 'sigmoid', 'relu', 'linear'] }, init },
+    },
+  },
+} as const;
+
+export const experimentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'model', 'rule', 'training', 'optimizer'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+    description: { type: 'string' },
+    model: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        source: { const: 'mnist' },
+        dir: { type: 'string' },
+        validation: { type: 'integer', minimum: 1 },
+        trainLimit: { type: 'integer', minimum: 1 },
+      },
+    },
+    rule: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { enum: ['bp', 'tp', 'dtp'] } },
+      allOf: [
+        {
+          if: { properties: { name: { const: 'bp' } } },
+          then: { additionalProperties: false, properties: { name: {} } },
+        },
+        {
+          if: { properties: { name: { enum: ['tp', 'dtp'] } } },
+          then: {
+            additionalProperties: false,
+            required: ['topStep', 'noise'],
+            properties: {
+              name: {},
+              topStep: { type: 'number', exclusiveMinimum: 0 },
+              noise: { type: 'number', minimum: 0 },
+              noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+            },
+          },
+        },
+      ],
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['epochs', 'batchSize'],
+      properties: {
+        epochs: { type: 'integer', minimum: 1 },
+        batchSize: { type: 'integer', minimum: 1 },
+        schedule: { enum: ['alternating', 'parallel'] },
+        shuffle: { type: 'boolean' },
+        seed: { type: 'integer', minimum: 0 },
+        evalBatchSize: { type: 'integer', minimum: 1 },
+      },
+    },
+    optimizer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['forward'],
+      properties: { forward: optimizer, feedback: optimizer },
+    },
+  },
+} as const;

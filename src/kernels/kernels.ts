@@ -1,0 +1,177 @@
+/**
+ * The kernel interface: every piece of dense maths apical does on a minibatch.
+ *
+ * All matrices are row-major Float32Arrays. Nothing here allocates: callers own every buffer and
+ * reuse it from batch to batch. Two backends implement this interface and are tested against each
+ * other on random shapes (test/kernels.test.ts):
+ *  - `reference` (reference.ts): plain TypeScript loops, the executable specification;
+ *  - `native` (native.ts): a C++ N-API addon (native/), SIMD and two threads, picked when it built.
+ *
+ * Weight layout: a projection from a population of `k` units to one of `n` units stores its weights
+ * as a k×n matrix W (input-major), so a minibatch X (m×k) maps to X·W (m×n), as in Lee et al.'s code.
+ */
+
+/**
+ * Elementwise activation functions known to the kernels. Their derivatives are always taken from the
+ * *output* y = f(a), which is all a population keeps:
+ *   identity: y = a,            f' = 1
+ *   tanh:     y = tanh(a),      f' = 1 − y²
+ *   sigmoid:  y = 1/(1+e^(−a)), f' = y(1 − y)
+ *   relu:     y = max(a, 0),    f' = [y > 0]
+ */
+export enum Activation {
+  Identity = 0,
+  Tanh = 1,
+  Sigmoid = 2,
+  Relu = 3,
+}
+
+export interface Kernels {
+  /** Which backend this is, for logs and benchmarks. */
+  readonly name: string;
+
+  /**
+   * General matrix product C ← α·op(A)·op(B) + β·C, with op(A) m×k and op(B) k×n.
+   * A is stored m×k, or k×m when `transA`; B is stored k×n, or n×k when `transB`.
+   * With β = 0, C's previous contents are ignored (NaNs included).
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+  ): void;
+
+  /**
+   * Fused dense layer Y ← f(X·W + 1·bᵀ): X m×k, W k×n, bias n (or null for none), Y m×n.
+   */
+  dense(
+    m: number,
+    n: number,
+    k: number,
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    act: Activation,
+    y: Float32Array,
+  ): void;
+
+  /** Elementwise Y ← f(A) over the first `length` entries (Y may alias A). */
+  activate(act: Activation, length: number, a: Float32Array, y: Float32Array): void;
+
+  /**
+   * Gradient at the pre-activation from a gradient at the output: D ← G ∘ f'(Y).
+   * (D may alias G.)
+   */
+  deltaFromGrad(act: Activation, length: number, y: Float32Array, g: Float32Array, d: Float32Array): void;
+
+  /**
+   * Gradient at the pre-activation of the squared distance to a target, scaled:
+   * D ← α·(Y − T) ∘ f'(Y). With α = 2/m this is ∂/∂a of the batch mean of ‖y − t‖²,
+   * the layer-local loss of target propagation (Lee et al. 2015, eq. 11).
+   */
+  deltaFromTarget(
+    act: Activation,
+    length: number,
+    alpha: number,
+    y: Float32Array,
+    t: Float32Array,
+    d: Float32Array,
+  ): void;
+
+  /** out ← α·x + β·y (out may alias x or y). */
+  axpby(length: number, alpha: number, x: Float32Array, beta: number, y: Float32Array, out: Float32Array): void;
+
+  /**
+   * Difference correction out ← x + plus − minus; in DTP, ĥ_{l−1} = h_{l−1} + g(ĥ_l) − g(h_l)
+   * (Lee et al. 2015, eq. 13). out may alias any input.
+   */
+  addDifference(length: number, x: Float32Array, plus: Float32Array, minus: Float32Array, out: Float32Array): void;
+
+  /** Bias gradients: out[j] ← α·Σ_i D[i, j] + β·out[j] for D m×n. */
+  columnSums(m: number, n: number, alpha: number, d: Float32Array, beta: number, out: Float32Array): void;
+
+  /**
+   * Row-wise softmax with cross-entropy against integer labels, for an m×n score matrix.
+   * Writes the probabilities to `probs` (may alias `scores`) and the gradient of the *batch mean*
+   * loss w.r.t. the scores, scaled by `gradScale`, to `grad` (null to skip): grad = s·(p − onehot)/m.
+   * Returns the summed (not averaged) negative log-likelihood −Σ_i log p[i, label_i].
+   */
+  softmaxCrossEntropy(
+    m: number,
+    n: number,
+    scores: Float32Array,
+    labels: Int32Array,
+    probs: Float32Array,
+    gradScale: number,
+    grad: Float32Array | null,
+  ): number;
+
+  /** Number of rows whose arg-max (first on ties) differs from its label. */
+  countErrors(m: number, n: number, scores: Float32Array, labels: Int32Array): number;
+
+  /** Σ (x − y)² over the first `length` entries, accumulated in double precision. */
+  sumSquaredDifference(length: number, x: Float32Array, y: Float32Array): number;
+
+  /**
+   * out ← x + σ·z with z ~ N(0, 1) drawn from the xoshiro128** stream whose 4-word state is `rng`
+   * (advanced in place). See random.ts for the exact recipe, which both backends follow.
+   */
+  addGaussianNoise(length: number, x: Float32Array, sigma: number, rng: Uint32Array, out: Float32Array): void;
+
+  /**
+   * SGD with momentum and L2 weight decay: v ← μ·v − lr·(g + λ·p); p ← p + v.
+   */
+  sgdStep(
+    length: number,
+    param: Float32Array,
+    grad: Float32Array,
+    velocity: Float32Array,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+  ): void;
+
+  /**
+   * Centered RMSprop with momentum, exactly as in Lee et al.'s released DTP code:
+   *   a ← ρ·a + (1−ρ)·g;  a2 ← ρ·a2 + (1−ρ)·g²;
+   *   inc ← μ·inc − lr·g/√(a2 − a² + ε);  p ← p + inc.
+   * (The paper's values: ρ = 0.95, μ = 0.9, ε = 0.001.)
+   */
+  rmspropStep(
+    length: number,
+    param: Float32Array,
+    grad: Float32Array,
+    avg: Float32Array,
+    avgSq: Float32Array,
+    inc: Float32Array,
+    lr: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+  ): void;
+
+  /**
+   * Adam (Kingma & Ba 2015) at step t ≥ 1, with the bias corrections folded into the step size:
+   *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+   *   p ← p − lr·√(1−β2^t)/(1−β1^t) · m/(√v + ε).
+   */
+  adamStep(
+    length: number,
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    t: number,
+  ): void;
+}

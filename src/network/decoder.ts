@@ -1,0 +1,79 @@
+/**
+ * A learned feedback pathway g_l: a decoder from population l back to population l−1,
+ *   g_l(h_l) = unit(h_l·V_l + c_l),
+ * trained as a denoising auto-encoder's decoder (Bengio 2014; Lee et al. 2015, eq. 14): population
+ * l−1 is probed with noisy activity h̃ = h_{l−1} + ε, population l responds with f_l(h̃), and the
+ * decoder learns to map the response back to the probe,
+ *   L_inv = mean over the batch of ‖g_l(f_l(h̃)) − h̃‖².
+ * The decoder sees only what reaches it: the probe and the response. It never reads W_l.
+ */
+import { kernels } from '../kernels';
+import { Unit } from '../units';
+import { Projection } from './projection';
+
+export class DecoderPathway {
+  readonly kind = 'decoder' as const;
+  /** h̃: the noisy probe of the population below. */
+  readonly probe: Float32Array;
+  /** f_l(h̃): the response of the population above. */
+  readonly response: Float32Array;
+  private readonly stacked: Float32Array;
+  private readonly decoded: Float32Array;
+  private readonly delta: Float32Array;
+  /** Gradients are waiting to be applied in the learning phase. */
+  pending = false;
+
+  constructor(
+    /** V_l: weights from population l (aboveSize) to population l−1 (belowSize). */
+    readonly projection: Projection,
+    readonly unit: Unit,
+    maxRows: number,
+  ) {
+    const { inSize: aboveSize, outSize: belowSize } = projection;
+    this.probe = new Float32Array(maxRows * belowSize);
+    this.response = new Float32Array(maxRows * aboveSize);
+    this.stacked = new Float32Array(2 * maxRows * aboveSize);
+    this.decoded = new Float32Array(2 * maxRows * belowSize);
+    this.delta = new Float32Array(maxRows * belowSize);
+  }
+
+  /** out ← g_l(source) for `rows` rows. */
+  decode(rows: number, source: Float32Array, out: Float32Array): void {
+    this.projection.respond(rows, source, this.unit.activation, out);
+  }
+
+  /**
+   * out ← g_l(a) − g_l(b): the difference DTP sends down (Lee et al. 2015, eq. 13).
+   * Both decodes run as one stacked product [a; b]·V.
+   */
+  decodeDifference(rows: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+    const width = this.projection.inSize;
+    const below = this.projection.outSize;
+    this.stacked.set(a.subarray(0, rows * width), 0);
+    this.stacked.set(b.subarray(0, rows * width), rows * width);
+    this.decode(2 * rows, this.stacked, this.decoded);
+    kernels().axpby(
+      rows * below,
+      1,
+      this.decoded,
+      -1,
+      this.decoded.subarray(rows * below, 2 * rows * below),
+      out,
+    );
+  }
+
+  /**
+   * Gradients of the reconstruction loss for the probe/response pair now in `probe` and
+   * `response`; returns the batch-mean reconstruction error mean_i ‖g(f(h̃_i)) − h̃_i‖².
+   */
+  learnFromProbe(rows: number): number {
+    const k = kernels();
+    const length = rows * this.projection.outSize;
+    this.decode(rows, this.response, this.decoded);
+    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
+    k.deltaFromTarget(this.unit.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
+    this.projection.accumulateGradients(rows, this.response, this.delta);
+    this.pending = true;
+    return error;
+  }
+}

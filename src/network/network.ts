@@ -1,0 +1,84 @@
+/**
+ * A network: an input of `inputSize` channels, hidden populations h_1 … h_L, a read-out, and the
+ * feedback pathways a learning rule asks for.
+ *
+ * Feedback pathways are indexed by the population they leave: `feedback[l]` carries signals from
+ * population l down to population l−1 (l = 2 … L), and `readoutFeedback` from the read-out down to
+ * h_L. Every random draw comes from a stream named after its owner ("W3/init", "V3/init",
+ * "h2/noise"), so the same seed always builds the same network.
+ */
+import { streamState } from '../kernels/random';
+import { Unit, unitNamed } from '../units';
+import { DecoderPathway } from './decoder';
+import { Projection } from './projection';
+import { Population } from './population';
+import { expandLayers, ModelSpec } from './spec';
+import { TransposePathway } from './transpose';
+
+/** Which feedback pathways to build between hidden populations. */
+export type FeedbackKind = 'decoder' | 'transpose';
+
+export type Pathway = DecoderPathway | TransposePathway;
+
+export interface NetworkOptions {
+  readonly seed: number;
+  /** The largest minibatch the network will see (training or evaluation). */
+  readonly maxRows: number;
+  readonly feedback: FeedbackKind;
+}
+
+export class Network {
+  readonly inputSize: number;
+  /** h_1 … h_L then the read-out; `populations[i].index === i + 1`. */
+  readonly populations: readonly Population[];
+  readonly hidden: readonly Population[];
+  readonly readout: Population;
+  /** feedback[l]: population l → l−1, for l = 2 … L (undefined elsewhere). */
+  readonly feedback: readonly (Pathway | undefined)[];
+  /** The read-out's own gradient pathway down to h_L (its transposed weights). */
+  readonly readoutFeedback: TransposePathway;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly options: NetworkOptions,
+  ) {
+    const layers = expandLayers(spec);
+    if (layers.length < 2) throw new Error(`model "${spec.name}" needs at least one hidden layer and a read-out`);
+    this.inputSize = spec.input;
+    let below = spec.input;
+    this.populations = layers.map((layer, i) => {
+      const index = i + 1;
+      const unit = unitNamed(layer.units);
+      const isReadout = index === layers.length;
+      if (unit.readout !== isReadout) {
+        throw new Error(
+          `model "${spec.name}": ${isReadout ? 'the last layer must be a read-out (softmax)' : `layer ${index} cannot be a read-out`}`,
+        );
+      }
+      const name = isReadout ? 'out' : `h${index}`;
+      const projection = new Projection(`W${index}`, below, layer.size, layer.init, streamState(options.seed, `W${index}/init`));
+      below = layer.size;
+      return new Population(name, index, unit, layer.size, projection, options.maxRows);
+    });
+    this.hidden = this.populations.slice(0, -1);
+    this.readout = this.populations[this.populations.length - 1];
+    this.readoutFeedback = new TransposePathway(this.readout.projection);
+
+    const feedbackUnit: Unit = unitNamed(spec.feedback?.units ?? 'tanh');
+    const feedbackInit = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
+    this.feedback = [undefined, ...this.populations.map((above, i) => {
+      const index = i + 1;
+      if (index < 2 || above === this.readout) return undefined;
+      if (options.feedback === 'transpose') return new TransposePathway(above.projection);
+      const below = this.populations[i - 1];
+      const decoder = new Projection(`V${index}`, above.size, below.size, feedbackInit, streamState(options.seed, `V${index}/init`));
+      return new DecoderPathway(decoder, feedbackUnit, options.maxRows);
+    })];
+  }
+
+  /** Every learned projection, forward first, for saving and counting. */
+  projections(): Projection[] {
+    const decoders = this.feedback.flatMap((p) => (p instanceof DecoderPathway ? [p.projection] : []));
+    return [...this.populations.map((p) => p.projection), ...decoders];
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * A projection: the synapses from a population of `inSize` units onto one of `outSize` units,
+ * a weight matrix W (inSize×outSize, input-major) and a bias b, so that for a minibatch X the
+ * summed input is A = X·W + 1·bᵀ. Forward projections f_l and feedback pathways g_l are both
+ * projections; only the direction differs.
+ *
+ * A projection also holds its gradient buffers and its optimisers, so that learning allocates
+ * nothing per batch.
+ */
+import { Activation, kernels } from '../kernels';
+import { RngState } from '../kernels/random';
+import { createOptimizer, Optimizer, OptimizerSpec } from '../optim/optimizer';
+import { initialise, InitSpec } from './init';
+
+export class Projection {
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
+  readonly weightGrad: Float32Array;
+  readonly biasGrad: Float32Array;
+  private optimizers: { weights: Optimizer; bias: Optimizer } | undefined;
+
+  constructor(
+    /** Name used for weight files and logs, e.g. "W3" or "V3". */
+    readonly name: string,
+    readonly inSize: number,
+    readonly outSize: number,
+    init: InitSpec,
+    rng: RngState,
+  ) {
+    this.weights = new Float32Array(inSize * outSize);
+    this.bias = new Float32Array(outSize);
+    this.weightGrad = new Float32Array(inSize * outSize);
+    this.biasGrad = new Float32Array(outSize);
+    initialise(init, inSize, outSize, rng, this.weights);
+  }
+
+  /** Y ← f(X·W + b) for an m-row minibatch X. */
+  respond(m: number, input: Float32Array, activation: Activation, out: Float32Array): void {
+    kernels().dense(m, this.outSize, this.inSize, input, this.weights, this.bias, activation, out);
+  }
+
+  /**
+   * Gradients from the pre-activation error Δ (m×outSize) of an m-row minibatch X:
+   * ∂W = Xᵀ·Δ, ∂b = 1ᵀ·Δ. Δ already carries the loss's 1/m.
+   */
+  accumulateGradients(m: number, input: Float32Array, delta: Float32Array): void {
+    const k = kernels();
+    k.gemm(true, false, this.inSize, this.outSize, m, 1, input, delta, 0, this.weightGrad);
+    k.columnSums(m, this.outSize, 1, delta, 0, this.biasGrad);
+  }
+
+  /** Sets the optimiser used by `applyGradients` (new state buffers). */
+  setOptimizer(spec: OptimizerSpec): void {
+    this.optimizers = { weights: createOptimizer(spec, this.weights), bias: createOptimizer(spec, this.bias) };
+  }
+
+  /** One optimiser step from the gradients last accumulated. */
+  applyGradients(): void {
+    if (!this.optimizers) throw new Error(`projection ${this.name} has no optimiser`);
+    this.optimizers.weights.step(this.weightGrad);
+    this.optimizers.bias.step(this.biasGrad);
+  }
+}

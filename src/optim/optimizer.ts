@@ -1,0 +1,61 @@
+/**
+ * Optimisers: turn a gradient into a parameter change, one parameter array at a time, keeping their
+ * own state buffers (allocated once, at construction). All arithmetic runs in the kernels.
+ */
+import { kernels } from '../kernels';
+
+export type OptimizerSpec =
+  | { readonly name: 'sgd'; readonly lr: number; readonly momentum?: number; readonly weightDecay?: number }
+  | {
+      readonly name: 'rmsprop';
+      readonly lr: number;
+      readonly rho?: number;
+      readonly momentum?: number;
+      readonly epsilon?: number;
+    }
+  | {
+      readonly name: 'adam';
+      readonly lr: number;
+      readonly beta1?: number;
+      readonly beta2?: number;
+      readonly epsilon?: number;
+    };
+
+/** Updates one parameter array in place from its gradient. */
+export interface Optimizer {
+  step(grad: Float32Array): void;
+}
+
+/** An optimiser for `param`, as `spec` says, with the defaults below filled in. */
+export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optimizer {
+  const k = kernels();
+  const n = param.length;
+  switch (spec.name) {
+    case 'sgd': {
+      // v ← μv − lr(g + λp); p ← p + v
+      const velocity = new Float32Array(n);
+      const momentum = spec.momentum ?? 0;
+      const decay = spec.weightDecay ?? 0;
+      return { step: (grad) => k.sgdStep(n, param, grad, velocity, spec.lr, momentum, decay) };
+    }
+    case 'rmsprop': {
+      // Centered RMSprop with momentum as in Lee et al.'s DTP code; defaults are theirs.
+      const avg = new Float32Array(n);
+      const avgSq = new Float32Array(n);
+      const inc = new Float32Array(n);
+      const rho = spec.rho ?? 0.95;
+      const momentum = spec.momentum ?? 0.9;
+      const epsilon = spec.epsilon ?? 0.001;
+      return { step: (grad) => k.rmspropStep(n, param, grad, avg, avgSq, inc, spec.lr, rho, momentum, epsilon) };
+    }
+    case 'adam': {
+      const m = new Float32Array(n);
+      const v = new Float32Array(n);
+      const beta1 = spec.beta1 ?? 0.9;
+      const beta2 = spec.beta2 ?? 0.999;
+      const epsilon = spec.epsilon ?? 1e-8;
+      let t = 0;
+      return { step: (grad) => k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t) };
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Difference target propagation (Lee, Zhang, Fischer & Bengio 2015, arXiv 1412.7525):
+ *   top target        ĥ_L = h_L − η̂ ∂Loss/∂h_L                       (eq. 15)
+ *   difference        ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l)          (eq. 13)
+ *   layer loss        mean ‖h_l − ĥ_l‖², updating only W_l, b_l         (eq. 11)
+ *   decoders          g_l trained on ‖g_l(f_l(h_{l−1}+ε)) − (h_{l−1}+ε)‖², ε ~ N(0, σ²)
+ * The pathway sends only the difference g_l(ĥ_l) − g_l(h_l); population l−1 adds its own h_{l−1}.
+ * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
+ */
+import { kernels } from '../kernels';
+import { layerLossDelta } from './layer-loss';
+import { expectPathway, Rule } from './rule';
+import { targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+
+export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
+  return {
+    name: 'dtp',
+    summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
+    uses: targetPropagationUses,
+    feedback: 'decoder',
+    probeNoise: probeNoiseSchedule(spec),
+    top(at, rows) {
+      // The top signal is the difference ĥ_L − h_L = −η̂ ∂Loss/∂h_L.
+      const length = rows * at.size;
+      kernels().axpby(length, -spec.topStep, at.topDown, 0, at.topDown, at.topDown);
+    },
+    receive(at, rows) {
+      kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
+      layerLossDelta(at, rows);
+    },
+    descend(pathway, above, below, rows) {
+      expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
+    },
+  };
+}

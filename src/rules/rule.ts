@@ -1,0 +1,74 @@
+/**
+ * A credit-assignment rule: how top-down signals are formed and what each population learns from.
+ *
+ * A rule works on *local views*: at each population it sees that population's activity, the
+ * top-down signal that arrived there, and its own target and delta buffers — never a projection,
+ * so it cannot read or write weights. Pathways are handed to `descend` by the engine, built as the
+ * rule's `feedback` field asks; the one that reads forward weights (transpose) exists only for
+ * rules declaring `weightTransport`. The engine then updates every projection from its delta.
+ *
+ * Within a training step the engine calls, in this order (see engine/circuit.ts):
+ *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
+ */
+import { Activation } from '../kernels';
+import { FeedbackKind, Pathway } from '../network/network';
+
+/** What a rule can see at one population. */
+export interface LocalView {
+  readonly name: string;
+  readonly size: number;
+  readonly activation: Activation;
+  /** h: the activity the population sent up on this step. */
+  readonly activity: Float32Array;
+  /** What its feedback pathway delivered (for the top population: ∂Loss/∂h_L). */
+  readonly topDown: Float32Array;
+  /** ĥ: the target, for rules that form one. */
+  readonly target: Float32Array;
+  /** Δ = ∂(local loss)/∂a: the pre-activation error the population's own projection learns from. */
+  readonly delta: Float32Array;
+}
+
+/**
+ * The signals a rule relies on, declared so that a plausibility table is generated from the code.
+ */
+export interface SignalUse {
+  /** Feedback reads the forward weights (W_lᵀ): weight transport. */
+  readonly weightTransport: boolean;
+  /** The top-down signal is multiplied by the derivatives of the units it passes through. */
+  readonly derivativeChain: boolean;
+  /** The output error is broadcast directly to every hidden population. */
+  readonly globalError: boolean;
+  /** Hidden populations receive the label. */
+  readonly labelAtHidden: boolean;
+  /** The top hidden population's signal is the loss gradient through the read-out's weights. */
+  readonly outputGradient: boolean;
+  /** Feedback pathways learn (as decoders of the population below). */
+  readonly learnedFeedback: boolean;
+}
+
+export interface Rule {
+  readonly name: string;
+  /** One line: the update, with its citation. */
+  readonly summary: string;
+  readonly uses: SignalUse;
+  /** The pathways this rule's `descend` expects between hidden populations. */
+  readonly feedback: FeedbackKind;
+  /** Standard deviation of the noise probing decoders at `epoch` (0-based); rules with learned feedback only. */
+  probeNoise?(epoch: number): number;
+  /** At h_L, whose topDown holds ∂Loss/∂h_L: rewrite topDown into this rule's top signal. */
+  top(at: LocalView, rows: number): void;
+  /** At a population: form its target and delta from its topDown and activity. */
+  receive(at: LocalView, rows: number): void;
+  /** Through the pathway from `above` (l) to `below` (l−1): write below.topDown. */
+  descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number): void;
+}
+
+/** The pathway a rule expected, or a clear error. */
+export function expectPathway<K extends Pathway['kind']>(
+  rule: string,
+  pathway: Pathway,
+  kind: K,
+): Extract<Pathway, { kind: K }> {
+  if (pathway.kind !== kind) throw new Error(`rule ${rule} needs ${kind} feedback pathways, got ${pathway.kind}`);
+  return pathway as Extract<Pathway, { kind: K }>;
+}

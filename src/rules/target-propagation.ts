@@ -1,0 +1,25 @@
+/** Settings and declarations shared by the target-propagation family (TP, DTP). */
+import { SignalUse } from './rule';
+
+export interface TargetPropagationSpec {
+  /** η̂: the step of the top target along −∂Loss/∂h_L. */
+  readonly topStep: number;
+  /** σ: standard deviation of the Gaussian noise probing the decoders. */
+  readonly noise: number;
+  /** τ (epochs): when set, σ decays as σ/(1 + epoch/τ), as in Lee et al.'s discrete networks. */
+  readonly noiseDecay?: number;
+}
+
+export const targetPropagationUses: SignalUse = {
+  weightTransport: false,
+  derivativeChain: false,
+  globalError: false,
+  labelAtHidden: false,
+  outputGradient: true,
+  learnedFeedback: true,
+};
+
+export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number) => number {
+  const decay = spec.noiseDecay;
+  return decay === undefined ? () => spec.noise : (epoch) => spec.noise / (1 + epoch / decay);
+}
