@@ -10,7 +10,9 @@
 //     accumulators; a 20×16 variant for narrow outputs like the 10-way classifier);
 //   * the epilogue applies α, β·C, the bias and the activation, with masked stores at the edges;
 //   * large products are split into two static halves of the output (rows or columns, chosen from
-//     the shape only), one per thread, so results are bit-identical run to run;
+//     the shape only), one per thread (the caller takes over the helper's half if the helper is
+//     slow to start); every element is computed the same way whatever the split or the thread,
+//     so results are bit-identical run to run;
 //   * packing buffers are per-thread, 64-byte aligned, and only ever grow.
 // Machines without AVX-512 get a portable C++ micro-kernel (fixed-size arrays g++ vectorizes).
 #include <algorithm>
@@ -304,25 +306,40 @@ void runBlock(const Block& blk) {
   }
 }
 
-void runBlockThunk(void* arg) {
-  const Block* blk = static_cast<const Block*>(arg);
-  blk->run(*blk);
+/** runChunks callback: ctx is an array of Blocks, one per chunk. */
+void runBlockChunk(void* ctx, int chunk) {
+  const Block& blk = static_cast<const Block*>(ctx)[chunk];
+  blk.run(blk);
 }
 
 /** Products below this many flops stay on the calling thread (hand-off would cost more than it saves). */
 constexpr double kParallelFlops = 2.0e6;
 
-/** Splits C into two static halves (from the shape alone) and runs them on two threads, or runs it whole. */
+/** Two threads unless APICAL_NATIVE_THREADS=1 (read once; used by bench/kernels.ts for 1-thread figures). */
+bool twoThreadsAllowed() {
+  static const bool allowed = [] {
+    const char* v = std::getenv("APICAL_NATIVE_THREADS");
+    return !(v && v[0] == '1' && v[1] == 0);
+  }();
+  return allowed;
+}
+
+/**
+ * Splits C into two static halves (from the shape alone) and runs them on two threads, or runs it
+ * whole. A half is computed identically whichever thread runs it, so results never depend on timing.
+ */
 template <int MR, int NV>
 void runProblem(const Problem& P) {
   constexpr int NR = 16 * NV;
   Block whole{&P, 0, P.m, 0, P.n, &runBlock<MR, NV>};
   const double flops = 2.0 * P.m * P.n * static_cast<double>(P.k);
-  if (flops < kParallelFlops) {
+  if (flops < kParallelFlops || !twoThreadsAllowed()) {
     runBlock<MR, NV>(whole);
     return;
   }
-  Block first = whole, second = whole;
+  Block halves[2] = {whole, whole};
+  Block& first = halves[0];
+  Block& second = halves[1];
   // Each half packs all of one operand and half of the other: split the dimension whose
   // unsplit operand is cheaper to pack twice (m·k for a column split, k·n for a row split).
   const int colTiles = (P.n + NR - 1) / NR;
@@ -339,7 +356,7 @@ void runProblem(const Problem& P) {
     runBlock<MR, NV>(whole);
     return;
   }
-  runOnTwoThreads(&runBlockThunk, &first, &second);
+  runChunks(&runBlockChunk, halves, 2);
 }
 
 /** Scales C by β (β = 0: clears it) when k = 0, then applies bias/activation: the empty-sum case. */

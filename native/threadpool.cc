@@ -1,6 +1,12 @@
-// threadpool.cc — the persistent helper thread behind runOnTwoThreads (see threadpool.h).
-// Hand-written hot path: a job hand-off is two atomic stores and a spin-wait; the condition
-// variable is touched only when the helper has gone to sleep after ~200 µs without work.
+// threadpool.cc — the persistent helper thread behind runChunks (see threadpool.h).
+// Hand-written hot path: a job hand-off is one atomic store plus compare-and-swap claims of chunk
+// tickets; the condition variable is touched only when the helper has gone to sleep after ~200 µs
+// without work.
+//
+// The ticket packs (generation:32 | next chunk:16 | chunk count:16) into one 64-bit atomic. The
+// helper claims a chunk with a CAS that also checks the generation, so a helper waking late can
+// never claim a chunk of a newer job by mistake; it reads the job's fields only after a successful
+// claim, when the caller is guaranteed to still be waiting for that chunk.
 #include "threadpool.h"
 
 #include <atomic>
@@ -19,20 +25,27 @@
 namespace apical {
 namespace {
 
+inline uint32_t generationOf(uint64_t t) { return static_cast<uint32_t>(t >> 32); }
+inline uint32_t nextOf(uint64_t t) { return static_cast<uint32_t>(t >> 16) & 0xFFFFu; }
+inline uint32_t countOf(uint64_t t) { return static_cast<uint32_t>(t) & 0xFFFFu; }
+
 /** Everything the two threads share. Heap-allocated and never freed, so no static destructor can
  *  run while the helper still waits on these objects during process exit. */
 struct Shared {
   std::mutex mutex;
   std::condition_variable wake;
-  std::atomic<uint32_t> posted{0};    // generation of the last job posted
-  std::atomic<uint32_t> finished{0};  // generation of the last job the helper completed
-  std::atomic<bool> sleeping{false};  // helper is (about to be) blocked on `wake`
+  std::atomic<uint64_t> ticket{0};
+  std::atomic<uint32_t> completed{0};  // chunks of the current job finished
+  std::atomic<bool> sleeping{false};   // helper is (about to be) blocked on `wake`
   std::atomic<bool> stop{false};
-  std::atomic<bool> inUse{false};     // a caller thread owns the helper for one job
-  void (*fn)(void*) = nullptr;
-  void* arg = nullptr;
+  std::atomic<bool> inUse{false};      // a caller thread owns the helper for one job
+  // Job fields: written by the owning caller before publishing the ticket.
+  void (*fn)(void*, int) = nullptr;
+  void* ctx = nullptr;
+  // Owned by whichever caller holds inUse.
+  uint32_t generation = 0;
   std::thread thread;
-  bool running = false;  // guarded by inUse ownership
+  bool running = false;
 };
 
 Shared& shared() {
@@ -42,65 +55,80 @@ Shared& shared() {
 
 constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
 
+/** Claims and runs chunks of generation `gen` until none are left (either thread). */
+void drain(Shared* s, uint32_t gen) {
+  uint64_t t = s->ticket.load(std::memory_order_acquire);
+  while (generationOf(t) == gen && nextOf(t) < countOf(t)) {
+    if (s->ticket.compare_exchange_weak(t, t + (1ull << 16), std::memory_order_acq_rel, std::memory_order_acquire)) {
+      s->fn(s->ctx, static_cast<int>(nextOf(t)));
+      s->completed.fetch_add(1, std::memory_order_acq_rel);
+      t = s->ticket.load(std::memory_order_acquire);
+    }
+  }
+}
+
 void helperLoop(Shared* s, uint32_t seen) {
   for (;;) {
-    uint32_t gen = s->posted.load(std::memory_order_acquire);
+    uint32_t gen = generationOf(s->ticket.load(std::memory_order_acquire));
     if (gen == seen) {
       // Spin for a while: back-to-back products arrive microseconds apart during training.
       const auto start = std::chrono::steady_clock::now();
       unsigned spins = 0;
-      while ((gen = s->posted.load(std::memory_order_acquire)) == seen) {
+      while ((gen = generationOf(s->ticket.load(std::memory_order_acquire))) == seen) {
         APICAL_PAUSE();
         if ((++spins & 255u) == 0 && std::chrono::steady_clock::now() - start > kSpinBeforeSleep) break;
       }
       if (gen == seen) {
         std::unique_lock<std::mutex> lock(s->mutex);
         s->sleeping.store(true, std::memory_order_seq_cst);
-        while ((gen = s->posted.load(std::memory_order_seq_cst)) == seen) s->wake.wait(lock);
+        while ((gen = generationOf(s->ticket.load(std::memory_order_seq_cst))) == seen) s->wake.wait(lock);
         s->sleeping.store(false, std::memory_order_relaxed);
       }
     }
     seen = gen;
     if (s->stop.load(std::memory_order_acquire)) return;
-    s->fn(s->arg);
-    s->finished.store(gen, std::memory_order_release);
+    drain(s, gen);
   }
 }
 
-void post(Shared* s) {
-  s->posted.fetch_add(1, std::memory_order_seq_cst);
-  // Dekker-style pairing with the helper's seq_cst store of `sleeping` then load of `posted`:
+/** Publishes a new generation with `chunks` chunks and wakes the helper if it sleeps. */
+uint32_t publish(Shared* s, int chunks) {
+  const uint32_t gen = ++s->generation;
+  s->completed.store(0, std::memory_order_relaxed);
+  s->ticket.store((static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(chunks), std::memory_order_seq_cst);
+  // Dekker-style pairing with the helper's seq_cst store of `sleeping` then load of `ticket`:
   // either it sees the new generation, or we see it sleeping and wake it.
   if (s->sleeping.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> lock(s->mutex);
     s->wake.notify_one();
   }
+  return gen;
 }
 
 }  // namespace
 
-void runOnTwoThreads(void (*fn)(void*), void* mine, void* theirs) {
+void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
   Shared* s = &shared();
   bool expected = false;
-  if (!s->inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
-    fn(mine);
-    fn(theirs);
+  if (chunks <= 1 || chunks > 0xFFFF ||
+      !s->inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+    for (int i = 0; i < chunks; ++i) fn(ctx, i);
     return;
   }
   if (!s->running) {
     s->stop.store(false, std::memory_order_relaxed);
-    s->thread = std::thread(helperLoop, s, s->posted.load(std::memory_order_relaxed));
+    s->thread = std::thread(helperLoop, s, generationOf(s->ticket.load(std::memory_order_relaxed)));
     s->running = true;
   }
   s->fn = fn;
-  s->arg = theirs;
-  post(s);
-  const uint32_t gen = s->posted.load(std::memory_order_relaxed);
-  fn(mine);
+  s->ctx = ctx;
+  const uint32_t gen = publish(s, chunks);
+  drain(s, gen);
+  // Every chunk is claimed; wait for the ones the helper is still running.
   unsigned spins = 0;
-  while (s->finished.load(std::memory_order_acquire) != gen) {
+  while (s->completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
     APICAL_PAUSE();
-    if (++spins > 20000) std::this_thread::yield();  // helper was descheduled: do not hog the core
+    if (++spins > 4000) std::this_thread::yield();  // helper descheduled mid-chunk: give it the core
   }
   s->inUse.store(false, std::memory_order_release);
 }
@@ -115,10 +143,9 @@ void shutdownHelperThread() {
   }
   if (s->running) {
     s->stop.store(true, std::memory_order_release);
-    post(s);
+    publish(s, 0);
     s->thread.join();
     s->running = false;
-    s->finished.store(s->posted.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
   s->inUse.store(false, std::memory_order_release);
 }

@@ -1,17 +1,20 @@
 // threadpool.h — one persistent helper thread for the large matrix products.
 // Hand-written because the hand-off must cost well under a microsecond (the products it splits take
-// 0.1–1 ms): the helper spins briefly on an atomic after each job, then sleeps on a condition
+// 0.05–1 ms): the helper spins briefly on an atomic after each job, then sleeps on a condition
 // variable so an idle process does not burn a core.
 #pragma once
 
 namespace apical {
 
 /**
- * Runs fn(mine) on the calling thread and fn(theirs) on the helper thread, and returns when both
- * are done. Which piece runs where never changes the results (each writes disjoint outputs). If the
- * helper is already in use by another caller thread, runs both pieces here, one after the other.
+ * Runs fn(ctx, 0) … fn(ctx, chunks − 1), each exactly once, on the calling thread and the helper
+ * thread, and returns when all are done. Chunks are claimed from a shared ticket, so if the helper
+ * is asleep or descheduled (another process busy on the other core) the caller simply does the
+ * remaining chunks itself instead of waiting. Each chunk must write disjoint outputs and compute
+ * them the same way whichever thread runs it: results then never depend on timing.
+ * If another caller thread owns the helper at the moment, all chunks run here.
  */
-void runOnTwoThreads(void (*fn)(void*), void* mine, void* theirs);
+void runChunks(void (*fn)(void* ctx, int chunk), void* ctx, int chunks);
 
 /** Stops and joins the helper thread (idempotent; it restarts lazily when needed again). */
 void shutdownHelperThread();

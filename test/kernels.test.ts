@@ -54,9 +54,9 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
 }
 
 /** Runs `op` on fresh copies of `arrays` with both backends and returns both sets of arrays. */
-function both<T extends Float32Array[]>(arrays: T, op: (k: Kernels, copies: T) => unknown) {
-  const mine = arrays.map((a) => a.slice()) as T;
-  const theirs = arrays.map((a) => a.slice()) as T;
+function both(arrays: Float32Array[], op: (k: Kernels, copies: Float32Array[]) => unknown) {
+  const mine = arrays.map((a) => a.slice());
+  const theirs = arrays.map((a) => a.slice());
   const nativeResult = op(nat(), mine);
   const referenceResult = op(ref, theirs);
   return { mine, theirs, nativeResult, referenceResult };

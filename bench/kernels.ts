@@ -1,0 +1,259 @@
+/**
+ * Kernel benchmark: GFLOP/s of the native backend (two threads, and one thread via
+ * APICAL_NATIVE_THREADS=1 in a child process) against the TypeScript reference, at the matrix
+ * shapes of an MNIST 784-240-240-10 network with minibatches of 100, plus the throughput of the
+ * elementwise hot spots (tanh, Gaussian noise).
+ *
+ *   npm run build && node dist/bench/kernels.js          # table
+ *   node dist/bench/kernels.js --json                    # rows as JSON (used for the 1-thread column)
+ *
+ * `benchmarkKernels()` returns the rows so bench/run.ts can include them in its report.
+ */
+import { spawnSync } from 'child_process';
+import { Activation, Kernels } from '../src/kernels/kernels';
+import { loadNativeKernels } from '../src/kernels/native';
+import { referenceKernels } from '../src/kernels/reference';
+import { nextUniform, streamState } from '../src/kernels/random';
+
+/** One measurement: an op at one shape on one backend. */
+export interface KernelBenchRow {
+  /** e.g. "gemm NT" or "dense tanh". */
+  op: string;
+  /** Human-readable shape, e.g. "100×240·(784×240)ᵀ". */
+  shape: string;
+  /** "reference", "native" (default threading) or "native-1t" (one thread). */
+  backend: string;
+  /** Floating-point operations per call (2·m·n·k for products), or elements for elementwise ops. */
+  workPerCall: number;
+  /** "GFLOP/s" for products, "Melem/s" for elementwise ops. */
+  unit: 'GFLOP/s' | 'Melem/s';
+  /** Median over trials of the throughput, in `unit`. */
+  rate: number;
+  /** Median time per call, microseconds. */
+  microsPerCall: number;
+  /** Calls per trial and number of trials. */
+  reps: number;
+  trials: number;
+}
+
+export interface KernelBenchOptions {
+  /** Include the reference backend (slow: ~1 GFLOP/s). Default true. */
+  reference?: boolean;
+  /** Include the native backend if it loads. Default true. */
+  native?: boolean;
+  /** Label for native rows (default "native"). */
+  nativeLabel?: string;
+  /** Target seconds per trial for the native backend (default 0.05). */
+  trialSeconds?: number;
+  /** Trials per measurement; the median is reported (default 7; reference uses 3). */
+  trials?: number;
+}
+
+interface Case {
+  op: string;
+  shape: string;
+  work: number;
+  unit: KernelBenchRow['unit'];
+  /** Prepares buffers and returns the call to time. */
+  setup(kernels: Kernels): () => void;
+}
+
+const rng = streamState(2015, 'bench/kernels');
+
+function randomArray(length: number, scale = 1): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = scale * (2 * nextUniform(rng) - 1);
+  return out;
+}
+
+/** gemm(transA, transB) with op(A) m×k and op(B) k×n. */
+function gemmCase(transA: boolean, transB: boolean, m: number, n: number, k: number, shape: string): Case {
+  const name = `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+  return {
+    op: name,
+    shape,
+    work: 2 * m * n * k,
+    unit: 'GFLOP/s',
+    setup(kernels) {
+      const a = randomArray(m * k);
+      const b = randomArray(k * n, 0.1);
+      const c = new Float32Array(m * n);
+      return () => kernels.gemm(transA, transB, m, n, k, 1, a, b, 0, c);
+    },
+  };
+}
+
+function denseCase(m: number, n: number, k: number, act: Activation): Case {
+  return {
+    op: `dense ${Activation[act].toLowerCase()}`,
+    shape: `${m}×${k}·${k}×${n} + b`,
+    work: 2 * m * n * k,
+    unit: 'GFLOP/s',
+    setup(kernels) {
+      const x = randomArray(m * k);
+      const w = randomArray(k * n, 0.1);
+      const bias = randomArray(n, 0.1);
+      const y = new Float32Array(m * n);
+      return () => kernels.dense(m, n, k, x, w, bias, act, y);
+    },
+  };
+}
+
+/** The benchmarked cases: forward (NN), back-propagated deltas Δ·Wᵀ (NT), weight gradients Xᵀ·Δ (TN). */
+export function kernelBenchCases(): Case[] {
+  return [
+    gemmCase(false, false, 100, 240, 784, '100×784·784×240'),
+    gemmCase(false, false, 100, 240, 240, '100×240·240×240'),
+    gemmCase(false, false, 100, 10, 240, '100×240·240×10'),
+    gemmCase(false, true, 100, 784, 240, '100×240·(784×240)ᵀ'),
+    gemmCase(false, true, 100, 240, 240, '100×240·(240×240)ᵀ'),
+    gemmCase(true, false, 784, 240, 100, '(100×784)ᵀ·100×240'),
+    gemmCase(true, false, 240, 240, 100, '(100×240)ᵀ·100×240'),
+    denseCase(100, 240, 784, Activation.Tanh),
+    denseCase(100, 240, 240, Activation.Tanh),
+    {
+      op: 'activate tanh',
+      shape: '24 000 (in place)',
+      work: 24000,
+      unit: 'Melem/s',
+      setup(kernels) {
+        const a = randomArray(24000, 3);
+        return () => kernels.activate(Activation.Tanh, 24000, a, a);
+      },
+    },
+    {
+      op: 'addGaussianNoise',
+      shape: '24 000',
+      work: 24000,
+      unit: 'Melem/s',
+      setup(kernels) {
+        const x = randomArray(24000);
+        const out = new Float32Array(24000);
+        const state = streamState(1, 'bench/noise');
+        return () => kernels.addGaussianNoise(24000, x, 0.1, state, out);
+      },
+    },
+  ];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** Times `call`: calibrates reps to ~trialSeconds per trial, then the median of `trials` trials. */
+function measure(c: Case, kernels: Kernels, label: string, trialSeconds: number, trials: number): KernelBenchRow {
+  const call = c.setup(kernels);
+  // Warm up (packing buffers, helper thread, JIT) and calibrate.
+  let reps = 1;
+  for (;;) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) call();
+    const dt = seconds(start);
+    if (dt >= trialSeconds / 4 || reps >= 1 << 20) {
+      reps = Math.max(1, Math.round((reps * trialSeconds) / Math.max(dt, 1e-9)));
+      break;
+    }
+    reps *= 4;
+  }
+  const times: number[] = [];
+  for (let t = 0; t < trials; t++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < reps; i++) call();
+    times.push(seconds(start) / reps);
+  }
+  const perCall = median(times);
+  const scale = c.unit === 'GFLOP/s' ? 1e9 : 1e6;
+  return {
+    op: c.op,
+    shape: c.shape,
+    backend: label,
+    workPerCall: c.work,
+    unit: c.unit,
+    rate: c.work / perCall / scale,
+    microsPerCall: perCall * 1e6,
+    reps,
+    trials,
+  };
+}
+
+/** Benchmarks every case on the requested backends and returns one row per (case, backend). */
+export async function benchmarkKernels(options: KernelBenchOptions = {}): Promise<KernelBenchRow[]> {
+  const rows: KernelBenchRow[] = [];
+  const trialSeconds = options.trialSeconds ?? 0.05;
+  const trials = options.trials ?? 7;
+  const native = options.native === false ? undefined : loadNativeKernels();
+  for (const c of kernelBenchCases()) {
+    if (native !== undefined && typeof native !== 'string') {
+      rows.push(measure(c, native, options.nativeLabel ?? 'native', trialSeconds, trials));
+    }
+    if (options.reference !== false) {
+      rows.push(measure(c, referenceKernels, 'reference', trialSeconds * 2, 3));
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // let the event loop breathe between cases
+  }
+  return rows;
+}
+
+/** Runs this file again with APICAL_NATIVE_THREADS=1 to measure the native backend on one thread. */
+function singleThreadRows(): KernelBenchRow[] {
+  const child = spawnSync(process.execPath, [__filename, '--json', '--native-only', '--label=native-1t'], {
+    env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) return [];
+  return JSON.parse(child.stdout) as KernelBenchRow[];
+}
+
+function formatTable(rows: KernelBenchRow[]): string {
+  const backends = ['reference', 'native-1t', 'native'].filter((b) => rows.some((r) => r.backend === b));
+  const keys = [...new Set(rows.map((r) => `${r.op}|${r.shape}`))];
+  const header = ['op', 'shape', 'unit', ...backends, 'native µs/call'];
+  const lines = keys.map((key) => {
+    const [op, shape] = key.split('|');
+    const of = (b: string) => rows.find((r) => r.op === op && r.shape === shape && r.backend === b);
+    const any = rows.find((r) => r.op === op && r.shape === shape)!;
+    const nat = of('native');
+    return [
+      op,
+      shape,
+      any.unit,
+      ...backends.map((b) => {
+        const r = of(b);
+        return r ? r.rate.toFixed(r.rate < 10 ? 2 : 1) : '–';
+      }),
+      nat ? nat.microsPerCall.toFixed(1) : '–',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const label = args.find((a) => a.startsWith('--label='))?.slice('--label='.length);
+  if (args.includes('--json')) {
+    const rows = await benchmarkKernels({ reference: !args.includes('--native-only'), nativeLabel: label });
+    process.stdout.write(JSON.stringify(rows));
+    return;
+  }
+  const native = loadNativeKernels();
+  if (typeof native === 'string') console.log(`note: ${native}; only the reference backend is measured`);
+  const rows = await benchmarkKernels();
+  if (typeof native !== 'string') rows.push(...singleThreadRows());
+  console.log(formatTable(rows));
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
