@@ -154,7 +154,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
     const valid = data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize) : null;
     const test = data.test ? evaluate(circuit, data.test, plan.evalBatchSize) : null;
     const reconstructionError: Record<string, number> = {};
-    for (const [name, { sum, count }] of reconstruction) reconstructionError[name] = sum / count;
+    const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
     const result: EpochRecord = {
       epoch,
       train_error: tally.errors / tally.rows,

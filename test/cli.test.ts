@@ -1,0 +1,100 @@
+/** The command line: a user's mistake gets one line naming what is wrong and exit status 2. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultMnistDir, MNIST_FILES } from '../src/data/mnist';
+
+const cli = path.resolve('dist/src/cli/main.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-cli-'));
+
+function apical(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeExperiment(name: string, change: (json: Record<string, any>) => void): string {
+  const json = JSON.parse(fs.readFileSync('experiments/mnist-dtp.json', 'utf8'));
+  json.model = path.resolve('models/mnist-tanh-7x240.json');
+  change(json);
+  const file = path.join(tmp, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
+/** A copy of MNIST's folder (links) with one file replaced by `bytes`. */
+function dataDirWith(file: string, bytes: Buffer | null): string {
+  const dir = fs.mkdtempSync(path.join(tmp, 'data-'));
+  for (const name of Object.values(MNIST_FILES)) {
+    if (name !== file) fs.symlinkSync(path.join(defaultMnistDir(), name), path.join(dir, name));
+    else if (bytes) fs.writeFileSync(path.join(dir, name), bytes);
+  }
+  return dir;
+}
+
+function expectOneLineError(result: ReturnType<typeof apical>, ...fragments: string[]): void {
+  expect(result.status).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^apical: /);
+  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
+}
+
+describe('apical CLI errors', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: npm test builds it (npm run build)`);
+  });
+
+  it('names a missing experiment file', () => expectOneLineError(apical('run', path.join(tmp, 'nope.json')), 'nope.json', 'no such file'));
+
+  it('names a file that is not JSON', () => {
+    const file = path.join(tmp, 'broken.json');
+    fs.writeFileSync(file, '{ "name": ');
+    expectOneLineError(apical('run', file), 'broken.json', 'not valid JSON');
+  });
+
+  it.each([
+    ['a field of the wrong type', (j: any) => (j.training.epochs = 'ten'), '/training/epochs', 'must be integer'],
+    ['an unknown field', (j: any) => (j.training.epoks = 3), '/training', 'unknown field "epoks"'],
+    ['an unknown rule', (j: any) => (j.rule.name = 'magic'), '/rule/name', 'must be one of'],
+    ['a missing rule setting', (j: any) => delete j.rule.topStep, '/rule', "must have required property 'topStep'"],
+    ['a negative learning rate', (j: any) => (j.optimizer.forward.lr = -1), '/optimizer/forward/lr', 'must be > 0'],
+    ['a missing model file', (j: any) => (j.model = 'no-model.json'), 'no-model.json', 'cannot read the model spec'],
+    ['a bad model layer', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 0, units: 'tanh' }, { size: 10, units: 'softmax' }] }), '/model/layers/0/size', 'must be >= 1'],
+    ['a model that does not fit the data', (j: any) => (j.model = { name: 'm', input: 100, layers: [{ size: 5, units: 'tanh' }, { size: 10, units: 'softmax' }] }), 'takes 100 inputs', '784 features'],
+  ])('names %s', (name, change, ...fragments) => {
+    const file = writeExperiment(name.replace(/ /g, '-'), change);
+    expectOneLineError(apical('run', file, '--epochs', '1', '--train-limit', '100', '--out', path.join(tmp, `out-${name}`)), ...fragments);
+  });
+
+  it.each([
+    ['--epochs', 'abc', '--epochs must be a positive integer'],
+    ['--seed', '-3', '--seed'],
+    ['--frobnicate', '1', "Unknown option '--frobnicate'"],
+  ])('names a bad flag %s %s', (flag, value, fragment) => {
+    expectOneLineError(apical('run', 'experiments/mnist-dtp.json', flag, value), fragment);
+  });
+
+  it.each([
+    ['a missing data file', MNIST_FILES.trainLabels, null, 'train-labels-idx1-ubyte'],
+    ['a wrong magic number', MNIST_FILES.testImages, Buffer.from([0x12, 0x34, 8, 3, 0, 0, 0, 0]), 't10k-images-idx3-ubyte', 'magic'],
+    ['a truncated file', MNIST_FILES.testLabels, Buffer.from([0, 0, 8, 1, 0, 0, 39, 16, 1, 2, 3]), 't10k-labels-idx1-ubyte'],
+    ['a label count that does not match the images', MNIST_FILES.testLabels, Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 3]), Buffer.from([1, 2, 3])]), '3'],
+  ])('names %s given with --data', (name, file, bytes, ...fragments) => {
+    const dir = dataDirWith(file, bytes);
+    expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--epochs', '1', '--data', dir, '--out', path.join(tmp, `out-${file}`)), ...fragments);
+  });
+
+  it('never overwrites a finished run without --force', () => {
+    const out = path.join(tmp, 'kept');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'summary.json'), '{"precious": true}');
+    expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--out', out), 'already holds a run', '--force');
+    expect(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).toBe('{"precious": true}');
+  });
+
+  it('prints usage for no command and its version', () => {
+    expectOneLineError({ ...apical(), stderr: apical().stderr.split('\n')[0] }, 'usage: apical run');
+    expect(apical('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,65 @@
+/** Small circuits and synthetic data for tests. */
+import { Circuit } from '../src/engine/circuit';
+import { Stimulus } from '../src/engine/events';
+import { streamState, fillNormal, nextInt } from '../src/kernels/random';
+import { Network } from '../src/network/network';
+import { ModelSpec } from '../src/network/spec';
+import { OptimizerSpec } from '../src/optim/optimizer';
+import { createRule, RuleSpec } from '../src/rules';
+
+export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh'): ModelSpec {
+  return {
+    name: 'small',
+    input: sizes[0],
+    layers: [
+      ...sizes.slice(1, -1).map((size) => ({ size, units })),
+      { size: sizes[sizes.length - 1], units: 'softmax' },
+    ],
+    init: { name: 'orthogonal' },
+    feedback: { units: feedbackUnits },
+  };
+}
+
+export function smallCircuit(
+  model: ModelSpec,
+  ruleSpec: RuleSpec,
+  options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec } = {},
+): Circuit {
+  const rule = createRule(ruleSpec);
+  const seed = options.seed ?? 7;
+  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback });
+  for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
+  for (const p of network.feedback) if (p?.kind === 'decoder') p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
+  return new Circuit(network, rule, seed);
+}
+
+/** A Gaussian minibatch with random labels. */
+export function randomBatch(rows: number, features: number, classes: number, seed = 3): { input: Float32Array; labels: Int32Array } {
+  const rng = streamState(seed, 'test/batch');
+  const input = new Float32Array(rows * features);
+  fillNormal(rng, input.length, input);
+  const labels = Int32Array.from({ length: rows }, () => nextInt(rng, classes));
+  return { input, labels };
+}
+
+export function stimulus(batch: { input: Float32Array; labels: Int32Array }, flags: Partial<Stimulus> = {}): Stimulus {
+  return {
+    step: 0,
+    rows: batch.labels.length,
+    input: batch.input,
+    labels: batch.labels,
+    learnForward: false,
+    probeDecoders: false,
+    noise: 0,
+    ...flags,
+  };
+}
+
+/** Mean cross-entropy of the circuit on `batch`, without learning. */
+export function meanLoss(circuit: Circuit, batch: { input: Float32Array; labels: Int32Array }): number {
+  let loss = NaN;
+  const sub = circuit.outcome$.subscribe((o) => (loss = o.loss / o.stimulus.rows));
+  circuit.step(stimulus(batch));
+  sub.unsubscribe();
+  return loss;
+}
