@@ -15,15 +15,20 @@ import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
+import { plausibilityTable } from '../report/plausibility';
 import { RunDirectoryError } from '../report/run-directory';
+import { createRule, ruleNames } from '../rules';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
 import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
+       apical rules
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, learning-curves.html).
+
+\`apical rules\` prints which signals each learning rule relies on.
 
 options:
   --epochs N        train for N epochs instead of the file's number
@@ -80,6 +85,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [command, file, ...rest] = positionals;
+  if (command === 'rules') {
+    process.stdout.write(plausibilityTable(ruleNames.map((name) => createRule({ name, topStep: 1, noise: 1 }))) + '\n');
+    return 0;
+  }
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
