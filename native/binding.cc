@@ -7,6 +7,7 @@
 // RangeError, each naming the op and the argument — a bad call never reaches the C++ kernels.
 #include <node_api.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -356,7 +357,7 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
 // ---- module ----------------------------------------------------------------------------------------
 
 /** Environments using the addon (main thread and workers); the helper thread stops with the last. */
-int liveEnvironments = 0;
+std::atomic<int> liveEnvironments{0};
 
 void environmentCleanup(void*) {
   if (--liveEnvironments == 0) shutdownHelperThread();

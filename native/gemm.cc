@@ -25,6 +25,8 @@
 #include "threadpool.h"
 
 #if defined(__AVX512F__)
+// g++ 12 flags its own intrinsics (_mm512_undefined_ps inside unpack/shuffle) as maybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #endif
 
@@ -80,7 +82,16 @@ struct Block {
 
 // ---- blocking parameters -------------------------------------------------------------------------
 
-constexpr int kMaxKc = 512;   // k-block: A micro-panel (10×512 floats = 20 KB) stays in L1
+#ifndef APICAL_KC
+#define APICAL_KC 512
+#endif
+#ifndef APICAL_MR
+#define APICAL_MR 10
+#endif
+#ifndef APICAL_NV
+#define APICAL_NV 2
+#endif
+constexpr int kMaxKc = APICAL_KC;   // k-block: A micro-panel (10×512 floats = 20 KB) stays in L1
 constexpr int kMaxMc = 240;   // rows of A packed at once
 constexpr int kMaxNc = 1024;  // columns of B packed at once (≤ 2 MB of packed B)
 
@@ -103,6 +114,39 @@ void activateInPlace(Activation act, float* y, int count) {
 
 // ---- packing -------------------------------------------------------------------------------------
 
+#if defined(__AVX512F__)
+/**
+ * Transposes the 16×16 block held in r[0..16) (r[i] = row i) in place, so that r[j] becomes
+ * column j: 32-bit then 64-bit interleaves within 128-bit lanes, then two rounds of lane shuffles.
+ */
+inline void transpose16x16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {  // t[2i] = rows 2i,2i+1 interleaved (elements 0,1 of each lane), t[2i+1] = (2,3)
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  __m512 u[16];  // u[4g+q]: rows 4g..4g+3 at column 4L+q in lane L
+  for (int g = 0; g < 4; ++g) {
+    const __m512d a0 = _mm512_castps_pd(t[4 * g]), a1 = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d b0 = _mm512_castps_pd(t[4 * g + 2]), b1 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, b0));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, b0));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, b1));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, b1));
+  }
+  for (int q = 0; q < 4; ++q) {
+    const __m512 v0 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0x44);       // g0L0 g0L1 g1L0 g1L1
+    const __m512 v1 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0xEE);       // g0L2 g0L3 g1L2 g1L3
+    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0x44);  // g2L0 g2L1 g3L0 g3L1
+    const __m512 v3 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0xEE);  // g2L2 g2L3 g3L2 g3L3
+    r[q] = _mm512_shuffle_f32x4(v0, v2, 0x88);       // column q      (lane 0)
+    r[4 + q] = _mm512_shuffle_f32x4(v0, v2, 0xDD);   // column 4 + q  (lane 1)
+    r[8 + q] = _mm512_shuffle_f32x4(v1, v3, 0x88);   // column 8 + q  (lane 2)
+    r[12 + q] = _mm512_shuffle_f32x4(v1, v3, 0xDD);  // column 12 + q (lane 3)
+  }
+}
+#endif
+
 /**
  * Packs op(A)[i0 .. i0+mc) × [p0 .. p0+kc) into ⌈mc/MR⌉ micro-panels; panel q holds, for each p,
  * the MR values op(A)[i0+q·MR+r, p0+p] contiguously (zero for rows ≥ m).
@@ -121,12 +165,26 @@ void packA(const Problem& P, int i0, int mc, int p0, int kc, float* dst) {
         for (; r < MR; ++r) out[r] = 0.0f;
       }
     } else {  // stored m×k: walk each row contiguously, write with stride MR
+      int p = 0;
+#if defined(__AVX512F__)
+      if (MR <= 16) {  // 16 p-values of all MR rows at a time, transposed in registers
+        const __mmask16 keep = static_cast<__mmask16>((1u << MR) - 1u);
+        for (; p + 16 <= kc; p += 16) {
+          __m512 r[16];
+          for (int t = 0; t < 16; ++t)
+            r[t] = t < rows ? _mm512_loadu_ps(P.a + static_cast<size_t>(i0 + q + t) * P.k + p0 + p) : _mm512_setzero_ps();
+          transpose16x16(r);
+          for (int t = 0; t < 16; ++t) _mm512_mask_storeu_ps(panel + static_cast<size_t>(p + t) * MR, keep, r[t]);
+        }
+      }
+#endif
+      const int pDone = p;
       for (int r = 0; r < rows; ++r) {
         const float* src = P.a + static_cast<size_t>(i0 + q + r) * P.k + p0;
-        for (int p = 0; p < kc; ++p) panel[static_cast<size_t>(p) * MR + r] = src[p];
+        for (p = pDone; p < kc; ++p) panel[static_cast<size_t>(p) * MR + r] = src[p];
       }
       for (int r = rows; r < MR; ++r)
-        for (int p = 0; p < kc; ++p) panel[static_cast<size_t>(p) * MR + r] = 0.0f;
+        for (p = pDone; p < kc; ++p) panel[static_cast<size_t>(p) * MR + r] = 0.0f;
     }
   }
 }
@@ -152,8 +210,22 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
           for (; c < NR; ++c) out[c] = 0.0f;
         }
       }
-    } else {  // stored n×k: transpose 8 columns at a time so reads stay sequential
+    } else {  // stored n×k: transpose blocks so reads stay sequential
       int c = 0;
+#if defined(__AVX512F__)
+      for (; c + 16 <= cols; c += 16) {  // 16×16 blocks transposed in registers
+        const float* base = P.b + static_cast<size_t>(j0 + q + c) * P.k + p0;
+        int p = 0;
+        for (; p + 16 <= kc; p += 16) {
+          __m512 r[16];
+          for (int t = 0; t < 16; ++t) r[t] = _mm512_loadu_ps(base + static_cast<size_t>(t) * P.k + p);
+          transpose16x16(r);
+          for (int t = 0; t < 16; ++t) _mm512_store_ps(panel + static_cast<size_t>(p + t) * NR + c, r[t]);
+        }
+        for (; p < kc; ++p)
+          for (int t = 0; t < 16; ++t) panel[static_cast<size_t>(p) * NR + c + t] = base[static_cast<size_t>(t) * P.k + p];
+      }
+#endif
       for (; c + 8 <= cols; c += 8) {
         const float* s[8];
         for (int t = 0; t < 8; ++t) s[t] = P.b + static_cast<size_t>(j0 + q + c + t) * P.k + p0;
@@ -378,7 +450,7 @@ void solve(const Problem& P) {
   if (P.n <= 16)
     runProblem<20, 1>(P);  // narrow outputs (classifier layers): 20 rows × 16 columns
   else
-    runProblem<10, 2>(P);  // 10 rows × 32 columns: 20 accumulators, 12 loads per 20 FMAs
+    runProblem<APICAL_MR, APICAL_NV>(P);  // 10 rows × 32 columns: 20 accumulators, 12 loads per 20 FMAs
 }
 
 }  // namespace

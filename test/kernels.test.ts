@@ -76,6 +76,8 @@ const GEMM_SHAPES: [number, number, number][] = [
   [300, 33, 127], // > 2 MFLOP, m > n: split by rows
   [127, 300, 65], // > 2 MFLOP, m < n: split by columns
   [1000, 10, 127], // narrow output kernel, split by rows
+  [33, 47, 1100], // several k-blocks
+  [16, 16, 16], // exact 16×16 transpose blocks
 ];
 
 const TARGETS: { t: [boolean, boolean]; m: number; n: number; k: number }[] = [
