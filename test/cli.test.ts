@@ -62,7 +62,7 @@ describe('apical CLI errors', () => {
     ['a missing model file', (j: any) => (j.model = 'no-model.json'), 'no-model.json', 'cannot read the model spec'],
     ['a bad model layer', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 0, units: 'tanh' }, { size: 10, units: 'softmax' }] }), '/model/layers/0/size', 'must be >= 1'],
     ['a model that does not fit the data', (j: any) => (j.model = { name: 'm', input: 100, layers: [{ size: 5, units: 'tanh' }, { size: 10, units: 'softmax' }] }), 'takes 100 inputs', '784 features'],
-  ])('names %s', (name, change, ...fragments) => {
+  ] as [string, (json: any) => unknown, ...string[]][])('names %s', (name, change, ...fragments) => {
     const file = writeExperiment(name.replace(/ /g, '-'), change);
     expectOneLineError(apical('run', file, '--epochs', '1', '--train-limit', '100', '--out', path.join(tmp, `out-${name}`)), ...fragments);
   });
@@ -80,7 +80,7 @@ describe('apical CLI errors', () => {
     ['a wrong magic number', MNIST_FILES.testImages, Buffer.from([0x12, 0x34, 8, 3, 0, 0, 0, 0]), 't10k-images-idx3-ubyte', 'magic'],
     ['a truncated file', MNIST_FILES.testLabels, Buffer.from([0, 0, 8, 1, 0, 0, 39, 16, 1, 2, 3]), 't10k-labels-idx1-ubyte'],
     ['a label count that does not match the images', MNIST_FILES.testLabels, Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 3]), Buffer.from([1, 2, 3])]), '3'],
-  ])('names %s given with --data', (name, file, bytes, ...fragments) => {
+  ] as [string, string, Buffer | null, ...string[]][])('names %s given with --data', (_what, file, bytes, ...fragments) => {
     const dir = dataDirWith(file, bytes);
     expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--epochs', '1', '--data', dir, '--out', path.join(tmp, `out-${file}`)), ...fragments);
   });

@@ -33,6 +33,8 @@ export interface Summary {
   readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
   readonly training_seconds: number;
   readonly wall_seconds: number;
+  /** Peak resident memory of the process so far, in MiB. */
+  readonly peak_rss_mib: number;
   readonly backend: string;
   readonly version: string;
 }
@@ -90,6 +92,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     best_valid: best ? { epoch: best.epoch, valid_error: best.valid_error!, test_error: best.test_error } : null,
     training_seconds: records.reduce((sum, r) => sum + r.seconds, 0),
     wall_seconds: (Date.now() - started) / 1000,
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     backend: kernels().name,
     version,
   };
