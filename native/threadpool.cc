@@ -9,6 +9,7 @@
 // claim, when the caller is guaranteed to still be waiting for that chunk.
 #include "threadpool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -45,6 +46,7 @@ struct Shared {
   // Owned by whichever caller holds inUse.
   uint32_t generation = 0;
   uint32_t soloCalls = 0;  // jobs still to run without the helper after it was found preempted
+  uint32_t soloPeriod = 0; // length of the next solo stretch (doubles while preemption persists)
   std::thread thread;
   bool running = false;
 };
@@ -58,12 +60,14 @@ constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
 
 /**
  * If the caller waits longer than this for the helper's last chunk, the helper was preempted
- * (another process is busy on the other core): the next kSoloJobs jobs then run on the caller
- * alone, which is faster than waiting out scheduler time slices. Results are unaffected (every
- * chunk is computed the same way on either thread).
+ * (another process is busy on the other core): the next jobs then run on the caller alone, which
+ * is faster than waiting out scheduler time slices — 200 jobs at first, doubling (up to 12 800)
+ * each time the helper is again found preempted right after. Results are unaffected (every chunk
+ * is computed the same way on either thread).
  */
 constexpr auto kPreemptedWait = std::chrono::microseconds(300);
-constexpr uint32_t kSoloJobs = 200;
+constexpr uint32_t kMinSoloJobs = 200;
+constexpr uint32_t kMaxSoloJobs = 12800;
 
 /** Claims and runs chunks of generation `gen` until none are left (either thread). */
 void drain(Shared* s, uint32_t gen) {
@@ -148,7 +152,14 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
       APICAL_PAUSE();
       if (++spins > 4000) std::this_thread::yield();  // helper descheduled mid-chunk: give it the core
     }
-    if (std::chrono::steady_clock::now() - start > kPreemptedWait) s->soloCalls = kSoloJobs;
+    if (std::chrono::steady_clock::now() - start > kPreemptedWait) {
+      s->soloPeriod = s->soloPeriod == 0 ? kMinSoloJobs : std::min(2 * s->soloPeriod, kMaxSoloJobs);
+      s->soloCalls = s->soloPeriod;
+    } else {
+      s->soloPeriod = 0;
+    }
+  } else {
+    s->soloPeriod = 0;
   }
   s->inUse.store(false, std::memory_order_release);
 }
