@@ -6,9 +6,10 @@ centered RMSprop, float32, batch 100, 50,000 MNIST images. Written the way a res
 write it with numpy (one array expression per equation); it reads the same IDX files as apical.
 
 usage: python3 bench/numpy_dtp_epoch.py MNIST_DIR [EPOCHS]
-prints one JSON line per epoch: {"epoch": e, "seconds": s, "train_error": x}
+prints one JSON line per epoch: {"epoch": e, "seconds": s, "train_error": x, "peak_rss_mib": m}
 """
 import json
+import resource
 import sys
 import time
 
@@ -99,7 +100,8 @@ def main():
                 opt_f[l - 1][0].step(h[l - 1].T @ d)
                 opt_f[l - 1][1].step(d.sum(0))
         seconds = time.perf_counter() - start
-        print(json.dumps({"epoch": epoch, "seconds": seconds, "train_error": errors / 50000}), flush=True)
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"epoch": epoch, "seconds": seconds, "train_error": errors / 50000, "peak_rss_mib": peak_mib}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /**
- * The native backend: a C++ N-API addon (native/apical.cc, built by binding.gyp during
+ * The native backend: a C++ N-API addon (native/*.cc, built by binding.gyp during
  * `npm install`) with SIMD micro-kernels and a second worker thread for large products.
  * It exports functions with exactly the signatures of the Kernels interface.
  */
