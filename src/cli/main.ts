@@ -15,6 +15,7 @@ import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
+import { readRunCurve, RunReadError, writeLearningCurvesPage } from '../report/curves';
 import { plausibilityTable } from '../report/plausibility';
 import { RunDirectoryError } from '../report/run-directory';
 import { createRule, ruleNames } from '../rules';
@@ -24,11 +25,14 @@ import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
        apical rules
+       apical curves <run-dir>... [--out FILE]
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, learning-curves.html).
 
 \`apical rules\` prints which signals each learning rule relies on.
+\`apical curves\` draws the learning curves of finished runs in one page
+(default learning-curves.html).
 
 options:
   --epochs N        train for N epochs instead of the file's number
@@ -89,6 +93,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(plausibilityTable(ruleNames.map((name) => createRule({ name, topStep: 1, noise: 1 }))) + '\n');
     return 0;
   }
+  if (command === 'curves') {
+    if (!file) throw new UsageError('curves needs at least one run directory');
+    const page = writeLearningCurvesPage(values.out ?? 'learning-curves.html', [file, ...rest].map(readRunCurve));
+    process.stdout.write(`wrote ${page}\n`);
+    return 0;
+  }
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -130,7 +140,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

@@ -59,10 +59,45 @@ export function figurePage(figure: Figure, plotlyScript: string): string {
 `;
 }
 
+/** Writes the learning curves of `curves` to the HTML page `file`. */
+export function writeLearningCurvesPage(file: string, curves: readonly Curve[], title?: string): string {
+  const bundle = require.resolve('plotly.js-dist');
+  const relative = path.relative(path.dirname(path.resolve(file)), bundle);
+  fs.writeFileSync(file, figurePage(learningCurveFigure(curves, title), relative));
+  return file;
+}
+
 /** Writes DIR/learning-curves.html for `curves`. */
 export function writeLearningCurves(dir: string, curves: readonly Curve[], title?: string): string {
-  const bundle = require.resolve('plotly.js-dist');
-  const file = path.join(dir, 'learning-curves.html');
-  fs.writeFileSync(file, figurePage(learningCurveFigure(curves, title), path.relative(path.resolve(dir), bundle)));
-  return file;
+  return writeLearningCurvesPage(path.join(dir, 'learning-curves.html'), curves, title);
+}
+
+/** The curve of the run directory `dir`, labelled "<experiment> s<seed>". */
+export function readRunCurve(dir: string): Curve {
+  const metrics = path.join(dir, 'metrics.jsonl');
+  if (!fs.existsSync(metrics)) throw new RunReadError(`${dir}: not a run directory (no metrics.jsonl)`);
+  const records = fs
+    .readFileSync(metrics, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as EpochRecord;
+      } catch {
+        throw new RunReadError(`${metrics}: line ${i + 1} is not valid JSON`);
+      }
+    });
+  let label = path.basename(dir);
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+    label = `${config.name} s${config.training.seed}`;
+  } catch {
+    // No readable config.json: the folder name serves as the label.
+  }
+  return { label, records };
+}
+
+/** A run directory that cannot be read. */
+export class RunReadError extends Error {
+  override readonly name = 'RunReadError';
 }
