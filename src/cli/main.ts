@@ -18,7 +18,7 @@ import { kernels } from '../kernels';
 import { readRunCurve, RunReadError, writeLearningCurvesPage } from '../report/curves';
 import { plausibilityTable } from '../report/plausibility';
 import { RunDirectoryError } from '../report/run-directory';
-import { createRule, ruleNames } from '../rules';
+import { allRules } from '../rules';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
 import { version } from './version';
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, file, ...rest] = positionals;
   if (command === 'rules') {
-    process.stdout.write(plausibilityTable(ruleNames.map((name) => createRule({ name, topStep: 1, noise: 1 }))) + '\n');
+    process.stdout.write(plausibilityTable(allRules()) + '\n');
     return 0;
   }
   if (command === 'curves') {

@@ -2,12 +2,19 @@
  * JSON schemas for experiment files (experiments/*.json) and model specs (models/*.json).
  * Checked with ajv; every violation is reported with its JSON path (see load.ts).
  */
+import { initNames } from '../network/init';
+import { ruleNames } from '../rules';
+import { units } from '../units';
+
+const unitNames = Object.keys(units);
+const hiddenUnitNames = unitNames.filter((name) => !units[name].readout);
+
 const init = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: { enum: ['orthogonal', 'glorot', 'zeros'] },
+    name: { enum: initNames },
     gain: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;
@@ -79,7 +86,7 @@ export const modelSchema = {
         required: ['size', 'units'],
         properties: {
           size: { type: 'integer', minimum: 1 },
-          units: { enum: ['tanh', 'sigmoid', 'relu', 'linear', 'softmax'] },
+          units: { enum: unitNames },
           repeat: { type: 'integer', minimum: 1 },
           init,
         },
@@ -89,7 +96,7 @@ export const modelSchema = {
     feedback: {
       type: 'object',
       additionalProperties: false,
-      properties: { units: { enum: ['tanh', 'sigmoid', 'relu', 'linear'] }, init },
+      properties: { units: { enum: hiddenUnitNames }, init },
     },
   },
 } as const;
@@ -116,7 +123,7 @@ export const experimentSchema = {
     rule: {
       type: 'object',
       required: ['name'],
-      properties: { name: { enum: ['bp', 'tp', 'dtp'] } },
+      properties: { name: { enum: ruleNames } },
       allOf: [
         {
           if: { properties: { name: { const: 'bp' } } },

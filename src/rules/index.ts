@@ -11,6 +11,14 @@ export type RuleSpec = { readonly name: 'bp' } | ({ readonly name: 'dtp' | 'tp' 
 
 export const ruleNames = ['bp', 'dtp', 'tp'] as const;
 
+/**
+ * Every rule, built with representative settings: for listing what each rule is and which signals
+ * it uses (declarations do not depend on settings).
+ */
+export function allRules(): Rule[] {
+  return ruleNames.map((name) => createRule(name === 'bp' ? { name } : { name, topStep: 1, noise: 1 }));
+}
+
 export function createRule(spec: RuleSpec): Rule {
   switch (spec.name) {
     case 'bp':
