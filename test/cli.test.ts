@@ -59,6 +59,7 @@ describe('apical CLI errors', () => {
     ['an unknown rule', (j: any) => (j.rule.name = 'magic'), '/rule/name', 'must be one of'],
     ['a missing rule setting', (j: any) => delete j.rule.topStep, '/rule', "must have required property 'topStep'"],
     ['a negative learning rate', (j: any) => (j.optimizer.forward.lr = -1), '/optimizer/forward/lr', 'must be > 0'],
+    ['a frozen parameter the network lacks', (j: any) => (j.training.frozen = ['W9']), '/training/frozen', '"W9"', 'W1, b1'],
     ['a missing model file', (j: any) => (j.model = 'no-model.json'), 'no-model.json', 'cannot read the model spec'],
     ['a bad model layer', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 0, units: 'tanh' }, { size: 10, units: 'softmax' }] }), '/model/layers/0/size', 'must be >= 1'],
     ['a model that does not fit the data', (j: any) => (j.model = { name: 'm', input: 100, layers: [{ size: 5, units: 'tanh' }, { size: 10, units: 'softmax' }] }), 'takes 100 inputs', '784 features'],

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runExperiment } from '../src/cli/run';
 import { loadExperiment } from '../src/experiment/experiment';
+import { Network } from '../src/network/network';
 
 const timing = new Set(['seconds', 'eval_seconds']);
 
@@ -60,6 +61,17 @@ describe('apical run on 2,000 MNIST images', () => {
     const other = await runExperiment({ ...experiment, training: { ...experiment.training, epochs: 1, seed: 12 } }, { out: path.join(root, 'other'), force: false });
     const same = await runExperiment({ ...experiment, training: { ...experiment.training, epochs: 1 } }, { out: path.join(root, 'same'), force: false });
     expect(other.final!.train_error).not.toEqual(same.final!.train_error);
+  });
+
+  it('keeps frozen parameters at their initial values', async () => {
+    const frozen = loadExperiment('experiments/mnist-dtp-released.json', { epochs: 1, trainLimit: 500 });
+    const out = path.join(root, 'frozen');
+    await runExperiment(frozen, { out, force: false });
+    const initial = new Network(frozen.model, { seed: frozen.training.seed, maxRows: 1, feedback: 'decoder' });
+    const saved = (name: string): Float32Array => new Float32Array(new Uint8Array(fs.readFileSync(path.join(out, 'weights', `${name}.f32`))).buffer);
+    expect(saved('W6')).toEqual(initial.populations[5].projection.weights);
+    expect(saved('b5')).toEqual(initial.populations[4].projection.bias);
+    expect(saved('W5')).not.toEqual(initial.populations[4].projection.weights);
   });
 
   it('learns with BP and with TP’s decoders running', async () => {

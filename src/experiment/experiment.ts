@@ -34,6 +34,8 @@ export interface Experiment {
     readonly shuffle: boolean;
     readonly seed: number;
     readonly evalBatchSize: number;
+    /** Parameter arrays kept at their initial values ("W6", "b5"): lesions, or a released code's quirks. */
+    readonly frozen: readonly string[];
   };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
 }
@@ -121,6 +123,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
       shuffle: training.shuffle ?? false,
       seed: overrides.seed ?? training.seed ?? 1,
       evalBatchSize: training.evalBatchSize ?? 1000,
+      frozen: training.frozen ?? [],
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
   };

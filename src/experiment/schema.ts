@@ -155,6 +155,7 @@ export const experimentSchema = {
         shuffle: { type: 'boolean' },
         seed: { type: 'integer', minimum: 0 },
         evalBatchSize: { type: 'integer', minimum: 1 },
+        frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
       },
     },
     optimizer: {

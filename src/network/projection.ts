@@ -19,14 +19,18 @@ export class Projection {
   readonly biasGrad: Float32Array;
   private optimizers: { weights: Optimizer; bias: Optimizer } | undefined;
 
+  /** The bias's name in weight files: "b3" for W3, "c3" for V3. */
+  readonly biasName: string;
+
   constructor(
-    /** Name used for weight files and logs, e.g. "W3" or "V3". */
+    /** The weights' name in weight files and logs, e.g. "W3" (forward) or "V3" (decoder). */
     readonly name: string,
     readonly inSize: number,
     readonly outSize: number,
     init: InitSpec,
     rng: RngState,
   ) {
+    this.biasName = name.replace(/^W/, 'b').replace(/^V/, 'c');
     this.weights = new Float32Array(inSize * outSize);
     this.bias = new Float32Array(outSize);
     this.weightGrad = new Float32Array(inSize * outSize);
@@ -49,9 +53,16 @@ export class Projection {
     k.columnSums(m, this.outSize, 1, delta, 0, this.biasGrad);
   }
 
-  /** Sets the optimiser used by `applyGradients` (new state buffers). */
-  setOptimizer(spec: OptimizerSpec): void {
-    this.optimizers = { weights: createOptimizer(spec, this.weights), bias: createOptimizer(spec, this.bias) };
+  /**
+   * Sets the optimiser used by `applyGradients` (new state buffers). A frozen part keeps its
+   * values: its gradients are still computed, never applied.
+   */
+  setOptimizer(spec: OptimizerSpec, frozen: { weights?: boolean; bias?: boolean } = {}): void {
+    const frozenOptimizer: Optimizer = { step: () => undefined };
+    this.optimizers = {
+      weights: frozen.weights ? frozenOptimizer : createOptimizer(spec, this.weights),
+      bias: frozen.bias ? frozenOptimizer : createOptimizer(spec, this.bias),
+    };
   }
 
   /** One optimiser step from the gradients last accumulated. */

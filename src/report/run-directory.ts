@@ -60,7 +60,7 @@ export class RunDirectory {
     };
     for (const projection of network.projections()) {
       save(projection.name, projection.weights, [projection.inSize, projection.outSize]);
-      save(projection.name.replace(/^W/, 'b').replace(/^V/, 'c'), projection.bias, [projection.outSize]);
+      save(projection.biasName, projection.bias, [projection.outSize]);
     }
     fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ model: network.spec.name, weights: entries }, null, 2) + '\n');
     return entries;
