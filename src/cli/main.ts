@@ -133,6 +133,13 @@ async function main(argv: string[]): Promise<number> {
       (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
       `\nrun directory: ${out}\n`,
   );
+  const fileEpochs = values.epochs === undefined ? epochs : loadExperiment(file).training.epochs;
+  if (epochs < fileEpochs && !summary.interrupted) {
+    process.stdout.write(
+      `\nThat was ${epochs} of the experiment's ${fileEpochs} epochs. All of them:\n  npx apical run ${file}\n` +
+        `(reproductions and their measured results: README.md, RESULTS.md)\n`,
+    );
+  }
   return summary.interrupted ? 130 : 0;
 }
 
