@@ -3,21 +3,16 @@
  * feedback-alignment papers. Derivatives are recovered from the output (see kernels.ts).
  */
 import { Activation } from '../kernels';
-import { Unit } from './unit';
+import { rateUnit } from './unit';
 
 /** y = tanh(a) ∈ (−1, 1); f'(a) = 1 − y². */
-export const tanh: Unit = { name: 'tanh', equation: 'y = tanh(a)', activation: Activation.Tanh, readout: false };
+export const tanh = rateUnit('tanh', 'y = tanh(a)', Activation.Tanh);
 
 /** y = 1/(1 + e^(−a)) ∈ (0, 1); f'(a) = y(1 − y). */
-export const sigmoid: Unit = {
-  name: 'sigmoid',
-  equation: 'y = 1/(1 + exp(-a))',
-  activation: Activation.Sigmoid,
-  readout: false,
-};
+export const sigmoid = rateUnit('sigmoid', 'y = 1/(1 + exp(-a))', Activation.Sigmoid);
 
 /** y = max(a, 0); f'(a) = [y > 0]. */
-export const relu: Unit = { name: 'relu', equation: 'y = max(a, 0)', activation: Activation.Relu, readout: false };
+export const relu = rateUnit('relu', 'y = max(a, 0)', Activation.Relu);
 
 /** y = a. */
-export const linear: Unit = { name: 'linear', equation: 'y = a', activation: Activation.Identity, readout: false };
+export const linear = rateUnit('linear', 'y = a', Activation.Identity);
