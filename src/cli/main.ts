@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
   const fileEpochs = values.epochs === undefined ? epochs : loadExperiment(file).training.epochs;
   if (epochs < fileEpochs && !summary.interrupted) {
     process.stdout.write(
-      `\nThat was ${epochs} of the experiment's ${fileEpochs} epochs. All of them:\n  npx apical run ${file}\n` +
+      `\nThat was ${epochs} of the experiment's ${fileEpochs} epochs. All of them:\n  npm run apical -- run ${file}\n` +
         `(reproductions and their measured results: README.md, RESULTS.md)\n`,
     );
   }
