@@ -12,10 +12,23 @@
 
 #include "kernels.h"
 #include "mathfun.h"
+#include "threadpool.h"
 
 namespace apical {
 
 void activate(Activation act, int64_t length, const float* a, float* y) {
+#if defined(__AVX512F__)
+  // The same 16-lane functions as the dense epilogue (mathfun.h), masked at the tail.
+  if (act != kIdentity) {
+    int64_t i = 0;
+    for (; i + 16 <= length; i += 16) _mm512_storeu_ps(y + i, activate16(act, _mm512_loadu_ps(a + i)));
+    if (i < length) {
+      const __mmask16 tail = static_cast<__mmask16>((1u << (length - i)) - 1u);
+      _mm512_mask_storeu_ps(y + i, tail, activate16(act, _mm512_maskz_loadu_ps(tail, a + i)));
+    }
+    return;
+  }
+#endif
   switch (act) {
     case kIdentity:
       if (y != a)
@@ -158,19 +171,59 @@ void sgdStep(int64_t length, float* param, const float* grad, float* velocity, f
   }
 }
 
+namespace {
+
+struct RmspropJob {
+  float* param;
+  const float* grad;
+  float *avg, *avgSq, *inc;
+  float lr, rho, momentum, epsilon;
+};
+
+/** rmspropStep over [begin, end). */
+void rmspropRange(void* ctx, int64_t begin, int64_t end) {
+  const RmspropJob& j = *static_cast<const RmspropJob*>(ctx);
+  const float keep = 1.0f - j.rho;
+#if defined(__AVX512F__)
+  // Explicit 16-lane loop with a masked tail: every element takes the same instruction sequence
+  // wherever the range boundaries fall (sqrt and divide are IEEE-exact, as in the scalar form).
+  const __m512 rho = _mm512_set1_ps(j.rho), keepv = _mm512_set1_ps(keep), lr = _mm512_set1_ps(j.lr);
+  const __m512 momentum = _mm512_set1_ps(j.momentum), eps = _mm512_set1_ps(j.epsilon);
+  for (int64_t i = begin; i < end; i += 16) {
+    const __mmask16 m = end - i >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (end - i)) - 1u);
+    const __m512 g = _mm512_maskz_loadu_ps(m, j.grad + i);
+    const __m512 kg = _mm512_mul_ps(keepv, g);
+    const __m512 a = _mm512_fmadd_ps(rho, _mm512_maskz_loadu_ps(m, j.avg + i), kg);
+    const __m512 a2 = _mm512_fmadd_ps(rho, _mm512_maskz_loadu_ps(m, j.avgSq + i), _mm512_mul_ps(kg, g));
+    const __m512 var = _mm512_add_ps(_mm512_fnmadd_ps(a, a, a2), eps);
+    const __m512 q = _mm512_div_ps(_mm512_mul_ps(lr, g), _mm512_sqrt_ps(var));
+    const __m512 step = _mm512_fmsub_ps(momentum, _mm512_maskz_loadu_ps(m, j.inc + i), q);
+    _mm512_mask_storeu_ps(j.avg + i, m, a);
+    _mm512_mask_storeu_ps(j.avgSq + i, m, a2);
+    _mm512_mask_storeu_ps(j.inc + i, m, step);
+    _mm512_mask_storeu_ps(j.param + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, j.param + i), step));
+  }
+#else
+  for (int64_t i = begin; i < end; ++i) {
+    const float g = j.grad[i];
+    const float a = j.rho * j.avg[i] + keep * g;
+    const float a2 = j.rho * j.avgSq[i] + keep * g * g;
+    const float step = j.momentum * j.inc[i] - j.lr * g / std::sqrt(a2 - a * a + j.epsilon);
+    j.avg[i] = a;
+    j.avgSq[i] = a2;
+    j.inc[i] = step;
+    j.param[i] += step;
+  }
+#endif
+}
+
+}  // namespace
+
 void rmspropStep(int64_t length, float* param, const float* grad, float* avg, float* avgSq, float* inc,
                  float lr, float rho, float momentum, float epsilon) {
-  const float keep = 1.0f - rho;
-  for (int64_t i = 0; i < length; ++i) {
-    const float g = grad[i];
-    const float a = rho * avg[i] + keep * g;
-    const float a2 = rho * avgSq[i] + keep * g * g;
-    const float step = momentum * inc[i] - lr * g / std::sqrt(a2 - a * a + epsilon);
-    avg[i] = a;
-    avgSq[i] = a2;
-    inc[i] = step;
-    param[i] += step;
-  }
+  // Memory-bound (nine floats of traffic per element): large layers are split across both cores.
+  RmspropJob job{param, grad, avg, avgSq, inc, lr, rho, momentum, epsilon};
+  parallelFor(length, 8192, &rmspropRange, &job);
 }
 
 void adamStep(int64_t length, float* param, const float* grad, float* m, float* v, double lr, double beta1,

@@ -90,22 +90,8 @@ constexpr int kMaxKc = 512;   // k-block: A micro-panel (10×512 floats = 20 KB)
 constexpr int kMaxMc = 240;   // rows of A packed at once
 constexpr int kMaxNc = 1024;  // columns of B packed at once (≤ 2 MB of packed B)
 
-/** Applies the activation to `count` floats in place (vectorized by g++). */
-void activateInPlace(Activation act, float* y, int count) {
-  switch (act) {
-    case kIdentity:
-      break;
-    case kTanh:
-      for (int j = 0; j < count; ++j) y[j] = fastTanh(y[j]);
-      break;
-    case kSigmoid:
-      for (int j = 0; j < count; ++j) y[j] = fastSigmoid(y[j]);
-      break;
-    case kRelu:
-      for (int j = 0; j < count; ++j) y[j] = relu(y[j]);
-      break;
-  }
-}
+/** Applies the activation to `count` floats in place (the same functions as activate()). */
+inline void activateInPlace(Activation act, float* y, int count) { activate(act, count, y, y); }
 
 // ---- packing -------------------------------------------------------------------------------------
 
@@ -250,9 +236,8 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
  */
 #if defined(__AVX512F__)
 template <int MR, int NV>
-inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, float* c, int ldc,
+inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
                         int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  constexpr int NR = 16 * NV;
   __m512 acc[MR][NV];
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r)
@@ -262,7 +247,7 @@ inline void microKernel(int kc, const float* __restrict pa, const float* __restr
   for (int p = 0; p < kc; ++p) {
     __m512 bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(pb + p * NR + 16 * v);
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(pb + static_cast<size_t>(p) * ldb + 16 * v);
 #pragma GCC unroll 32
     for (int r = 0; r < MR; ++r) {
       const __m512 av = _mm512_set1_ps(pa[p * MR + r]);
@@ -294,20 +279,20 @@ inline void microKernel(int kc, const float* __restrict pa, const float* __restr
       } else {
         out = _mm512_fmadd_ps(alpha, acc[r][v], _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
       }
+      if (last && e.act != kIdentity) out = activate16(e.act, out);  // on the register, before the store
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], out);
     }
-    if (last && e.act != kIdentity) activateInPlace(e.act, row, nr);
   }
 }
 #else
 /** Portable micro-kernel: g++ vectorizes the fixed-size inner loops for whatever SIMD it targets. */
 template <int MR, int NV>
-inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, float* c, int ldc,
+inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
                         int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
   constexpr int NR = 16 * NV;
   float acc[MR][NR] = {};
   for (int p = 0; p < kc; ++p) {
-    const float* bp = pb + p * NR;
+    const float* bp = pb + static_cast<size_t>(p) * ldb;
     for (int r = 0; r < MR; ++r) {
       const float av = pa[p * MR + r];
       for (int j = 0; j < NR; ++j) acc[r][j] += av * bp[j];
@@ -332,40 +317,84 @@ inline void microKernel(int kc, const float* __restrict pa, const float* __restr
 
 // ---- block driver --------------------------------------------------------------------------------
 
-/** Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread). */
+/**
+ * One tile: the NV-vector kernel, or the (NV−1)-vector one when the tile's valid columns fit in it
+ * (the half-empty last tile of a 240-wide output then costs half). Either computes each element
+ * with the same FMA sequence, so the choice never changes a result.
+ */
+template <int MR, int NV>
+inline void tile(int kc, const float* pa, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
+                 const Epilogue& e, const float* bias, bool first, bool last) {
+  if constexpr (NV > 1) {
+    if (nr <= 16 * (NV - 1)) {
+      microKernel<MR, NV - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+      return;
+    }
+  }
+  microKernel<MR, NV>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+}
+
+/**
+ * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
+ * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
+ * (ldb = n), except for a last panel narrower than a multiple of 16 columns, which is packed with
+ * zero padding. op(B) = Bᵀ is packed into NR-wide panels (ldb = NR).
+ */
 template <int MR, int NV>
 void runBlock(const Block& blk) {
   constexpr int NR = 16 * NV;
   const Problem& P = *blk.p;
   const int k = P.k;
+  const bool directB = !P.transB;
   // Split k into equal blocks (a ragged last block would waste a pass over C).
   const int kBlocks = (k + kMaxKc - 1) / kMaxKc;
   const int kcStep = (k + kBlocks - 1) / kBlocks;
   const int mcStep = std::max(MR, (kMaxMc / MR) * MR);
-  const int ncStep = std::max(NR, (kMaxNc / NR) * NR);
+  const int ncStep = directB ? std::max(1, blk.j1 - blk.j0) : std::max(NR, (kMaxNc / NR) * NR);
 
   float* bufA = packedA.get(static_cast<size_t>(mcStep + MR) * kcStep);
-  float* bufB = packedB.get(static_cast<size_t>(ncStep + NR) * kcStep);
+  float* bufB = packedB.get(static_cast<size_t>(directB ? NR : ncStep + NR) * kcStep);
   if (!bufA || !bufB) std::abort();  // out of memory for a few hundred KB: nothing sensible to do
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
+    // Direct B: columns [jc, jc + directCols) are read in place, the rest (< NR wide) is packed.
+    const int directCols = directB ? (nc / 16) * 16 : 0;
     for (int pc = 0; pc < k; pc += kcStep) {
       const int kc = std::min(kcStep, k - pc);
       const bool first = pc == 0;
       const bool last = pc + kc >= k;
-      packB<NR>(P, pc, kc, jc, nc, bufB);
+      if (!directB)
+        packB<NR>(P, pc, kc, jc, nc, bufB);
+      else if (directCols < nc)
+        packB<NR>(P, pc, kc, jc + directCols, nc - directCols, bufB);
       for (int ic = blk.i0; ic < blk.i1; ic += mcStep) {
         const int mc = std::min(mcStep, blk.i1 - ic);
         packA<MR>(P, ic, mc, pc, kc, bufA);
         for (int ir = 0; ir < mc; ir += MR) {
           const float* pa = bufA + static_cast<size_t>(ir) * kc;
-          for (int jr = 0; jr < nc; jr += NR) {
-            const float* pb = bufB + static_cast<size_t>(jr) * kc;
+          const int mr = std::min(MR, mc - ir);
+          for (int jr = 0; jr < nc;) {
+            const float* pb;
+            int ldb, nr;
+            if (!directB) {
+              pb = bufB + static_cast<size_t>(jr) * kc;
+              ldb = NR;
+              nr = std::min(NR, nc - jr);
+            } else if (jr < directCols) {
+              pb = P.b + static_cast<size_t>(pc) * P.n + jc + jr;
+              ldb = P.n;
+              nr = std::min(NR, directCols - jr);
+            } else {
+              pb = bufB;
+              ldb = NR;
+              nr = nc - jr;
+            }
             const int col = jc + jr;
             float* cTile = P.c + static_cast<size_t>(ic + ir) * P.n + col;
-            microKernel<MR, NV>(kc, pa, pb, cTile, P.n, std::min(MR, mc - ir), std::min(NR, nc - jr), P.epi,
-                                P.epi.bias ? P.epi.bias + col : nullptr, first, last);
+            tile<MR, NV>(kc, pa, pb, ldb, cTile, P.n, mr, nr, P.epi, P.epi.bias ? P.epi.bias + col : nullptr, first,
+                         last);
+            jr += nr;
           }
         }
       }
@@ -381,49 +410,48 @@ void runBlockChunk(void* ctx, int chunk) {
 
 /** Products below this many flops stay on the calling thread (hand-off would cost more than it saves). */
 constexpr double kParallelFlops = 2.0e6;
-
-/** Two threads unless APICAL_NATIVE_THREADS=1 (read once; used by bench/kernels.ts for 1-thread figures). */
-bool twoThreadsAllowed() {
-  static const bool allowed = [] {
-    const char* v = std::getenv("APICAL_NATIVE_THREADS");
-    return !(v && v[0] == '1' && v[1] == 0);
-  }();
-  return allowed;
-}
+/** Target work per chunk of a parallel product (~6 µs), and the most chunks a product is cut into. */
+constexpr double kChunkFlops = 1.2e6;
+constexpr int kMaxChunks = 12;
 
 /**
- * Splits C into two static halves (from the shape alone) and runs them on two threads, or runs it
- * whole. A half is computed identically whichever thread runs it, so results never depend on timing.
+ * Cuts C into chunks (from the shape alone) that the two threads claim dynamically, or runs it
+ * whole on one thread: row bands of whole MR-row tiles when B is read in place (each chunk then
+ * packs only its own rows of A), else column bands of whole NR-column panels (each packs only its
+ * own panels of B). Every element is computed by the same instruction sequence however C is cut
+ * and whichever thread runs it, so results never depend on the thread count or on timing.
  */
 template <int MR, int NV>
 void runProblem(const Problem& P) {
   constexpr int NR = 16 * NV;
   Block whole{&P, 0, P.m, 0, P.n, &runBlock<MR, NV>};
   const double flops = 2.0 * P.m * P.n * static_cast<double>(P.k);
-  if (flops < kParallelFlops || !twoThreadsAllowed()) {
+  if (flops < kParallelFlops || !helperAllowed()) {
     runBlock<MR, NV>(whole);
     return;
   }
-  Block halves[2] = {whole, whole};
-  Block& first = halves[0];
-  Block& second = halves[1];
-  // Each half packs all of one operand and half of the other: split the dimension whose
-  // unsplit operand is cheaper to pack twice (m·k for a column split, k·n for a row split).
-  const int colTiles = (P.n + NR - 1) / NR;
-  const int rowTiles = (P.m + MR - 1) / MR;
-  if (P.m <= P.n && colTiles >= 2) {
-    const int split = std::min(P.n, ((colTiles + 1) / 2) * NR);
-    first.j1 = split;
-    second.j0 = split;
-  } else if (rowTiles >= 2) {
-    const int split = std::min(P.m, ((rowTiles + 1) / 2) * MR);
-    first.i1 = split;
-    second.i0 = split;
-  } else {
+  const bool byRows = !P.transB;
+  const int tiles = byRows ? (P.m + MR - 1) / MR : (P.n + NR - 1) / NR;
+  const int wanted = std::max(2, std::min(kMaxChunks, static_cast<int>(flops / kChunkFlops)));
+  const int perChunk = std::max(1, (tiles + wanted - 1) / wanted);
+  const int chunks = (tiles + perChunk - 1) / perChunk;
+  if (chunks < 2) {
     runBlock<MR, NV>(whole);
     return;
   }
-  runChunks(&runBlockChunk, halves, 2);
+  Block blocks[kMaxChunks + 1];
+  for (int c = 0; c < chunks; ++c) {
+    Block& b = blocks[c];
+    b = whole;
+    if (byRows) {
+      b.i0 = c * perChunk * MR;
+      b.i1 = std::min(P.m, (c + 1) * perChunk * MR);
+    } else {
+      b.j0 = c * perChunk * NR;
+      b.j1 = std::min(P.n, (c + 1) * perChunk * NR);
+    }
+  }
+  runChunks(&runBlockChunk, blocks, chunks);
 }
 
 /** Scales C by β (β = 0: clears it) when k = 0, then applies bias/activation: the empty-sum case. */

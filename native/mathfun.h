@@ -6,6 +6,11 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX512F__)
+// g++ 12 flags its own intrinsics (_mm512_undefined_ps inside unpack/shuffle) as maybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#endif
 
 namespace apical {
 
@@ -62,5 +67,71 @@ static inline float fastSigmoid(float x) {
 
 /** max(x, 0), with NaN → 0 as in the reference (NaN > 0 is false). */
 static inline float relu(float x) { return x > 0.0f ? x : 0.0f; }
+
+#if defined(__AVX512F__)
+// ---- 16-lane AVX-512 forms -----------------------------------------------------------------------
+// The same formulas as the scalar functions above, written with intrinsics so they can run on a
+// register (the GEMM epilogue applies the activation before the tile is stored) and with FMAs
+// (so they round differently from the scalar forms in the last bit, and are no less accurate).
+// Every AVX-512 caller (activate, dense) uses these, so fused and unfused activations agree exactly.
+
+/** e^x for x already in [−87, 88] (same reduction and polynomial as fastExp; 2^n by vscalefps). */
+static inline __m512 fastExp16(__m512 x) {
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860682030941723212e-6f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+/** fastTanh on 16 lanes. */
+static inline __m512 fastTanh16(__m512 x) {
+  const __m512 signBit = _mm512_set1_ps(-0.0f);
+  const __m512 ax = _mm512_andnot_ps(signBit, x);
+  const __m512 capped = _mm512_min_ps(ax, _mm512_set1_ps(9.0f));  // NaN → 9 (patched below)
+  const __m512 e = fastExp16(_mm512_mul_ps(capped, _mm512_set1_ps(-2.0f)));
+  const __m512 one = _mm512_set1_ps(1.0f);
+  __m512 t = _mm512_div_ps(_mm512_sub_ps(one, e), _mm512_add_ps(one, e));
+  t = _mm512_or_ps(t, _mm512_and_ps(x, signBit));
+  const __m512 x2 = _mm512_mul_ps(x, x);
+  __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-17.0f / 315.0f), _mm512_set1_ps(2.0f / 15.0f));
+  q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.0f / 3.0f));
+  const __m512 series = _mm512_fmadd_ps(_mm512_mul_ps(x, x2), q, x);
+  t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.125f), _CMP_LT_OQ), t, series);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
+}
+
+/** fastSigmoid on 16 lanes. */
+static inline __m512 fastSigmoid16(__m512 x) {
+  __m512 c = _mm512_max_ps(_mm512_sub_ps(_mm512_setzero_ps(), x), _mm512_set1_ps(-87.0f));  // NaN → −87
+  c = _mm512_min_ps(c, _mm512_set1_ps(88.0f));
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 y = _mm512_div_ps(one, _mm512_add_ps(one, fastExp16(c)));
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x);
+}
+
+/** relu on 16 lanes (NaN → 0, −0 → 0). */
+static inline __m512 relu16(__m512 x) {
+  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), x);
+}
+
+/** The activation `act` (an Activation code: 0 identity, 1 tanh, 2 sigmoid, 3 relu) on 16 lanes. */
+static inline __m512 activate16(int act, __m512 x) {
+  switch (act) {
+    case 1: return fastTanh16(x);
+    case 2: return fastSigmoid16(x);
+    case 3: return relu16(x);
+    default: return x;
+  }
+}
+#endif
 
 }  // namespace apical

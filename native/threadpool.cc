@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstdint>
 #include <mutex>
 #include <thread>
@@ -162,6 +163,39 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
     s->soloPeriod = 0;
   }
   s->inUse.store(false, std::memory_order_release);
+}
+
+bool helperAllowed() {
+  static const bool allowed = [] {
+    const char* v = std::getenv("APICAL_NATIVE_THREADS");
+    return !(v && v[0] == '1' && v[1] == 0);
+  }();
+  return allowed;
+}
+
+namespace {
+struct RangeJob {
+  void (*fn)(void*, int64_t, int64_t);
+  void* ctx;
+  int64_t length, perChunk;
+};
+void runRange(void* ctx, int chunk) {
+  const RangeJob& job = *static_cast<const RangeJob*>(ctx);
+  const int64_t begin = chunk * job.perChunk;
+  job.fn(job.ctx, begin, std::min(job.length, begin + job.perChunk));
+}
+}  // namespace
+
+void parallelFor(int64_t length, int64_t grain, void (*fn)(void*, int64_t, int64_t), void* ctx) {
+  constexpr int kMaxRanges = 16;
+  if (length < 2 * grain || !helperAllowed()) {
+    if (length > 0) fn(ctx, 0, length);
+    return;
+  }
+  const int64_t wanted = std::min<int64_t>(kMaxRanges, length / grain);
+  const int64_t perChunk = ((length + wanted - 1) / wanted + 63) / 64 * 64;
+  RangeJob job{fn, ctx, length, perChunk};
+  runChunks(&runRange, &job, static_cast<int>((length + perChunk - 1) / perChunk));
 }
 
 void shutdownHelperThread() {

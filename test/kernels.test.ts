@@ -6,6 +6,9 @@
  * If the addon cannot be loaded these tests FAIL, unless APICAL_BACKEND=reference is set, in which
  * case the native tests are skipped (the reference backend needs no comparison with itself).
  */
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as path from 'path';
 import { Activation, Kernels } from '../src/kernels/kernels';
 import { loadNativeKernels } from '../src/kernels/native';
 import { referenceKernels as ref } from '../src/kernels/reference';
@@ -362,6 +365,49 @@ describeNative('native addGaussianNoise', () => {
     nat().addGaussianNoise(1001, a, 0.3, rngA, a);
     expectClose(a, expected, 0, 1e-5, 'aliased noise');
     expect(Array.from(rngA)).toEqual(Array.from(rngB));
+  });
+});
+
+// ---- determinism across thread counts ----------------------------------------------------------------
+
+/**
+ * A fixed workload over the parallel paths (row- and column-chunked products with several k-blocks,
+ * the fused epilogue, the narrow kernel, the split optimizer step); returns a digest of every output.
+ * Source text, so a child process can run the very same code against the addon file.
+ */
+const WORKLOAD = `(addon, crypto) => {
+  let seed = 12345;
+  const rand = (n, s = 1) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; a[i] = s * (seed / 4294967296 - 0.5); } return a; };
+  const hash = crypto.createHash('sha256');
+  const add = (a) => hash.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  for (const [m, n, k] of [[100, 240, 240], [200, 240, 784], [1000, 10, 127], [127, 300, 65]]) {
+    const y = new Float32Array(m * n);
+    addon.dense(m, n, k, rand(m * k), rand(k * n, 0.2), rand(n), 1, y); add(y);
+  }
+  for (const [ta, tb, m, n, k] of [[true, false, 240, 240, 100], [false, true, 100, 784, 240], [true, true, 300, 33, 127], [false, false, 33, 47, 1100]]) {
+    const c = rand(m * n);
+    addon.gemm(ta, tb, m, n, k, 0.5, rand(m * k), rand(k * n), 1.5, c); add(c);
+  }
+  const len = 100003, p = rand(len), avg = new Float32Array(len), sq = new Float32Array(len), inc = new Float32Array(len);
+  for (let s = 0; s < 3; s++) addon.rmspropStep(len, p, rand(len), avg, sq, inc, 0.001, 0.95, 0.9, 0.001);
+  add(p); add(avg); add(sq); add(inc);
+  return hash.digest('hex');
+}`;
+
+describeNative('native determinism', () => {
+  it('gives bit-identical results with one thread (APICAL_NATIVE_THREADS=1) and with two', () => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const workload = new Function(`return ${WORKLOAD}`)() as (addon: unknown, c: typeof crypto) => string;
+    const here = [workload(nat(), crypto), workload(nat(), crypto), workload(nat(), crypto)];
+    const addonFile = path.join(__dirname, '..', 'build', 'Release', 'apical_native.node');
+    const child = spawnSync(process.execPath, ['-e', `console.log((${WORKLOAD})(require(${JSON.stringify(addonFile)}), require('crypto')))`], {
+      env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(here[1]).toBe(here[0]);
+    expect(here[2]).toBe(here[0]);
+    expect(child.stdout.trim()).toBe(here[0]);
   });
 });
 
