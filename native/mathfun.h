@@ -123,6 +123,37 @@ static inline __m512 relu16(__m512 x) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), x);
 }
 
+/**
+ * Transposes the 16×16 block held in r[0..16) (r[i] = row i) in place, so that r[j] becomes
+ * column j: 32-bit then 64-bit interleaves within 128-bit lanes, then two rounds of lane shuffles.
+ */
+static inline void transpose16x16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {  // t[2i] = rows 2i,2i+1 interleaved (elements 0,1 of each lane), t[2i+1] = (2,3)
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  __m512 u[16];  // u[4g+q]: rows 4g..4g+3 at column 4L+q in lane L
+  for (int g = 0; g < 4; ++g) {
+    const __m512d a0 = _mm512_castps_pd(t[4 * g]), a1 = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d b0 = _mm512_castps_pd(t[4 * g + 2]), b1 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, b0));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, b0));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, b1));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, b1));
+  }
+  for (int q = 0; q < 4; ++q) {
+    const __m512 v0 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0x44);       // g0L0 g0L1 g1L0 g1L1
+    const __m512 v1 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0xEE);       // g0L2 g0L3 g1L2 g1L3
+    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0x44);  // g2L0 g2L1 g3L0 g3L1
+    const __m512 v3 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0xEE);  // g2L2 g2L3 g3L2 g3L3
+    r[q] = _mm512_shuffle_f32x4(v0, v2, 0x88);       // column q      (lane 0)
+    r[4 + q] = _mm512_shuffle_f32x4(v0, v2, 0xDD);   // column 4 + q  (lane 1)
+    r[8 + q] = _mm512_shuffle_f32x4(v1, v3, 0x88);   // column 8 + q  (lane 2)
+    r[12 + q] = _mm512_shuffle_f32x4(v1, v3, 0xDD);  // column 12 + q (lane 3)
+  }
+}
+
 /** The activation `act` (an Activation code: 0 identity, 1 tanh, 2 sigmoid, 3 relu) on 16 lanes. */
 static inline __m512 activate16(int act, __m512 x) {
   switch (act) {

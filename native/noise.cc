@@ -4,8 +4,11 @@
 // (~72 million normals per epoch) and the stream must match src/kernels/random.ts exactly:
 // same 32-bit outputs, uniforms u = ((r >> 8) + 0.5)·2⁻²⁴, Box–Muller pairs
 // z0 = √(−2 ln u1)·cos 2πu2, z1 = √(−2 ln u1)·sin 2πu2, an odd count dropping the last z1.
-// The generator is inherently sequential, so each chunk runs in three loops:
-//   1. draw the raw 24-bit integers of the uniforms (scalar, ~1 ns each);
+// The generator is sequential, but its state transition is linear over GF(2): long calls run it as
+// 16 interleaved copies (AVX-512), copy j starting from the state j·L steps ahead (a jump by the
+// matrix power M^L, cached per L), and transpose the lanes back into stream order — the same
+// integers as the scalar loop, ~8× faster. Then, in chunks:
+//   1. draw the raw 24-bit integers of the uniforms (done above for long calls);
 //   2. radius = √(−2 ln u1) in double, with a branch-free log g++ vectorizes;
 //   3. cos/sin of 2πu2 by an exact integer quadrant reduction and short polynomials, vectorized.
 // The normals agree with the double-precision reference to ~1e-6.
@@ -13,8 +16,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels.h"
+#include "mathfun.h"
 
 namespace apical {
 namespace {
@@ -63,22 +68,183 @@ inline double logOfOdd(int32_t v) {
   return e * 0.69314718055994530942 + 2.0 * s * series;
 }
 
+// ---- the jump: xoshiro128** as a 128×128 matrix over GF(2) --------------------------------------
+
+/** A state as a 128-bit vector: lo = s0 | s1 << 32, hi = s2 | s3 << 32. */
+struct Bits {
+  uint64_t lo, hi;
+};
+
+inline Bits toBits(const uint32_t s[4]) {
+  return {s[0] | (static_cast<uint64_t>(s[1]) << 32), s[2] | (static_cast<uint64_t>(s[3]) << 32)};
+}
+inline void fromBits(Bits b, uint32_t s[4]) {
+  s[0] = static_cast<uint32_t>(b.lo);
+  s[1] = static_cast<uint32_t>(b.lo >> 32);
+  s[2] = static_cast<uint32_t>(b.hi);
+  s[3] = static_cast<uint32_t>(b.hi >> 32);
+}
+
+/** A linear map, by the images of the 128 unit vectors (columns). */
+struct Matrix {
+  Bits col[128];
+};
+
+inline Bits apply(const Matrix& m, Bits v) {
+  uint64_t lo = 0, hi = 0;
+  for (int b = 0; b < 128; ++b) {
+    const uint64_t bit = b < 64 ? (v.lo >> b) & 1u : (v.hi >> (b - 64)) & 1u;
+    const uint64_t mask = 0 - bit;
+    lo ^= m.col[b].lo & mask;
+    hi ^= m.col[b].hi & mask;
+  }
+  return {lo, hi};
+}
+
+/** a·b (apply b first). */
+Matrix multiply(const Matrix& a, const Matrix& b) {
+  Matrix c;
+  for (int i = 0; i < 128; ++i) c.col[i] = apply(a, b.col[i]);
+  return c;
+}
+
+/** The matrix of `steps` generator steps. */
+Matrix stepMatrix(uint64_t steps) {
+  Matrix one, power, result;
+  for (int b = 0; b < 128; ++b) {
+    uint32_t s[4] = {0, 0, 0, 0};
+    s[b / 32] = 1u << (b % 32);
+    result.col[b] = toBits(s);  // identity
+    nextUint32(s);
+    one.col[b] = toBits(s);
+  }
+  power = one;
+  for (; steps; steps >>= 1) {
+    if (steps & 1) result = multiply(power, result);
+    if (steps > 1) power = multiply(power, power);
+  }
+  return result;
+}
+
+#if defined(__AVX512F__)
+constexpr int kLanes = 16;
+/** Calls with fewer pairs per lane than this use the scalar generator (the jump is not free). */
+constexpr int64_t kMinPairsPerLane = 32;
+
+/** The jump of 2·pairsPerLane steps, cached for the last few lane lengths (per thread). */
+const Matrix& jumpMatrix(int64_t pairsPerLane) {
+  struct Entry {
+    int64_t pairs = -1;
+    Matrix m;
+  };
+  thread_local Entry cache[4];
+  thread_local int nextSlot = 0;
+  for (Entry& e : cache)
+    if (e.pairs == pairsPerLane) return e.m;
+  Entry& e = cache[nextSlot];
+  nextSlot = (nextSlot + 1) % 4;
+  e.m = stepMatrix(2 * static_cast<uint64_t>(pairsPerLane));
+  e.pairs = pairsPerLane;
+  return e.m;
+}
+
+inline __m512i rawOdd(__m512i r) {  // ((r >> 8) << 1) | 1
+  return _mm512_or_si512(_mm512_slli_epi32(_mm512_srli_epi32(r, 8), 1), _mm512_set1_epi32(1));
+}
+
+/**
+ * Draws the odd integers of `pairs` pairs (u1 into radial, u2 into angular, in stream order) and
+ * advances s by 2·pairs steps: lanes of pairs/16 pairs each on 16 generator copies, the remainder
+ * scalar.
+ */
+void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) {
+  const int64_t per = pairs / kLanes;
+  int64_t done = 0;
+  if (per >= kMinPairsPerLane) {
+    const Matrix& jump = jumpMatrix(per);
+    alignas(64) uint32_t lane[4][kLanes];
+    Bits b = toBits(s);
+    for (int j = 0; j < kLanes; ++j) {
+      uint32_t t[4];
+      fromBits(b, t);
+      for (int w = 0; w < 4; ++w) lane[w][j] = t[w];
+      b = apply(jump, b);
+    }
+    // b is now the state after all 16 lanes: where the scalar remainder continues.
+    __m512i s0 = _mm512_load_si512(lane[0]), s1 = _mm512_load_si512(lane[1]);
+    __m512i s2 = _mm512_load_si512(lane[2]), s3 = _mm512_load_si512(lane[3]);
+    auto next = [&]() {
+      const __m512i x5 = _mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2));
+      const __m512i r7 = _mm512_rol_epi32(x5, 7);
+      const __m512i result = _mm512_add_epi32(r7, _mm512_slli_epi32(r7, 3));
+      const __m512i t = _mm512_slli_epi32(s1, 9);
+      s2 = _mm512_xor_si512(s2, s0);
+      s3 = _mm512_xor_si512(s3, s1);
+      s1 = _mm512_xor_si512(s1, s2);
+      s0 = _mm512_xor_si512(s0, s3);
+      s2 = _mm512_xor_si512(s2, t);
+      s3 = _mm512_rol_epi32(s3, 11);
+      return result;
+    };
+    int64_t t0 = 0;
+    for (; t0 + kLanes <= per; t0 += kLanes) {  // 16 steps of every lane, transposed to lane order
+      __m512 r[kLanes], a[kLanes];
+      for (int t = 0; t < kLanes; ++t) {
+        r[t] = _mm512_castsi512_ps(rawOdd(next()));
+        a[t] = _mm512_castsi512_ps(rawOdd(next()));
+      }
+      transpose16x16(r);
+      transpose16x16(a);
+      for (int j = 0; j < kLanes; ++j) {
+        _mm512_storeu_ps(reinterpret_cast<float*>(radial + j * per + t0), r[j]);
+        _mm512_storeu_ps(reinterpret_cast<float*>(angular + j * per + t0), a[j]);
+      }
+    }
+    for (; t0 < per; ++t0) {
+      alignas(64) int32_t r[kLanes], a[kLanes];
+      _mm512_store_si512(r, rawOdd(next()));
+      _mm512_store_si512(a, rawOdd(next()));
+      for (int j = 0; j < kLanes; ++j) {
+        radial[j * per + t0] = r[j];
+        angular[j * per + t0] = a[j];
+      }
+    }
+    fromBits(b, s);
+    done = per * kLanes;
+  }
+  for (int64_t j = done; j < pairs; ++j) {
+    radial[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
+    angular[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
+  }
+}
+#else
+void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) {
+  for (int64_t j = 0; j < pairs; ++j) {
+    radial[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
+    angular[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
+  }
+}
+#endif
+
 }  // namespace
 
 void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t state[4], float* out) {
-  int32_t radial[kChunkPairs], angular[kChunkPairs];
   float radius[kChunkPairs], cosine[kChunkPairs], sine[kChunkPairs];
   uint32_t s[4] = {state[0], state[1], state[2], state[3]};
+  // 1. The stream, in order: u1 then u2 of each pair, kept as odd integers v = 2·(r >> 8) + 1.
+  const int64_t allPairs = (length + 1) / 2;
+  thread_local std::vector<int32_t> drawn;
+  if (drawn.size() < static_cast<size_t>(2 * allPairs)) drawn.resize(2 * allPairs);
+  int32_t* radialAll = drawn.data();
+  int32_t* angularAll = drawn.data() + allPairs;
+  drawPairs(allPairs, s, radialAll, angularAll);
 
   for (int64_t start = 0; start < length; start += 2 * kChunkPairs) {
     const int64_t count = std::min<int64_t>(2 * kChunkPairs, length - start);
     const int pairs = static_cast<int>((count + 1) / 2);
 
-    // 1. The stream, in order: u1 then u2 of each pair, kept as odd integers v = 2·(r >> 8) + 1.
-    for (int j = 0; j < pairs; ++j) {
-      radial[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
-      angular[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
-    }
+    const int32_t* radial = radialAll + start / 2;
+    const int32_t* angular = angularAll + start / 2;
     // 2. Radii.
     for (int j = 0; j < pairs; ++j) radius[j] = static_cast<float>(std::sqrt(-2.0 * logOfOdd(radial[j])));
     // 3. Angles 2π·v/2²⁵ = q·π/2 + θ with q = round(v/2²³) and |θ| ≤ π/4 computed exactly from integers.
