@@ -320,8 +320,8 @@ describeNative('native elementwise ops', () => {
 // ---- random numbers ----------------------------------------------------------------------------------
 
 describeNative('native addGaussianNoise', () => {
-  it('consumes the xoshiro128** stream exactly as the reference (odd and even lengths)', () => {
-    for (const length of [0, 1, 2, 3, 255, 256, 257, 511, 512, 513, 1001, 100001]) {
+  it('consumes the xoshiro128** stream exactly as the reference (odd and even lengths, scalar and 16-lane paths)', () => {
+    for (const length of [0, 1, 2, 3, 255, 256, 257, 511, 512, 513, 1001, 1100, 1101, 24000, 100001]) {
       const rngNative = streamState(7, `noise/${length}`);
       const rngRef = rngNative.slice();
       const x = randomArray(length);
