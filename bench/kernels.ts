@@ -2,7 +2,7 @@
  * Kernel benchmark: GFLOP/s of the native backend (two threads, and one thread via
  * APICAL_NATIVE_THREADS=1 in a child process) against the TypeScript reference, at the matrix
  * shapes of an MNIST 784-240-240-10 network with minibatches of 100, plus the throughput of the
- * elementwise hot spots (tanh, Gaussian noise).
+ * elementwise hot spots (tanh, the RMSprop step, Gaussian noise).
  *
  *   npm run build && node dist/bench/kernels.js          # table
  *   node dist/bench/kernels.js --json                    # rows as JSON (used for the 1-thread column)
@@ -111,6 +111,7 @@ export function kernelBenchCases(): Case[] {
     gemmCase(true, false, 240, 240, 100, '(100×240)ᵀ·100×240'),
     denseCase(100, 240, 784, Activation.Tanh),
     denseCase(100, 240, 240, Activation.Tanh),
+    denseCase(200, 240, 240, Activation.Tanh),
     {
       op: 'activate tanh',
       shape: '24 000 (in place)',
@@ -119,6 +120,20 @@ export function kernelBenchCases(): Case[] {
       setup(kernels) {
         const a = randomArray(24000, 3);
         return () => kernels.activate(Activation.Tanh, 24000, a, a);
+      },
+    },
+    {
+      op: 'rmspropStep',
+      shape: '57 600 (240×240 weights)',
+      work: 57600,
+      unit: 'Melem/s',
+      setup(kernels) {
+        const param = randomArray(57600);
+        const grad = randomArray(57600, 0.01);
+        const avg = new Float32Array(57600);
+        const avgSq = new Float32Array(57600);
+        const inc = new Float32Array(57600);
+        return () => kernels.rmspropStep(57600, param, grad, avg, avgSq, inc, 0.001, 0.95, 0.9, 0.001);
       },
     },
     {

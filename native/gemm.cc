@@ -4,15 +4,20 @@
 // Hand-written because this is apical's hot path: ~90% of a training step's arithmetic is these
 // products, at awkward batch-sized shapes (100×784·784×240 and friends) where a generic loop nest
 // runs at ~1 GFLOP/s. Scheme (Goto/BLIS style):
-//   * op(A) and op(B) are copied ("packed") into contiguous micro-panels, MR rows resp. NR columns
-//     wide, zero-padded at the edges — transposes cost only in packing;
+//   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges;
+//     op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B (row-major k×n, the
+//     weights of a dense layer) is read in place — only a last panel narrower than a multiple of
+//     16 columns is packed — so the weights are not copied on every call;
 //   * an MR×NR register tile accumulates with FMA over a k-block (AVX-512: 10×32 = 20 zmm
-//     accumulators; a 16×16 variant for narrow outputs like the 10-way classifier);
-//   * the epilogue applies α, β·C, the bias and the activation, with masked stores at the edges;
-//   * large products are split into two static halves of the output (rows or columns, chosen from
-//     the shape only), one per thread (the caller takes over the helper's half if the helper is
-//     slow to start); every element is computed the same way whatever the split or the thread,
-//     so results are bit-identical run to run;
+//     accumulators, a 10×16 one for a half-empty last panel such as columns 224–239 of 240; a
+//     16×16 variant for narrow outputs like the 10-way classifier);
+//   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h's
+//     16-lane tanh/sigmoid/relu), with masked stores at the edges;
+//   * large products are cut into up to 12 chunks — bands of whole row tiles when B is read in
+//     place, else of whole column panels — that the calling thread and the helper claim
+//     dynamically (threadpool.h), so a helper that starts late still takes a fair share; every
+//     element is computed by the same instruction sequence however C is cut and whichever thread
+//     runs it, so results are bit-identical run to run and for any thread count;
 //   * packing buffers are per-thread, 64-byte aligned, and only ever grow.
 // Machines without AVX-512 get a portable C++ micro-kernel (fixed-size arrays g++ vectorizes).
 #include <algorithm>

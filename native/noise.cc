@@ -20,6 +20,7 @@
 
 #include "kernels.h"
 #include "mathfun.h"
+#include "threadpool.h"
 
 namespace apical {
 namespace {
@@ -228,64 +229,89 @@ void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) 
 
 }  // namespace
 
-void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t state[4], float* out) {
+namespace {
+
+struct NoiseJob {
+  int64_t length;
+  const float* x;
+  float sigma;
+  const int32_t* radialAll;
+  const int32_t* angularAll;
+  float* out;
+};
+
+/** Steps 2–4 for chunk `chunk` (elements [2·kChunkPairs·chunk, …)); runs on either thread. */
+void noiseChunk(void* ctx, int chunk) {
+  const NoiseJob& job = *static_cast<const NoiseJob*>(ctx);
   float radius[kChunkPairs], cosine[kChunkPairs], sine[kChunkPairs];
+  const int64_t start = 2 * static_cast<int64_t>(kChunkPairs) * chunk;
+  const int64_t count = std::min<int64_t>(2 * kChunkPairs, job.length - start);
+  const int pairs = static_cast<int>((count + 1) / 2);
+  const int32_t* radial = job.radialAll + start / 2;
+  const int32_t* angular = job.angularAll + start / 2;
+  // 2. Radii.
+  for (int j = 0; j < pairs; ++j) radius[j] = static_cast<float>(std::sqrt(-2.0 * logOfOdd(radial[j])));
+  // 3. Angles 2π·v/2²⁵ = q·π/2 + θ with q = round(v/2²³) and |θ| ≤ π/4 computed exactly from integers.
+  for (int j = 0; j < pairs; ++j) {
+    const int32_t v = angular[j];
+    const int32_t q = (v + (1 << 22)) >> 23;                               // 0..4
+    const float theta = static_cast<float>(v - (q << 23)) * 1.87253514e-7f;  // 2π/2²⁵
+    const float t2 = theta * theta;
+    float sn = -1.0f / 39916800.0f;  // sin θ to θ¹¹
+    sn = sn * t2 + 1.0f / 362880.0f;
+    sn = sn * t2 - 1.0f / 5040.0f;
+    sn = sn * t2 + 1.0f / 120.0f;
+    sn = sn * t2 - 1.0f / 6.0f;
+    sn = theta + theta * t2 * sn;
+    float cs = 1.0f / 479001600.0f;  // cos θ to θ¹²
+    cs = cs * t2 - 1.0f / 3628800.0f;
+    cs = cs * t2 + 1.0f / 40320.0f;
+    cs = cs * t2 - 1.0f / 720.0f;
+    cs = cs * t2 + 1.0f / 24.0f;
+    cs = cs * t2 - 0.5f;
+    cs = 1.0f + t2 * cs;
+    const int quadrant = q & 3;
+    // cos(qπ/2 + θ), sin(qπ/2 + θ) by quadrant.
+    const float c = (quadrant & 1) ? sn : cs;
+    const float d = (quadrant & 1) ? cs : sn;
+    cosine[j] = (quadrant == 1 || quadrant == 2) ? -c : c;
+    sine[j] = (quadrant >= 2) ? -d : d;
+  }
+  // 4. out ← x + σ·z, interleaving the pairs (the last z1 dropped for an odd count).
+  const float* xs = job.x + start;
+  float* os = job.out + start;
+  const float sigma = job.sigma;
+  const int full = static_cast<int>(count / 2);
+  for (int j = 0; j < full; ++j) {
+    const float r = sigma * radius[j];
+    const float x0 = xs[2 * j], x1 = xs[2 * j + 1];
+    os[2 * j] = x0 + r * cosine[j];
+    os[2 * j + 1] = x1 + r * sine[j];
+  }
+  if (count & 1) os[count - 1] = xs[count - 1] + sigma * radius[full] * cosine[full];
+}
+
+/** Calls with at least this many chunks share steps 2–4 with the helper thread. */
+constexpr int kParallelNoiseChunks = 16;
+
+}  // namespace
+
+void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t state[4], float* out) {
+  if (length <= 0) return;
   uint32_t s[4] = {state[0], state[1], state[2], state[3]};
   // 1. The stream, in order: u1 then u2 of each pair, kept as odd integers v = 2·(r >> 8) + 1.
   const int64_t allPairs = (length + 1) / 2;
   thread_local std::vector<int32_t> drawn;
   if (drawn.size() < static_cast<size_t>(2 * allPairs)) drawn.resize(2 * allPairs);
-  int32_t* radialAll = drawn.data();
-  int32_t* angularAll = drawn.data() + allPairs;
-  drawPairs(allPairs, s, radialAll, angularAll);
-
-  for (int64_t start = 0; start < length; start += 2 * kChunkPairs) {
-    const int64_t count = std::min<int64_t>(2 * kChunkPairs, length - start);
-    const int pairs = static_cast<int>((count + 1) / 2);
-
-    const int32_t* radial = radialAll + start / 2;
-    const int32_t* angular = angularAll + start / 2;
-    // 2. Radii.
-    for (int j = 0; j < pairs; ++j) radius[j] = static_cast<float>(std::sqrt(-2.0 * logOfOdd(radial[j])));
-    // 3. Angles 2π·v/2²⁵ = q·π/2 + θ with q = round(v/2²³) and |θ| ≤ π/4 computed exactly from integers.
-    for (int j = 0; j < pairs; ++j) {
-      const int32_t v = angular[j];
-      const int32_t q = (v + (1 << 22)) >> 23;                               // 0..4
-      const float theta = static_cast<float>(v - (q << 23)) * 1.87253514e-7f;  // 2π/2²⁵
-      const float t2 = theta * theta;
-      float sn = -1.0f / 39916800.0f;  // sin θ to θ¹¹
-      sn = sn * t2 + 1.0f / 362880.0f;
-      sn = sn * t2 - 1.0f / 5040.0f;
-      sn = sn * t2 + 1.0f / 120.0f;
-      sn = sn * t2 - 1.0f / 6.0f;
-      sn = theta + theta * t2 * sn;
-      float cs = 1.0f / 479001600.0f;  // cos θ to θ¹²
-      cs = cs * t2 - 1.0f / 3628800.0f;
-      cs = cs * t2 + 1.0f / 40320.0f;
-      cs = cs * t2 - 1.0f / 720.0f;
-      cs = cs * t2 + 1.0f / 24.0f;
-      cs = cs * t2 - 0.5f;
-      cs = 1.0f + t2 * cs;
-      const int quadrant = q & 3;
-      // cos(qπ/2 + θ), sin(qπ/2 + θ) by quadrant.
-      const float c = (quadrant & 1) ? sn : cs;
-      const float d = (quadrant & 1) ? cs : sn;
-      cosine[j] = (quadrant == 1 || quadrant == 2) ? -c : c;
-      sine[j] = (quadrant >= 2) ? -d : d;
-    }
-    // 4. out ← x + σ·z, interleaving the pairs (the last z1 dropped for an odd count).
-    const float* xs = x + start;
-    float* os = out + start;
-    const int full = static_cast<int>(count / 2);
-    for (int j = 0; j < full; ++j) {
-      const float r = sigma * radius[j];
-      const float x0 = xs[2 * j], x1 = xs[2 * j + 1];
-      os[2 * j] = x0 + r * cosine[j];
-      os[2 * j + 1] = x1 + r * sine[j];
-    }
-    if (count & 1) os[count - 1] = xs[count - 1] + sigma * radius[full] * cosine[full];
-  }
+  drawPairs(allPairs, s, drawn.data(), drawn.data() + allPairs);
   for (int i = 0; i < 4; ++i) state[i] = s[i];
+  // 2–4 in fixed chunks of kChunkPairs pairs (the same chunks whichever thread runs them).
+  NoiseJob job{length, x, sigma, drawn.data(), drawn.data() + allPairs, out};
+  const int64_t chunks = (length + 2 * kChunkPairs - 1) / (2 * kChunkPairs);
+  if (chunks >= kParallelNoiseChunks && chunks <= 0xFFFF && helperAllowed())
+    runChunks(&noiseChunk, &job, static_cast<int>(chunks));
+  else
+    for (int64_t c = 0; c < chunks; ++c) noiseChunk(&job, static_cast<int>(c));
 }
 
 }  // namespace apical

@@ -1,4 +1,4 @@
-// threadpool.h — one persistent helper thread for the large matrix products.
+// threadpool.h — one persistent helper thread for the large matrix products and optimizer steps.
 // Hand-written because the hand-off must cost well under a microsecond (the products it splits take
 // 0.05–1 ms): the helper spins briefly on an atomic after each job, then sleeps on a condition
 // variable so an idle process does not burn a core.

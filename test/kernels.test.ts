@@ -372,7 +372,7 @@ describeNative('native addGaussianNoise', () => {
 
 /**
  * A fixed workload over the parallel paths (row- and column-chunked products with several k-blocks,
- * the fused epilogue, the narrow kernel, the split optimizer step); returns a digest of every output.
+ * the fused epilogue, the narrow kernel, the split optimizer step and noise); returns a digest of every output.
  * Source text, so a child process can run the very same code against the addon file.
  */
 const WORKLOAD = `(addon, crypto) => {
@@ -391,6 +391,8 @@ const WORKLOAD = `(addon, crypto) => {
   const len = 100003, p = rand(len), avg = new Float32Array(len), sq = new Float32Array(len), inc = new Float32Array(len);
   for (let s = 0; s < 3; s++) addon.rmspropStep(len, p, rand(len), avg, sq, inc, 0.001, 0.95, 0.9, 0.001);
   add(p); add(avg); add(sq); add(inc);
+  const state = new Uint32Array([1, 2, 3, 4]), noisy = new Float32Array(24001);
+  for (let s = 0; s < 2; s++) { addon.addGaussianNoise(24001, rand(24001), 0.5, state, noisy); add(noisy); add(state); }
   return hash.digest('hex');
 }`;
 
