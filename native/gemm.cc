@@ -13,7 +13,7 @@
 //     16×16 variant for narrow outputs like the 10-way classifier);
 //   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h's
 //     16-lane tanh/sigmoid/relu), with masked stores at the edges;
-//   * large products are cut into up to 12 chunks — bands of whole row tiles when B is read in
+//   * large products are cut into up to 16 chunks — bands of whole row tiles when B is read in
 //     place, else of whole column panels — that the calling thread and the helper claim
 //     dynamically (threadpool.h), so a helper that starts late still takes a fair share; every
 //     element is computed by the same instruction sequence however C is cut and whichever thread
@@ -394,9 +394,14 @@ void runBlockChunk(void* ctx, int chunk) {
 
 /** Products below this many flops stay on the calling thread (hand-off would cost more than it saves). */
 constexpr double kParallelFlops = 2.0e6;
-/** Target work per chunk of a parallel product (~6 µs), and the most chunks a product is cut into. */
-constexpr double kChunkFlops = 1.2e6;
-constexpr int kMaxChunks = 12;
+/**
+ * The most chunks a product is cut into: row bands cost nothing extra (each packs only its own rows
+ * of A), so they are fine-grained (one 10-row tile each at m = 100) to balance the two threads even
+ * when the helper starts late; column bands each repack all of A, so there are fewer of them.
+ */
+constexpr int kMaxRowChunks = 16;
+constexpr int kMaxColumnChunks = 4;
+constexpr int kMaxChunks = kMaxRowChunks;
 
 /**
  * Cuts C into chunks (from the shape alone) that the two threads claim dynamically, or runs it
@@ -416,7 +421,7 @@ void runProblem(const Problem& P) {
   }
   const bool byRows = !P.transB;
   const int tiles = byRows ? (P.m + MR - 1) / MR : (P.n + NR - 1) / NR;
-  const int wanted = std::max(2, std::min(kMaxChunks, static_cast<int>(flops / kChunkFlops)));
+  const int wanted = byRows ? kMaxRowChunks : kMaxColumnChunks;
   const int perChunk = std::max(1, (tiles + wanted - 1) / wanted);
   const int chunks = (tiles + perChunk - 1) / perChunk;
   if (chunks < 2) {

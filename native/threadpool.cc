@@ -1,7 +1,9 @@
 // threadpool.cc — the persistent helper thread behind runChunks (see threadpool.h).
 // Hand-written hot path: a job hand-off is one atomic store plus compare-and-swap claims of chunk
 // tickets; the condition variable is touched only when the helper has gone to sleep after ~200 µs
-// without work.
+// without work. While it spins, the helper yields its core every few µs, so a busy second core
+// (another process, V8's threads) costs the caller almost nothing: the helper then simply claims
+// few chunks. Pinned to one core (taskset), the process never starts the helper.
 //
 // The ticket packs (generation:32 | next chunk:16 | chunk count:16) into one 64-bit atomic. The
 // helper claims a chunk with a CAS that also checks the generation, so a helper waking late can
@@ -17,6 +19,9 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define APICAL_PAUSE() _mm_pause()
@@ -48,6 +53,8 @@ struct Shared {
   uint32_t generation = 0;
   uint32_t soloCalls = 0;  // jobs still to run without the helper after it was found preempted
   uint32_t soloPeriod = 0; // length of the next solo stretch (doubles while preemption persists)
+  uint64_t jobCount = 0;      // jobs run with the helper
+  uint64_t lastLongWait = 0;  // jobCount at the last wait longer than kPreemptedWait (0: none yet)
   std::thread thread;
   bool running = false;
 };
@@ -60,13 +67,16 @@ Shared& shared() {
 constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
 
 /**
- * If the caller waits longer than this for the helper's last chunk, the helper was preempted
- * (another process is busy on the other core): the next jobs then run on the caller alone, which
- * is faster than waiting out scheduler time slices — 200 jobs at first, doubling (up to 12 800)
- * each time the helper is again found preempted right after. Results are unaffected (every chunk
- * is computed the same way on either thread).
+ * If the caller waits longer than this for the helper's last chunk, the helper was preempted. A
+ * single such wait is usually one of V8's own background threads (GC, compiler) taking the other
+ * core for a moment, and is ignored; a second one within kPreemptionWindow jobs means another
+ * process is busy there, and the next jobs then run on the caller alone, which is faster than
+ * waiting out scheduler time slices — 200 jobs at first, doubling (up to 12 800) each time the
+ * helper is again found preempted right after. Results are unaffected (every chunk is computed the
+ * same way on either thread).
  */
 constexpr auto kPreemptedWait = std::chrono::microseconds(300);
+constexpr uint64_t kPreemptionWindow = 64;
 constexpr uint32_t kMinSoloJobs = 200;
 constexpr uint32_t kMaxSoloJobs = 12800;
 
@@ -91,7 +101,13 @@ void helperLoop(Shared* s, uint32_t seen) {
       unsigned spins = 0;
       while ((gen = generationOf(s->ticket.load(std::memory_order_acquire))) == seen) {
         APICAL_PAUSE();
-        if ((++spins & 255u) == 0 && std::chrono::steady_clock::now() - start > kSpinBeforeSleep) break;
+        if ((++spins & 255u) == 0) {
+          if (std::chrono::steady_clock::now() - start > kSpinBeforeSleep) break;
+          // Every few µs let any other runnable thread on this core run (V8's workers, another
+          // process, or the caller itself when both share one core): spinning through their time
+          // slices made a busy second core cost more than the helper gained (epochs 1.6× slower).
+          std::this_thread::yield();
+        }
       }
       if (gen == seen) {
         std::unique_lock<std::mutex> lock(s->mutex);
@@ -141,6 +157,7 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
     s->thread = std::thread(helperLoop, s, generationOf(s->ticket.load(std::memory_order_relaxed)));
     s->running = true;
   }
+  ++s->jobCount;
   s->fn = fn;
   s->ctx = ctx;
   const uint32_t gen = publish(s, chunks);
@@ -153,7 +170,12 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
       APICAL_PAUSE();
       if (++spins > 4000) std::this_thread::yield();  // helper descheduled mid-chunk: give it the core
     }
+    bool preempted = false;
     if (std::chrono::steady_clock::now() - start > kPreemptedWait) {
+      preempted = s->lastLongWait != 0 && s->jobCount - s->lastLongWait <= kPreemptionWindow;
+      s->lastLongWait = s->jobCount;
+    }
+    if (preempted) {
       s->soloPeriod = s->soloPeriod == 0 ? kMinSoloJobs : std::min(2 * s->soloPeriod, kMaxSoloJobs);
       s->soloCalls = s->soloPeriod;
     } else {
@@ -168,34 +190,16 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
 bool helperAllowed() {
   static const bool allowed = [] {
     const char* v = std::getenv("APICAL_NATIVE_THREADS");
-    return !(v && v[0] == '1' && v[1] == 0);
+    if (v && v[0] == '1' && v[1] == 0) return false;
+#if defined(__linux__)
+    // Pinned to a single core (taskset -c N): a second thread could only time-share it.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) < 2) return false;
+#endif
+    return true;
   }();
   return allowed;
-}
-
-namespace {
-struct RangeJob {
-  void (*fn)(void*, int64_t, int64_t);
-  void* ctx;
-  int64_t length, perChunk;
-};
-void runRange(void* ctx, int chunk) {
-  const RangeJob& job = *static_cast<const RangeJob*>(ctx);
-  const int64_t begin = chunk * job.perChunk;
-  job.fn(job.ctx, begin, std::min(job.length, begin + job.perChunk));
-}
-}  // namespace
-
-void parallelFor(int64_t length, int64_t grain, void (*fn)(void*, int64_t, int64_t), void* ctx) {
-  constexpr int kMaxRanges = 16;
-  if (length < 2 * grain || !helperAllowed()) {
-    if (length > 0) fn(ctx, 0, length);
-    return;
-  }
-  const int64_t wanted = std::min<int64_t>(kMaxRanges, length / grain);
-  const int64_t perChunk = ((length + wanted - 1) / wanted + 63) / 64 * 64;
-  RangeJob job{fn, ctx, length, perChunk};
-  runChunks(&runRange, &job, static_cast<int>((length + perChunk - 1) / perChunk));
 }
 
 void shutdownHelperThread() {

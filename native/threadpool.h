@@ -1,9 +1,8 @@
-// threadpool.h — one persistent helper thread for the large matrix products and optimizer steps.
+// threadpool.h — one persistent helper thread for the large matrix products.
 // Hand-written because the hand-off must cost well under a microsecond (the products it splits take
 // 0.05–1 ms): the helper spins briefly on an atomic after each job, then sleeps on a condition
 // variable so an idle process does not burn a core.
 #pragma once
-#include <cstdint>
 
 namespace apical {
 
@@ -17,16 +16,11 @@ namespace apical {
  */
 void runChunks(void (*fn)(void* ctx, int chunk), void* ctx, int chunks);
 
-/** False when APICAL_NATIVE_THREADS=1 (read once): everything then runs on the calling thread. */
-bool helperAllowed();
-
 /**
- * Runs fn(ctx, begin, end) over consecutive ranges covering [0, length) — several ranges claimed by
- * both threads when length ≥ 2·grain, else one call on this thread. Range boundaries are
- * multiples of 64 elements (whole cache lines of floats). For elementwise ops, whose every element
- * is computed the same way in any range, results never depend on the split.
+ * False when APICAL_NATIVE_THREADS=1 or the process may run on one core only (read once):
+ * everything then runs on the calling thread.
  */
-void parallelFor(int64_t length, int64_t grain, void (*fn)(void* ctx, int64_t begin, int64_t end), void* ctx);
+bool helperAllowed();
 
 /** Stops and joins the helper thread (idempotent; it restarts lazily when needed again). */
 void shutdownHelperThread();

@@ -372,7 +372,7 @@ describeNative('native addGaussianNoise', () => {
 
 /**
  * A fixed workload over the parallel paths (row- and column-chunked products with several k-blocks,
- * the fused epilogue, the narrow kernel, the split optimizer step and noise); returns a digest of every output.
+ * the fused epilogue, the narrow kernel) and the optimizer step and noise; returns a digest of every output.
  * Source text, so a child process can run the very same code against the addon file.
  */
 const WORKLOAD = `(addon, crypto) => {
