@@ -188,8 +188,7 @@ void rmspropRange(void* ctx, int64_t begin, int64_t end) {
   // wherever the range boundaries fall (sqrt and divide are IEEE-exact, as in the scalar form).
   const __m512 rho = _mm512_set1_ps(j.rho), keepv = _mm512_set1_ps(keep), lr = _mm512_set1_ps(j.lr);
   const __m512 momentum = _mm512_set1_ps(j.momentum), eps = _mm512_set1_ps(j.epsilon);
-  for (int64_t i = begin; i < end; i += 16) {
-    const __mmask16 m = end - i >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (end - i)) - 1u);
+  auto step16 = [&](int64_t i, __mmask16 m) {
     const __m512 g = _mm512_maskz_loadu_ps(m, j.grad + i);
     const __m512 kg = _mm512_mul_ps(keepv, g);
     const __m512 a = _mm512_fmadd_ps(rho, _mm512_maskz_loadu_ps(m, j.avg + i), kg);
@@ -201,7 +200,12 @@ void rmspropRange(void* ctx, int64_t begin, int64_t end) {
     _mm512_mask_storeu_ps(j.avgSq + i, m, a2);
     _mm512_mask_storeu_ps(j.inc + i, m, step);
     _mm512_mask_storeu_ps(j.param + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, j.param + i), step));
-  }
+  };
+  int64_t i = begin;
+  // A constant all-ones mask compiles to plain loads and stores: the loop with a computed mask in
+  // every iteration ran 3× slower on Zen 5.
+  for (; i + 16 <= end; i += 16) step16(i, static_cast<__mmask16>(0xFFFF));
+  if (i < end) step16(i, static_cast<__mmask16>((1u << (end - i)) - 1u));
 #else
   for (int64_t i = begin; i < end; ++i) {
     const float g = j.grad[i];
