@@ -1,5 +1,5 @@
 /** The command line: a user's mistake gets one line naming what is wrong and exit status 2. */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -92,6 +92,26 @@ describe('apical CLI errors', () => {
     fs.writeFileSync(path.join(out, 'summary.json'), '{"precious": true}');
     expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--out', out), 'already holds a run', '--force');
     expect(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).toBe('{"precious": true}');
+  });
+
+  it('on Ctrl-C stops, keeps every finished epoch, and writes the weights and an interrupted summary', async () => {
+    const out = path.join(tmp, 'interrupted');
+    const child = spawn(process.execPath, [cli, 'run', 'experiments/mnist-dtp.json', '--train-limit', '300', '--epochs', '1000', '--out', out]);
+    let stdout = '';
+    let interrupted = false;
+    const status = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (!interrupted && /epoch +2\//.test(stdout)) interrupted = child.kill('SIGINT');
+      });
+      child.on('exit', resolve);
+    });
+    expect(status).toBe(130);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.interrupted).toBe(true);
+    expect(summary.epochs_completed).toBeGreaterThanOrEqual(2);
+    expect(fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(summary.epochs_completed);
+    expect(fs.existsSync(path.join(out, 'weights', 'manifest.json'))).toBe(true);
   });
 
   it('prints usage for no command and its version', () => {

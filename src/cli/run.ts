@@ -67,11 +67,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       error: reject,
       complete: resolve,
     });
-    options.stop?.subscribe(() => {
-      interrupted = true;
-      training.unsubscribe();
-      resolve();
-    });
+    training.add(
+      options.stop?.subscribe(() => {
+        interrupted = true;
+        training.unsubscribe();
+        resolve();
+      }),
+    );
   });
   circuit.dispose();
 

@@ -59,7 +59,7 @@ export class Circuit {
   readonly topDown$: readonly Observable<TopDown>[];
 
   private readonly subscription = new Subscription();
-  /** Forward projections whose populations hold a fresh delta, by population index. */
+  /** Populations holding a fresh delta for their forward projection (applied in the learning phase). */
   private readonly pendingForward = new Set<Population>();
 
   constructor(
