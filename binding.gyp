@@ -11,12 +11,12 @@
         "native/noise.cc",
         "native/threadpool.cc"
       ],
-            "cflags_cc!": ["-std=gnu++17", "-std=gnu++1y", "-std=gnu++20"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++1y", "-std=gnu++20"],
       # -fno-math-errno / -fno-trapping-math let g++ vectorize sqrt, floor and selects; no -ffast-math:
       # NaN checks and the order of every sum are kept as written (results are deterministic).
       "cflags_cc": [
         "-O3", "-march=native", "-std=c++17", "-fno-math-errno", "-fno-trapping-math",
-        "-fno-exceptions", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter"
+        "-fno-exceptions", "-pthread", "-Wall", "-Wextra", "-Wno-maybe-uninitialized", "-Wno-unused-parameter"
       ],
       "ldflags": ["-pthread"],
       "defines": ["NAPI_VERSION=8"]
