@@ -4,6 +4,8 @@
  *
  *   apical run <experiment.json> [--epochs N] [--seed S] [--out DIR] [--data DIR]
  *                                [--train-limit N] [--force]
+ *   apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
+ *                                [--epochs N] [--data DIR] [--train-limit N]
  *
  * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
  * file, field or value and what is wrong, and exit status 2. Ctrl-C stops after the current step
@@ -19,6 +21,8 @@ import { readRunCurve, RunReadError, writeLearningCurvesPage } from '../report/c
 import { plausibilityTable } from '../report/plausibility';
 import { RunDirectoryError } from '../report/run-directory';
 import { allRules } from '../rules';
+import { LocalPool } from '../jobs/local-pool';
+import { compare, experimentFiles } from './compare';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
 import { version } from './version';
@@ -26,6 +30,7 @@ import { version } from './version';
 const usage = `usage: apical run <experiment.json> [options]
        apical rules
        apical curves <run-dir>... [--out FILE]
+       apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, learning-curves.html).
@@ -33,6 +38,11 @@ Trains the network an experiment file describes and writes a run directory
 \`apical rules\` prints which signals each learning rule relies on.
 \`apical curves\` draws the learning curves of finished runs in one page
 (default learning-curves.html).
+\`apical compare\` runs every experiment for seeds 1..N (default 3), J processes at a
+time (default one per core), each into DIR/<experiment>-s<seed> (default
+runs/compare-<date>), skipping runs already finished there, and writes
+DIR/compare.csv and DIR/compare.md (per rule: errors mean ± sd, s/epoch,
+plausibility); --epochs, --data and --train-limit apply to every run.
 
 options:
   --epochs N        train for N epochs instead of the file's number
@@ -41,6 +51,8 @@ options:
   --data DIR        read MNIST's four IDX files (raw or .gz) from DIR
   --train-limit N   train on the first N training images only
   --force           overwrite DIR if it already holds a run
+  --seeds N         compare: seeds 1..N per experiment (default 3)
+  --jobs J          compare: runs at a time (default: one per core)
   -h, --help        this text
   -v, --version     apical's version`;
 
@@ -72,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
         data: { type: 'string' },
         'train-limit': { type: 'string' },
         force: { type: 'boolean' },
+        seeds: { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -98,6 +112,22 @@ async function main(argv: string[]): Promise<number> {
     const page = writeLearningCurvesPage(values.out ?? 'learning-curves.html', [file, ...rest].map(readRunCurve));
     process.stdout.write(`wrote ${page}\n`);
     return 0;
+  }
+  if (command === 'compare') {
+    if (!file) throw new UsageError('compare needs experiment files or folders, e.g. apical compare experiments/compare-mnist');
+    const runner = new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
+    const runs = await compare(experimentFiles([file, ...rest]), runner, {
+      seeds: positiveInteger('--seeds', values.seeds) ?? 3,
+      out: values.out ?? path.join('runs', `compare-${timestamp()}`),
+      overrides: {
+        epochs: positiveInteger('--epochs', values.epochs),
+        dataDir: values.data,
+        trainLimit: positiveInteger('--train-limit', values['train-limit']),
+      },
+      command: ['apical', ...argv].join(' '),
+      log: (line) => process.stdout.write(line + '\n'),
+    });
+    return runs.some((r) => r.status === 'failed') ? 1 : 0;
   }
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');

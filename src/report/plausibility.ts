@@ -13,10 +13,20 @@ const columns: readonly { readonly key: keyof SignalUse; readonly title: string 
   { key: 'learnedFeedback', title: 'learned feedback' },
 ];
 
+/** The column titles of the plausibility table. */
+export function plausibilityTitles(): string[] {
+  return columns.map((c) => c.title);
+}
+
+/** One rule's cells: "yes" for each signal it uses, "—" otherwise. */
+export function plausibilityCells(uses: SignalUse): string[] {
+  return columns.map((c) => (uses[c.key] ? 'yes' : '—'));
+}
+
 /** A Markdown table: one row per rule, one column per signal. */
 export function plausibilityTable(rules: readonly Rule[]): string {
-  const header = `| rule | ${columns.map((c) => c.title).join(' | ')} |`;
+  const header = `| rule | ${plausibilityTitles().join(' | ')} |`;
   const rule = `|---|${columns.map(() => ':-:').join('|')}|`;
-  const rows = rules.map((r) => `| ${r.name} | ${columns.map((c) => (r.uses[c.key] ? 'yes' : '—')).join(' | ')} |`);
+  const rows = rules.map((r) => `| ${r.name} | ${plausibilityCells(r.uses).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
 }

@@ -1,0 +1,103 @@
+/**
+ * `apical compare <experiment.json | folder> ... [--seeds N] [--jobs J] [--out DIR]` plus `run`'s
+ * overrides: every experiment for seeds 1 … N, J runs at a time (a JobRunner: by default separate
+ * local processes, one per core), each into DIR/<experiment>-s<seed>; then DIR/compare.csv,
+ * DIR/compare.md and DIR/alignment.html, and the table on stdout. Runs whose folder already holds a
+ * finished run of the same length are skipped, so an interrupted comparison resumes where it stopped.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError, Experiment, loadExperiment, Overrides } from '../experiment/experiment';
+import { finishedRun, JobRunner, RunRequest } from '../jobs/job';
+import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
+import { createRule } from '../rules';
+
+export interface CompareOptions {
+  readonly seeds: number;
+  readonly out: string;
+  readonly overrides: Omit<Overrides, 'seed'>;
+  /** The command line, quoted in compare.md. */
+  readonly command: string;
+  readonly log?: (line: string) => void;
+}
+
+/** Experiment files named by `inputs`: files as given, folders as their *.json files in name order. */
+export function experimentFiles(inputs: readonly string[]): string[] {
+  return inputs.flatMap((input) => {
+    if (fs.existsSync(input) && fs.statSync(input).isDirectory()) {
+      const files = fs.readdirSync(input).filter((f) => f.endsWith('.json')).sort();
+      if (files.length === 0) throw new ConfigError(`${input}: folder holds no experiment files (*.json)`);
+      return files.map((f) => path.join(input, f));
+    }
+    return [input];
+  });
+}
+
+interface Planned {
+  readonly experiment: Experiment;
+  readonly request: RunRequest;
+}
+
+/** Every (experiment, seed) pair with its run folder; experiment names must differ. */
+export function planComparison(files: readonly string[], options: CompareOptions): Planned[] {
+  const experiments = files.map((file) => loadExperiment(file, options.overrides));
+  const seen = new Map<string, string>();
+  for (const e of experiments) {
+    const other = seen.get(e.name);
+    if (other) throw new ConfigError(`${e.file}: experiment name "${e.name}" is also used by ${other}; compare needs distinct names`);
+    seen.set(e.name, e.file);
+  }
+  return experiments.flatMap((experiment) =>
+    Array.from({ length: options.seeds }, (_, i) => {
+      const seed = i + 1;
+      const key = `${experiment.name}-s${seed}`;
+      const { epochs, trainLimit, dataDir } = options.overrides;
+      return {
+        experiment: { ...experiment, training: { ...experiment.training, seed } },
+        request: { key, experiment: experiment.file, seed, out: path.join(options.out, key), epochs, trainLimit, dataDir },
+      };
+    }),
+  );
+}
+
+/** Runs the comparison with `runner`, writes the report files, returns every run's row. */
+export async function compare(files: readonly string[], runner: JobRunner, options: CompareOptions): Promise<ComparedRun[]> {
+  const log = options.log ?? (() => undefined);
+  const plan = planComparison(files, options);
+  fs.mkdirSync(options.out, { recursive: true });
+  const rows = new Map<string, ComparedRun>();
+  const row = (p: Planned, rest: Pick<ComparedRun, 'status' | 'summary' | 'error'>): ComparedRun => ({
+    experiment: p.experiment.name,
+    rule: p.experiment.rule.name,
+    uses: createRule(p.experiment.rule).uses,
+    seed: p.request.seed,
+    out: p.request.out,
+    ...rest,
+  });
+  const pending: Planned[] = [];
+  for (const p of plan) {
+    const summary = finishedRun(p.request.out, p.experiment.training.epochs);
+    if (summary) rows.set(p.request.key, row(p, { status: 'skipped', summary }));
+    else pending.push(p);
+  }
+  log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished) → ${options.out}`);
+  const byKey = new Map(pending.map((p) => [p.request.key, p]));
+  let done = 0;
+  for await (const outcome of runner.run(pending.map((p) => p.request))) {
+    const p = byKey.get(outcome.request.key)!;
+    done++;
+    if (outcome.status === 'failed') {
+      rows.set(p.request.key, row(p, { status: 'failed', error: outcome.error }));
+      log(`[${done}/${pending.length}] ${p.request.key} FAILED: ${outcome.error}`);
+    } else {
+      rows.set(p.request.key, row(p, { status: outcome.status, summary: outcome.summary }));
+      const test = outcome.summary.final?.test_error;
+      log(`[${done}/${pending.length}] ${p.request.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
+    }
+  }
+  const runs = plan.map((p) => rows.get(p.request.key)!);
+  fs.writeFileSync(path.join(options.out, 'compare.csv'), compareCsv(runs));
+  fs.writeFileSync(path.join(options.out, 'compare.md'), compareMarkdown(runs, options.command));
+  log(compareTable(runs));
+  return runs;
+}

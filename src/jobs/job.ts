@@ -1,0 +1,72 @@
+/**
+ * A run as a unit of work, and the seam every way of executing runs plugs into.
+ *
+ * `apical compare` (and any sweep) turns its plan into RunRequests and hands them to a JobRunner;
+ * the runner executes them however it likes — separate local processes (local-pool.ts), or a queue
+ * of workers on other machines — and yields one RunOutcome per request as each ends, in any order.
+ * A runner never decides what to run: skipping finished runs is the caller's business
+ * (finishedRun below), so every runner resumes the same way.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** One `apical run`: an experiment file, a seed and `run`'s overrides, into its own folder. */
+export interface RunRequest {
+  /** Unique within a plan, e.g. "compare-fa-s2". */
+  readonly key: string;
+  /** Path of the experiment file. */
+  readonly experiment: string;
+  readonly seed: number;
+  /** Run folder (created by the run). */
+  readonly out: string;
+  readonly epochs?: number;
+  readonly trainLimit?: number;
+  readonly dataDir?: string;
+}
+
+/** The fields of a run's summary.json that callers read (written by `apical run`). */
+export interface RunSummary {
+  readonly experiment: string;
+  readonly rule: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly epochs_completed: number;
+  readonly interrupted: boolean;
+  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
+  readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
+  readonly training_seconds: number;
+  readonly wall_seconds: number;
+}
+
+export type RunOutcome =
+  | { readonly request: RunRequest; readonly status: 'finished' | 'skipped'; readonly summary: RunSummary }
+  | { readonly request: RunRequest; readonly status: 'failed'; readonly error: string };
+
+/** Executes run requests; yields each one's outcome as it ends. */
+export interface JobRunner {
+  run(requests: readonly RunRequest[]): AsyncIterable<RunOutcome>;
+}
+
+/** The argument list of `apical run` for `request` (after the command itself). */
+export function runArguments(request: RunRequest): string[] {
+  const args = ['run', request.experiment, '--seed', String(request.seed), '--out', request.out, '--force'];
+  if (request.epochs !== undefined) args.push('--epochs', String(request.epochs));
+  if (request.trainLimit !== undefined) args.push('--train-limit', String(request.trainLimit));
+  if (request.dataDir !== undefined) args.push('--data', request.dataDir);
+  return args;
+}
+
+/** The summary of `out` when it holds a complete, uninterrupted run of `epochs` epochs, else null. */
+export function finishedRun(out: string, epochs: number): RunSummary | null {
+  const summary = readSummary(out);
+  return summary && !summary.interrupted && summary.epochs === epochs && summary.epochs_completed === epochs ? summary : null;
+}
+
+/** summary.json of the run folder `out`, or null when it is missing or unreadable. */
+export function readSummary(out: string): RunSummary | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as RunSummary;
+  } catch {
+    return null;
+  }
+}

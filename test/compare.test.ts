@@ -1,0 +1,79 @@
+/** apical compare: three tiny runs in separate processes, a failing one, the table, and resuming. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compare } from '../src/cli/compare';
+import { JobRunner, readSummary, RunOutcome, RunRequest } from '../src/jobs/job';
+import { LocalPool } from '../src/jobs/local-pool';
+import { meanSd } from '../src/report/compare';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-compare-'));
+
+function tinyExperiment(name: string, extra: Record<string, unknown> = {}): string {
+  const file = path.join(tmp, `${name}.json`);
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name,
+      model: { name: 'tiny', input: 784, layers: [{ size: 16, units: 'tanh' }, { size: 10, units: 'softmax' }] },
+      data: { validation: 1000 },
+      rule: { name: 'bp' },
+      training: { epochs: 2, batchSize: 50, ...extra },
+      optimizer: { forward: { name: 'adam', lr: 0.003 } },
+    }),
+  );
+  return file;
+}
+
+describe('apical compare', () => {
+  const out = path.join(tmp, 'cmp');
+  const files = [tinyExperiment('tiny-bp'), tinyExperiment('tiny-broken', { frozen: ['W9'] })];
+  const options = { seeds: 3, out, overrides: { trainLimit: 300 }, command: 'apical compare (test)' };
+
+  it('runs every experiment for every seed and writes a table that matches the runs’ summaries', async () => {
+    const runs = await compare(files, new LocalPool({ jobs: 2 }), options);
+    expect(runs.map((r) => `${r.experiment} ${r.seed} ${r.status}`)).toEqual([
+      'tiny-bp 1 finished', 'tiny-bp 2 finished', 'tiny-bp 3 finished',
+      'tiny-broken 1 failed', 'tiny-broken 2 failed', 'tiny-broken 3 failed',
+    ]);
+    expect(runs[3].error).toContain('W9');
+
+    const summaries = [1, 2, 3].map((s) => readSummary(path.join(out, `tiny-bp-s${s}`))!);
+    expect(new Set(summaries.map((s) => s.final!.test_error)).size).toBe(3); // different seeds, different runs
+
+    const csv = fs.readFileSync(path.join(out, 'compare.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string): number => csv[0].indexOf(name);
+    summaries.forEach((s, i) => {
+      expect(Number(csv[i + 1][col('test_error')])).toBe(s.final!.test_error);
+      expect(Number(csv[i + 1][col('train_error')])).toBe(s.final!.train_error);
+      expect(Number(csv[i + 1][col('best_valid_test_error')])).toBe(s.best_valid!.test_error);
+      expect(Number(csv[i + 1][col('seconds_per_epoch')])).toBeCloseTo(s.training_seconds / 2, 10);
+    });
+    expect(csv[4][col('status')]).toBe('failed');
+    expect(csv[4][col('error')]).toContain('W9');
+
+    const md = fs.readFileSync(path.join(out, 'compare.md'), 'utf8');
+    const row = md.split('\n').find((l) => l.startsWith('| tiny-bp |'))!.split('|').map((c) => c.trim());
+    const test = meanSd(summaries.map((s) => 100 * s.final!.test_error!));
+    expect(row[3]).toBe('3/3');
+    expect(row[5]).toBe(`${test.mean.toFixed(2)} ± ${test.sd.toFixed(2)}`);
+    expect(row[8]).toBe('yes'); // bp: weight transport
+    expect(md.split('\n').find((l) => l.startsWith('| tiny-broken |'))).toContain('0/3');
+    expect(md).toMatch(/tiny-broken seed 1 .*W9/);
+  });
+
+  it('skips finished runs when re-run and retries only the failed ones', async () => {
+    const asked: RunRequest[] = [];
+    const recorder: JobRunner = {
+      async *run(requests: readonly RunRequest[]): AsyncIterable<RunOutcome> {
+        for (const request of requests) {
+          asked.push(request);
+          yield { request, status: 'failed', error: 'not run' };
+        }
+      },
+    };
+    const runs = await compare(files, recorder, options);
+    expect(asked.map((r) => r.key)).toEqual(['tiny-broken-s1', 'tiny-broken-s2', 'tiny-broken-s3']);
+    expect(runs.slice(0, 3).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+});
