@@ -1,10 +1,10 @@
 /** Report pieces: the learning-curve figure spec and the plausibility table. */
-import { EpochRecord } from '../src/engine/trainer';
-import { learningCurveFigure } from '../src/report/curves';
+import { MetricsRecord } from '../src/report/run-files';
+import { learningCurveFigure } from '../src/report/figures/learning-curves';
 import { plausibilityTable } from '../src/report/plausibility';
 import { allRules } from '../src/rules';
 
-const record = (epoch: number, train: number, test: number | null): EpochRecord => ({
+const record = (epoch: number, train: number, test: number | null): MetricsRecord => ({
   epoch,
   train_error: train,
   valid_error: null,

@@ -17,9 +17,10 @@ import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
-import { readRunCurve, RunReadError, writeLearningCurvesPage } from '../report/curves';
 import { plausibilityTable } from '../report/plausibility';
+import { writeReport } from '../report/report';
 import { RunDirectoryError } from '../report/run-directory';
+import { RunReadError } from '../report/run-files';
 import { allRules } from '../rules';
 import { LocalPool } from '../jobs/local-pool';
 import { compare, experimentFiles } from './compare';
@@ -29,20 +30,21 @@ import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
        apical rules
-       apical curves <run-dir>... [--out FILE]
        apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
+       apical report <run-dir>... [--out FILE]
 
 Trains the network an experiment file describes and writes a run directory
-(config.json, metrics.jsonl, summary.json, weights/, learning-curves.html).
+(config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
 
 \`apical rules\` prints which signals each learning rule relies on.
-\`apical curves\` draws the learning curves of finished runs in one page
-(default learning-curves.html).
 \`apical compare\` runs every experiment for seeds 1..N (default 3), J processes at a
 time (default one per core), each into DIR/<experiment>-s<seed> (default
 runs/compare-<date>), skipping runs already finished there, and writes
 DIR/compare.csv and DIR/compare.md (per rule: errors mean ± sd, s/epoch,
 plausibility); --epochs, --data and --train-limit apply to every run.
+\`apical report\` draws one or more runs on one self-contained page that opens
+offline from any folder (default report.html), with the figure specs beside it
+as JSON (report.json).
 
 options:
   --epochs N        train for N epochs instead of the file's number
@@ -107,10 +109,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(plausibilityTable(allRules()) + '\n');
     return 0;
   }
-  if (command === 'curves') {
-    if (!file) throw new UsageError('curves needs at least one run directory');
-    const page = writeLearningCurvesPage(values.out ?? 'learning-curves.html', [file, ...rest].map(readRunCurve));
-    process.stdout.write(`wrote ${page}\n`);
+  if (command === 'report') {
+    if (!file) throw new UsageError('report needs at least one run directory');
+    const report = writeReport([file, ...rest], values.out ?? 'report.html');
+    process.stdout.write(`wrote ${report.html} (${report.figures.length} figures) and ${report.json}\n`);
     return 0;
   }
   if (command === 'compare') {
@@ -163,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
       (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
       `\nrun directory: ${out}\n`,
   );
+  if (summary.epochs_completed > 0) process.stdout.write(`report: ${path.join(out, 'report.html')}\n`);
   const fileEpochs = values.epochs === undefined ? epochs : loadExperiment(file).training.epochs;
   if (epochs < fileEpochs && !summary.interrupted) {
     process.stdout.write(

@@ -3,6 +3,7 @@
  * Every epoch's metrics are on disk as soon as the epoch ends; on interruption the weights and a
  * summary marked `interrupted` are still written, so no finished epoch is lost.
  */
+import * as path from 'path';
 import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
@@ -10,7 +11,7 @@ import { buildCircuit } from '../experiment/build';
 import { ConfigError, Experiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
 import { RunDirectory } from '../report/run-directory';
-import { writeLearningCurves } from '../report/curves';
+import { writeReport } from '../report/report';
 import { version } from './version';
 
 export interface RunOptions {
@@ -99,6 +100,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     version,
   };
   run.writeJson('summary.json', summary);
-  if (records.length > 0) writeLearningCurves(run.dir, [{ label: experiment.name, records }]);
+  if (records.length > 0) writeReport([run.dir], path.join(run.dir, 'report.html'));
   return summary;
 }

@@ -1,0 +1,161 @@
+/**
+ * `apical report`: every figure a run's files support, on one self-contained page, with the figure
+ * specs beside it as JSON. One run gives its learning curves, per-metric series (reconstruction
+ * error per decoder, alignment angles, …), targets against activity, activity traces, weight and
+ * update histograms and decoded digits, as far as it recorded them; several runs are compared.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActivitySample } from '../record/formats';
+import { ReportFigure } from './figure';
+import { comparisonFigure } from './figures/comparison';
+import { digitsFigure } from './figures/digits';
+import { histogramFigure, updateSizeFigure } from './figures/histograms';
+import { learningCurveFigure } from './figures/learning-curves';
+import { metricFigure, metricTitle, seriesKeys } from './figures/metric-series';
+import { activityTracesFigure, targetsFigure } from './figures/targets';
+import { escapeHtml, reportPage } from './page';
+import { readRun, RunFiles } from './run-files';
+
+function byPopulation(samples: readonly ActivitySample[]): Map<string, ActivitySample[]> {
+  const groups = new Map<string, ActivitySample[]>();
+  for (const s of samples) {
+    const list = groups.get(s.population) ?? [];
+    list.push(s);
+    groups.set(s.population, list);
+  }
+  return groups;
+}
+
+/** The figures of one run's recordings (prefix distinguishes runs in a multi-run report). */
+function recordingFigures(run: RunFiles, prefix: string): ReportFigure[] {
+  const figures: ReportFigure[] = [];
+  const of = runLabel(run, prefix);
+  for (const [population, samples] of byPopulation(run.activity)) {
+    const last = samples[samples.length - 1];
+    figures.push({
+      id: `${prefix}targets-${population}`,
+      title: `Targets against activity: ${population}${of}`,
+      caption: last.target
+        ? 'Activity h, target ĥ and the signal the population learns from, ĥ − h, for the recorded units of one example at the last recorded step (record/activity.jsonl).'
+        : 'Activity h and the top-down signal delivered to the population (this rule forms no target) at the last recorded step (record/activity.jsonl).',
+      figure: targetsFigure(last),
+    });
+    if (samples.length > 1) {
+      figures.push({
+        id: `${prefix}traces-${population}`,
+        title: `Activity traces: ${population}${of}`,
+        caption: 'Activity (solid) and target (dotted) of recorded units of one example over training (record/activity.jsonl).',
+        figure: activityTracesFigure(samples, last.steps),
+      });
+    }
+  }
+  if (run.reconstructions.length > 0) {
+    const shown = run.reconstructions.length > 1 ? [run.reconstructions[0], run.reconstructions[run.reconstructions.length - 1]] : run.reconstructions;
+    for (const sample of shown) {
+      figures.push({
+        id: `${prefix}digits-e${sample.epoch}`,
+        title: `Decoder reconstructions, epoch ${sample.epoch}${of}`,
+        caption: 'Each row: an input, then the activity of h1, h2, … decoded back down to the input by the learned decoders g_1 ∘ … ∘ g_l (record/reconstructions.jsonl).',
+        figure: digitsFigure(sample),
+      });
+    }
+  }
+  if (run.weights.length > 0) {
+    const lastEpoch = run.weights[run.weights.length - 1].epoch;
+    const last = run.weights.filter((s) => s.epoch === lastEpoch);
+    figures.push(
+      {
+        id: `${prefix}weights-histogram`,
+        title: `Weight histograms${of}`,
+        caption: `Distribution of every parameter array's entries after epoch ${lastEpoch} (record/weights.jsonl).`,
+        figure: histogramFigure(last, 'values'),
+      },
+      {
+        id: `${prefix}updates-histogram`,
+        title: `Update histograms${of}`,
+        caption: `Distribution of each entry's change over epoch ${lastEpoch} (record/weights.jsonl).`,
+        figure: histogramFigure(last, 'update'),
+      },
+      {
+        id: `${prefix}update-size`,
+        title: `Update size per epoch${of}`,
+        caption: 'Root-mean-square change of each parameter array over each epoch: a frozen or lesioned pathway drops to zero (record/weights.jsonl).',
+        figure: updateSizeFigure(run.weights),
+      },
+    );
+  }
+  return figures;
+}
+
+function runLabel(run: RunFiles, prefix: string): string {
+  return prefix ? ` (${run.label})` : '';
+}
+
+/** Every figure the runs' files support, in reading order. */
+export function reportFigures(runs: readonly RunFiles[]): ReportFigure[] {
+  const curves = runs.map((run) => ({ label: run.label, records: run.metrics }));
+  const figures: ReportFigure[] = [
+    {
+      id: 'learning-curves',
+      title: 'Learning curves',
+      caption: 'Classification error on the training (dotted), validation (dashed) and test (solid) sets after each epoch (metrics.jsonl).',
+      figure: learningCurveFigure(curves),
+    },
+  ];
+  if (runs.length > 1) {
+    figures.push({
+      id: 'comparison',
+      title: 'Runs compared',
+      caption: 'Test error after the last epoch and at the epoch of best validation error, per run.',
+      figure: comparisonFigure(curves),
+    });
+  }
+  const keys = [...new Set(runs.flatMap((run) => seriesKeys(run.metrics)))];
+  for (const key of keys) {
+    figures.push({
+      id: `metric-${key}`,
+      title: metricTitle(key)[0].toUpperCase() + metricTitle(key).slice(1),
+      caption: `${metricTitle(key)} after each epoch (metrics.jsonl, field "${key}").`,
+      figure: metricFigure(curves, key),
+    });
+  }
+  runs.forEach((run, i) => figures.push(...recordingFigures(run, runs.length > 1 ? `run${i + 1}-` : '')));
+  return figures;
+}
+
+function percent(value: unknown): string {
+  return typeof value === 'number' ? `${(100 * value).toFixed(2)}%` : '—';
+}
+
+/** One table row per run: experiment, rule, seed, epochs, final and best-validation test error. */
+function summaryTable(runs: readonly RunFiles[]): string {
+  const rows = runs.map((run) => {
+    const s = run.summary ?? {};
+    const last = run.metrics[run.metrics.length - 1] ?? {};
+    const cells = [
+      run.label,
+      String(run.config?.rule?.name ?? '—'),
+      String(run.metrics.length) + (s.interrupted ? ' (interrupted)' : ''),
+      percent(last.train_error),
+      percent(last.test_error),
+      s.best_valid ? `${percent(s.best_valid.test_error)} (epoch ${s.best_valid.epoch})` : '—',
+      typeof s.training_seconds === 'number' ? `${s.training_seconds.toFixed(1)} s` : '—',
+    ];
+    return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  return `<table><tr><th>run</th><th>rule</th><th>epochs</th><th>final train error</th><th>final test error</th><th>test error at best validation</th><th>training time</th></tr>
+${rows.join('\n')}</table>`;
+}
+
+/** Writes the report of the run directories `dirs` to `out` (HTML) and its figure specs to `out` with .json. */
+export function writeReport(dirs: readonly string[], out: string): { html: string; json: string; figures: ReportFigure[] } {
+  const runs = dirs.map(readRun);
+  const figures = reportFigures(runs);
+  const title = runs.length === 1 ? `apical report: ${runs[0].label}` : `apical report: ${runs.length} runs`;
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, reportPage(title, summaryTable(runs), figures));
+  const json = out.replace(/\.html?$/i, '') + '.json';
+  fs.writeFileSync(json, JSON.stringify({ runs: runs.map((r) => ({ dir: r.dir, label: r.label })), figures }, null, 1) + '\n');
+  return { html: out, json, figures };
+}

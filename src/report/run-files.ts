@@ -1,0 +1,90 @@
+/**
+ * Reading a run directory back: its config, summary, epoch metrics and whatever the recorders
+ * wrote under record/. A report draws what is there and skips what is not; every JSONL file under
+ * record/ that no figure knows is kept as `other`, so data added later can still be listed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ActivitySample, RECORD_DIR, ReconstructionSample, WeightStats } from '../record/formats';
+
+/** One line of metrics.jsonl: the trainer's EpochRecord plus whatever other metrics were added. */
+export type MetricsRecord = { readonly epoch: number } & Readonly<Record<string, unknown>>;
+
+export interface RunFiles {
+  readonly dir: string;
+  /** "<experiment> s<seed>", or the folder's name. */
+  readonly label: string;
+  readonly config: Readonly<Record<string, any>> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly summary: Readonly<Record<string, any>> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly metrics: readonly MetricsRecord[];
+  readonly activity: readonly ActivitySample[];
+  readonly weights: readonly WeightStats[];
+  readonly reconstructions: readonly ReconstructionSample[];
+  /** Other JSONL files under record/ (file name → lines). */
+  readonly other: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+}
+
+/** A run directory that cannot be read. */
+export class RunReadError extends Error {
+  override readonly name = 'RunReadError';
+}
+
+function readJsonLines<T>(file: string): T[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as T;
+      } catch {
+        throw new RunReadError(`${file}: line ${i + 1} is not valid JSON`);
+      }
+    });
+}
+
+function readJsonIfThere(file: string): Record<string, unknown> | null {
+  if (!fs.existsSync(file)) return null;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new RunReadError(`${file}: not valid JSON`);
+  }
+}
+
+const known: Record<string, keyof RunFiles> = {
+  'activity.jsonl': 'activity',
+  'weights.jsonl': 'weights',
+  'reconstructions.jsonl': 'reconstructions',
+};
+
+/** Reads the run directory `dir`. */
+export function readRun(dir: string): RunFiles {
+  const metricsFile = path.join(dir, 'metrics.jsonl');
+  if (!fs.existsSync(metricsFile)) throw new RunReadError(`${dir}: not a run directory (no metrics.jsonl)`);
+  const config = readJsonIfThere(path.join(dir, 'config.json'));
+  const training = config?.training as { seed?: number } | undefined;
+  const label = config?.name !== undefined && training?.seed !== undefined ? `${config.name} s${training.seed}` : path.basename(path.resolve(dir));
+  const recorded: Record<string, unknown[]> = {};
+  const other: Record<string, Record<string, unknown>[]> = {};
+  const recordDir = path.join(dir, RECORD_DIR);
+  if (fs.existsSync(recordDir)) {
+    for (const name of fs.readdirSync(recordDir).sort()) {
+      if (!name.endsWith('.jsonl')) continue;
+      const lines = readJsonLines<Record<string, unknown>>(path.join(recordDir, name));
+      if (known[name]) recorded[known[name]] = lines;
+      else other[name] = lines;
+    }
+  }
+  return {
+    dir,
+    label,
+    config,
+    summary: readJsonIfThere(path.join(dir, 'summary.json')),
+    metrics: readJsonLines<MetricsRecord>(metricsFile),
+    activity: (recorded.activity ?? []) as ActivitySample[],
+    weights: (recorded.weights ?? []) as WeightStats[],
+    reconstructions: (recorded.reconstructions ?? []) as ReconstructionSample[],
+    other,
+  };
+}
