@@ -26,10 +26,10 @@ async function open(file: string, screenshot: string) {
   const { page, errors } = await watchedPage(browser, 1000, 900);
   await page.goto('file://' + file);
   await page.waitForFunction(() => {
-    const state = (window as any).apicalReport; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const state = (globalThis as any).apicalReport; // eslint-disable-line @typescript-eslint/no-explicit-any
     return state && state.drawn + state.failed.length === state.figures;
   }, undefined, { timeout: 60000 });
-  const state = await page.evaluate(() => (window as any).apicalReport); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const state = await page.evaluate(() => (globalThis as any).apicalReport); // eslint-disable-line @typescript-eslint/no-explicit-any
   // A drawn plot has its SVG and at least one trace group (scatter, bar, heatmap).
   const plots = await page.$$eval('div.plot', (divs) =>
     divs.map((div) => ({
