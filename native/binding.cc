@@ -5,14 +5,21 @@
 // length checks. Each export has exactly the name and argument list of the `Kernels` interface
 // method in src/kernels/kernels.ts. Wrong types throw a TypeError, bad sizes or too-short arrays a
 // RangeError, each naming the op and the argument — a bad call never reaches the C++ kernels.
+//
+// The module exports one object of these functions per instruction set that this CPU runs
+// (`paths.avx512`, `paths.avx2`, …; each function carries its KernelTable as callback data), the
+// names of those sets fastest first (`isas`), every set compiled in (`compiled`) and what the CPU
+// has (`cpu`). src/kernels/native.ts picks one (APICAL_ISA forces it).
 #include <node_api.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <string>
+#include <vector>
 
-#include "kernels.h"
+#include "dispatch.h"
 #include "threadpool.h"
 
 namespace apical {
@@ -25,10 +32,12 @@ class Args {
  public:
   Args(napi_env env, napi_callback_info info, const char* op, size_t expected) : env_(env), op_(op) {
     argc_ = kMaxArgs;
-    if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr) != napi_ok) {
+    void* data = nullptr;
+    if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, &data) != napi_ok) {
       fail(false, "could not read the arguments", "");
       return;
     }
+    table_ = static_cast<const KernelTable*>(data);
     if (argc_ < expected) {
       char msg[160];
       std::snprintf(msg, sizeof msg, "%s: expected %zu arguments, got %zu", op, expected, argc_);
@@ -39,6 +48,8 @@ class Args {
 
   bool ok() const { return !failed_; }
   napi_env env() const { return env_; }
+  /** The instruction set's kernels this function was created for. */
+  const KernelTable& kernels() const { return *table_; }
 
   bool boolean(size_t i, const char* name) {
     bool value = false;
@@ -138,6 +149,7 @@ class Args {
   const char* op_;
   size_t argc_ = 0;
   napi_value argv_[kMaxArgs];
+  const KernelTable* table_ = nullptr;
   bool failed_ = false;
 };
 
@@ -168,7 +180,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const double beta = args.number(8, "beta");
   float* c = args.f32(9, "c", product(m, n));
   if (!args.ok()) return nullptr;
-  gemm(transA, transB, m, n, k, static_cast<float>(alpha), a, b, static_cast<float>(beta), c);
+  args.kernels().gemm(transA, transB, m, n, k, static_cast<float>(alpha), a, b, static_cast<float>(beta), c);
   return undefinedValue(env);
 }
 
@@ -181,7 +193,7 @@ napi_value Dense(napi_env env, napi_callback_info info) {
   const Activation act = args.activation(6, "act");
   float* y = args.f32(7, "y", product(m, n));
   if (!args.ok()) return nullptr;
-  dense(m, n, k, x, w, bias, act, y);
+  args.kernels().dense(m, n, k, x, w, bias, act, y);
   return undefinedValue(env);
 }
 
@@ -192,7 +204,7 @@ napi_value Activate(napi_env env, napi_callback_info info) {
   const float* a = args.f32(2, "a", length);
   float* y = args.f32(3, "y", length);
   if (!args.ok()) return nullptr;
-  activate(act, length, a, y);
+  args.kernels().activate(act, length, a, y);
   return undefinedValue(env);
 }
 
@@ -204,7 +216,7 @@ napi_value DeltaFromGrad(napi_env env, napi_callback_info info) {
   const float* g = args.f32(3, "g", length);
   float* d = args.f32(4, "d", length);
   if (!args.ok()) return nullptr;
-  deltaFromGrad(act, length, y, g, d);
+  args.kernels().deltaFromGrad(act, length, y, g, d);
   return undefinedValue(env);
 }
 
@@ -217,7 +229,7 @@ napi_value DeltaFromTarget(napi_env env, napi_callback_info info) {
   const float* t = args.f32(4, "t", length);
   float* d = args.f32(5, "d", length);
   if (!args.ok()) return nullptr;
-  deltaFromTarget(act, length, static_cast<float>(alpha), y, t, d);
+  args.kernels().deltaFromTarget(act, length, static_cast<float>(alpha), y, t, d);
   return undefinedValue(env);
 }
 
@@ -230,7 +242,7 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   const float* y = args.f32(4, "y", length);
   float* out = args.f32(5, "out", length);
   if (!args.ok()) return nullptr;
-  axpby(length, static_cast<float>(alpha), x, static_cast<float>(beta), y, out);
+  args.kernels().axpby(length, static_cast<float>(alpha), x, static_cast<float>(beta), y, out);
   return undefinedValue(env);
 }
 
@@ -242,7 +254,7 @@ napi_value AddDifference(napi_env env, napi_callback_info info) {
   const float* minus = args.f32(3, "minus", length);
   float* out = args.f32(4, "out", length);
   if (!args.ok()) return nullptr;
-  addDifference(length, x, plus, minus, out);
+  args.kernels().addDifference(length, x, plus, minus, out);
   return undefinedValue(env);
 }
 
@@ -254,7 +266,7 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
   const double beta = args.number(4, "beta");
   float* out = args.f32(5, "out", n);
   if (!args.ok()) return nullptr;
-  columnSums(m, n, static_cast<float>(alpha), d, static_cast<float>(beta), out);
+  args.kernels().columnSums(m, n, static_cast<float>(alpha), d, static_cast<float>(beta), out);
   return undefinedValue(env);
 }
 
@@ -272,7 +284,7 @@ napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
       args.rangeError("labels", "has an entry outside [0, n)");
       return nullptr;
     }
-  return numberValue(env, softmaxCrossEntropy(m, n, scores, labels, probs, gradScale, grad));
+  return numberValue(env, args.kernels().softmaxCrossEntropy(m, n, scores, labels, probs, gradScale, grad));
 }
 
 napi_value CountErrors(napi_env env, napi_callback_info info) {
@@ -281,7 +293,7 @@ napi_value CountErrors(napi_env env, napi_callback_info info) {
   const float* scores = args.f32(2, "scores", product(m, n));
   const int32_t* labels = args.i32(3, "labels", m);
   if (!args.ok()) return nullptr;
-  return numberValue(env, countErrors(m, n, scores, labels));
+  return numberValue(env, args.kernels().countErrors(m, n, scores, labels));
 }
 
 napi_value SumSquaredDifference(napi_env env, napi_callback_info info) {
@@ -290,7 +302,7 @@ napi_value SumSquaredDifference(napi_env env, napi_callback_info info) {
   const float* x = args.f32(1, "x", length);
   const float* y = args.f32(2, "y", length);
   if (!args.ok()) return nullptr;
-  return numberValue(env, sumSquaredDifference(length, x, y));
+  return numberValue(env, args.kernels().sumSquaredDifference(length, x, y));
 }
 
 napi_value AddGaussianNoise(napi_env env, napi_callback_info info) {
@@ -301,7 +313,7 @@ napi_value AddGaussianNoise(napi_env env, napi_callback_info info) {
   uint32_t* rng = args.u32(3, "rng", 4);
   float* out = args.f32(4, "out", length);
   if (!args.ok()) return nullptr;
-  addGaussianNoise(length, x, static_cast<float>(sigma), rng, out);
+  args.kernels().addGaussianNoise(length, x, static_cast<float>(sigma), rng, out);
   return undefinedValue(env);
 }
 
@@ -314,7 +326,7 @@ napi_value SgdStep(napi_env env, napi_callback_info info) {
   const double lr = args.number(4, "lr"), momentum = args.number(5, "momentum");
   const double weightDecay = args.number(6, "weightDecay");
   if (!args.ok()) return nullptr;
-  sgdStep(length, param, grad, velocity, static_cast<float>(lr), static_cast<float>(momentum),
+  args.kernels().sgdStep(length, param, grad, velocity, static_cast<float>(lr), static_cast<float>(momentum),
           static_cast<float>(weightDecay));
   return undefinedValue(env);
 }
@@ -330,7 +342,7 @@ napi_value RmspropStep(napi_env env, napi_callback_info info) {
   const double lr = args.number(6, "lr"), rho = args.number(7, "rho");
   const double momentum = args.number(8, "momentum"), epsilon = args.number(9, "epsilon");
   if (!args.ok()) return nullptr;
-  rmspropStep(length, param, grad, avg, avgSq, inc, static_cast<float>(lr), static_cast<float>(rho),
+  args.kernels().rmspropStep(length, param, grad, avg, avgSq, inc, static_cast<float>(lr), static_cast<float>(rho),
               static_cast<float>(momentum), static_cast<float>(epsilon));
   return undefinedValue(env);
 }
@@ -346,7 +358,7 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
   const double beta2 = args.number(7, "beta2"), epsilon = args.number(8, "epsilon");
   const double t = args.number(9, "t");
   if (!args.ok()) return nullptr;
-  adamStep(length, param, grad, m, v, lr, beta1, beta2, epsilon, t);
+  args.kernels().adamStep(length, param, grad, m, v, lr, beta1, beta2, epsilon, t);
   return undefinedValue(env);
 }
 
@@ -359,27 +371,59 @@ void environmentCleanup(void*) {
   if (--liveEnvironments == 0) shutdownHelperThread();
 }
 
+/** An object with every Kernels function, each bound to `table`. */
+napi_value kernelObject(napi_env env, const KernelTable* table) {
+  void* data = const_cast<KernelTable*>(table);
+  const napi_property_descriptor properties[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"dense", nullptr, Dense, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"activate", nullptr, Activate, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"deltaFromGrad", nullptr, DeltaFromGrad, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"deltaFromTarget", nullptr, DeltaFromTarget, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"addDifference", nullptr, AddDifference, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"countErrors", nullptr, CountErrors, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"sumSquaredDifference", nullptr, SumSquaredDifference, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"addGaussianNoise", nullptr, AddGaussianNoise, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"rmspropStep", nullptr, RmspropStep, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_enumerable, data},
+  };
+  napi_value object;
+  napi_create_object(env, &object);
+  napi_define_properties(env, object, sizeof properties / sizeof properties[0], properties);
+  return object;
+}
+
+napi_value stringValue(napi_env env, const std::string& text) {
+  napi_value v;
+  napi_create_string_utf8(env, text.c_str(), text.size(), &v);
+  return v;
+}
+
+napi_value stringArray(napi_env env, const std::vector<std::string>& items) {
+  napi_value array;
+  napi_create_array_with_length(env, items.size(), &array);
+  for (size_t i = 0; i < items.size(); ++i) napi_set_element(env, array, static_cast<uint32_t>(i), stringValue(env, items[i]));
+  return array;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   ++liveEnvironments;
   napi_add_env_cleanup_hook(env, environmentCleanup, nullptr);
-  const napi_property_descriptor properties[] = {
-      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"dense", nullptr, Dense, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"activate", nullptr, Activate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"deltaFromGrad", nullptr, DeltaFromGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"deltaFromTarget", nullptr, DeltaFromTarget, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"addDifference", nullptr, AddDifference, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"countErrors", nullptr, CountErrors, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sumSquaredDifference", nullptr, SumSquaredDifference, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"addGaussianNoise", nullptr, AddGaussianNoise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"rmspropStep", nullptr, RmspropStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  napi_value paths;
+  napi_create_object(env, &paths);
+  std::vector<std::string> isas;
+  for (const KernelTable* table : supportedTables()) {
+    isas.push_back(table->isa);
+    napi_set_named_property(env, paths, table->isa, kernelObject(env, table));
+  }
+  napi_set_named_property(env, exports, "paths", paths);
+  napi_set_named_property(env, exports, "isas", stringArray(env, isas));
+  napi_set_named_property(env, exports, "compiled", stringArray(env, compiledIsas()));
+  napi_set_named_property(env, exports, "cpu", stringValue(env, cpuDescription()));
   return exports;
 }
 

@@ -8,12 +8,13 @@
 // inputs wherever the interface allows it: each element is read before it is written.
 #include <cmath>
 #include <cstdint>
-#include <vector>
 
 #include "kernels.h"
 #include "mathfun.h"
+#include "scratch.h"
 
 namespace apical {
+namespace APICAL_ISA {
 
 void activate(Activation act, int64_t length, const float* a, float* y) {
 #if defined(__AVX512F__)
@@ -93,9 +94,8 @@ void addDifference(int64_t length, const float* x, const float* plus, const floa
 
 void columnSums(int m, int n, float alpha, const float* d, float beta, float* out) {
   // Row by row into double accumulators: unit-stride, vectorized over columns.
-  thread_local std::vector<double> sums;
-  if (sums.size() < static_cast<size_t>(n)) sums.resize(n);
-  double* s = sums.data();
+  thread_local Scratch<double> sums;
+  double* s = sums.get(n);
   for (int j = 0; j < n; ++j) s[j] = 0.0;
   for (int i = 0; i < m; ++i) {
     const float* row = d + static_cast<size_t>(i) * n;
@@ -246,4 +246,5 @@ void adamStep(int64_t length, float* param, const float* grad, float* m, float* 
   }
 }
 
+}  // namespace APICAL_ISA
 }  // namespace apical

@@ -27,6 +27,7 @@
 
 #include "kernels.h"
 #include "mathfun.h"
+#include "scratch.h"
 #include "threadpool.h"
 
 #if defined(__AVX512F__)
@@ -36,28 +37,13 @@
 #endif
 
 namespace apical {
+namespace APICAL_ISA {
 namespace {
 
-// ---- per-thread aligned scratch -------------------------------------------------------------------
+// ---- per-thread packing buffers ------------------------------------------------------------------
 
-/** A 64-byte-aligned float buffer that only grows; one per thread and purpose. */
-struct Scratch {
-  float* data = nullptr;
-  size_t capacity = 0;
-  float* get(size_t count) {
-    if (count > capacity) {
-      std::free(data);
-      const size_t bytes = ((count * sizeof(float) + 63) / 64) * 64;
-      data = static_cast<float*>(std::aligned_alloc(64, bytes));
-      capacity = data ? count : 0;
-    }
-    return data;
-  }
-  ~Scratch() { std::free(data); }
-};
-
-thread_local Scratch packedA;
-thread_local Scratch packedB;
+thread_local Scratch<float> packedA;
+thread_local Scratch<float> packedB;
 
 // ---- problem description -------------------------------------------------------------------------
 
@@ -338,7 +324,6 @@ void runBlock(const Block& blk) {
 
   float* bufA = packedA.get(static_cast<size_t>(mcStep + MR) * kcStep);
   float* bufB = packedB.get(static_cast<size_t>(directB ? NR : ncStep + NR) * kcStep);
-  if (!bufA || !bufB) std::abort();  // out of memory for a few hundred KB: nothing sensible to do
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
@@ -476,4 +461,5 @@ void dense(int m, int n, int k, const float* x, const float* w, const float* bia
   solve(Problem{false, false, m, n, k, x, w, y, Epilogue{1.0f, 0.0f, bias, act}});
 }
 
+}  // namespace APICAL_ISA
 }  // namespace apical

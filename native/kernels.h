@@ -2,13 +2,22 @@
 // specification of each op). The native backend is apical's hot path: every minibatch of every
 // training run goes through these functions, so they are hand-written for SIMD and two cores.
 // Callers (binding.cc) have already checked every pointer and length.
+//
+// Every kernel source (gemm.cc, elementwise.cc, noise.cc, table.cc) is compiled once per instruction
+// set (binding.gyp: AVX-512, AVX2+FMA and baseline x86-64 on x64, NEON on arm64), each time with
+// that set's compiler flags and APICAL_ISA naming the namespace it lands in (apical::avx2, …), so
+// the copies never collide; dispatch.cc picks one at load time (see dispatch.h).
 #pragma once
 #include <cstdint>
 
-namespace apical {
+#include "isa.h"
 
-/** Activation codes, identical to the TypeScript `Activation` enum. */
-enum Activation : int { kIdentity = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
+#ifndef APICAL_ISA
+#error "kernels.h: compile the kernel sources with -DAPICAL_ISA=<namespace> (see binding.gyp)"
+#endif
+
+namespace apical {
+namespace APICAL_ISA {
 
 // ---- gemm.cc -------------------------------------------------------------------------------------
 
@@ -56,4 +65,8 @@ void adamStep(int64_t length, float* param, const float* grad, float* m, float* 
 /** out ← x + σ·z, z ~ N(0,1) by Box–Muller from the xoshiro128** stream `state` (advanced in place). */
 void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t state[4], float* out);
 
+/** This instruction set's kernels as a table (table.cc). */
+extern const KernelTable table;
+
+}  // namespace APICAL_ISA
 }  // namespace apical

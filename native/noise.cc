@@ -16,12 +16,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "kernels.h"
 #include "mathfun.h"
+#include "scratch.h"
 
 namespace apical {
+namespace APICAL_ISA {
 namespace {
 
 constexpr int kChunkPairs = 256;
@@ -298,15 +299,16 @@ void addGaussianNoise(int64_t length, const float* x, float sigma, uint32_t stat
   uint32_t s[4] = {state[0], state[1], state[2], state[3]};
   // 1. The stream, in order: u1 then u2 of each pair, kept as odd integers v = 2·(r >> 8) + 1.
   const int64_t allPairs = (length + 1) / 2;
-  thread_local std::vector<int32_t> drawn;
-  if (drawn.size() < static_cast<size_t>(2 * allPairs)) drawn.resize(2 * allPairs);
-  drawPairs(allPairs, s, drawn.data(), drawn.data() + allPairs);
+  thread_local Scratch<int32_t> drawn;
+  int32_t* raw = drawn.get(2 * allPairs);
+  drawPairs(allPairs, s, raw, raw + allPairs);
   for (int i = 0; i < 4; ++i) state[i] = s[i];
   // 2–4 in chunks of kChunkPairs pairs. (Sharing them with the helper thread was measured slower
   // in training: ~0.3 µs of work per chunk does not pay for the hand-off.)
-  NoiseJob job{length, x, sigma, drawn.data(), drawn.data() + allPairs, out};
+  NoiseJob job{length, x, sigma, raw, raw + allPairs, out};
   const int64_t chunks = (length + 2 * kChunkPairs - 1) / (2 * kChunkPairs);
   for (int64_t c = 0; c < chunks; ++c) noiseChunk(&job, static_cast<int>(c));
 }
 
+}  // namespace APICAL_ISA
 }  // namespace apical

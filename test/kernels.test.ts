@@ -10,18 +10,23 @@ import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { Activation, Kernels } from '../src/kernels/kernels';
-import { loadNativeKernels } from '../src/kernels/native';
+import { loadNativeAddon, loadNativeKernels } from '../src/kernels/native';
 import { referenceKernels as ref } from '../src/kernels/reference';
 import { nextUniform, streamState } from '../src/kernels/random';
 
 const referenceOnly = process.env.APICAL_BACKEND === 'reference';
-const loaded = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeKernels();
+const addon = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeAddon();
 const describeNative = referenceOnly ? describe.skip : describe;
+/** Every instruction set this CPU runs, each tested in turn (one failing entry if the addon is missing). */
+const ISAS_UNDER_TEST = typeof addon === 'string' ? ['unavailable'] : addon.isas;
 
-/** The native backend, or a failure explaining why it is unavailable. */
+/** The kernels of the path under test (set by each path's beforeAll). */
+let current: Kernels | string = 'not loaded yet';
+
+/** The native backend under test, or a failure explaining why it is unavailable. */
 function nat(): Kernels {
-  if (typeof loaded === 'string') throw new Error(`native kernels unavailable: ${loaded}`);
-  return loaded;
+  if (typeof current === 'string') throw new Error(`native kernels unavailable: ${current}`);
+  return current;
 }
 
 const ACTIVATIONS = [Activation.Identity, Activation.Tanh, Activation.Sigmoid, Activation.Relu];
@@ -65,6 +70,8 @@ function both(arrays: Float32Array[], op: (k: Kernels, copies: Float32Array[]) =
   return { mine, theirs, nativeResult, referenceResult };
 }
 
+/** Every test below, against the kernels of one instruction set. */
+function nativeSuites(isa: string): void {
 // ---- products --------------------------------------------------------------------------------------
 
 /** [m, n, k] shapes: odd sizes, edge tiles, both thread-split directions, and the target sizes. */
@@ -104,7 +111,7 @@ function checkGemm(transA: boolean, transB: boolean, m: number, n: number, k: nu
 
 describeNative('native gemm', () => {
   it('loads the addon', () => {
-    expect(nat().name).toBe('native');
+    expect(nat().name).toBe(`native-${isa}`);
   });
 
   for (const [m, n, k] of GEMM_SHAPES) {
@@ -402,7 +409,7 @@ describeNative('native determinism', () => {
     const workload = new Function(`return ${WORKLOAD}`)() as (addon: unknown, c: typeof crypto) => string;
     const here = [workload(nat(), crypto), workload(nat(), crypto), workload(nat(), crypto)];
     const addonFile = path.join(__dirname, '..', 'build', 'Release', 'apical_native.node');
-    const child = spawnSync(process.execPath, ['-e', `console.log((${WORKLOAD})(require(${JSON.stringify(addonFile)}), require('crypto')))`], {
+    const child = spawnSync(process.execPath, ['-e', `console.log((${WORKLOAD})(require(${JSON.stringify(addonFile)}).paths.${isa}, require('crypto')))`], {
       env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
       encoding: 'utf8',
     });
@@ -460,3 +467,13 @@ describeNative('native argument checking', () => {
     expectThrows(() => k.sgdStep(200, f, f, f, 0.1, 0.9, 0), undefined, /sgdStep.*param/);
   });
 });
+}
+
+for (const isa of ISAS_UNDER_TEST) {
+  describeNative(`native-${isa}`, () => {
+    beforeAll(() => {
+      current = typeof addon === 'string' ? addon : loadNativeKernels(isa);
+    });
+    nativeSuites(isa);
+  });
+}

@@ -16,7 +16,7 @@ import { parseArgs } from 'util';
 import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
-import { kernels } from '../kernels';
+import { BackendError, kernels } from '../kernels';
 import { plausibilityTable } from '../report/plausibility';
 import { writeReport } from '../report/report';
 import { RunDirectoryError } from '../report/run-directory';
@@ -180,7 +180,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

@@ -1,7 +1,10 @@
 /**
- * Backend selection. `native` when the addon built, else `reference` with a one-line warning.
- * APICAL_BACKEND=reference|native forces a choice (forcing native fails loudly if it is missing).
+ * Backend selection. `native` (the fastest instruction set this CPU runs, see native.ts) when the
+ * addon built, else `reference` with a one-line warning. APICAL_BACKEND=native|reference forces a
+ * backend and APICAL_ISA=avx512|avx2|neon|generic an instruction set of the native one; asking for
+ * one that is unavailable stops with a one-line BackendError saying why.
  */
+import { BackendError } from './backend-error';
 import { Kernels } from './kernels';
 import { loadNativeKernels } from './native';
 import { referenceKernels } from './reference';
@@ -9,20 +12,23 @@ import { referenceKernels } from './reference';
 export { Activation } from './kernels';
 export type { Kernels } from './kernels';
 export { referenceKernels } from './reference';
+export { BackendError } from './backend-error';
+
+const BACKENDS = ['native', 'reference'];
 
 let selected: Kernels | undefined;
 
 /** The kernels every layer above uses. */
 export function kernels(): Kernels {
   if (selected) return selected;
-  const wanted = process.env.APICAL_BACKEND;
-  if (wanted !== undefined && wanted !== 'native' && wanted !== 'reference') {
-    throw new Error(`APICAL_BACKEND must be "native" or "reference", got "${wanted}"`);
+  const wanted = process.env.APICAL_BACKEND || undefined;
+  if (wanted !== undefined && !BACKENDS.includes(wanted)) {
+    throw new BackendError(`APICAL_BACKEND must be one of ${BACKENDS.join(', ')}; got "${wanted}"`);
   }
   if (wanted === 'reference') return (selected = referenceKernels);
   const native = loadNativeKernels();
   if (typeof native !== 'string') return (selected = native);
-  if (wanted === 'native') throw new Error(`APICAL_BACKEND=native but ${native}`);
+  if (wanted === 'native') throw new BackendError(`APICAL_BACKEND=native but ${native}`);
   process.stderr.write(`apical: ${native}; using the slow TypeScript reference kernels\n`);
   return (selected = referenceKernels);
 }
