@@ -81,5 +81,4 @@ describe('APICAL_BACKEND', () => {
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual(['apical: APICAL_BACKEND must be one of native, reference; got "gpu"']);
   });
-
 });
