@@ -13,7 +13,7 @@ const record = (epoch: number, train: number, test: number | null): MetricsRecor
   valid_loss: null,
   test_loss: null,
   seconds: 1,
-  eval_seconds: 0,
+  eval_seconds: 0, eval_samples: 1,
   probe_noise: null,
   reconstruction_error: {},
 });

@@ -8,9 +8,11 @@
  *
  * The phases of one step, in this fixed order:
  *  1. present input   — `stimulus$.next(s)`;
- *  2. forward sweep   — activity$[l] = f_l(activity$[l−1]) for l = 1 … L+1. As the sweep passes
+ *  2. forward sweep   — activity$[l] = f_l(activity$[l−1]) for l = 1 … L+1 (each population sends
+ *                       its output transform of h_l, if it has one). As the sweep passes
  *                       population l−1, decoder g_l is probed when `s.probeDecoders` (noise
- *                       injected at l−1, population l responds, g_l computes its gradients);
+ *                       injected into h_{l−1}, which sends its transform of the probe, population l
+ *                       responds, g_l computes its gradients);
  *  3. top target      — the read-out scores the labels (outcome$) and, when `s.learnForward`,
  *                       sends ∂Loss/∂h_L down its transposed weights; the rule's `top` turns it into
  *                       its own top signal;
@@ -36,11 +38,12 @@ function localView(population: Population): LocalView {
   return {
     name: population.name,
     size: population.size,
-    activation: population.unit.activation,
     activity: population.activity,
     topDown: population.topDown,
     target: population.target,
     delta: population.delta,
+    throughUnit: (length, g, d) => population.throughUnit(length, g, d),
+    throughSend: (length, g, d) => population.throughSend(length, g, d),
   };
 }
 
@@ -72,6 +75,7 @@ export class Circuit {
     }
     const k = kernels();
     const { populations, hidden, readout } = network;
+    for (const population of hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
     const views = populations.map(localView);
 
     // 2. Forward sweep.
@@ -99,15 +103,16 @@ export class Circuit {
     network.feedback.forEach((pathway, l) => {
       if (!(pathway instanceof DecoderPathway)) return;
       const above = populations[l - 1];
+      const below = populations[l - 2];
       const noise = streamState(seed, `${populations[l - 2].name}/noise`);
       const name = `g${l}`;
       probes.push(
         activity$[l - 1].pipe(
           filter(({ stimulus }) => stimulus.probeDecoders),
-          map(({ stimulus, activity }): Reconstruction => {
+          map(({ stimulus }): Reconstruction => {
             const rows = stimulus.rows;
-            k.addGaussianNoise(rows * pathway.projection.outSize, activity, stimulus.noise, noise, pathway.probe);
-            above.respond(rows, pathway.probe, pathway.response);
+            k.addGaussianNoise(rows * pathway.projection.outSize, below.activity, stimulus.noise, noise, pathway.probe);
+            above.respond(rows, below.send(rows, pathway.probe, pathway.sentProbe), pathway.response);
             return { stimulus, pathway: name, error: pathway.learnFromProbe(rows) };
           }),
         ),

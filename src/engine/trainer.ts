@@ -11,20 +11,19 @@
  * over the epoch's training minibatches, measured during the forward phase before each update (as
  * Lee et al. report them); valid/test errors are measured after the epoch; `seconds` is training
  * time only (evaluation excluded); `reconstruction_error` is each decoder's mean probe loss.
+ * Networks with random units are evaluated on output probabilities averaged over `eval_samples`
+ * sweeps (evaluation.ts), every `evaluation.every` epochs and after the last (null in between).
  */
 import { concat, concatMap, defer, EMPTY, map, Observable, of, range } from 'rxjs';
 import { shuffleInPlace, streamState } from '../kernels/random';
 import { Circuit } from './circuit';
 import { ticks } from './clock';
+import { evaluate, Examples } from './evaluation';
 import { Stimulus } from './events';
+import { InputNoise, InputNoiseSpec } from './input-noise';
 
-/** Labelled examples, row-major (the data layer's Dataset satisfies this). */
-export interface Examples {
-  readonly images: Float32Array;
-  readonly labels: Int32Array;
-  readonly count: number;
-  readonly features: number;
-}
+export type { Examples } from './evaluation';
+export { evaluate } from './evaluation';
 
 export type Schedule = 'alternating' | 'parallel';
 
@@ -36,6 +35,15 @@ export interface TrainingPlan {
   readonly shuffle: boolean;
   readonly evalBatchSize: number;
   readonly seed: number;
+  /** Gaussian noise added to the input on every training step (never when evaluating). */
+  readonly inputNoise?: InputNoiseSpec;
+  /** Output probabilities averaged over `samples` sweeps, every `every` epochs (defaults 1, 1). */
+  readonly evaluation?: { readonly samples: number; readonly every: number };
+  /**
+   * Train the continuous twin (output and input transforms off) and evaluate the network as
+   * specified: Lee et al.'s "train continuous, test discrete" baseline.
+   */
+  readonly continuousTraining?: boolean;
 }
 
 export interface EpochRecord {
@@ -48,6 +56,8 @@ export interface EpochRecord {
   readonly test_loss: number | null;
   readonly seconds: number;
   readonly eval_seconds: number;
+  /** M: sweeps whose output probabilities were averaged per evaluated example. */
+  readonly eval_samples: number;
   readonly probe_noise: number | null;
   readonly reconstruction_error: Readonly<Record<string, number>>;
 }
@@ -74,31 +84,6 @@ export interface DataSplits {
   readonly test?: Examples;
 }
 
-/** Score `examples` without learning: error rate and mean cross-entropy. */
-export function evaluate(circuit: Circuit, examples: Examples, batchSize: number): { error: number; loss: number } {
-  const tally = new Tally();
-  const subscription = circuit.outcome$.subscribe(({ stimulus, errors, loss }) => {
-    tally.rows += stimulus.rows;
-    tally.errors += errors;
-    tally.loss += loss;
-  });
-  const { features } = examples;
-  for (let start = 0, step = 0; start < examples.count; start += batchSize, step++) {
-    const rows = Math.min(batchSize, examples.count - start);
-    circuit.step({
-      step,
-      rows,
-      input: examples.images.subarray(start * features, (start + rows) * features),
-      labels: examples.labels.subarray(start, start + rows),
-      learnForward: false,
-      probeDecoders: false,
-      noise: 0,
-    });
-  }
-  subscription.unsubscribe();
-  return { error: tally.errors / tally.rows, loss: tally.loss / tally.rows };
-}
-
 /** Trains `circuit` on `data.train` for `plan.epochs` epochs; emits progress and one record per epoch. */
 export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): Observable<TrainerEvent> {
   const { train: examples } = data;
@@ -110,6 +95,9 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const shuffleStream = streamState(plan.seed, 'data/shuffle');
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
+  const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, plan.seed, batchSize * features) : null;
+  const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
+  const network = circuit.network;
 
   const tally = new Tally();
   const reconstruction = new Map<string, { sum: number; count: number }>();
@@ -140,7 +128,9 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
     const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
     return ticks(steps).pipe(
       map((step): TrainerEvent => {
-        const stimulus: Stimulus = { step, ...minibatch(step), learnForward, probeDecoders, noise };
+        const batch = minibatch(step);
+        const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
+        const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
         const started = process.hrtime.bigint();
         circuit.step(stimulus);
         trainingSeconds += Number(process.hrtime.bigint() - started) / 1e9;
@@ -151,8 +141,11 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
 
   const record = (epoch: number): EpochRecord => {
     const started = process.hrtime.bigint();
-    const valid = data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize) : null;
-    const test = data.test ? evaluate(circuit, data.test, plan.evalBatchSize) : null;
+    const scored = epoch % every === 0 || epoch === plan.epochs;
+    network.setTransforms(true);
+    const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
+    const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
+    network.setTransforms(!plan.continuousTraining);
     const reconstructionError: Record<string, number> = {};
     const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
     for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
@@ -166,6 +159,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
       test_loss: test?.loss ?? null,
       seconds: trainingSeconds,
       eval_seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      eval_samples: samples,
       probe_noise: learnsDecoders ? circuit.rule.probeNoise!(epoch - 1) : null,
       reconstruction_error: reconstructionError,
     };
@@ -173,6 +167,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   };
 
   return defer(() => {
+    network.setTransforms(!plan.continuousTraining);
     // Recorders: what the read-out and the decoders report while training.
     const outcomes = circuit.outcome$.subscribe(({ stimulus, errors, loss }) => {
       if (!stimulus.learnForward) return;

@@ -9,11 +9,9 @@ import { ConfigError, Experiment } from './experiment';
 export function buildCircuit(experiment: Experiment): Circuit {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
-  const network = new Network(experiment.model, {
-    seed,
-    maxRows: Math.max(batchSize, evalBatchSize),
-    feedback: rule.feedback,
-  });
+  const network = asConfigError(experiment, () =>
+    new Network(experiment.model, { seed, maxRows: Math.max(batchSize, evalBatchSize), feedback: rule.feedback }),
+  );
   const frozen = new Set(experiment.training.frozen);
   const known = network.projections().flatMap((p) => [p.name, p.biasName]);
   const unknown = [...frozen].filter((name) => !known.includes(name));
@@ -26,5 +24,14 @@ export function buildCircuit(experiment: Experiment): Circuit {
   for (const pathway of network.feedback) {
     if (pathway?.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
   }
-  return new Circuit(network, rule, seed);
+  return asConfigError(experiment, () => new Circuit(network, rule, seed));
+}
+
+/** A model the code cannot build (a unit without the derivative a rule needs…) is the file's fault. */
+function asConfigError<T>(experiment: Experiment, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw new ConfigError(`${experiment.file}: ${(error as Error).message}`);
+  }
 }

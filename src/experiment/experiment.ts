@@ -13,6 +13,7 @@ import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 import { RuleSpec } from '../rules';
 import { Schedule } from '../engine/trainer';
+import { InputNoiseSpec } from '../engine/input-noise';
 import { experimentSchema, modelSchema } from './schema';
 
 export class ConfigError extends Error {
@@ -36,6 +37,12 @@ export interface Experiment {
     readonly evalBatchSize: number;
     /** Parameter arrays kept at their initial values ("W6", "b5"): lesions, or a released code's quirks. */
     readonly frozen: readonly string[];
+    /** Gaussian noise on the training input (Lee et al.'s stochastic net: σ = 0.3). */
+    readonly inputNoise?: InputNoiseSpec;
+    /** Output probabilities averaged over `samples` sweeps, every `every` epochs. */
+    readonly evaluation: { readonly samples: number; readonly every: number };
+    /** Train with every output/input transform off, evaluate with them ("train continuous, test discrete"). */
+    readonly continuousTraining: boolean;
   };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
 }
@@ -124,6 +131,9 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
       seed: overrides.seed ?? training.seed ?? 1,
       evalBatchSize: training.evalBatchSize ?? 1000,
       frozen: training.frozen ?? [],
+      ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
+      evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
+      continuousTraining: training.continuousTraining ?? false,
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
   };

@@ -4,10 +4,29 @@
  */
 import { initNames } from '../network/init';
 import { ruleNames } from '../rules';
-import { units } from '../units';
+import { derivativeNames, units, unitTypeNames } from '../units';
 
-const unitNames = Object.keys(units);
-const hiddenUnitNames = unitNames.filter((name) => !units[name].readout);
+const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout);
+/** Rate units: the ones decoders can use (their derivative is fused into the kernels). */
+const rateUnitNames = hiddenUnitNames.filter((name) => units[name].activation !== undefined);
+
+/** A unit: a name, or a name with its derivative and parameters (see src/units). */
+const unit = {
+  anyOf: [
+    { enum: unitTypeNames },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { enum: unitTypeNames },
+        derivative: { enum: derivativeNames },
+        levels: { type: 'integer', minimum: 2 },
+        window: { type: 'number', exclusiveMinimum: 0 },
+      },
+    },
+  ],
+} as const;
 
 const init = {
   type: 'object',
@@ -86,7 +105,8 @@ export const modelSchema = {
         required: ['size', 'units'],
         properties: {
           size: { type: 'integer', minimum: 1 },
-          units: { enum: unitNames },
+          units: unit,
+          send: unit,
           repeat: { type: 'integer', minimum: 1 },
           init,
         },
@@ -96,7 +116,7 @@ export const modelSchema = {
     feedback: {
       type: 'object',
       additionalProperties: false,
-      properties: { units: { enum: hiddenUnitNames }, init },
+      properties: { units: { enum: rateUnitNames }, init, input: unit },
     },
   },
 } as const;
@@ -156,6 +176,18 @@ export const experimentSchema = {
         seed: { type: 'integer', minimum: 0 },
         evalBatchSize: { type: 'integer', minimum: 1 },
         frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
+        inputNoise: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['std'],
+          properties: { std: { type: 'number', minimum: 0 }, decay: { type: 'number', exclusiveMinimum: 0 } },
+        },
+        evaluation: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
+        },
+        continuousTraining: { type: 'boolean' },
       },
     },
     optimizer: {

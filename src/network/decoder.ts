@@ -6,8 +6,13 @@
  * decoder learns to map the response back to the probe,
  *   L_inv = mean over the batch of ‖g_l(f_l(h̃)) − h̃‖².
  * The decoder sees only what reaches it: the probe and the response. It never reads W_l.
+ *
+ * An input transform T makes it decode T(h_l) instead of h_l, g_l(h_l) = unit(T(h_l)·V_l + c_l):
+ * Lee et al.'s discrete network reads sign(h_2) (§3.2), while the target it forms stays in the
+ * continuous space of h_{l−1}. A random transform draws from the pathway's own stream ("g2/input").
  */
-import { kernels } from '../kernels';
+import { Activation, kernels } from '../kernels';
+import { RngState } from '../kernels/random';
 import { Unit } from '../units';
 import { Projection } from './projection';
 
@@ -17,6 +22,12 @@ export class DecoderPathway {
   readonly probe: Float32Array;
   /** f_l(h̃): the response of the population above. */
   readonly response: Float32Array;
+  /** What the population below sent for the probe (its output transform of h̃, or h̃ itself). */
+  readonly sentProbe: Float32Array;
+  /** Whether the input transform is applied (off while a continuous twin is trained). */
+  transforms = true;
+  private readonly activation: Activation;
+  private readonly transformed: Float32Array;
   private readonly stacked: Float32Array;
   private readonly decoded: Float32Array;
   private readonly delta: Float32Array;
@@ -28,8 +39,16 @@ export class DecoderPathway {
     readonly projection: Projection,
     readonly unit: Unit,
     maxRows: number,
+    /** The pathway's stream, for a random input transform. */
+    readonly stream: RngState,
+    /** T: applied to what the decoder reads (none: it reads h_l). */
+    readonly inputUnit?: Unit,
   ) {
+    if (unit.activation === undefined) throw new Error(`decoder ${projection.name}: feedback units must be rate units (tanh, sigmoid, relu, linear), got ${unit.name}`);
+    this.activation = unit.activation;
     const { inSize: aboveSize, outSize: belowSize } = projection;
+    this.transformed = new Float32Array(inputUnit ? 2 * maxRows * aboveSize : 0);
+    this.sentProbe = new Float32Array(maxRows * belowSize);
     this.probe = new Float32Array(maxRows * belowSize);
     this.response = new Float32Array(maxRows * aboveSize);
     this.stacked = new Float32Array(2 * maxRows * aboveSize);
@@ -37,9 +56,15 @@ export class DecoderPathway {
     this.delta = new Float32Array(maxRows * belowSize);
   }
 
-  /** out ← g_l(source) for `rows` rows. */
-  decode(rows: number, source: Float32Array, out: Float32Array): void {
-    this.projection.respond(rows, source, this.unit.activation, out);
+  /** out ← g_l(source) for `rows` rows; returns what the projection read (T(source) or source). */
+  decode(rows: number, source: Float32Array, out: Float32Array): Float32Array {
+    let read = source;
+    if (this.inputUnit && this.transforms) {
+      this.inputUnit.step(kernels(), rows * this.projection.inSize, source, this.transformed, this.stream);
+      read = this.transformed;
+    }
+    this.projection.respond(rows, read, this.activation, out);
+    return read;
   }
 
   /**
@@ -69,10 +94,10 @@ export class DecoderPathway {
   learnFromProbe(rows: number): number {
     const k = kernels();
     const length = rows * this.projection.outSize;
-    this.decode(rows, this.response, this.decoded);
+    const read = this.decode(rows, this.response, this.decoded);
     const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
-    k.deltaFromTarget(this.unit.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
-    this.projection.accumulateGradients(rows, this.response, this.delta);
+    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
+    this.projection.accumulateGradients(rows, read, this.delta);
     this.pending = true;
     return error;
   }

@@ -5,9 +5,10 @@
  * Feedback pathways are indexed by the population they leave: `feedback[l]` carries signals from
  * population l down to population l−1 (l = 2 … L), and `readoutFeedback` from the read-out down to
  * h_L. Every random draw comes from a stream named after its owner ("W3/init", "V3/init",
- * "h2/noise"), so the same seed always builds the same network.
+ * "h2/noise", "h1/units", "h1/send", "g2/input"), so the same seed always builds the same network;
+ * `streams()` lists the ones that advance while it runs, for checkpoints.
  */
-import { streamState } from '../kernels/random';
+import { RngState, streamState } from '../kernels/random';
 import { Unit, unitNamed } from '../units';
 import { DecoderPathway } from './decoder';
 import { Projection } from './projection';
@@ -58,13 +59,17 @@ export class Network {
       const name = isReadout ? 'out' : `h${index}`;
       const projection = new Projection(`W${index}`, below, layer.size, layer.init, streamState(options.seed, `W${index}/init`));
       below = layer.size;
-      return new Population(name, index, unit, layer.size, projection, options.maxRows);
+      const streams = { units: streamState(options.seed, `${name}/units`), send: streamState(options.seed, `${name}/send`) };
+      const send = layer.send === undefined ? undefined : unitNamed(layer.send);
+      if (send && isReadout) throw new Error(`model "${spec.name}": the read-out cannot have an output transform`);
+      return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send);
     });
     this.hidden = this.populations.slice(0, -1);
     this.readout = this.populations[this.populations.length - 1];
     this.readoutFeedback = new TransposePathway(this.readout.projection);
 
     const feedbackUnit: Unit = unitNamed(spec.feedback?.units ?? 'tanh');
+    const feedbackInput = spec.feedback?.input === undefined ? undefined : unitNamed(spec.feedback.input);
     const feedbackInit = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
     this.feedback = [undefined, ...this.populations.map((above, i) => {
       const index = i + 1;
@@ -72,8 +77,30 @@ export class Network {
       if (options.feedback === 'transpose') return new TransposePathway(above.projection);
       const below = this.populations[i - 1];
       const decoder = new Projection(`V${index}`, above.size, below.size, feedbackInit, streamState(options.seed, `V${index}/init`));
-      return new DecoderPathway(decoder, feedbackUnit, options.maxRows);
+      return new DecoderPathway(decoder, feedbackUnit, options.maxRows, streamState(options.seed, `g${index}/input`), feedbackInput);
     })];
+  }
+
+  /**
+   * Output and input transforms on (the network as specified) or off (its continuous twin, for
+   * Lee et al.'s "train continuous, test discrete" baseline).
+   */
+  setTransforms(on: boolean): void {
+    for (const population of this.populations) population.transforms = on;
+    for (const pathway of this.feedback) if (pathway instanceof DecoderPathway) pathway.transforms = on;
+  }
+
+  /** The random streams that advance while the network runs, by name (for checkpoints). */
+  streams(): Record<string, RngState> {
+    const named: Record<string, RngState> = {};
+    for (const population of this.populations) {
+      named[`${population.name}/units`] = population.streams.units;
+      named[`${population.name}/send`] = population.streams.send;
+    }
+    this.feedback.forEach((pathway, l) => {
+      if (pathway instanceof DecoderPathway) named[`g${l}/input`] = pathway.stream;
+    });
+    return named;
   }
 
   /** Every learned projection, forward first, for saving and counting. */

@@ -7,18 +7,20 @@
  * rule's `feedback` field asks; the one that reads forward weights (transpose) exists only for
  * rules declaring `weightTransport`. The engine then updates every projection from its delta.
  *
+ * What a population sends up may be a transform x = T(h) of its activity h (a sign or a sample,
+ * Lee et al. 2015): the top-down signal at h_L is ∂Loss/∂x_L, and a rule that chains derivatives
+ * passes through T with `throughSend`; targets stay in the space of h.
+ *
  * Within a training step the engine calls, in this order (see engine/circuit.ts):
  *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
  */
-import { Activation } from '../kernels';
 import { FeedbackKind, Pathway } from '../network/network';
 
 /** What a rule can see at one population. */
 export interface LocalView {
   readonly name: string;
   readonly size: number;
-  readonly activation: Activation;
-  /** h: the activity the population sent up on this step. */
+  /** h: the population's activity on this step (before any output transform). */
   readonly activity: Float32Array;
   /** What its feedback pathway delivered (for the top population: ∂Loss/∂h_L). */
   readonly topDown: Float32Array;
@@ -26,6 +28,13 @@ export interface LocalView {
   readonly target: Float32Array;
   /** Δ = ∂(local loss)/∂a: the pre-activation error the population's own projection learns from. */
   readonly delta: Float32Array;
+  /** d ← g ∘ ∂h/∂a: through the population's unit, with the derivative its spec declares (d may alias g). */
+  throughUnit(length: number, g: Float32Array, d: Float32Array): void;
+  /**
+   * d ← g ∘ ∂x/∂h: through the output transform x = T(h) the population sends up (identity without
+   * one), with its declared derivative (d may alias g).
+   */
+  throughSend(length: number, g: Float32Array, d: Float32Array): void;
 }
 
 /**

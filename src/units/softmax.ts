@@ -11,8 +11,14 @@ export const softmax: Unit = {
   equation: 'y_j = exp(a_j) / sum_k exp(a_k)',
   activation: Activation.Identity,
   readout: true,
+  random: false,
+  derivative: 'true',
   step(_k, length, a, y) {
     // Rows are not known here: the read-out's step is the identity; normalisation happens with the loss.
-    y.set(a.subarray(0, length));
+    if (y !== a) y.set(a.subarray(0, length));
+  },
+  // The read-out's delta comes from the loss directly (y − onehot), never through this.
+  derive(_k, length, _a, _y, g, d) {
+    if (d !== g) d.set(g.subarray(0, length));
   },
 };
