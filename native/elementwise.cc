@@ -3,8 +3,9 @@
 //
 // Hand-written because these run over every activation and every weight of every minibatch
 // (hundreds of millions of elements per epoch). Each op is a flat loop over floats with the
-// activation switch hoisted out, so g++ -O3 vectorizes it (AVX-512: 16 lanes); tanh and sigmoid use
-// the branch-free approximations of mathfun.h rather than scalar libm calls. Outputs may alias
+// activation switch hoisted out, so g++ -O3 vectorizes it for the instruction set this copy is
+// compiled for (see kernels.h); activate and rmspropStep are written with simd.h vectors, tanh and
+// sigmoid with the branch-free approximations of mathfun.h rather than scalar libm calls. Outputs may alias
 // inputs wherever the interface allows it: each element is read before it is written.
 #include <cmath>
 #include <cstdint>
@@ -17,32 +18,18 @@ namespace apical {
 namespace APICAL_ISA {
 
 void activate(Activation act, int64_t length, const float* a, float* y) {
-#if defined(__AVX512F__)
-  // The same 16-lane functions as the dense epilogue (mathfun.h), masked at the tail.
-  if (act != kIdentity) {
-    int64_t i = 0;
-    for (; i + 16 <= length; i += 16) _mm512_storeu_ps(y + i, activate16(act, _mm512_loadu_ps(a + i)));
-    if (i < length) {
-      const __mmask16 tail = static_cast<__mmask16>((1u << (length - i)) - 1u);
-      _mm512_mask_storeu_ps(y + i, tail, activate16(act, _mm512_maskz_loadu_ps(tail, a + i)));
-    }
+  if (act == kIdentity) {
+    if (y != a)
+      for (int64_t i = 0; i < length; ++i) y[i] = a[i];
     return;
   }
-#endif
-  switch (act) {
-    case kIdentity:
-      if (y != a)
-        for (int64_t i = 0; i < length; ++i) y[i] = a[i];
-      break;
-    case kTanh:
-      for (int64_t i = 0; i < length; ++i) y[i] = fastTanh(a[i]);
-      break;
-    case kSigmoid:
-      for (int64_t i = 0; i < length; ++i) y[i] = fastSigmoid(a[i]);
-      break;
-    case kRelu:
-      for (int64_t i = 0; i < length; ++i) y[i] = relu(a[i]);
-      break;
+  // The same vector functions as the dense epilogue (mathfun.h), with a partial vector at the tail.
+  using namespace simd;
+  int64_t i = 0;
+  for (; i + kLanes <= length; i += kLanes) store(y + i, activateVector(act, load(a + i)));
+  if (i < length) {
+    const int rest = static_cast<int>(length - i);
+    storeFirst(y + i, activateVector(act, loadFirst(a + i, rest)), rest);
   }
 }
 
@@ -182,42 +169,31 @@ struct RmspropJob {
 /** rmspropStep over [begin, end). */
 void rmspropRange(void* ctx, int64_t begin, int64_t end) {
   const RmspropJob& j = *static_cast<const RmspropJob*>(ctx);
-  const float keep = 1.0f - j.rho;
-#if defined(__AVX512F__)
-  // Explicit 16-lane loop with a masked tail: every element takes the same instruction sequence
+  using namespace simd;
+  // Explicit vector loop with a partial tail: every element takes the same instruction sequence
   // wherever the range boundaries fall (sqrt and divide are IEEE-exact, as in the scalar form).
-  const __m512 rho = _mm512_set1_ps(j.rho), keepv = _mm512_set1_ps(keep), lr = _mm512_set1_ps(j.lr);
-  const __m512 momentum = _mm512_set1_ps(j.momentum), eps = _mm512_set1_ps(j.epsilon);
-  auto step16 = [&](int64_t i, __mmask16 m) {
-    const __m512 g = _mm512_maskz_loadu_ps(m, j.grad + i);
-    const __m512 kg = _mm512_mul_ps(keepv, g);
-    const __m512 a = _mm512_fmadd_ps(rho, _mm512_maskz_loadu_ps(m, j.avg + i), kg);
-    const __m512 a2 = _mm512_fmadd_ps(rho, _mm512_maskz_loadu_ps(m, j.avgSq + i), _mm512_mul_ps(kg, g));
-    const __m512 var = _mm512_add_ps(_mm512_fnmadd_ps(a, a, a2), eps);
-    const __m512 q = _mm512_div_ps(_mm512_mul_ps(lr, g), _mm512_sqrt_ps(var));
-    const __m512 step = _mm512_fmsub_ps(momentum, _mm512_maskz_loadu_ps(m, j.inc + i), q);
-    _mm512_mask_storeu_ps(j.avg + i, m, a);
-    _mm512_mask_storeu_ps(j.avgSq + i, m, a2);
-    _mm512_mask_storeu_ps(j.inc + i, m, step);
-    _mm512_mask_storeu_ps(j.param + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, j.param + i), step));
+  const F rho = set1(j.rho), keep = set1(1.0f - j.rho), lr = set1(j.lr);
+  const F momentum = set1(j.momentum), eps = set1(j.epsilon);
+  auto step = [&](int64_t i, int n) {
+    const bool full = n == kLanes;  // constant in the main loop: plain loads and stores there
+    auto in = [&](const float* p) { return full ? load(p + i) : loadFirst(p + i, n); };
+    auto out = [&](float* p, F v) { full ? store(p + i, v) : storeFirst(p + i, v, n); };
+    const F g = in(j.grad);
+    const F kg = mul(keep, g);
+    const F a = fmadd(rho, in(j.avg), kg);
+    const F a2 = fmadd(rho, in(j.avgSq), mul(kg, g));
+    const F var = add(fnmadd(a, a, a2), eps);
+    const F q = div(mul(lr, g), sqrt(var));
+    const F inc = fmsub(momentum, in(j.inc), q);
+    out(j.avg, a);
+    out(j.avgSq, a2);
+    out(j.inc, inc);
+    out(j.param, add(in(j.param), inc));
   };
   int64_t i = begin;
-  // A constant all-ones mask compiles to plain loads and stores: the loop with a computed mask in
-  // every iteration ran 3× slower on Zen 5.
-  for (; i + 16 <= end; i += 16) step16(i, static_cast<__mmask16>(0xFFFF));
-  if (i < end) step16(i, static_cast<__mmask16>((1u << (end - i)) - 1u));
-#else
-  for (int64_t i = begin; i < end; ++i) {
-    const float g = j.grad[i];
-    const float a = j.rho * j.avg[i] + keep * g;
-    const float a2 = j.rho * j.avgSq[i] + keep * g * g;
-    const float step = j.momentum * j.inc[i] - j.lr * g / std::sqrt(a2 - a * a + j.epsilon);
-    j.avg[i] = a;
-    j.avgSq[i] = a2;
-    j.inc[i] = step;
-    j.param[i] += step;
-  }
-#endif
+  // The loop with a computed mask in every iteration ran 3× slower on Zen 5 (AVX-512).
+  for (; i + kLanes <= end; i += kLanes) step(i, kLanes);
+  if (i < end) step(i, static_cast<int>(end - i));
 }
 
 }  // namespace

@@ -7,19 +7,20 @@
 //   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges;
 //     op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B (row-major k×n, the
 //     weights of a dense layer) is read in place — only a last panel narrower than a multiple of
-//     16 columns is packed — so the weights are not copied on every call;
-//   * an MR×NR register tile accumulates with FMA over a k-block (AVX-512: 10×32 = 20 zmm
-//     accumulators, a 10×16 one for a half-empty last panel such as columns 224–239 of 240; a
-//     16×16 variant for narrow outputs like the 10-way classifier);
-//   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h's
-//     16-lane tanh/sigmoid/relu), with masked stores at the edges;
+//     the vector width is packed — so the weights are not copied on every call;
+//   * an MR×NR register tile accumulates with FMA over a k-block, NR a multiple of the vector width
+//     W (AVX-512: 10×32 = 20 zmm accumulators; AVX2: 6×16 = 12 ymm; NEON: 8×12; generic: 4×12),
+//     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512) and
+//     a taller one for narrow outputs like the 10-way classifier;
+//   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h),
+//     with partial stores at the edges;
 //   * large products are cut into up to 16 chunks — bands of whole row tiles when B is read in
 //     place, else of whole column panels — that the calling thread and the helper claim
 //     dynamically (threadpool.h), so a helper that starts late still takes a fair share; every
 //     element is computed by the same instruction sequence however C is cut and whichever thread
 //     runs it, so results are bit-identical run to run and for any thread count;
 //   * packing buffers are per-thread, 64-byte aligned, and only ever grow.
-// Machines without AVX-512 get a portable C++ micro-kernel (fixed-size arrays g++ vectorizes).
+// Written once against simd.h and compiled per instruction set (see kernels.h).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -28,13 +29,8 @@
 #include "kernels.h"
 #include "mathfun.h"
 #include "scratch.h"
+#include "simd.h"
 #include "threadpool.h"
-
-#if defined(__AVX512F__)
-// g++ 12 flags its own intrinsics (_mm512_undefined_ps inside unpack/shuffle) as maybe-uninitialized.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#endif
 
 namespace apical {
 namespace APICAL_ISA {
@@ -73,10 +69,21 @@ struct Block {
 
 // ---- blocking parameters -------------------------------------------------------------------------
 
-// Tile shapes, measured at the target sizes on Zen 5 (8×48, 6×64, 12×32 and 14×32 were no faster):
-constexpr int kMR = 10;        // 10×32 tile: 20 accumulators, 12 loads per 20 FMAs; m = 100 splits exactly
-constexpr int kNV = 2;         // 32 columns = 2 zmm vectors
-constexpr int kNarrowMR = 16;  // 16×16 tile for outputs at most 16 wide (the 10-way classifier)
+using namespace simd;
+
+// Tile shapes per instruction set: MR rows × NV vectors of kLanes columns, sized to the register
+// file (accumulators + NV loads of B + a broadcast of A); the narrow tile is for outputs at most
+// kLanes·kNarrowNV wide (the 10-way classifier). AVX-512 measured on Zen 5 (8×48, 6×64, 12×32 and
+// 14×32 were no faster).
+#if defined(__AVX512F__)
+constexpr int kMR = 10, kNV = 2, kNarrowMR = 16, kNarrowNV = 1;  // 32 zmm
+#elif defined(__AVX2__)
+constexpr int kMR = 6, kNV = 2, kNarrowMR = 6, kNarrowNV = 2;  // 16 ymm
+#elif defined(__aarch64__)
+constexpr int kMR = 8, kNV = 3, kNarrowMR = 8, kNarrowNV = 3;  // 32 q registers
+#else
+constexpr int kMR = 4, kNV = 3, kNarrowMR = 4, kNarrowNV = 3;  // 16 xmm (SSE2), WebAssembly
+#endif
 constexpr int kMaxKc = 512;   // k-block: A micro-panel (10×512 floats = 20 KB) stays in L1
 constexpr int kMaxMc = 240;   // rows of A packed at once
 constexpr int kMaxNc = 1024;  // columns of B packed at once (≤ 2 MB of packed B)
@@ -85,7 +92,6 @@ constexpr int kMaxNc = 1024;  // columns of B packed at once (≤ 2 MB of packed
 inline void activateInPlace(Activation act, float* y, int count) { activate(act, count, y, y); }
 
 // ---- packing -------------------------------------------------------------------------------------
-
 
 /**
  * Packs op(A)[i0 .. i0+mc) × [p0 .. p0+kc) into ⌈mc/MR⌉ micro-panels; panel q holds, for each p,
@@ -97,38 +103,30 @@ void packA(const Problem& P, int i0, int mc, int p0, int kc, float* dst) {
     const int rows = std::min(MR, mc - q);
     float* panel = dst + static_cast<size_t>(q) * kc;
     if (P.transA) {  // stored k×m: the MR values of one p are contiguous
-#if defined(__AVX512F__)
-      if (MR <= 16) {  // one masked load and store per p (zeros beyond the valid rows)
-        const __mmask16 load = static_cast<__mmask16>((1u << rows) - 1u);
-        const __mmask16 store = static_cast<__mmask16>((1u << MR) - 1u);
-        const float* src = P.a + static_cast<size_t>(p0) * P.m + i0 + q;
+      const float* src = P.a + static_cast<size_t>(p0) * P.m + i0 + q;
+      if (MR <= kLanes && kMaskedMemory) {  // one partial load and store per p (zeros beyond the valid rows)
         for (int p = 0; p < kc; ++p)
-          _mm512_mask_storeu_ps(panel + static_cast<size_t>(p) * MR, store,
-                                _mm512_maskz_loadu_ps(load, src + static_cast<size_t>(p) * P.m));
+          storeFirst(panel + static_cast<size_t>(p) * MR, loadFirst(src + static_cast<size_t>(p) * P.m, rows), MR);
         continue;
       }
-#endif
       for (int p = 0; p < kc; ++p) {
-        const float* src = P.a + static_cast<size_t>(p0 + p) * P.m + i0 + q;
+        const float* row = src + static_cast<size_t>(p) * P.m;
         float* out = panel + static_cast<size_t>(p) * MR;
         int r = 0;
-        for (; r < rows; ++r) out[r] = src[r];
+        for (; r < rows; ++r) out[r] = row[r];
         for (; r < MR; ++r) out[r] = 0.0f;
       }
     } else {  // stored m×k: walk each row contiguously, write with stride MR
       int p = 0;
-#if defined(__AVX512F__)
-      if (MR <= 16) {  // 16 p-values of all MR rows at a time, transposed in registers
-        const __mmask16 keep = static_cast<__mmask16>((1u << MR) - 1u);
-        for (; p + 16 <= kc; p += 16) {
-          __m512 r[16];
-          for (int t = 0; t < 16; ++t)
-            r[t] = t < rows ? _mm512_loadu_ps(P.a + static_cast<size_t>(i0 + q + t) * P.k + p0 + p) : _mm512_setzero_ps();
-          transpose16x16(r);
-          for (int t = 0; t < 16; ++t) _mm512_mask_storeu_ps(panel + static_cast<size_t>(p + t) * MR, keep, r[t]);
+      if (MR <= kLanes) {  // kLanes p-values of all MR rows at a time, transposed in registers
+        for (; p + kLanes <= kc; p += kLanes) {
+          F r[kLanes];
+          for (int t = 0; t < kLanes; ++t)
+            r[t] = t < rows ? load(P.a + static_cast<size_t>(i0 + q + t) * P.k + p0 + p) : zero();
+          transpose(r);
+          for (int t = 0; t < kLanes; ++t) storeFirst(panel + static_cast<size_t>(p + t) * MR, r[t], MR);
         }
       }
-#endif
       const int pDone = p;
       for (int r = 0; r < rows; ++r) {
         const float* src = P.a + static_cast<size_t>(i0 + q + r) * P.k + p0;
@@ -163,27 +161,17 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
       }
     } else {  // stored n×k: transpose blocks so reads stay sequential
       int c = 0;
-#if defined(__AVX512F__)
-      for (; c + 16 <= cols; c += 16) {  // 16×16 blocks transposed in registers
+      for (; c + kLanes <= cols; c += kLanes) {  // kLanes×kLanes blocks transposed in registers
         const float* base = P.b + static_cast<size_t>(j0 + q + c) * P.k + p0;
         int p = 0;
-        for (; p + 16 <= kc; p += 16) {
-          __m512 r[16];
-          for (int t = 0; t < 16; ++t) r[t] = _mm512_loadu_ps(base + static_cast<size_t>(t) * P.k + p);
-          transpose16x16(r);
-          for (int t = 0; t < 16; ++t) _mm512_store_ps(panel + static_cast<size_t>(p + t) * NR + c, r[t]);
+        for (; p + kLanes <= kc; p += kLanes) {
+          F r[kLanes];
+          for (int t = 0; t < kLanes; ++t) r[t] = load(base + static_cast<size_t>(t) * P.k + p);
+          transpose(r);
+          for (int t = 0; t < kLanes; ++t) store(panel + static_cast<size_t>(p + t) * NR + c, r[t]);
         }
         for (; p < kc; ++p)
-          for (int t = 0; t < 16; ++t) panel[static_cast<size_t>(p) * NR + c + t] = base[static_cast<size_t>(t) * P.k + p];
-      }
-#endif
-      for (; c + 8 <= cols; c += 8) {
-        const float* s[8];
-        for (int t = 0; t < 8; ++t) s[t] = P.b + static_cast<size_t>(j0 + q + c + t) * P.k + p0;
-        for (int p = 0; p < kc; ++p) {
-          float* out = panel + static_cast<size_t>(p) * NR + c;
-          for (int t = 0; t < 8; ++t) out[t] = s[t][p];
-        }
+          for (int t = 0; t < kLanes; ++t) panel[static_cast<size_t>(p) * NR + c + t] = base[static_cast<size_t>(t) * P.k + p];
       }
       for (; c < cols; ++c) {
         const float* src = P.b + static_cast<size_t>(j0 + q + c) * P.k + p0;
@@ -195,109 +183,81 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
   }
 }
 
-// ---- micro-kernels -------------------------------------------------------------------------------
+// ---- micro-kernel --------------------------------------------------------------------------------
 
 /**
- * Multiplies one packed MR×kc panel of A by one packed kc×NR panel of B and writes the mr×nr
- * valid part of the tile into C (row stride ldc) through the epilogue:
+ * Multiplies one packed MR×kc panel of A by one kc×(NV·kLanes) panel of B (row stride ldb) and
+ * writes the mr×nr valid part of the tile into C (row stride ldc) through the epilogue:
  *   first k-block: C ← α·acc + β·C + bias   (β = 0: C not read)
  *   later blocks:  C ← C + α·acc
  *   last block:    C ← f(C)
  */
-#if defined(__AVX512F__)
 template <int MR, int NV>
 inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
                         int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  __m512 acc[MR][NV];
+  F acc[MR][NV];
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
+    for (int v = 0; v < NV; ++v) acc[r][v] = zero();
 
   for (int p = 0; p < kc; ++p) {
-    __m512 bv[NV];
+    F bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(pb + static_cast<size_t>(p) * ldb + 16 * v);
+    for (int v = 0; v < NV; ++v) bv[v] = load(pb + static_cast<size_t>(p) * ldb + kLanes * v);
 #pragma GCC unroll 32
     for (int r = 0; r < MR; ++r) {
-      const __m512 av = _mm512_set1_ps(pa[p * MR + r]);
+      const F av = set1(pa[p * MR + r]);
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
+      for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
     }
   }
 
-  __mmask16 mask[NV];
-  __m512 biasv[NV];
+  int width[NV];
+  F biasv[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
-    const int left = nr - 16 * v;
-    mask[v] = left >= 16 ? static_cast<__mmask16>(0xFFFF)
-                         : left <= 0 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << left) - 1u);
-    biasv[v] = (first && bias) ? _mm512_maskz_loadu_ps(mask[v], bias + 16 * v) : _mm512_setzero_ps();
+    const int left = nr - kLanes * v;
+    width[v] = left >= kLanes ? kLanes : left <= 0 ? 0 : left;
+    biasv[v] = (first && bias && width[v]) ? loadFirst(bias + kLanes * v, width[v]) : zero();
   }
-  const __m512 alpha = _mm512_set1_ps(e.alpha);
-  const __m512 beta = _mm512_set1_ps(e.beta);
+  const F alpha = set1(e.alpha);
+  const F beta = set1(e.beta);
   for (int r = 0; r < mr; ++r) {
     float* row = c + static_cast<size_t>(r) * ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
-      if (!mask[v]) continue;
-      __m512 out;
+      if (!width[v]) continue;
+      F out;
       if (first) {
-        out = _mm512_fmadd_ps(alpha, acc[r][v], biasv[v]);
-        if (e.beta != 0.0f) out = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), out);
+        out = fmadd(alpha, acc[r][v], biasv[v]);
+        if (e.beta != 0.0f) out = fmadd(beta, loadFirst(row + kLanes * v, width[v]), out);
       } else {
-        out = _mm512_fmadd_ps(alpha, acc[r][v], _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
+        out = fmadd(alpha, acc[r][v], loadFirst(row + kLanes * v, width[v]));
       }
-      if (last && e.act != kIdentity) out = activate16(e.act, out);  // on the register, before the store
-      _mm512_mask_storeu_ps(row + 16 * v, mask[v], out);
+      if (last && e.act != kIdentity) out = activateVector(e.act, out);  // on the register, before the store
+      if (width[v] == kLanes)
+        store(row + kLanes * v, out);
+      else
+        storeFirst(row + kLanes * v, out, width[v]);
     }
   }
 }
-#else
-/** Portable micro-kernel: g++ vectorizes the fixed-size inner loops for whatever SIMD it targets. */
-template <int MR, int NV>
-inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
-                        int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  constexpr int NR = 16 * NV;
-  float acc[MR][NR] = {};
-  for (int p = 0; p < kc; ++p) {
-    const float* bp = pb + static_cast<size_t>(p) * ldb;
-    for (int r = 0; r < MR; ++r) {
-      const float av = pa[p * MR + r];
-      for (int j = 0; j < NR; ++j) acc[r][j] += av * bp[j];
-    }
-  }
-  for (int r = 0; r < mr; ++r) {
-    float* row = c + static_cast<size_t>(r) * ldc;
-    for (int j = 0; j < nr; ++j) {
-      float out;
-      if (first) {
-        out = e.alpha * acc[r][j] + (bias ? bias[j] : 0.0f);
-        if (e.beta != 0.0f) out += e.beta * row[j];
-      } else {
-        out = row[j] + e.alpha * acc[r][j];
-      }
-      row[j] = out;
-    }
-    if (last && e.act != kIdentity) activateInPlace(e.act, row, nr);
-  }
-}
-#endif
 
 // ---- block driver --------------------------------------------------------------------------------
 
 /**
- * One tile: the NV-vector kernel, or the (NV−1)-vector one when the tile's valid columns fit in it
- * (the half-empty last tile of a 240-wide output then costs half). Either computes each element
- * with the same FMA sequence, so the choice never changes a result.
+ * One tile: the narrowest kernel (NV, NV−1, … vectors) that covers the tile's valid columns (the
+ * half-empty last tile of a 240-wide output then costs half, and no load of B in place reaches past
+ * its valid columns). Each computes every element with the same FMA sequence, so the choice never
+ * changes a result.
  */
 template <int MR, int NV>
 inline void tile(int kc, const float* pa, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
                  const Epilogue& e, const float* bias, bool first, bool last) {
   if constexpr (NV > 1) {
-    if (nr <= 16 * (NV - 1)) {
-      microKernel<MR, NV - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    if (nr <= kLanes * (NV - 1)) {
+      tile<MR, NV - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
       return;
     }
   }
@@ -307,12 +267,12 @@ inline void tile(int kc, const float* pa, const float* pb, int ldb, float* c, in
 /**
  * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
  * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
- * (ldb = n), except for a last panel narrower than a multiple of 16 columns, which is packed with
+ * (ldb = n), except for a last panel narrower than a multiple of kLanes columns, which is packed with
  * zero padding. op(B) = Bᵀ is packed into NR-wide panels (ldb = NR).
  */
 template <int MR, int NV>
 void runBlock(const Block& blk) {
-  constexpr int NR = 16 * NV;
+  constexpr int NR = kLanes * NV;
   const Problem& P = *blk.p;
   const int k = P.k;
   const bool directB = !P.transB;
@@ -327,8 +287,8 @@ void runBlock(const Block& blk) {
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
-    // Direct B: columns [jc, jc + directCols) are read in place, the rest (< NR wide) is packed.
-    const int directCols = directB ? (nc / 16) * 16 : 0;
+    // Direct B: columns [jc, jc + directCols) are read in place, the rest (< kLanes wide) is packed.
+    const int directCols = directB ? (nc / kLanes) * kLanes : 0;
     for (int pc = 0; pc < k; pc += kcStep) {
       const int kc = std::min(kcStep, k - pc);
       const bool first = pc == 0;
@@ -397,7 +357,7 @@ constexpr int kMaxChunks = kMaxRowChunks;
  */
 template <int MR, int NV>
 void runProblem(const Problem& P) {
-  constexpr int NR = 16 * NV;
+  constexpr int NR = kLanes * NV;
   Block whole{&P, 0, P.m, 0, P.n, &runBlock<MR, NV>};
   const double flops = 2.0 * P.m * P.n * static_cast<double>(P.k);
   if (flops < kParallelFlops || !helperAllowed()) {
@@ -444,8 +404,8 @@ void emptyProduct(const Problem& P) {
 void solve(const Problem& P) {
   if (P.m <= 0 || P.n <= 0) return;
   if (P.k <= 0) return emptyProduct(P);
-  if (P.n <= 16)
-    runProblem<kNarrowMR, 1>(P);
+  if (P.n <= kLanes * kNarrowNV)
+    runProblem<kNarrowMR, kNarrowNV>(P);
   else
     runProblem<kMR, kNV>(P);
 }

@@ -5,9 +5,9 @@
 // same 32-bit outputs, uniforms u = ((r >> 8) + 0.5)·2⁻²⁴, Box–Muller pairs
 // z0 = √(−2 ln u1)·cos 2πu2, z1 = √(−2 ln u1)·sin 2πu2, an odd count dropping the last z1.
 // The generator is sequential, but its state transition is linear over GF(2): long calls run it as
-// 16 interleaved copies (AVX-512), copy j starting from the state j·L steps ahead (a jump by the
-// matrix power M^L, cached per L), and transpose the lanes back into stream order — the same
-// integers as the scalar loop, ~8× faster. Then, in chunks:
+// W interleaved copies (the vector width: 16 on AVX-512, 8 on AVX2, 4 otherwise), copy j starting
+// from the state j·L steps ahead (a jump by the matrix power M^L, cached per L), and transpose the
+// lanes back into stream order — the same integers as the scalar loop, ~8× faster. Then, in chunks:
 //   1. draw the raw 24-bit integers of the uniforms (done above for long calls);
 //   2. radius = √(−2 ln u1) in double, with a branch-free log g++ vectorizes;
 //   3. cos/sin of 2πu2 by an exact integer quadrant reduction and short polynomials, vectorized.
@@ -18,8 +18,8 @@
 #include <cstring>
 
 #include "kernels.h"
-#include "mathfun.h"
 #include "scratch.h"
+#include "simd.h"
 
 namespace apical {
 namespace APICAL_ISA {
@@ -127,8 +127,6 @@ Matrix stepMatrix(uint64_t steps) {
   return result;
 }
 
-#if defined(__AVX512F__)
-constexpr int kLanes = 16;
 /** Calls with fewer pairs per lane than this use the scalar generator (the jump is not free). */
 constexpr int64_t kMinPairsPerLane = 32;
 
@@ -149,16 +147,18 @@ const Matrix& jumpMatrix(int64_t pairsPerLane) {
   return e.m;
 }
 
-inline __m512i rawOdd(__m512i r) {  // ((r >> 8) << 1) | 1
-  return _mm512_or_si512(_mm512_slli_epi32(_mm512_srli_epi32(r, 8), 1), _mm512_set1_epi32(1));
+inline simd::U rawOdd(simd::U r) {  // ((r >> 8) << 1) | 1
+  using namespace simd;
+  return orU(shlU<1>(shrU<8>(r)), set1U(1));
 }
 
 /**
  * Draws the odd integers of `pairs` pairs (u1 into radial, u2 into angular, in stream order) and
- * advances s by 2·pairs steps: lanes of pairs/16 pairs each on 16 generator copies, the remainder
- * scalar.
+ * advances s by 2·pairs steps: lanes of pairs/W pairs each on W = simd::kLanes generator copies,
+ * the remainder scalar.
  */
 void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) {
+  using namespace simd;
   const int64_t per = pairs / kLanes;
   int64_t done = 0;
   if (per >= kMinPairsPerLane) {
@@ -171,43 +171,41 @@ void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) 
       for (int w = 0; w < 4; ++w) lane[w][j] = t[w];
       b = apply(jump, b);
     }
-    // b is now the state after all 16 lanes: where the scalar remainder continues.
-    __m512i s0 = _mm512_load_si512(lane[0]), s1 = _mm512_load_si512(lane[1]);
-    __m512i s2 = _mm512_load_si512(lane[2]), s3 = _mm512_load_si512(lane[3]);
+    // b is now the state after all lanes: where the scalar remainder continues.
+    U s0 = loadU(lane[0]), s1 = loadU(lane[1]), s2 = loadU(lane[2]), s3 = loadU(lane[3]);
     auto next = [&]() {
-      const __m512i x5 = _mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2));
-      const __m512i r7 = _mm512_rol_epi32(x5, 7);
-      const __m512i result = _mm512_add_epi32(r7, _mm512_slli_epi32(r7, 3));
-      const __m512i t = _mm512_slli_epi32(s1, 9);
-      s2 = _mm512_xor_si512(s2, s0);
-      s3 = _mm512_xor_si512(s3, s1);
-      s1 = _mm512_xor_si512(s1, s2);
-      s0 = _mm512_xor_si512(s0, s3);
-      s2 = _mm512_xor_si512(s2, t);
-      s3 = _mm512_rol_epi32(s3, 11);
+      const U r7 = rotlU<7>(addU(s1, shlU<2>(s1)));
+      const U result = addU(r7, shlU<3>(r7));
+      const U t = shlU<9>(s1);
+      s2 = xorU(s2, s0);
+      s3 = xorU(s3, s1);
+      s1 = xorU(s1, s2);
+      s0 = xorU(s0, s3);
+      s2 = xorU(s2, t);
+      s3 = rotlU<11>(s3);
       return result;
     };
     int64_t t0 = 0;
-    for (; t0 + kLanes <= per; t0 += kLanes) {  // 16 steps of every lane, transposed to lane order
-      __m512 r[kLanes], a[kLanes];
+    for (; t0 + kLanes <= per; t0 += kLanes) {  // kLanes steps of every lane, transposed to lane order
+      U r[kLanes], a[kLanes];
       for (int t = 0; t < kLanes; ++t) {
-        r[t] = _mm512_castsi512_ps(rawOdd(next()));
-        a[t] = _mm512_castsi512_ps(rawOdd(next()));
+        r[t] = rawOdd(next());
+        a[t] = rawOdd(next());
       }
-      transpose16x16(r);
-      transpose16x16(a);
+      transposeU(r);
+      transposeU(a);
       for (int j = 0; j < kLanes; ++j) {
-        _mm512_storeu_ps(reinterpret_cast<float*>(radial + j * per + t0), r[j]);
-        _mm512_storeu_ps(reinterpret_cast<float*>(angular + j * per + t0), a[j]);
+        storeU(reinterpret_cast<uint32_t*>(radial + j * per + t0), r[j]);
+        storeU(reinterpret_cast<uint32_t*>(angular + j * per + t0), a[j]);
       }
     }
     for (; t0 < per; ++t0) {
-      alignas(64) int32_t r[kLanes], a[kLanes];
-      _mm512_store_si512(r, rawOdd(next()));
-      _mm512_store_si512(a, rawOdd(next()));
+      alignas(64) uint32_t r[kLanes], a[kLanes];
+      storeU(r, rawOdd(next()));
+      storeU(a, rawOdd(next()));
       for (int j = 0; j < kLanes; ++j) {
-        radial[j * per + t0] = r[j];
-        angular[j * per + t0] = a[j];
+        radial[j * per + t0] = static_cast<int32_t>(r[j]);
+        angular[j * per + t0] = static_cast<int32_t>(a[j]);
       }
     }
     fromBits(b, s);
@@ -218,14 +216,6 @@ void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) 
     angular[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
   }
 }
-#else
-void drawPairs(int64_t pairs, uint32_t s[4], int32_t* radial, int32_t* angular) {
-  for (int64_t j = 0; j < pairs; ++j) {
-    radial[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
-    angular[j] = static_cast<int32_t>(((nextUint32(s) >> 8) << 1) | 1u);
-  }
-}
-#endif
 
 }  // namespace
 
