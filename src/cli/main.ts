@@ -16,6 +16,8 @@ import { parseArgs } from 'util';
 import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
+import { isSpikingExperiment } from '../experiment/spiking';
+import { EquationError } from '../equations/expression';
 import { BackendError, kernels } from '../kernels';
 import { plausibilityTable } from '../report/plausibility';
 import { writeReport } from '../report/report';
@@ -26,6 +28,7 @@ import { LocalPool } from '../jobs/local-pool';
 import { compare, experimentFiles } from './compare';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
+import { spikingCommand } from './run-spiking';
 import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
@@ -35,6 +38,8 @@ const usage = `usage: apical run <experiment.json> [options]
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
+A spiking experiment ("kind": "spiking", e.g. experiments/cuba.json) is simulated
+instead: metrics.jsonl per window, summary.json, monitors/.
 
 \`apical rules\` prints which signals each learning rule relies on.
 \`apical compare\` runs every experiment for seeds 1..N (default 3), J processes at a
@@ -134,6 +139,9 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (isSpikingExperiment(file)) {
+    return spikingCommand(file, { seed: positiveInteger('--seed', values.seed, true), out: values.out, force: values.force ?? false, timestamp: timestamp() });
+  }
 
   const experiment = loadExperiment(file, {
     epochs: positiveInteger('--epochs', values.epochs),
@@ -180,7 +188,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

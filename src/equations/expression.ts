@@ -1,0 +1,121 @@
+/**
+ * Expressions of a model, in the notation of Brian2 (Stimberg, Brette & Goodman 2019, eLife 8:e47314):
+ * `(ge + gi - (v - El)) / taum`, `140*mV/ms`, `v > Vt and not_refractory`, `rand() < rates*dt`.
+ * They are parsed once by mathjs and turned into JavaScript source over plain numbers in SI units;
+ * mathjs never runs inside a simulation step.
+ */
+import { MathNode, parse as mathParse, Unit } from 'mathjs';
+
+/** Thrown for a model or experiment whose text is wrong; the message is one line. */
+export class EquationError extends Error {
+  override readonly name = 'EquationError';
+}
+
+/** Parses `text` (Brian2's `**` accepted for powers). */
+export function parseExpression(text: string, where: string): MathNode {
+  try {
+    return mathParse(text.replace(/\*\*/g, '^'));
+  } catch (error) {
+    throw new EquationError(`${where}: cannot parse "${text}" (${(error as Error).message})`);
+  }
+}
+
+/** The names of the symbols an expression reads (not function names). */
+export function symbolsOf(node: MathNode): Set<string> {
+  const names = new Set<string>();
+  node.traverse((child, _path, parent) => {
+    if (child.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as any).fn === child)) {
+      names.add((child as any).name);
+    }
+  });
+  return names;
+}
+
+/** Replaces symbols by expressions (sub-expressions inlined), in parentheses. */
+export function substitute(node: MathNode, replacements: ReadonlyMap<string, MathNode>): MathNode {
+  return node.transform((child, _path, parent) => {
+    if (child.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && (parent as any).fn === child)) return child;
+    const replacement = replacements.get((child as any).name);
+    return replacement ? mathParse(`(${replacement.toString()})`) : child;
+  });
+}
+
+/** Functions a model may call, with their JavaScript spelling. `rand()` draws from the caller's stream. */
+const functions: Record<string, string> = {
+  exp: 'Math.exp',
+  log: 'Math.log',
+  sqrt: 'Math.sqrt',
+  abs: 'Math.abs',
+  sin: 'Math.sin',
+  cos: 'Math.cos',
+  tanh: 'Math.tanh',
+  floor: 'Math.floor',
+  ceil: 'Math.ceil',
+  min: 'Math.min',
+  max: 'Math.max',
+  rand: 'rand',
+  int: '+',
+};
+
+const operators: Record<string, string> = {
+  add: '+', subtract: '-', multiply: '*', divide: '/', mod: '%',
+  larger: '>', smaller: '<', largerEq: '>=', smallerEq: '<=', equal: '===', unequal: '!==',
+  and: '&&', or: '||',
+};
+
+/** A double as JavaScript source that reads back as the same double. */
+export function literal(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`non-finite constant ${value}`);
+  return value < 0 ? `(${value})` : String(value);
+}
+
+/**
+ * JavaScript source for `node`. `resolve(name)` gives the source of a symbol (a local variable or
+ * an inlined SI literal), or undefined; unknown names that are units (mV, ms, Hz …) become their SI
+ * value; anything else is an error naming `where`.
+ */
+export function toJavaScript(node: MathNode, resolve: (name: string) => string | undefined, where: string): string {
+  const emit = (n: MathNode): string => {
+    const any = n as any;
+    switch (n.type) {
+      case 'ConstantNode':
+        if (typeof any.value === 'number') return literal(any.value);
+        if (typeof any.value === 'boolean') return String(any.value);
+        break;
+      case 'SymbolNode': {
+        const known = resolve(any.name);
+        if (known !== undefined) return known;
+        if (any.name === 'true' || any.name === 'false') return any.name;
+        if (Unit.isValuelessUnit(any.name)) return literal(new Unit(1, any.name).value as number);
+        throw new EquationError(`${where}: unknown name "${any.name}"`);
+      }
+      case 'ParenthesisNode':
+        return `(${emit(any.content)})`;
+      case 'OperatorNode': {
+        const args: MathNode[] = any.args;
+        if (args.length === 1) {
+          if (any.fn === 'unaryMinus') return `(-${emit(args[0])})`;
+          if (any.fn === 'unaryPlus') return `(+${emit(args[0])})`;
+          if (any.fn === 'not') return `(!${emit(args[0])})`;
+        } else if (any.fn === 'pow') {
+          const exponent = args[1];
+          if (exponent.type === 'ConstantNode' && (exponent as any).value === 2) return `(${emit(args[0])}*${emit(args[0])})`;
+          return `Math.pow(${emit(args[0])}, ${emit(args[1])})`;
+        } else if (operators[any.fn]) {
+          return `(${args.map(emit).join(` ${operators[any.fn]} `)})`;
+        }
+        break;
+      }
+      case 'FunctionNode': {
+        const name = any.fn.name as string;
+        const js = functions[name];
+        if (!js) throw new EquationError(`${where}: unknown function "${name}"`);
+        return `${js}(${(any.args as MathNode[]).map(emit).join(', ')})`;
+      }
+      case 'ConditionalNode':
+        return `(${emit(any.condition)} ? ${emit(any.trueExpr)} : ${emit(any.falseExpr)})`;
+    }
+    throw new EquationError(`${where}: "${n.toString()}" is not supported in a model`);
+  };
+  return emit(node);
+}

@@ -1,0 +1,90 @@
+/**
+ * A population of spiking neurons (Brian2's NeuronGroup): N copies of one compiled model, its state
+ * in one Float64Array per variable (SI units), and a stream of spike events, one per step.
+ *
+ * Each step the engine calls, for every group, update() (state update + threshold), then emit()
+ * (the group's event reaches its synapses and monitors), then reset(): Brian2's schedule
+ * (groups, thresholds, synapses, resets).
+ */
+import { Subject } from 'rxjs';
+import { compileStatements, CompiledModel } from '../equations/compile';
+import { EquationError, parseExpression } from '../equations/expression';
+import { checkStatement, Statement } from '../equations/model';
+import { nextUniform, RngState, streamState } from '../kernels/random';
+import { Quantity } from '../equations/dimensions';
+
+/** The neurons of one population that spiked in one step. */
+export interface SpikeEvent {
+  readonly step: number;
+  readonly population: string;
+  /** Indices of the neurons that spiked, ascending. A view valid until the group's next step: copy to keep. */
+  readonly indices: Uint32Array;
+}
+
+export class NeuronGroup {
+  readonly state: Float64Array[];
+  /** Steps left in each neuron's refractory period. */
+  readonly refractory: Int32Array;
+  /** One event per step, after the threshold, even when no neuron spiked. */
+  readonly spikes$ = new Subject<SpikeEvent>();
+  private readonly spikeBuffer: Uint32Array;
+  private count = 0;
+  private readonly stream: RngState;
+  readonly rand: () => number;
+
+  /** `seed` and the group's name name its random stream (`population/<name>`). */
+  constructor(readonly name: string, readonly size: number, readonly compiled: CompiledModel, seed: number) {
+    this.state = compiled.variableNames.map(() => new Float64Array(size));
+    this.refractory = new Int32Array(size);
+    this.spikeBuffer = new Uint32Array(size);
+    this.stream = streamState(seed, `population/${name}`);
+    const stream = this.stream;
+    this.rand = () => nextUniform(stream);
+  }
+
+  /** The array of variable `name` (SI values). */
+  variable(name: string): Float64Array {
+    const k = this.compiled.variableNames.indexOf(name);
+    if (k < 0) throw new EquationError(`population "${this.name}": no variable "${name}" (it has ${this.compiled.variableNames.join(', ')})`);
+    return this.state[k];
+  }
+
+  /**
+   * Sets initial values, e.g. { v: "Vr + rand()*(Vt - Vr)", ge: "0 mV" }, evaluated neuron by neuron
+   * in index order with the group's own stream (`population/<name>/init`), dimension-checked.
+   */
+  initialise(values: Readonly<Record<string, string>>, seed: number): void {
+    const model = this.compiled.model;
+    const where = `population "${this.name}", initial values`;
+    const scope = new Map<string, Quantity | boolean>([...model.constants, ['i', 1], ['N', 1]]);
+    for (const v of model.variables) scope.set(v.name, v.unit);
+    const statements: Statement[] = Object.entries(values).map(([target, text]) => {
+      const variable = model.variables.find((v) => v.name === target);
+      if (!variable) throw new EquationError(`${where}: "${target}" is not a variable of model "${model.name}"`);
+      const statement: Statement = { target, op: '=', expression: parseExpression(text, `${where}, ${target}`), text: `${target} = ${text}` };
+      checkStatement(statement, variable.unit, scope, where);
+      return statement;
+    });
+    const assign = compileStatements(model, this.compiled.dt, statements, where);
+    const all = new Uint32Array(this.size).map((_, i) => i);
+    const stream = streamState(seed, `population/${this.name}/init`);
+    assign(all, this.size, this.size, this.state, 0, () => nextUniform(stream));
+  }
+
+  /** State update and threshold for step `step`; returns the number of neurons that spiked. */
+  update(step: number): number {
+    this.count = this.compiled.update(this.size, this.state, this.refractory, step, this.rand, this.spikeBuffer);
+    return this.count;
+  }
+
+  /** Sends this step's spikes to subscribers (synapses, monitors). */
+  emit(step: number): void {
+    this.spikes$.next({ step, population: this.name, indices: this.spikeBuffer.subarray(0, this.count) });
+  }
+
+  /** Runs the model's reset statements on the neurons that spiked this step. */
+  reset(step: number): void {
+    if (this.count > 0) this.compiled.reset(this.spikeBuffer, this.count, this.size, this.state, step, this.rand);
+  }
+}
+

@@ -1,0 +1,270 @@
+/**
+ * Synapses between two neuron groups (Brian2's Synapses): sparse connectivity in compressed sparse
+ * rows (one row per presynaptic neuron), per-synapse variables such as a weight `w`, per-synapse
+ * delays, and the on-spike effect as statements (`ge += w`).
+ *
+ * Delivery is event-driven: the cost of a step is the spikes times their fan-out, never N².
+ * Synapses are grouped by delay (in steps); each group is its own CSR, and a ring of the source's
+ * last maxDelay+1 spike lists gives, at step s, the spikes of step s−d to the group of delay d.
+ *
+ * Connectivity is drawn from the projection's own stream (`synapses/<name>/connect`):
+ *  - `p` with an optional condition on i, j (`i != j`, `i < Ne`): each pair independently with
+ *    probability p, visited by geometric skips (cost ∝ synapses, not pairs);
+ *  - `indegree` k: each postsynaptic neuron draws k distinct presynaptic partners (satisfying the
+ *    condition);
+ *  - a condition alone: every pair that satisfies it.
+ */
+import { EquationError, literal, parseExpression, toJavaScript } from '../equations/expression';
+import { describeUnit, Quantity, quantityOf, sameDimension, siValue, unitQuantity } from '../equations/dimensions';
+import { checkStatement, parseStatements, Statement } from '../equations/model';
+import { nextUniform, streamState } from '../kernels/random';
+import { NeuronGroup, SpikeEvent } from './neuron-group';
+
+export interface ConnectSpec {
+  /** Condition on the presynaptic index i and postsynaptic index j, e.g. "i != j". */
+  readonly condition?: string;
+  /** Connection probability per pair. */
+  readonly p?: number;
+  /** Fixed number of presynaptic partners per postsynaptic neuron. */
+  readonly indegree?: number;
+}
+
+export interface SynapsesSpec {
+  readonly name: string;
+  readonly source: string;
+  readonly target: string;
+  /** Per-synapse variables, one per line: "w : volt". */
+  readonly model?: string;
+  /** Statements run for each synapse of a spiking presynaptic neuron, e.g. "ge += w". */
+  readonly on_pre: string;
+  /** Initial values of per-synapse variables: { "w": "rand() * wmax" } (i, j, rand() allowed). */
+  readonly init?: Readonly<Record<string, string>>;
+  /** Delay, a constant or per-synapse expression ("1 ms", "rand() * 5 ms"); default 0. */
+  readonly delay?: string;
+  readonly connect: ConnectSpec;
+}
+
+interface DelayGroup {
+  readonly delay: number;
+  /** rowStart[i] … rowStart[i+1] index the synapses of presynaptic neuron i with this delay. */
+  readonly rowStart: Uint32Array;
+}
+
+type Deliver = (spikes: Uint32Array, count: number, rowStart: Uint32Array, post: Uint32Array, synapse: readonly Float64Array[], pre: readonly Float64Array[], target: readonly Float64Array[]) => void;
+
+export class Synapses {
+  /** Presynaptic and postsynaptic index of each synapse (synapses sorted by delay, then i). */
+  readonly pre: Uint32Array;
+  readonly post: Uint32Array;
+  /** Delay of each synapse, in steps. */
+  readonly delaySteps: Uint32Array;
+  readonly variableNames: readonly string[];
+  readonly variables: Float64Array[];
+  private readonly groups: DelayGroup[];
+  private readonly deliver: Deliver;
+  private readonly history: Uint32Array[];
+  private readonly historyCounts: Int32Array;
+
+  constructor(readonly spec: SynapsesSpec, readonly source: NeuronGroup, readonly target: NeuronGroup, constants: ReadonlyMap<string, Quantity>, seed: number) {
+    const where = `synapses "${spec.name}"`;
+    const dt = source.compiled.dt;
+    const declared = (spec.model ?? '')
+      .split(/[\n;]/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const m = /^([A-Za-z_]\w*)\s*:\s*(.+)$/.exec(line);
+        if (!m) throw new EquationError(`${where}, model "${line}": expected a per-synapse variable like "w : volt"`);
+        return { name: m[1], unit: unitQuantity(m[2], `${where}, "${line}"`) };
+      });
+    this.variableNames = declared.map((d) => d.name);
+
+    // Names visible to synapse code: own variables, x_pre / x_post (or plain x for the target), constants.
+    const scope = new Map<string, Quantity | boolean>([...constants, ['i', 1], ['j', 1], ['N_pre', 1], ['N_post', 1]]);
+    for (const v of source.compiled.model.variables) scope.set(`${v.name}_pre`, v.unit);
+    for (const v of target.compiled.model.variables) {
+      scope.set(`${v.name}_post`, v.unit);
+      scope.set(v.name, v.unit);
+    }
+    for (const d of declared) scope.set(d.name, d.unit);
+    const resolve = (name: string): string | undefined => {
+      const own = this.variableNames.indexOf(name);
+      if (own >= 0) return `syn${own}[k]`;
+      const postName = name.endsWith('_post') ? name.slice(0, -5) : name;
+      const post = target.compiled.variableNames.indexOf(postName);
+      if (post >= 0) return `tgt${post}[j]`;
+      if (name.endsWith('_pre')) {
+        const p = source.compiled.variableNames.indexOf(name.slice(0, -4));
+        if (p >= 0) return `src${p}[i]`;
+      }
+      const q = constants.get(name);
+      if (q !== undefined) return literal(siValue(q));
+      if (name === 'i' || name === 'j') return name;
+      if (name === 'N_pre') return String(source.size);
+      if (name === 'N_post') return String(target.size);
+      if (name === 'dt') return literal(dt);
+      return undefined;
+    };
+
+    const statements = parseStatements(spec.on_pre, `${where}, on_pre`);
+    for (const s of statements) {
+      const unit = scope.get(s.target);
+      if (unit === undefined || typeof unit === 'boolean' || constants.has(s.target)) {
+        throw new EquationError(`${where}, on_pre "${s.text}": "${s.target}" is neither a synapse variable nor a variable of "${target.name}"`);
+      }
+      checkStatement(s, unit, scope, `${where}, on_pre`);
+    }
+    this.deliver = compileDelivery(statements, resolve, this.variableNames.length, source.compiled.variableNames.length, target.compiled.variableNames.length, where);
+
+    // Connectivity, then per-synapse values, in the order drawn; then sorted by (delay, i).
+    const rand = ((s) => () => nextUniform(s))(streamState(seed, `synapses/${spec.name}/connect`));
+    const { pre, post } = connect(spec.connect, source.size, target.size, resolve, rand, where);
+    const count = pre.length;
+    const valueOf = (text: string, unit: Quantity, what: string): Float64Array => {
+      const node = parseExpression(text, `${where}, ${what}`);
+      const q = quantityOf(node, scope, `${where}, ${what} "${text}"`);
+      if (!sameDimension(q, unit)) throw new EquationError(`${where}, ${what} "${text}": expected ${describeUnit(unit)}, got ${describeUnit(q)}`);
+      const f = new Function('pre', 'post', 'n', 'rand', `"use strict"; const out = new Float64Array(n);
+for (let k = 0; k < n; k++) { const i = pre[k], j = post[k]; out[k] = ${toJavaScript(node, resolve, `${where}, ${what}`)}; }
+return out;`) as (pre: Uint32Array, post: Uint32Array, n: number, rand: () => number) => Float64Array;
+      return f(pre, post, count, ((s) => () => nextUniform(s))(streamState(seed, `synapses/${spec.name}/${what}`)));
+    };
+    const initial = declared.map((d) => (spec.init?.[d.name] !== undefined ? valueOf(spec.init[d.name], d.unit, `init ${d.name}`) : new Float64Array(count)));
+    for (const name of Object.keys(spec.init ?? {})) {
+      if (!this.variableNames.includes(name)) throw new EquationError(`${where}, init: "${name}" is not a synapse variable (declare it in "model")`);
+    }
+    const delaySeconds = spec.delay ? valueOf(spec.delay, unitQuantity('second', ''), 'delay') : new Float64Array(count);
+    const delays = delaySeconds.map((d) => Math.round(d / dt));
+    if (delays.some((d) => d < 0)) throw new EquationError(`${where}: delay "${spec.delay}" is negative`);
+
+    const order = countingSort(countingSort(Uint32Array.from({ length: count }, (_, k) => k), pre, source.size), delays, 1 + delays.reduce((m, d) => Math.max(m, d), 0));
+    this.pre = Uint32Array.from(order, (k) => pre[k]);
+    this.post = Uint32Array.from(order, (k) => post[k]);
+    this.delaySteps = Uint32Array.from(order, (k) => delays[k]);
+    this.variables = initial.map((values) => Float64Array.from(order, (k) => values[k]));
+
+    this.groups = [];
+    for (let start = 0; start < count; ) {
+      const delay = this.delaySteps[start];
+      let end = start;
+      while (end < count && this.delaySteps[end] === delay) end++;
+      const rowStart = new Uint32Array(source.size + 1).fill(start);
+      for (let k = start; k < end; k++) rowStart[this.pre[k] + 1]++;
+      for (let i = 0; i < source.size; i++) rowStart[i + 1] += rowStart[i] - start;
+      this.groups.push({ delay, rowStart });
+      start = end;
+    }
+    const maxDelay = this.groups.reduce((m, g) => Math.max(m, g.delay), 0);
+    this.history = maxDelay > 0 ? Array.from({ length: maxDelay + 1 }, () => new Uint32Array(source.size)) : [];
+    this.historyCounts = new Int32Array(maxDelay + 1).fill(-1);
+  }
+
+  get size(): number {
+    return this.pre.length;
+  }
+
+  /** The array of per-synapse variable `name`. */
+  variable(name: string): Float64Array {
+    const k = this.variableNames.indexOf(name);
+    if (k < 0) throw new EquationError(`synapses "${this.spec.name}": no variable "${name}"`);
+    return this.variables[k];
+  }
+
+  /** Handles the source's spikes of one step and delivers every delay group's due spikes. */
+  receive(event: SpikeEvent): void {
+    const { step, indices } = event;
+    const src = this.source.state;
+    const tgt = this.target.state;
+    if (this.history.length === 0) {
+      if (indices.length > 0) this.deliver(indices, indices.length, this.groups[0]?.rowStart ?? new Uint32Array(this.source.size + 1), this.post, this.variables, src, tgt);
+      return;
+    }
+    const slots = this.history.length;
+    const slot = step % slots;
+    this.history[slot].set(indices);
+    this.historyCounts[slot] = indices.length;
+    for (const group of this.groups) {
+      if (step < group.delay) continue;
+      const from = (step - group.delay) % slots;
+      const count = this.historyCounts[from];
+      if (count > 0) this.deliver(this.history[from], count, group.rowStart, this.post, this.variables, src, tgt);
+    }
+  }
+}
+
+/** The delivery loop for on_pre statements over the synapses of the given spiking neurons. */
+function compileDelivery(statements: readonly Statement[], resolve: (name: string) => string | undefined, nSyn: number, nPre: number, nPost: number, where: string): Deliver {
+  const arrays = [
+    ...Array.from({ length: nSyn }, (_, k) => `const syn${k} = synapse[${k}];`),
+    ...Array.from({ length: nPre }, (_, k) => `const src${k} = pre[${k}];`),
+    ...Array.from({ length: nPost }, (_, k) => `const tgt${k} = target[${k}];`),
+  ].join('\n');
+  const body = statements.map((s) => `${resolve(s.target)} ${s.op} ${toJavaScript(s.expression, resolve, `${where}, "${s.text}"`)};`).join('\n      ');
+  return new Function('spikes', 'count', 'rowStart', 'post', 'synapse', 'pre', 'target', `"use strict";
+${arrays}
+for (let s = 0; s < count; s++) {
+  const i = spikes[s];
+  const end = rowStart[i + 1];
+  for (let k = rowStart[i]; k < end; k++) {
+    const j = post[k];
+      ${body}
+  }
+}`) as Deliver;
+}
+
+/** Draws (pre, post) pairs; see the file comment for the three ways. */
+function connect(spec: ConnectSpec, nPre: number, nPost: number, resolve: (name: string) => string | undefined, rand: () => number, where: string): { pre: Uint32Array; post: Uint32Array } {
+  const conditionSource = spec.condition ? toJavaScript(parseExpression(spec.condition, `${where}, connect.condition`), resolve, `${where}, connect.condition`) : 'true';
+  const condition = new Function('i', 'j', `"use strict"; return ${conditionSource};`) as (i: number, j: number) => boolean;
+  const pre: number[] = [];
+  const post: number[] = [];
+  if (spec.indegree !== undefined) {
+    if (spec.p !== undefined) throw new EquationError(`${where}: connect takes "p" or "indegree", not both`);
+    const k = spec.indegree;
+    for (let j = 0; j < nPost; j++) {
+      const eligible: number[] = [];
+      for (let i = 0; i < nPre; i++) if (condition(i, j)) eligible.push(i);
+      if (eligible.length < k) throw new EquationError(`${where}: indegree ${k} but neuron ${j} has only ${eligible.length} possible partners`);
+      for (let m = 0; m < k; m++) {
+        const pick = m + Math.floor(rand() * (eligible.length - m));
+        const chosen = eligible[pick];
+        eligible[pick] = eligible[m];
+        eligible[m] = chosen;
+      }
+      const chosen = eligible.slice(0, k).sort((a, b) => a - b);
+      for (const i of chosen) {
+        pre.push(i);
+        post.push(j);
+      }
+    }
+  } else {
+    const p = spec.p ?? 1;
+    if (!(p >= 0 && p <= 1)) throw new EquationError(`${where}: connect.p must be in [0, 1], got ${p}`);
+    const logq = Math.log(1 - p);
+    for (let i = 0; i < nPre; i++) {
+      if (p === 1) {
+        for (let j = 0; j < nPost; j++) if (condition(i, j)) (pre.push(i), post.push(j));
+        continue;
+      }
+      if (p === 0) break;
+      // Geometric skips: the gap to the next candidate j is floor(log(u)/log(1−p)).
+      for (let j = Math.floor(Math.log(rand()) / logq); j < nPost; j += 1 + Math.floor(Math.log(rand()) / logq)) {
+        if (condition(i, j)) {
+          pre.push(i);
+          post.push(j);
+        }
+      }
+    }
+  }
+  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post) };
+}
+
+/** Stable counting sort of `order` by `key[order[k]]` ∈ [0, range): O(n + range). */
+function countingSort(order: Uint32Array, key: ArrayLike<number>, range: number): Uint32Array {
+  const start = new Uint32Array(range + 1);
+  for (let k = 0; k < order.length; k++) start[key[order[k]] + 1]++;
+  for (let r = 0; r < range; r++) start[r + 1] += start[r];
+  const out = new Uint32Array(order.length);
+  for (let k = 0; k < order.length; k++) out[start[key[order[k]]]++] = order[k];
+  return out;
+}
