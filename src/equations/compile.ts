@@ -30,7 +30,7 @@ export type StatementsFunction = (indices: Uint32Array, count: number, n: number
 export interface CompiledModel {
   readonly model: Model;
   readonly dt: number;
-  readonly method: 'exact' | 'euler' | 'rk2';
+  readonly method: 'exact' | 'euler' | 'rk2' | 'rk4';
   readonly variableNames: readonly string[];
   readonly refractorySteps: number;
   readonly update: UpdateFunction;

@@ -9,7 +9,8 @@
  *    rows of A, B, c set to zero while refractory, so a second matrix serves that case (Brian2's
  *    `int(not_refractory)` factor, Stimberg et al. 2019).
  *  - euler: x += dt · f(x).
- *  - rk2 (midpoint): k1 = f(x), k2 = f(x + dt/2 · k1), x += dt · k2.
+ *  - rk2 (midpoint): k1 = f(x), k2 = f(x + dt/2 · k1), x += dt · k2;
+ *  - rk4: the classical fourth-order Runge–Kutta scheme.
  */
 import { derivative, expm, matrix, MathNode } from 'mathjs';
 import { EquationError, literal, symbolsOf, toJavaScript } from './expression';
@@ -74,7 +75,19 @@ function propagator(A: number[][], B: number[][], c: number[], dt: number, clamp
     for (let k = 0; k < m; k++) M[i][n + k] = B[i][k] * dt;
     M[i][n + m] = c[i] * dt;
   }
-  return (expm(matrix(M)).toArray() as number[][]).slice(0, n);
+  // Balance the input columns to the size of A·dt (an input of 1 A against volts would put 1e10 in M
+  // and cost expm's Padé approximant all its accuracy): exp(D⁻¹MD) = D⁻¹ exp(M) D, D = diag(1, s).
+  let scaleA = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) scaleA = Math.max(scaleA, Math.abs(M[i][j]));
+  const scale = M[0].map((_, j) => {
+    if (j < n) return 1;
+    let column = 0;
+    for (let i = 0; i < n; i++) column = Math.max(column, Math.abs(M[i][j]));
+    return column > 0 ? (scaleA || 1) / column : 1;
+  });
+  const balanced = M.map((row, i) => row.map((x, j) => (x * scale[j]) / scale[i]));
+  const E = expm(matrix(balanced)).toArray() as number[][];
+  return E.slice(0, n).map((row, i) => row.map((x, j) => (x * scale[i]) / scale[j]));
 }
 
 /** `x_new = Σ E_ij x_j + …` for each variable, as statements assigning the locals. */
@@ -89,8 +102,15 @@ function matrixUpdate(E: number[][], odes: readonly Variable[], inputs: readonly
   return lines.join('\n') + '\n' + odes.map((v) => `${local(v.name)} = ${local(v.name)}_next;`).join('\n');
 }
 
+/** Explicit Runge–Kutta schemes as Butcher tableaux: stage s evaluates f at x + dt·Σ_j a[s][j]·k_j. */
+const tableaux = {
+  euler: { a: [[]], b: [1] },
+  rk2: { a: [[], [0.5]], b: [0, 1] },
+  rk4: { a: [[], [0.5], [0, 0.5], [0, 0, 1]], b: [1 / 6, 1 / 3, 1 / 3, 1 / 6] },
+} as const;
+
 /** The chosen method and the source that advances the locals of every ODE variable by one step. */
-export function stateUpdate(model: Model, dt: number, resolve: Resolver): { method: 'exact' | 'euler' | 'rk2'; source: string } {
+export function stateUpdate(model: Model, dt: number, resolve: Resolver): { method: 'exact' | 'euler' | 'rk2' | 'rk4'; source: string } {
   const odes = model.variables.filter((v) => v.rhs !== null);
   const parameters = model.variables.filter((v) => v.rhs === null);
   if (odes.length === 0) return { method: model.method ?? 'euler', source: '' };
@@ -114,27 +134,28 @@ export function stateUpdate(model: Model, dt: number, resolve: Resolver): { meth
       throw new EquationError(`model "${model.name}": method "exact" needs linear equations with constant coefficients; use "euler" or "rk2"`);
     }
   }
-  const method = model.method === 'rk2' ? 'rk2' : 'euler';
+  const method = model.method === 'rk2' || model.method === 'rk4' ? model.method : 'euler';
+  const { a, b } = tableaux[method];
   const where = `model "${model.name}"`;
-  const derivatives = (prefix: string, at: Resolver): string =>
-    odes
-      .map((v) => {
-        const f = toJavaScript(v.rhs!, at, where);
-        return `const ${prefix}${v.name} = ${v.unlessRefractory ? `notref ? ${f} : 0` : f};`;
-      })
-      .join('\n');
-  if (method === 'euler') {
-    return { method, source: `${derivatives('k1_', resolve)}\n${odes.map((v) => `${local(v.name)} += ${literal(dt)}*k1_${v.name};`).join('\n')}` };
-  }
   const odeNames = new Set(odes.map((v) => v.name));
-  const atMidpoint: Resolver = (name) => (odeNames.has(name) ? `m_${name}` : resolve(name));
-  return {
-    method,
-    source: [
-      derivatives('k1_', resolve),
-      odes.map((v) => `const m_${v.name} = ${local(v.name)} + ${literal(dt / 2)}*k1_${v.name};`).join('\n'),
-      derivatives('k2_', atMidpoint),
-      odes.map((v) => `${local(v.name)} += ${literal(dt)}*k2_${v.name};`).join('\n'),
-    ].join('\n'),
-  };
+  const lines: string[] = [];
+  for (let stage = 0; stage < b.length; stage++) {
+    // Stage values x + dt·Σ a_sj k_j, then k_s = f(stage values).
+    const weights = a[stage];
+    const at: Resolver = stage === 0 ? resolve : (name) => (odeNames.has(name) ? `x${stage}_${name}` : resolve(name));
+    if (stage > 0) {
+      for (const v of odes) {
+        const terms = weights.map((w, j) => (w === 0 ? '' : ` + ${literal(w * dt)}*k${j}_${v.name}`)).join('');
+        lines.push(`const x${stage}_${v.name} = ${local(v.name)}${terms};`);
+      }
+    }
+    for (const v of odes) {
+      const f = toJavaScript(v.rhs!, at, where);
+      lines.push(`const k${stage}_${v.name} = ${v.unlessRefractory ? `notref ? ${f} : 0` : f};`);
+    }
+  }
+  for (const v of odes) {
+    lines.push(`${local(v.name)} += ${b.map((w, j) => (w === 0 ? '' : `${literal(w * dt)}*k${j}_${v.name}`)).filter(Boolean).join(' + ')};`);
+  }
+  return { method, source: lines.join('\n') };
 }

@@ -28,8 +28,8 @@ export interface ModelSpec {
   readonly reset?: string;
   /** Refractory period, e.g. "5 ms": variables marked (unless refractory) are clamped, no spike. */
   readonly refractory?: string;
-  /** Integration: exact (linear systems, via the matrix exponential), euler or rk2 (midpoint). */
-  readonly method?: 'exact' | 'euler' | 'rk2';
+  /** Integration: exact (linear systems, via the matrix exponential), euler, rk2 (midpoint) or rk4. */
+  readonly method?: 'exact' | 'euler' | 'rk2' | 'rk4';
 }
 
 export interface Variable {
@@ -59,7 +59,7 @@ export interface Model {
   readonly reset: readonly Statement[];
   /** Seconds. */
   readonly refractory: number;
-  readonly method: 'exact' | 'euler' | 'rk2' | null;
+  readonly method: 'exact' | 'euler' | 'rk2' | 'rk4' | null;
 }
 
 /** Names every model can read: the step, time, neuron index, population size, refractoriness. */

@@ -64,7 +64,7 @@ export const neuronModelSchema = {
     threshold: { type: 'string' },
     reset: { type: 'string' },
     refractory: { type: 'string' },
-    method: { enum: ['exact', 'euler', 'rk2'] },
+    method: { enum: ['exact', 'euler', 'rk2', 'rk4'] },
   },
 } as const;
 
