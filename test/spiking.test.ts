@@ -11,7 +11,6 @@ import { loadSpikingExperiment, SpikingExperiment } from '../src/experiment/spik
 import { NeuronGroup } from '../src/network/neuron-group';
 import { Synapses } from '../src/network/synapses';
 import { writeMonitors } from '../src/record/monitor-files';
-import { SpikeMonitor } from '../src/record/spike-monitor';
 import { SpikeStatistics } from '../src/metrics/spike-statistics';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-spiking-'));
