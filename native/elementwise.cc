@@ -102,7 +102,10 @@ double softmaxCrossEntropy(int m, int n, const float* scores, const int32_t* lab
     const float* s = scores + static_cast<size_t>(i) * n;
     float* p = probs + static_cast<size_t>(i) * n;
     double max = -INFINITY;
-    for (int j = 0; j < n; ++j) max = std::fmax(max, static_cast<double>(s[j]));
+    // As std::fmax (NaN entries skipped), written as a comparison: g++ 12 for arm64 crashes
+    // (internal compiler error) vectorizing an fmax reduction at -O3.
+    for (int j = 0; j < n; ++j)
+      if (s[j] > max) max = s[j];
     double total = 0.0;
     for (int j = 0; j < n; ++j) total += std::exp(s[j] - max);
     const int label = labels[i];
