@@ -30,7 +30,7 @@ export function smallCircuit(
   const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   for (const p of network.feedback) if (p?.kind === 'decoder') p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
-  return new Circuit(network, rule, seed);
+  return new Circuit(network, rule);
 }
 
 /** A Gaussian minibatch with random labels. */

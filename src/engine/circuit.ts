@@ -26,7 +26,6 @@
  */
 import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { kernels } from '../kernels';
-import { streamState } from '../kernels/random';
 import { DecoderPathway } from '../network/decoder';
 import { Network } from '../network/network';
 import { Population } from '../network/population';
@@ -68,7 +67,6 @@ export class Circuit {
   constructor(
     readonly network: Network,
     readonly rule: Rule,
-    seed: number,
   ) {
     if (network.options.feedback !== rule.feedback) {
       throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
@@ -104,7 +102,7 @@ export class Circuit {
       if (!(pathway instanceof DecoderPathway)) return;
       const above = populations[l - 1];
       const below = populations[l - 2];
-      const noise = streamState(seed, `${populations[l - 2].name}/noise`);
+      const noise = network.state.stream(`${populations[l - 2].name}/noise`);
       const name = `g${l}`;
       probes.push(
         activity$[l - 1].pipe(

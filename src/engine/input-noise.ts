@@ -1,10 +1,11 @@
 /**
  * Input noise during training (Lee et al. 2015, §3.3: their stochastic network sees x + ε,
  * ε ~ N(0, σ²), σ = 0.3, on every training step, and the clean x when tested). σ may decay as
- * σ/(1 + epoch/τ), like the decoders' probe noise. Draws come from the stream "input/noise".
+ * σ/(1 + epoch/τ), like the decoders' probe noise. Draws come from the stream given (the trainer
+ * passes the run's registered stream "input/noise").
  */
 import { kernels } from '../kernels';
-import { RngState, streamState } from '../kernels/random';
+import { RngState } from '../kernels/random';
 
 export interface InputNoiseSpec {
   /** σ at the first epoch. */
@@ -14,15 +15,13 @@ export interface InputNoiseSpec {
 }
 
 export class InputNoise {
-  private readonly stream: RngState;
   private readonly noisy: Float32Array;
 
   constructor(
     readonly spec: InputNoiseSpec,
-    seed: number,
+    private readonly stream: RngState,
     maxLength: number,
   ) {
-    this.stream = streamState(seed, 'input/noise');
     this.noisy = new Float32Array(maxLength);
   }
 
@@ -36,10 +35,5 @@ export class InputNoise {
   corrupt(epoch: number, length: number, input: Float32Array): Float32Array {
     kernels().addGaussianNoise(length, input, this.std(epoch), this.stream, this.noisy);
     return this.noisy;
-  }
-
-  /** The stream, for checkpoints. */
-  streams(): Record<string, RngState> {
-    return { 'input/noise': this.stream };
   }
 }

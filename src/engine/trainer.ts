@@ -13,9 +13,14 @@
  * time only (evaluation excluded); `reconstruction_error` is each decoder's mean probe loss.
  * Networks with random units are evaluated on output probabilities averaged over `eval_samples`
  * sweeps (evaluation.ts), every `evaluation.every` epochs and after the last (null in between).
+ *
+ * Everything the trainer carries between steps (its position, running tallies, the data order and
+ * the shuffling stream) is registered in the network's state registry, so a checkpoint taken
+ * between any two steps resumes exactly where it was: `train` starts from the registered position.
+ * A network is trained by one `train` call (its state names are registered once).
  */
 import { concat, concatMap, defer, EMPTY, map, Observable, of, range } from 'rxjs';
-import { shuffleInPlace, streamState } from '../kernels/random';
+import { shuffleInPlace } from '../kernels/random';
 import { Circuit } from './circuit';
 import { ticks } from './clock';
 import { evaluate, Examples } from './evaluation';
@@ -34,7 +39,6 @@ export interface TrainingPlan {
   /** Reshuffle the training set every epoch (the released DTP code does not). */
   readonly shuffle: boolean;
   readonly evalBatchSize: number;
-  readonly seed: number;
   /** Gaussian noise added to the input on every training step (never when evaluating). */
   readonly inputNoise?: InputNoiseSpec;
   /** Output probabilities averaged over `samples` sweeps, every `every` epochs (defaults 1, 1). */
@@ -78,6 +82,19 @@ class Tally {
   }
 }
 
+/**
+ * Where training stands: `epoch` (1-based) is in progress or next to start; `phase` 'start' means
+ * nothing of it has run yet (not even the shuffle); `step` counts the steps done in `phase`.
+ */
+interface Progress {
+  epoch: number;
+  phase: 'start' | Phase;
+  step: number;
+  tally: { rows: number; errors: number; loss: number };
+  seconds: number;
+  reconstruction: Record<string, { sum: number; count: number }>;
+}
+
 export interface DataSplits {
   readonly train: Examples;
   readonly valid?: Examples;
@@ -91,17 +108,37 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const { features } = examples;
   const learnsDecoders = circuit.rule.uses.learnedFeedback;
   const steps = Math.ceil(examples.count / batchSize);
-  const order = Int32Array.from({ length: examples.count }, (_, i) => i);
-  const shuffleStream = streamState(plan.seed, 'data/shuffle');
+  const { state } = circuit.network;
+  const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
+  const shuffleStream = state.stream('data/shuffle');
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
-  const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, plan.seed, batchSize * features) : null;
+  const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
   const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
   const network = circuit.network;
 
   const tally = new Tally();
   const reconstruction = new Map<string, { sum: number; count: number }>();
   let trainingSeconds = 0;
+  const firstPhase: Phase = learnsDecoders && plan.schedule === 'alternating' ? 'decoders' : 'forward';
+  let position: Pick<Progress, 'epoch' | 'phase' | 'step'> = { epoch: 1, phase: 'start', step: 0 };
+  state.value(
+    'trainer/progress',
+    (): Progress => ({
+      ...position,
+      tally: { rows: tally.rows, errors: tally.errors, loss: tally.loss },
+      seconds: trainingSeconds,
+      reconstruction: Object.fromEntries([...reconstruction].map(([name, entry]) => [name, { ...entry }])),
+    }),
+    (snapshot) => {
+      const saved = snapshot as Progress;
+      position = { epoch: saved.epoch, phase: saved.phase, step: saved.step };
+      Object.assign(tally, saved.tally);
+      trainingSeconds = saved.seconds;
+      reconstruction.clear();
+      for (const [name, entry] of Object.entries(saved.reconstruction)) reconstruction.set(name, { ...entry });
+    },
+  );
 
   /** The minibatch for `step`: a view of the data in order, gathered when shuffled. */
   const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array } => {
@@ -122,22 +159,28 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
     return { rows, input: batchInput, labels: batchLabels };
   };
 
-  const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> => {
-    const noise = learnsDecoders ? circuit.rule.probeNoise!(epoch - 1) : 0;
-    const learnForward = phase === 'forward';
-    const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
-    return ticks(steps).pipe(
-      map((step): TrainerEvent => {
-        const batch = minibatch(step);
-        const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
-        const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
-        const started = process.hrtime.bigint();
-        circuit.step(stimulus);
-        trainingSeconds += Number(process.hrtime.bigint() - started) / 1e9;
-        return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
-      }),
-    );
-  };
+  /** The steps of `phase` not yet done (all of them unless resuming inside it). */
+  const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> =>
+    defer(() => {
+      if (position.phase !== phase) position = { epoch, phase, step: 0 };
+      const noise = learnsDecoders ? circuit.rule.probeNoise!(epoch - 1) : 0;
+      const learnForward = phase === 'forward';
+      const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
+      const from = position.step;
+      return ticks(steps - from).pipe(
+        map((tick): TrainerEvent => {
+          const step = from + tick;
+          const batch = minibatch(step);
+          const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
+          const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
+          const started = process.hrtime.bigint();
+          circuit.step(stimulus);
+          trainingSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+          position.step = step + 1;
+          return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
+        }),
+      );
+    });
 
   const record = (epoch: number): EpochRecord => {
     const started = process.hrtime.bigint();
@@ -181,17 +224,25 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
       entry.count += 1;
       reconstruction.set(pathway, entry);
     });
-    const epochs$ = range(1, plan.epochs).pipe(
+    const first = position.epoch;
+    const epochs$ = range(first, Math.max(0, plan.epochs - first + 1)).pipe(
       concatMap((epoch) => {
         const start$ = defer(() => {
-          tally.reset();
-          reconstruction.clear();
-          trainingSeconds = 0;
-          if (plan.shuffle) shuffleInPlace(shuffleStream, order);
+          if (position.phase === 'start') {
+            tally.reset();
+            reconstruction.clear();
+            trainingSeconds = 0;
+            if (plan.shuffle) shuffleInPlace(shuffleStream, order);
+            position = { epoch, phase: firstPhase, step: 0 };
+          }
           return EMPTY;
         });
-        const decoders$ = learnsDecoders && plan.schedule === 'alternating' ? phase$(epoch, 'decoders') : EMPTY;
-        const end$ = defer(() => of<TrainerEvent>({ kind: 'epoch', record: record(epoch) }));
+        const decoders$ = defer(() => (position.phase === 'decoders' ? phase$(epoch, 'decoders') : EMPTY));
+        const end$ = defer(() => {
+          const event: TrainerEvent = { kind: 'epoch', record: record(epoch) };
+          position = { epoch: epoch + 1, phase: 'start', step: 0 };
+          return of(event);
+        });
         return concat(start$, decoders$, phase$(epoch, 'forward'), end$);
       }),
     );

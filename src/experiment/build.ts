@@ -24,7 +24,7 @@ export function buildCircuit(experiment: Experiment): Circuit {
   for (const pathway of network.feedback) {
     if (pathway?.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
   }
-  return asConfigError(experiment, () => new Circuit(network, rule, seed));
+  return asConfigError(experiment, () => new Circuit(network, rule));
 }
 
 /** A model the code cannot build (a unit without the derivative a rule needs…) is the file's fault. */

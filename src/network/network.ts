@@ -5,10 +5,11 @@
  * Feedback pathways are indexed by the population they leave: `feedback[l]` carries signals from
  * population l down to population l−1 (l = 2 … L), and `readoutFeedback` from the read-out down to
  * h_L. Every random draw comes from a stream named after its owner ("W3/init", "V3/init",
- * "h2/noise", "h1/units", "h1/send", "g2/input"), so the same seed always builds the same network;
- * `streams()` lists the ones that advance while it runs, for checkpoints.
+ * "h2/noise", "h1/units", "h1/send", "g2/input"), so the same seed always builds the same network.
+ * The network owns the run's state registry (`state`): every parameter and every stream that
+ * advances while it runs is registered there, and checkpoints hold exactly that (state/registry.ts).
  */
-import { RngState, streamState } from '../kernels/random';
+import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
 import { DecoderPathway } from './decoder';
 import { Projection } from './projection';
@@ -38,6 +39,8 @@ export class Network {
   readonly feedback: readonly (Pathway | undefined)[];
   /** The read-out's own gradient pathway down to h_L (its transposed weights). */
   readonly readoutFeedback: TransposePathway;
+  /** Everything carried from step to step, by name: what checkpoints save. */
+  readonly state: StateRegistry;
 
   constructor(
     readonly spec: ModelSpec,
@@ -46,6 +49,7 @@ export class Network {
     const layers = expandLayers(spec);
     if (layers.length < 2) throw new Error(`model "${spec.name}" needs at least one hidden layer and a read-out`);
     this.inputSize = spec.input;
+    this.state = new StateRegistry(options.seed);
     let below = spec.input;
     this.populations = layers.map((layer, i) => {
       const index = i + 1;
@@ -57,9 +61,9 @@ export class Network {
         );
       }
       const name = isReadout ? 'out' : `h${index}`;
-      const projection = new Projection(`W${index}`, below, layer.size, layer.init, streamState(options.seed, `W${index}/init`));
+      const projection = new Projection(`W${index}`, below, layer.size, layer.init, this.state);
       below = layer.size;
-      const streams = { units: streamState(options.seed, `${name}/units`), send: streamState(options.seed, `${name}/send`) };
+      const streams = { units: this.state.stream(`${name}/units`), send: this.state.stream(`${name}/send`) };
       const send = layer.send === undefined ? undefined : unitNamed(layer.send);
       if (send && isReadout) throw new Error(`model "${spec.name}": the read-out cannot have an output transform`);
       return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send);
@@ -76,8 +80,8 @@ export class Network {
       if (index < 2 || above === this.readout) return undefined;
       if (options.feedback === 'transpose') return new TransposePathway(above.projection);
       const below = this.populations[i - 1];
-      const decoder = new Projection(`V${index}`, above.size, below.size, feedbackInit, streamState(options.seed, `V${index}/init`));
-      return new DecoderPathway(decoder, feedbackUnit, options.maxRows, streamState(options.seed, `g${index}/input`), feedbackInput);
+      const decoder = new Projection(`V${index}`, above.size, below.size, feedbackInit, this.state);
+      return new DecoderPathway(decoder, feedbackUnit, options.maxRows, this.state.stream(`g${index}/input`), feedbackInput);
     })];
   }
 
@@ -88,19 +92,6 @@ export class Network {
   setTransforms(on: boolean): void {
     for (const population of this.populations) population.transforms = on;
     for (const pathway of this.feedback) if (pathway instanceof DecoderPathway) pathway.transforms = on;
-  }
-
-  /** The random streams that advance while the network runs, by name (for checkpoints). */
-  streams(): Record<string, RngState> {
-    const named: Record<string, RngState> = {};
-    for (const population of this.populations) {
-      named[`${population.name}/units`] = population.streams.units;
-      named[`${population.name}/send`] = population.streams.send;
-    }
-    this.feedback.forEach((pathway, l) => {
-      if (pathway instanceof DecoderPathway) named[`g${l}/input`] = pathway.stream;
-    });
-    return named;
   }
 
   /** Every learned projection, forward first, for saving and counting. */

@@ -5,11 +5,13 @@
  * projections; only the direction differs.
  *
  * A projection also holds its gradient buffers and its optimisers, so that learning allocates
- * nothing per batch.
+ * nothing per batch. Its weights, bias and optimiser buffers are registered in the run's state
+ * (state/registry.ts) as "W3", "b3", "W3/avg", "b3/avg", … so checkpoints hold them.
  */
 import { Activation, kernels } from '../kernels';
-import { RngState } from '../kernels/random';
+import { streamState } from '../kernels/random';
 import { createOptimizer, Optimizer, OptimizerSpec } from '../optim/optimizer';
+import { StateRegistry } from '../state/registry';
 import { initialise, InitSpec } from './init';
 
 export class Projection {
@@ -28,14 +30,15 @@ export class Projection {
     readonly inSize: number,
     readonly outSize: number,
     init: InitSpec,
-    rng: RngState,
+    /** The run's state; the initial weights are drawn from the stream "<name>/init" of its seed. */
+    private readonly state: StateRegistry,
   ) {
     this.biasName = name.replace(/^W/, 'b').replace(/^V/, 'c');
-    this.weights = new Float32Array(inSize * outSize);
-    this.bias = new Float32Array(outSize);
+    this.weights = state.register(name, new Float32Array(inSize * outSize));
+    this.bias = state.register(this.biasName, new Float32Array(outSize));
     this.weightGrad = new Float32Array(inSize * outSize);
     this.biasGrad = new Float32Array(outSize);
-    initialise(init, inSize, outSize, rng, this.weights);
+    initialise(init, inSize, outSize, streamState(state.seed, `${name}/init`), this.weights);
   }
 
   /** Y ← f(X·W + b) for an m-row minibatch X. */
@@ -58,11 +61,14 @@ export class Projection {
    * values: its gradients are still computed, never applied.
    */
   setOptimizer(spec: OptimizerSpec, frozen: { weights?: boolean; bias?: boolean } = {}): void {
-    const frozenOptimizer: Optimizer = { step: () => undefined };
+    const frozenOptimizer: Optimizer = { step: () => undefined, state: {} };
     this.optimizers = {
       weights: frozen.weights ? frozenOptimizer : createOptimizer(spec, this.weights),
       bias: frozen.bias ? frozenOptimizer : createOptimizer(spec, this.bias),
     };
+    for (const [param, optimizer] of [[this.name, this.optimizers.weights], [this.biasName, this.optimizers.bias]] as const) {
+      for (const [buffer, data] of Object.entries(optimizer.state)) this.state.register(`${param}/${buffer}`, data, { replace: true });
+    }
   }
 
   /** One optimiser step from the gradients last accumulated. */

@@ -1,6 +1,7 @@
 /**
  * Optimisers: turn a gradient into a parameter change, one parameter array at a time, keeping their
- * own state buffers (allocated once, at construction). All arithmetic runs in the kernels.
+ * own state buffers (allocated once, at construction). All arithmetic runs in the kernels. The
+ * buffers are exposed by name (`state`) so that checkpoints save and restore them.
  */
 import { kernels } from '../kernels';
 
@@ -24,6 +25,8 @@ export type OptimizerSpec =
 /** Updates one parameter array in place from its gradient. */
 export interface Optimizer {
   step(grad: Float32Array): void;
+  /** Every buffer carried from one step to the next, by name (a scalar is a length-1 array). */
+  readonly state: Readonly<Record<string, Float32Array | Float64Array>>;
 }
 
 /** An optimiser for `param`, as `spec` says, with the defaults below filled in. */
@@ -36,7 +39,7 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const velocity = new Float32Array(n);
       const momentum = spec.momentum ?? 0;
       const decay = spec.weightDecay ?? 0;
-      return { step: (grad) => k.sgdStep(n, param, grad, velocity, spec.lr, momentum, decay) };
+      return { state: { velocity }, step: (grad) => k.sgdStep(n, param, grad, velocity, spec.lr, momentum, decay) };
     }
     case 'rmsprop': {
       // Centered RMSprop with momentum as in Lee et al.'s DTP code; defaults are theirs.
@@ -46,7 +49,10 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const rho = spec.rho ?? 0.95;
       const momentum = spec.momentum ?? 0.9;
       const epsilon = spec.epsilon ?? 0.001;
-      return { step: (grad) => k.rmspropStep(n, param, grad, avg, avgSq, inc, spec.lr, rho, momentum, epsilon) };
+      return {
+        state: { avg, avgSq, inc },
+        step: (grad) => k.rmspropStep(n, param, grad, avg, avgSq, inc, spec.lr, rho, momentum, epsilon),
+      };
     }
     case 'adam': {
       const m = new Float32Array(n);
@@ -54,8 +60,8 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const beta1 = spec.beta1 ?? 0.9;
       const beta2 = spec.beta2 ?? 0.999;
       const epsilon = spec.epsilon ?? 1e-8;
-      let t = 0;
-      return { step: (grad) => k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t) };
+      const t = new Float64Array(1);
+      return { state: { m, v, t }, step: (grad) => k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t[0]) };
     }
   }
 }

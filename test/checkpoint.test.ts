@@ -1,0 +1,151 @@
+/**
+ * Checkpoints hold everything: for every experiment in experiments/ (so every rule, unit and
+ * pathway that has one), training interrupted at any step, checkpointed, and resumed in a freshly
+ * built run gives the same epoch records and the same final state, bit for bit, as training straight
+ * through.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { lastValueFrom, toArray, filter, map } from 'rxjs';
+import { DataSplits, EpochRecord, train, TrainingPlan } from '../src/engine/trainer';
+import { buildCircuit } from '../src/experiment/build';
+import { Experiment, loadExperiment } from '../src/experiment/experiment';
+import { fillNormal, nextInt, streamState } from '../src/kernels/random';
+import { Circuit } from '../src/engine/circuit';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from '../src/state/checkpoint';
+import { StateRegistry } from '../src/state/registry';
+
+const withoutTiming = ({ seconds, eval_seconds, ...rest }: EpochRecord): Omit<EpochRecord, 'seconds' | 'eval_seconds'> => {
+  void seconds;
+  void eval_seconds;
+  return rest;
+};
+
+function syntheticSplits(features: number, count: number, seed: number): DataSplits {
+  const make = (n: number, name: string) => {
+    const rng = streamState(seed, name);
+    const images = new Float32Array(n * features);
+    fillNormal(rng, images.length, images);
+    for (let i = 0; i < images.length; i++) images[i] = Math.abs(images[i]) * 0.3;
+    return { images, labels: Int32Array.from({ length: n }, () => nextInt(rng, 10)), count: n, features };
+  };
+  return { train: make(count, 'train'), valid: make(50, 'valid') };
+}
+
+/** Every array (its bytes' SHA-256) and value of a registry. */
+function snapshot(registry: StateRegistry): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { name, data } of registry.arrays()) {
+    out.set(name, createHash('sha256').update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest('hex'));
+  }
+  for (const value of registry.values()) {
+    const { seconds, ...rest } = value.save() as Record<string, unknown>;
+    void seconds;
+    out.set(value.name, JSON.stringify(rest));
+  }
+  return out;
+}
+
+const experiments = fs.readdirSync('experiments').filter((f) => f.endsWith('.json'));
+
+describe.each(experiments)('checkpoint and resume of %s', (file) => {
+  // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build).
+  const loaded = loadExperiment(path.join('experiments', file), { epochs: 3 });
+  const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l.units === 'softmax' ? l.size : 16 })) };
+  const experiment: Experiment = { ...loaded, model };
+  const plan: TrainingPlan = { ...experiment.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
+  const build = (): Circuit => buildCircuit({ ...experiment, training: { ...experiment.training, ...plan } });
+  const data = syntheticSplits(experiment.model.input, 100, 5);
+  const stepsPerEpoch = 3 * (experiment.rule.name === 'bp' ? 1 : 2);
+
+  let reference: { records: EpochRecord[]; state: Map<string, string> };
+  beforeAll(async () => {
+    const circuit = build();
+    const records = await lastValueFrom(
+      train(circuit, data, plan).pipe(
+        filter((e) => e.kind === 'epoch'),
+        map((e) => (e as { record: EpochRecord }).record),
+        toArray(),
+      ),
+    );
+    reference = { records, state: snapshot(circuit.network.state) };
+  });
+
+  // Interrupt after the k-th step of the whole run (k counts decoder and forward steps alike).
+  it.each([1, stepsPerEpoch + 1, 2 * stepsPerEpoch - 1])('resumes exactly after step %i', async (k) => {
+    const first = build();
+    const records: EpochRecord[] = [];
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      let done = 0;
+      const sub = train(first, data, plan).subscribe({
+        next: (event) => {
+          if (event.kind === 'epoch') records.push(event.record);
+          else if (++done === k) {
+            sub.unsubscribe();
+            resolve(Buffer.concat(encodeCheckpoint(first.network.state, { k })));
+          }
+        },
+        error: reject,
+      });
+    });
+    const checkpoint = decodeCheckpoint(bytes, 'test.ckpt');
+    expect(checkpoint.meta).toEqual({ k });
+
+    const resumed = build();
+    const events$ = train(resumed, data, plan);
+    restoreCheckpoint(resumed.network.state, checkpoint, 'test.ckpt');
+    const rest = await lastValueFrom(
+      events$.pipe(
+        filter((e) => e.kind === 'epoch'),
+        map((e) => (e as { record: EpochRecord }).record),
+        toArray(),
+      ),
+    );
+    expect([...records, ...rest].map(withoutTiming)).toEqual(reference.records.map(withoutTiming));
+    expect(snapshot(resumed.network.state)).toEqual(reference.state);
+  });
+
+  it('registers parameters, optimiser buffers and seeded streams', () => {
+    const circuit = build();
+    train(circuit, data, plan);
+    const names = circuit.network.state.arrays().map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['W1', 'b1', 'rng/data/shuffle', 'data/order']));
+    expect(names.some((n) => n.startsWith('W1/'))).toBe(true);
+  });
+});
+
+describe('checkpoint files', () => {
+  const registry = (): StateRegistry => {
+    const r = new StateRegistry(3);
+    r.register('W', Float32Array.from([1.5, -2, 3]));
+    r.register('n', Int32Array.from([7]));
+    r.stream('noise');
+    let counter = 0;
+    r.value('counter', () => counter, (v) => (counter = v as number));
+    return r;
+  };
+
+  it('refuses a truncated or damaged file, and one that does not fit the run', () => {
+    const bytes = Buffer.concat(encodeCheckpoint(registry(), {}));
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 4), 'c')).toThrow(/truncated/);
+    const damaged = Buffer.from(bytes);
+    damaged[damaged.length - 1] ^= 1;
+    expect(() => decodeCheckpoint(damaged, 'c')).toThrow(/checksum/);
+    expect(() => decodeCheckpoint(Buffer.from('hello world, not a checkpoint'), 'c')).toThrow(CheckpointError);
+    const other = new StateRegistry(3);
+    other.register('W', new Float32Array(4));
+    expect(() => restoreCheckpoint(other, decodeCheckpoint(bytes, 'c'), 'c')).toThrow(/"W" is float32\[3\] in the checkpoint, float32\[4\]/);
+  });
+
+  it('restores arrays, streams and values in place', () => {
+    const source = registry();
+    (source.arrays()[0].data as Float32Array)[1] = 42;
+    const bytes = Buffer.concat(encodeCheckpoint(source, { epoch: 2 }));
+    const target = registry();
+    restoreCheckpoint(target, decodeCheckpoint(bytes, 'c'), 'c');
+    expect(Array.from(target.arrays()[0].data)).toEqual([1.5, 42, 3]);
+    expect(target.stream('noise')).toEqual(source.stream('noise'));
+    expect(() => target.register('W', new Float32Array(1))).toThrow(/registered twice/);
+  });
+});
