@@ -48,7 +48,7 @@ describe('report page in Chromium', () => {
     const run = path.join(tmp, 'run');
     const result = spawnSync(
       process.execPath,
-      [cli, 'run', 'experiments/mnist-dtp.json', '--epochs', '2', '--train-limit', '600', '--out', run],
+      [cli, 'run', 'experiments/lesion-feedback.json', '--epochs', '2', '--train-limit', '600', '--out', run],
       { encoding: 'utf8' },
     );
     expect(result.stderr).toBe('');
@@ -63,6 +63,10 @@ describe('report page in Chromium', () => {
     expect(state.failed).toEqual([]);
     expect(state.drawn).toBe(spec.figures.length);
     expect(plots.map((p) => p.id)).toEqual(spec.figures.map((f: { id: string }) => f.id));
+    // The recorders' figures are among them: targets, traces, digits, histograms.
+    for (const id of ['learning-curves', 'signal-size', 'targets-h1', 'traces-h4', 'digits-e1', 'digits-e2', 'weights-histogram', 'updates-histogram']) {
+      expect(plots.map((p) => p.id)).toContain(id);
+    }
     for (const plot of plots) {
       expect(plot.svg).toBeGreaterThan(0);
       expect(plot.traces).toBeGreaterThan(0);

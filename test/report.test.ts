@@ -1,7 +1,14 @@
 /** Report pieces: the learning-curve figure spec and the plausibility table. */
 import { MetricsRecord } from '../src/report/run-files';
 import { learningCurveFigure } from '../src/report/figures/learning-curves';
+import { ActivitySample, WeightStats } from '../src/record/formats';
+import { digitsFigure } from '../src/report/figures/digits';
+import { histogramFigure } from '../src/report/figures/histograms';
+import { metricFigure, seriesKeys } from '../src/report/figures/metric-series';
+import { signalSize, targetsFigure } from '../src/report/figures/targets';
 import { plausibilityTable } from '../src/report/plausibility';
+import { reportFigures } from '../src/report/report';
+import { RunFiles } from '../src/report/run-files';
 import { allRules } from '../src/rules';
 
 const record = (epoch: number, train: number, test: number | null): MetricsRecord => ({
@@ -41,5 +48,99 @@ describe('plausibility table', () => {
     expect(bp[2]).toBe('yes'); // weight transport
     expect(dtp[2]).toBe('—');
     expect(dtp[7]).toBe('yes'); // learned feedback
+  });
+});
+
+describe('report figures', () => {
+  const epochs = [1, 2, 3].map((epoch) => ({
+    ...record(epoch, 0.3 / epoch, 0.4 / epoch),
+    reconstruction_error: { g10: 1 / epoch, g2: 2 / epoch },
+    probe_noise: 0.3,
+    angle_bp: { h1: 80 - epoch, h2: 85 - epoch },
+  }));
+
+  it('draws every changing per-epoch metric generically (objects per key, in numeric order), skipping constants', () => {
+    expect(seriesKeys(epochs)).toEqual(['reconstruction_error', 'angle_bp']);
+    const angles = metricFigure([{ label: 'fa', records: epochs }], 'angle_bp');
+    expect(angles.data.map((t) => [t.name, t.y])).toEqual([
+      ['h1', [79, 78, 77]],
+      ['h2', [84, 83, 82]],
+    ]);
+    expect(angles.layout.yaxis).toEqual({ title: { text: 'degrees' } });
+    const recon = metricFigure([{ label: 'a', records: epochs }, { label: 'b', records: epochs }], 'reconstruction_error');
+    expect(recon.data.map((t) => t.name)).toEqual(['a g2', 'a g10', 'b g2', 'b g10']);
+    expect(recon.layout.yaxis).toEqual({ title: { text: 'reconstruction error' } });
+  });
+
+  const sample: ActivitySample = {
+    epoch: 2,
+    step: 40,
+    steps: 100,
+    population: 'h3',
+    rows: [0, 1],
+    units: [0, 1, 2],
+    activity: [[0.5, -0.25, 0], [1, 1, 1]],
+    topDown: [[0.1, 0, -0.5], [0, 0, 0]],
+    target: [[0.6, -0.25, -0.5], [1, 1, 1]],
+  };
+
+  it('draws activity, target and ĥ − h of one example, and the rms learning signal', () => {
+    const figure = targetsFigure(sample);
+    expect(figure.data.map((t) => t.name)).toEqual(['activity h', 'target ĥ', 'ĥ − h (right axis)']);
+    expect(figure.data[2]).toMatchObject({ type: 'bar', x: [0, 1, 2], yaxis: 'y2' });
+    (figure.data[2].y as number[]).forEach((v, i) => expect(v).toBeCloseTo([0.1, 0, -0.5][i], 12));
+    expect(signalSize(sample)).toBeCloseTo(Math.sqrt((0.01 + 0.25) / 6), 12);
+    const bp = targetsFigure({ ...sample, target: null });
+    expect(bp.data.map((t) => t.name)).toEqual(['activity h', 'top-down signal (right axis)']);
+  });
+
+  it('tiles inputs and their reconstructions into one greyscale mosaic', () => {
+    const image = (value: number) => Buffer.from(new Uint8Array(2 * 2 * 3).fill(value)).toString('base64');
+    const figure = digitsFigure({ epoch: 1, width: 3, height: 2, examples: [4, 7], split: 'valid', original: image(255), decoded: { h1: image(10), h2: image(20) } });
+    const z = figure.data[0].z as (number | null)[][];
+    // 2 examples of 2 rows with one blank row between; 3 columns of 3 pixels with blank columns between.
+    expect([z.length, z[0].length]).toEqual([5, 11]);
+    expect(z[0]).toEqual([255, 255, 255, null, 10, 10, 10, null, 20, 20, 20]);
+    expect(z[2].every((v) => v === null)).toBe(true);
+    expect((figure.layout.xaxis as { ticktext: string[] }).ticktext).toEqual(['input', 'h1', 'h2']);
+  });
+
+  it('draws weight and update histograms as fractions per parameter array', () => {
+    const stats = (name: string): WeightStats => ({
+      epoch: 3,
+      name,
+      values: { mean: 0, std: 1, min: -1, max: 1, rms: 1, histogram: { edges: [-1, 0, 1], counts: [1, 3] } },
+      update: { mean: 0, std: 0, min: 0, max: 0, rms: 0, histogram: { edges: [-0.5, 0.5], counts: [4] } },
+    });
+    const figure = histogramFigure([stats('W1'), stats('V2')], 'values');
+    expect(figure.data.map((t) => [t.name, t.x, t.y])).toEqual([
+      ['W1', [-0.5, 0.5], [0.25, 0.75]],
+      ['V2', [-0.5, 0.5], [0.25, 0.75]],
+    ]);
+  });
+
+  it('reports a run with recordings figure by figure, and several runs with a comparison', () => {
+    const run: RunFiles = {
+      dir: 'x',
+      label: 'dtp s1',
+      config: null,
+      summary: null,
+      metrics: epochs,
+      activity: [sample, { ...sample, epoch: 3 }],
+      weights: [],
+      reconstructions: [],
+      other: {},
+    };
+    expect(reportFigures([run]).map((f) => f.id)).toEqual([
+      'learning-curves',
+      'metric-reconstruction_error',
+      'metric-angle_bp',
+      'signal-size',
+      'targets-h3',
+      'traces-h3',
+    ]);
+    const two = reportFigures([run, { ...run, label: 'bp s1', activity: [] }]).map((f) => f.id);
+    expect(two.slice(0, 2)).toEqual(['learning-curves', 'comparison']);
+    expect(two).toContain('run1-targets-h3');
   });
 });

@@ -6,10 +6,13 @@
 import * as path from 'path';
 import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
+import { Circuit } from '../engine/circuit';
+import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
-import { buildCircuit } from '../experiment/build';
+import { buildLesionedCircuit } from '../experiment/build';
 import { ConfigError, Experiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
+import { startRecording } from '../record/recording';
 import { RunDirectory } from '../report/run-directory';
 import { writeReport } from '../report/report';
 import { version } from './version';
@@ -21,6 +24,8 @@ export interface RunOptions {
   readonly onEvent?: (event: TrainerEvent) => void;
   /** Completes when the run should stop early (e.g. Ctrl-C). */
   readonly stop?: Observable<unknown>;
+  /** Further observers of the run (e.g. the live view), given the circuit once it is built. */
+  readonly observe?: (circuit: Circuit) => RunObserver;
 }
 
 export interface Summary {
@@ -51,8 +56,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   if (data.train.features !== experiment.model.input) {
     throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
   }
-  const circuit = buildCircuit(experiment);
+  const { circuit, lesion } = buildLesionedCircuit(experiment);
   run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+  const observers: RunObserver[] = [
+    // Recorders first: an epoch's weights are recorded before a lesion changes them.
+    ...(experiment.record ? startRecording(experiment.record, circuit, run.dir, data, experiment.training.batchSize) : []),
+    ...(lesion ? [lesion] : []),
+    ...(options.observe ? [options.observe(circuit)] : []),
+  ];
 
   const records: EpochRecord[] = [];
   let interrupted = false;
@@ -63,6 +74,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
           records.push(event.record);
           run.appendMetrics(event.record);
         }
+        for (const observer of observers) observer.onEvent(event);
         options.onEvent?.(event);
       },
       error: reject,
@@ -76,6 +88,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       }),
     );
   });
+  for (const observer of observers) observer.close();
   circuit.dispose();
 
   run.saveWeights(circuit.network);

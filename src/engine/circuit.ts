@@ -101,16 +101,17 @@ export class Circuit {
     network.feedback.forEach((pathway, l) => {
       if (!(pathway instanceof DecoderPathway)) return;
       const above = populations[l - 1];
-      const below = populations[l - 2];
-      const noise = network.state.stream(`${populations[l - 2].name}/noise`);
+      const below = l >= 2 ? populations[l - 2] : null;
+      const noise = network.state.stream(`${below ? below.name : 'input'}/noise`);
       const name = `g${l}`;
       probes.push(
         activity$[l - 1].pipe(
           filter(({ stimulus }) => stimulus.probeDecoders),
-          map(({ stimulus }): Reconstruction => {
+          map(({ stimulus, activity }): Reconstruction => {
             const rows = stimulus.rows;
-            k.addGaussianNoise(rows * pathway.projection.outSize, below.activity, stimulus.noise, noise, pathway.probe);
-            above.respond(rows, below.send(rows, pathway.probe, pathway.sentProbe), pathway.response);
+            // The input decoder g_1 (when built) probes the input itself, which has no output transform.
+            k.addGaussianNoise(rows * pathway.projection.outSize, below ? below.activity : activity, stimulus.noise, noise, pathway.probe);
+            above.respond(rows, below ? below.send(rows, pathway.probe, pathway.sentProbe) : pathway.probe, pathway.response);
             return { stimulus, pathway: name, error: pathway.learnFromProbe(rows) };
           }),
         ),

@@ -1,16 +1,25 @@
-/** From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters. */
+/**
+ * From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters,
+ * and the lesion the experiment asks for.
+ */
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule } from '../rules';
 import { ConfigError, Experiment } from './experiment';
+import { FeedbackLesion, lesionTarget } from './lesion';
 
 export function buildCircuit(experiment: Experiment): Circuit {
+  return buildLesionedCircuit(experiment).circuit;
+}
+
+/** The circuit and its lesion (null without one), which must see every trainer event. */
+export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit; lesion: FeedbackLesion | null } {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
   const network = asConfigError(experiment, () =>
-    new Network(experiment.model, { seed, maxRows: Math.max(batchSize, evalBatchSize), feedback: rule.feedback }),
+    new Network(experiment.model, { seed, maxRows: Math.max(batchSize, evalBatchSize), feedback: rule.feedback, inputDecoder: experiment.record?.reconstructions !== undefined }),
   );
   const frozen = new Set(experiment.training.frozen);
   const known = network.projections().flatMap((p) => [p.name, p.biasName]);
@@ -24,7 +33,27 @@ export function buildCircuit(experiment: Experiment): Circuit {
   for (const pathway of network.feedback) {
     if (pathway?.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
   }
-  return asConfigError(experiment, () => new Circuit(network, rule));
+  const hidden = network.hidden.map((p) => p.name);
+  const unknownPopulation = experiment.record?.activity?.populations?.find((name) => !hidden.includes(name));
+  if (unknownPopulation) {
+    throw new ConfigError(`${experiment.file}: /record/activity/populations names "${unknownPopulation}", which is not a hidden population (${hidden.join(', ')})`);
+  }
+  if (experiment.record?.reconstructions && rule.feedback !== 'decoder') {
+    throw new ConfigError(`${experiment.file}: /record/reconstructions needs learned decoders; rule ${rule.name} has none`);
+  }
+  let lesion: FeedbackLesion | null = null;
+  if (experiment.lesion) {
+    const target = lesionTarget(network, experiment.lesion.pathway);
+    if (typeof target === 'string') throw new ConfigError(`${experiment.file}: /lesion/pathway ${target}`);
+    if (experiment.lesion.mode !== 'silence' && target.kind === 'transpose') {
+      throw new ConfigError(`${experiment.file}: /lesion/mode "${experiment.lesion.mode}" needs a pathway with its own weights; ${experiment.lesion.pathway} borrows the forward weights (use "silence")`);
+    }
+    const feedbackInit = experiment.model.feedback?.init ?? experiment.model.init ?? { name: 'orthogonal' as const };
+    lesion = new FeedbackLesion(experiment.lesion, network, experiment.optimizer.feedback ?? experiment.optimizer.forward, feedbackInit, seed);
+  }
+  const circuit = asConfigError(experiment, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
+  lesion?.start();
+  return { circuit, lesion };
 }
 
 /** A model the code cannot build (a unit without the derivative a rule needs…) is the file's fault. */

@@ -14,6 +14,8 @@ import { OptimizerSpec } from '../optim/optimizer';
 import { RuleSpec } from '../rules';
 import { Schedule } from '../engine/trainer';
 import { InputNoiseSpec } from '../engine/input-noise';
+import { RecordSpec } from '../record/spec';
+import { LesionSpec } from './lesion';
 import { experimentSchema, modelSchema } from './schema';
 
 export class ConfigError extends Error {
@@ -45,6 +47,10 @@ export interface Experiment {
     readonly continuousTraining: boolean;
   };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
+  /** Recorders to switch on (record/spec.ts); null: none. */
+  readonly record: RecordSpec | null;
+  /** A feedback pathway lesioned from some epoch on (lesion.ts); null: none. */
+  readonly lesion: LesionSpec | null;
 }
 
 /** Command-line overrides of an experiment's settings. */
@@ -136,6 +142,8 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
       continuousTraining: training.continuousTraining ?? false,
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
+    record: raw.record ?? null,
+    lesion: raw.lesion ?? null,
   };
 }
 

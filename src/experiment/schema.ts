@@ -5,6 +5,8 @@
 import { initNames } from '../network/init';
 import { ruleNames } from '../rules';
 import { derivativeNames, units, unitTypeNames } from '../units';
+import { recordSchema } from '../record/spec';
+import { lesionSchema } from './lesion';
 
 const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout);
 /** Rate units: the ones decoders can use (their derivative is fused into the kernels). */
@@ -196,5 +198,7 @@ export const experimentSchema = {
       required: ['forward'],
       properties: { forward: optimizer, feedback: optimizer },
     },
+    record: recordSchema,
+    lesion: lesionSchema,
   },
 } as const;

@@ -27,6 +27,12 @@ export interface NetworkOptions {
   /** The largest minibatch the network will see (training or evaluation). */
   readonly maxRows: number;
   readonly feedback: FeedbackKind;
+  /**
+   * Also build a decoder g_1 from h_1 back to the input (decoder feedback only), trained on probes
+   * like the others. It sends no target (the input does not learn); it lets recorders show what
+   * each population's activity decodes to in input space (Bengio 2014's first auto-encoder).
+   */
+  readonly inputDecoder?: boolean;
 }
 
 export class Network {
@@ -35,7 +41,7 @@ export class Network {
   readonly populations: readonly Population[];
   readonly hidden: readonly Population[];
   readonly readout: Population;
-  /** feedback[l]: population l → l−1, for l = 2 … L (undefined elsewhere). */
+  /** feedback[l]: population l → l−1, for l = 2 … L (undefined elsewhere; l = 1: the input decoder, if asked for). */
   readonly feedback: readonly (Pathway | undefined)[];
   /** The read-out's own gradient pathway down to h_L (its transposed weights). */
   readonly readoutFeedback: TransposePathway;
@@ -77,10 +83,11 @@ export class Network {
     const feedbackInit = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
     this.feedback = [undefined, ...this.populations.map((above, i) => {
       const index = i + 1;
-      if (index < 2 || above === this.readout) return undefined;
+      if (above === this.readout) return undefined;
+      if (index < 2 && !(options.inputDecoder && options.feedback === 'decoder')) return undefined;
       if (options.feedback === 'transpose') return new TransposePathway(above.projection);
-      const below = this.populations[i - 1];
-      const decoder = new Projection(`V${index}`, above.size, below.size, feedbackInit, this.state);
+      const belowSize = index === 1 ? this.inputSize : this.populations[i - 1].size;
+      const decoder = new Projection(`V${index}`, above.size, belowSize, feedbackInit, this.state);
       return new DecoderPathway(decoder, feedbackUnit, options.maxRows, this.state.stream(`g${index}/input`), feedbackInput);
     })];
   }

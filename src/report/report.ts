@@ -13,7 +13,7 @@ import { digitsFigure } from './figures/digits';
 import { histogramFigure, updateSizeFigure } from './figures/histograms';
 import { learningCurveFigure } from './figures/learning-curves';
 import { metricFigure, metricTitle, seriesKeys } from './figures/metric-series';
-import { activityTracesFigure, targetsFigure } from './figures/targets';
+import { activityTracesFigure, signalSize, signalSizeFigure, targetsFigure } from './figures/targets';
 import { escapeHtml, reportPage } from './page';
 import { readRun, RunFiles } from './run-files';
 
@@ -31,22 +31,34 @@ function byPopulation(samples: readonly ActivitySample[]): Map<string, ActivityS
 function recordingFigures(run: RunFiles, prefix: string): ReportFigure[] {
   const figures: ReportFigure[] = [];
   const of = runLabel(run, prefix);
-  for (const [population, samples] of byPopulation(run.activity)) {
-    const last = samples[samples.length - 1];
+  const populations = byPopulation(run.activity);
+  if (populations.size > 0) {
+    figures.push({
+      id: `${prefix}signal-size`,
+      title: `Learning signal per population${of}`,
+      caption:
+        'Root-mean-square of target minus activity (ĥ − h; for rules without targets, of the top-down signal) over the recorded units and examples, at every recorded step (record/activity.jsonl). A silenced feedback pathway drops it to zero below itself.',
+      figure: signalSizeFigure(populations),
+    });
+  }
+  for (const [population, samples] of populations) {
+    // The last epoch's sample with the strongest learning signal (all are zero below a silenced pathway).
+    const lastEpoch = samples.filter((s) => s.epoch === samples[samples.length - 1].epoch);
+    const last = lastEpoch.reduce((a, b) => (signalSize(b) > signalSize(a) ? b : a));
     figures.push({
       id: `${prefix}targets-${population}`,
       title: `Targets against activity: ${population}${of}`,
       caption: last.target
-        ? 'Activity h, target ĥ and the signal the population learns from, ĥ − h, for the recorded units of one example at the last recorded step (record/activity.jsonl).'
+        ? 'Activity h, target ĥ and the signal the population learns from, ĥ − h, for the recorded units of one example, at the step of the last epoch with the strongest signal (record/activity.jsonl).'
         : 'Activity h and the top-down signal delivered to the population (this rule forms no target) at the last recorded step (record/activity.jsonl).',
       figure: targetsFigure(last),
     });
-    if (samples.length > 1) {
+    if (samples.filter((s) => s.step === samples[0].step).length > 1) {
       figures.push({
         id: `${prefix}traces-${population}`,
         title: `Activity traces: ${population}${of}`,
-        caption: 'Activity (solid) and target (dotted) of recorded units of one example over training (record/activity.jsonl).',
-        figure: activityTracesFigure(samples, last.steps),
+        caption: 'Activity (solid) and target (dotted) of recorded units of one example, after each epoch (record/activity.jsonl).',
+        figure: activityTracesFigure(samples),
       });
     }
   }

@@ -25,7 +25,7 @@ export function digitsFigure(sample: ReconstructionSample): Figure {
       }
     }
   });
-  const pixel = 4;
+  const pixel = Math.min(4, 860 / (columns.length * tileW));
   return {
     data: [
       {
@@ -41,8 +41,8 @@ export function digitsFigure(sample: ReconstructionSample): Figure {
     ],
     layout: {
       title: { text: `decoded from each population, epoch ${sample.epoch} (${sample.split} examples ${examples.join(', ')})` },
-      width: Math.max(500, columns.length * tileW * pixel + 80),
-      height: examples.length * tileH * pixel + 110,
+      width: Math.max(500, Math.round(columns.length * tileW * pixel + 80)),
+      height: Math.round(examples.length * tileH * pixel + 110),
       margin: { t: 40, r: 20, b: 40, l: 20 },
       xaxis: {
         tickmode: 'array',

@@ -9,16 +9,25 @@ import { MetricsRecord } from '../run-files';
 /** Keys the learning curves and the run summary already show, or that are bookkeeping. */
 const shownElsewhere = new Set(['epoch', 'train_error', 'valid_error', 'test_error', 'seconds', 'eval_seconds', 'valid_loss', 'test_loss']);
 
-/** The metric keys of `records` that hold a number or an object of numbers, in first-seen order. */
+/**
+ * The metric keys of `records` that hold a number or an object of numbers, in first-seen order;
+ * a number that never changes (e.g. a constant probe noise) is not a series.
+ */
 export function seriesKeys(records: readonly MetricsRecord[]): string[] {
   const keys = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   for (const record of records) {
     for (const [key, value] of Object.entries(record)) {
       if (shownElsewhere.has(key)) continue;
-      if (typeof value === 'number' || (isNumberRecord(value) && Object.keys(value).length > 0)) keys.add(key);
+      if (typeof value === 'number' || (isNumberRecord(value) && Object.keys(value).length > 0)) {
+        keys.add(key);
+        const values = seen.get(key) ?? new Set<string>();
+        values.add(JSON.stringify(value));
+        seen.set(key, values);
+      }
     }
   }
-  return [...keys];
+  return [...keys].filter((key) => records.length < 2 || seen.get(key)!.size > 1);
 }
 
 function isNumberRecord(value: unknown): value is Record<string, number | null> {

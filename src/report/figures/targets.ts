@@ -18,28 +18,63 @@ export function targetsFigure(sample: ActivitySample, row = 0): Figure {
     const target = sample.target[row];
     data.push(
       { type: 'scatter', mode: 'markers', name: 'target ĥ', x: units, y: target, marker: { color: palette[1], size: 9, symbol: 'x' } },
-      { type: 'bar', name: 'ĥ − h', x: units, y: target.map((t, u) => t - h[u]), marker: { color: palette[2] }, opacity: 0.6 },
+      { type: 'bar', name: 'ĥ − h (right axis)', x: units, y: target.map((t, u) => t - h[u]), yaxis: 'y2', marker: { color: palette[2] }, opacity: 0.5 },
     );
   } else {
-    data.push({ type: 'bar', name: 'top-down signal', x: units, y: sample.topDown[row], marker: { color: palette[2] }, opacity: 0.6 });
+    data.push({ type: 'bar', name: 'top-down signal (right axis)', x: units, y: sample.topDown[row], yaxis: 'y2', marker: { color: palette[2] }, opacity: 0.5 });
   }
   return {
     data,
-    layout: axesLayout('unit', 'value', {
+    layout: axesLayout('unit', 'activity', {
       title: { text: `${sample.population}, example ${sample.rows[row]}, epoch ${sample.epoch} step ${sample.step}` },
+      yaxis2: { title: { text: sample.target ? 'ĥ − h' : 'top-down signal' }, overlaying: 'y', side: 'right', zeroline: true },
+      legend: { x: 1.08 },
       barmode: 'overlay',
       height: 360,
     }),
   };
 }
 
+/** Root mean square of ĥ − h (or of the top-down signal) over the recorded units and rows of `sample`. */
+export function signalSize(sample: ActivitySample): number {
+  let sum = 0;
+  let count = 0;
+  sample.activity.forEach((row, r) =>
+    row.forEach((h, u) => {
+      const v = sample.target ? sample.target[r][u] - h : sample.topDown[r][u];
+      sum += v * v;
+      count++;
+    }),
+  );
+  return Math.sqrt(sum / count);
+}
+
 /**
- * Activity traces: the recorded units of one example of one population across the run (one line
- * per unit, x = epoch + step/steps), with targets dashed when the rule forms them.
+ * The size of the learning signal each population receives over training: rms(ĥ − h) of every
+ * recorded sample (x = epoch + step/steps). A silenced pathway sends it to zero below itself.
  */
-export function activityTracesFigure(samples: readonly ActivitySample[], stepsPerEpoch: number, row = 0, maxUnits = 6): Figure {
-  const first = samples[0];
-  const x = samples.map((s) => s.epoch - 1 + s.step / stepsPerEpoch);
+export function signalSizeFigure(byPopulation: ReadonlyMap<string, readonly ActivitySample[]>): Figure {
+  const data = [...byPopulation].map(([population, samples], i) => ({
+    type: 'scatter',
+    mode: 'lines',
+    name: population,
+    x: samples.map((s) => s.epoch - 1 + s.step / s.steps),
+    y: samples.map(signalSize),
+    line: { color: palette[i % palette.length] },
+  }));
+  const anyTarget = [...byPopulation.values()].some((samples) => samples.some((s) => s.target));
+  return { data, layout: axesLayout('epoch', anyTarget ? 'rms(ĥ − h)' : 'rms top-down signal', { height: 380 }) };
+}
+
+/**
+ * Activity traces: the recorded units of one example of one population across the run, one line
+ * per unit, targets dotted when the rule forms them. Only samples taken at the first sample's step
+ * are drawn, one per epoch: without shuffling they show the same example every epoch.
+ */
+export function activityTracesFigure(all: readonly ActivitySample[], row = 0, maxUnits = 6): Figure {
+  const first = all[0];
+  const samples = all.filter((s) => s.step === first.step);
+  const x = samples.map((s) => s.epoch);
   const data: Record<string, unknown>[] = [];
   first.units.slice(0, maxUnits).forEach((unit, u) => {
     const color = palette[u % palette.length];
@@ -57,6 +92,6 @@ export function activityTracesFigure(samples: readonly ActivitySample[], stepsPe
   });
   return {
     data,
-    layout: axesLayout('epoch', 'activity', { title: { text: `${first.population}, example ${first.rows[row]}` }, height: 360 }),
+    layout: axesLayout('epoch', 'activity', { title: { text: `${first.population}, example ${first.rows[row]} of step ${first.step}` }, height: 360 }),
   };
 }

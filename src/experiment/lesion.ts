@@ -1,0 +1,113 @@
+/**
+ * Lesions of a feedback pathway from a given epoch on (experiment field `lesion`), to watch what
+ * the top-down signals do for learning below them:
+ *
+ *   "lesion": { "pathway": "g4", "mode": "silence", "fromEpoch": 3 }
+ *
+ * - silence:   pathway g_l (population l → l−1) delivers nothing: population l−1's top-down signal
+ *              is zero. Under DTP its target becomes its own activity, ĥ_{l−1} = h_{l−1}, so every
+ *              population below l stops learning (and the read-out and populations l … L go on).
+ * - freeze:    the pathway's own weights stop learning; it keeps sending through them.
+ * - randomise: the pathway's weights are drawn afresh (its init, stream "<V_l>/lesion"), its biases
+ *              zeroed and its optimiser state reset; it goes on learning.
+ * The lesion acts at the boundary between epoch fromEpoch−1 and fromEpoch (exactly: it is applied
+ * when the trainer reports the earlier epoch, before the next epoch's first step).
+ */
+import { RunObserver } from '../engine/observer';
+import { TrainerEvent } from '../engine/trainer';
+import { streamState } from '../kernels/random';
+import { initialise, InitSpec } from '../network/init';
+import { Network, Pathway } from '../network/network';
+import { Projection } from '../network/projection';
+import { OptimizerSpec } from '../optim/optimizer';
+import { Rule } from '../rules';
+
+export type LesionMode = 'silence' | 'freeze' | 'randomise';
+
+export interface LesionSpec {
+  /** "g<l>": the feedback pathway from population l down to l−1 (l = 2 … L). */
+  readonly pathway: string;
+  readonly mode: LesionMode;
+  /** First epoch (1-based) trained with the lesion; default 1. */
+  readonly fromEpoch?: number;
+}
+
+export const lesionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pathway', 'mode'],
+  properties: {
+    pathway: { type: 'string', pattern: '^g[0-9]+$' },
+    mode: { enum: ['silence', 'freeze', 'randomise'] },
+    fromEpoch: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+/** The pathway `name` ("g3") of `network`, or a message saying which exist. */
+export function lesionTarget(network: Network, name: string): Pathway | string {
+  const l = Number(name.slice(1));
+  const pathway = l >= 2 ? network.feedback[l] : undefined;
+  if (pathway) return pathway;
+  const names = network.feedback.flatMap((p, i) => (p && i >= 2 ? [`g${i}`] : []));
+  return `names "${name}", which the network does not have (it has ${names.join(', ') || 'no feedback pathways'})`;
+}
+
+/** The pathway's own learned projection, if it has one (decoders do; transposes borrow W_l). */
+function ownProjection(pathway: Pathway): Projection | null {
+  return pathway.kind === 'transpose' ? null : pathway.projection;
+}
+
+export class FeedbackLesion implements RunObserver {
+  private active = false;
+  private readonly pathway: Pathway;
+
+  constructor(
+    readonly spec: LesionSpec,
+    network: Network,
+    private readonly optimizer: OptimizerSpec,
+    private readonly init: InitSpec,
+    private readonly seed: number,
+  ) {
+    const target = lesionTarget(network, spec.pathway);
+    if (typeof target === 'string') throw new Error(target);
+    this.pathway = target;
+    if (spec.mode !== 'silence' && !ownProjection(target)) {
+      throw new Error(`pathway ${spec.pathway} borrows the forward weights (${target.kind}): only "silence" applies to it`);
+    }
+  }
+
+  /** `rule`, with the lesioned pathway's descent replaced by silence while the lesion is active. */
+  wrap(rule: Rule): Rule {
+    if (this.spec.mode !== 'silence') return rule;
+    const wrapped: Rule = Object.create(rule);
+    const lesion = this;
+    wrapped.descend = function (pathway, above, below, rows) {
+      if (lesion.active && pathway === lesion.pathway) below.topDown.fill(0, 0, rows * below.size);
+      else rule.descend(pathway, above, below, rows);
+    };
+    return wrapped;
+  }
+
+  /** Applies the lesion if it starts at the first epoch (call once the circuit is built). */
+  start(): void {
+    if ((this.spec.fromEpoch ?? 1) <= 1) this.apply();
+  }
+
+  onEvent(event: TrainerEvent): void {
+    if (event.kind === 'epoch' && event.record.epoch === (this.spec.fromEpoch ?? 1) - 1) this.apply();
+  }
+
+  close(): void {}
+
+  private apply(): void {
+    this.active = true;
+    const projection = ownProjection(this.pathway);
+    if (!projection) return;
+    if (this.spec.mode === 'freeze') projection.setOptimizer(this.optimizer, { weights: true, bias: true });
+    if (this.spec.mode === 'randomise') {
+      initialise(this.init, projection.inSize, projection.outSize, streamState(this.seed, `${projection.name}/lesion`), projection.weights);
+      projection.bias.fill(0);
+      projection.setOptimizer(this.optimizer);
+    }
+  }
+}
