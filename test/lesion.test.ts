@@ -64,6 +64,8 @@ async function run(lesion?: LesionSpec) {
 }
 
 const same = (a: Float32Array, b: Float32Array): boolean => a.every((v, i) => v === b[i]);
+/** Largest absolute difference. */
+const change = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('feedback lesions', () => {
   it('silence: from epoch 2, populations below g3 stop learning; those above and the read-out go on', async () => {
@@ -71,9 +73,10 @@ describe('feedback lesions', () => {
     const lesioned = await run({ pathway: 'g3', mode: 'silence', fromEpoch: 2 });
     expect(lesioned.records[0]).toEqual(intact.records[0]);
     const [, afterEpoch1, , afterEpoch3] = lesioned.snapshots;
-    for (const name of ['W1', 'W2']) expect(same(afterEpoch1[name], afterEpoch3[name])).toBe(true);
-    for (const name of ['W3', 'W4', 'V2', 'V3']) expect(same(afterEpoch1[name], afterEpoch3[name])).toBe(false);
-    expect(same(intact.snapshots[3].W1, intact.snapshots[1].W1)).toBe(false);
+    // Below g3 the delta (2/m)(h − ĥ) is zero up to the rounding of a fused multiply-add (~1e-9).
+    for (const name of ['W1', 'W2']) expect(change(afterEpoch1[name], afterEpoch3[name])).toBeLessThan(1e-7);
+    for (const name of ['W3', 'W4', 'V2', 'V3']) expect(change(afterEpoch1[name], afterEpoch3[name])).toBeGreaterThan(1e-3);
+    expect(change(intact.snapshots[3].W1, intact.snapshots[1].W1)).toBeGreaterThan(1e-3);
   });
 
   it('freeze: the pathway stops learning, learning below it goes on', async () => {
