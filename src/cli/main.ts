@@ -6,6 +6,7 @@
  *                                [--train-limit N] [--force]
  *   apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
  *                                [--epochs N] [--data DIR] [--train-limit N]
+ *   apical sweep <sweep.json> [--jobs J] [--out DIR]
  *
  * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
  * file, field or value and what is wrong, and exit status 2. Ctrl-C stops after the current step
@@ -26,6 +27,7 @@ import { RunReadError } from '../report/run-files';
 import { allRules } from '../rules';
 import { LocalPool } from '../jobs/local-pool';
 import { compare, experimentFiles } from './compare';
+import { sweep } from './sweep';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
 import { spikingCommand } from './run-spiking';
@@ -35,6 +37,7 @@ const usage = `usage: apical run <experiment.json> [options]
        apical rules
        apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
        apical report <run-dir>... [--out FILE]
+       apical sweep <sweep.json> [--jobs J] [--out DIR]
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
@@ -50,6 +53,10 @@ plausibility); --epochs, --data and --train-limit apply to every run.
 \`apical report\` draws one or more runs on one self-contained page that opens
 offline from any folder (default report.html), with the figure specs beside it
 as JSON (report.json).
+\`apical sweep\` runs every line of a sweep file (a unit type with a rule) at every
+depth, J processes at a time, each into DIR/<cell> (default runs/<sweep>-<date>),
+skipping cells already finished there, and writes DIR/sweep.csv, DIR/sweep.md
+and DIR/sweep.html (test error against depth).
 
 options:
   --epochs N        train for N epochs instead of the file's number
@@ -59,7 +66,7 @@ options:
   --train-limit N   train on the first N training images only
   --force           overwrite DIR if it already holds a run
   --seeds N         compare: seeds 1..N per experiment (default 3)
-  --jobs J          compare: runs at a time (default: one per core)
+  --jobs J          compare, sweep: runs at a time (default: one per core)
   -h, --help        this text
   -v, --version     apical's version`;
 
@@ -135,6 +142,17 @@ async function main(argv: string[]): Promise<number> {
       log: (line) => process.stdout.write(line + '\n'),
     });
     return runs.some((r) => r.status === 'failed') ? 1 : 0;
+  }
+  if (command === 'sweep') {
+    if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const runner = new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
+    await sweep(file, runner, {
+      out: values.out ?? path.join('runs', `${path.basename(file, '.json')}-${timestamp()}`),
+      command: ['apical', ...argv].join(' '),
+      log: (line) => process.stdout.write(line + '\n'),
+    });
+    return 0;
   }
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');

@@ -1,0 +1,56 @@
+/**
+ * `apical sweep <sweep.json> [--jobs J] [--out DIR]`: every cell of the sweep (a line at a depth)
+ * as a separate run through a JobRunner (by default the local process pool of src/jobs), each into
+ * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
+ * depth). Cells whose folder already holds a finished run are skipped, so a sweep resumes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadSweep, planSweep } from '../experiment/sweep';
+import { finishedRun, JobRunner } from '../jobs/job';
+import { escapeHtml, reportPage } from '../report/page';
+import { depthFigure, sweepCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+
+export interface SweepOptions {
+  readonly out: string;
+  /** The command line, quoted in sweep.md. */
+  readonly command: string;
+  readonly log?: (line: string) => void;
+}
+
+export async function sweep(file: string, runner: JobRunner, options: SweepOptions): Promise<SweepRow[]> {
+  const log = options.log ?? (() => undefined);
+  const spec = loadSweep(file);
+  const cells = planSweep(spec, options.out);
+  const rows = new Map<string, SweepRow>();
+  const pending = cells.filter((cell) => {
+    const out = path.join(options.out, cell.key);
+    const summary = finishedRun(out, cell.experiment.training.epochs);
+    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out, summary });
+    return !summary;
+  });
+  log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${options.out}`);
+  const byKey = new Map(pending.map((cell) => [cell.key, cell]));
+  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(options.out, cell.key) }));
+  let done = 0;
+  for await (const outcome of runner.run(requests)) {
+    const cell = byKey.get(outcome.request.key)!;
+    const base = { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, out: outcome.request.out };
+    done++;
+    if (outcome.status === 'failed') {
+      rows.set(cell.key, { ...base, status: 'failed', error: outcome.error });
+      log(`[${done}/${pending.length}] ${cell.key}: not run: ${outcome.error}`);
+    } else {
+      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary });
+      const test = outcome.summary.final?.test_error;
+      log(`[${done}/${pending.length}] ${cell.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
+    }
+  }
+  const all = cells.map((cell) => rows.get(cell.key)!);
+  const notes = [`\`${options.command}\``, ...(spec.description ? [spec.description] : [])];
+  fs.writeFileSync(path.join(options.out, 'sweep.csv'), sweepCsv(all));
+  fs.writeFileSync(path.join(options.out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
+  const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
+  fs.writeFileSync(path.join(options.out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
+  return all;
+}

@@ -1,0 +1,78 @@
+/**
+ * apical sweep: cells generated from a sweep file are ordinary experiment files; a tiny sweep runs
+ * through the local process pool, a cell whose rule needs a derivative the units lack is reported
+ * with that reason, and the table, CSV and figure agree with the runs' summaries.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { sweep } from '../src/cli/sweep';
+import { loadSweep, planSweep } from '../src/experiment/sweep';
+import { LocalPool } from '../src/jobs/local-pool';
+import { depthFigure } from '../src/report/sweep';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
+const bp = { rule: { name: 'bp' }, optimizer: { forward: { name: 'adam', lr: 0.003 } } };
+
+function sweepFile(extra: Record<string, unknown> = {}): string {
+  const file = path.join(tmp, 'tiny-sweep.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'tiny',
+      depths: [1, 2],
+      width: 16,
+      data: { validation: 500, trainLimit: 300 },
+      training: { epochs: 1, batchSize: 50 },
+      lines: [
+        { units: 'sign', rule: 'bp-ste', layer: { units: 'tanh', send: { name: 'sign', derivative: 'identity' } }, learning: bp },
+        { units: 'stochastic', rule: 'bp', layer: { units: 'sigmoid', send: 'sample' }, learning: bp },
+      ],
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+describe('apical sweep', () => {
+  it('generates one experiment per line and depth: `depth` hidden layers of `width` units under a softmax', () => {
+    const cells = planSweep(loadSweep(sweepFile()), path.join(tmp, 'plan'));
+    expect(cells.map((c) => c.key)).toEqual(['tiny-sign-bp-ste-d1', 'tiny-sign-bp-ste-d2', 'tiny-stochastic-bp-d1', 'tiny-stochastic-bp-d2']);
+    const { model } = cells[1].experiment;
+    expect(model.layers).toEqual([
+      { units: 'tanh', send: { name: 'sign', derivative: 'identity' }, size: 16, repeat: 2 },
+      { size: 10, units: 'softmax' },
+    ]);
+    expect(fs.existsSync(path.join(tmp, 'plan', 'experiments', 'tiny-sign-bp-ste-d2.json'))).toBe(true);
+  });
+
+  it('names the sweep file and line when a generated experiment is invalid', () => {
+    const file = sweepFile({ lines: [{ units: 'sign', rule: 'x', layer: { units: 'sgn' }, learning: bp }] });
+    expect(() => planSweep(loadSweep(file), path.join(tmp, 'bad'))).toThrow(`${file}: /lines/0 (sign x): /model/layers/0/units`);
+  });
+
+  it('runs every cell, reports cells that cannot run with the reason, and writes CSV, table and figure', async () => {
+    const out = path.join(tmp, 'run');
+    const rows = await sweep(sweepFile(), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
+    expect(rows.map((r) => `${r.units} ${r.rule} ${r.depth} ${r.status}`)).toEqual([
+      'sign bp-ste 1 finished', 'sign bp-ste 2 finished', 'stochastic bp 1 failed', 'stochastic bp 2 failed',
+    ]);
+    expect(rows[2].error).toContain('population h1: output transform sample declares no derivative');
+    const csv = fs.readFileSync(path.join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(5);
+    const test = (100 * rows[0].summary!.final!.test_error!).toFixed(2);
+    expect(csv[1].startsWith(`sign,bp-ste,1,finished,1,`)).toBe(true);
+    expect(csv[1].split(',')[6]).toBe(test);
+    const markdown = fs.readFileSync(path.join(out, 'sweep.md'), 'utf8');
+    expect(markdown).toContain(`| sign · bp-ste | ${test} | ${(100 * rows[1].summary!.final!.test_error!).toFixed(2)} |`);
+    expect(markdown).toContain('| stochastic · bp | n/a [1] | n/a [2] |');
+    const figure = depthFigure(rows);
+    expect(figure.data).toHaveLength(2);
+    expect(figure.data[0]).toMatchObject({ name: 'sign · bp-ste', x: [1, 2] });
+    expect(figure.data[1]).toMatchObject({ name: 'stochastic · bp', x: [], y: [] });
+    expect(fs.readFileSync(path.join(out, 'sweep.html'), 'utf8')).toContain('"name":"sign · bp-ste"');
+    // A second sweep into the same folder resumes: finished cells are skipped.
+    const again = await sweep(sweepFile(), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
+    expect(again.map((r) => r.status)).toEqual(['skipped', 'skipped', 'failed', 'failed']);
+  });
+});
