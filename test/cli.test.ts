@@ -63,6 +63,8 @@ describe('apical CLI errors', () => {
     ['a missing model file', (j: any) => (j.model = 'no-model.json'), 'no-model.json', 'cannot read the model spec'],
     ['a bad model layer', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 0, units: 'tanh' }, { size: 10, units: 'softmax' }] }), '/model/layers/0/size', 'must be >= 1'],
     ['a model that does not fit the data', (j: any) => (j.model = { name: 'm', input: 100, layers: [{ size: 5, units: 'tanh' }, { size: 10, units: 'softmax' }] }), 'takes 100 inputs', '784 features'],
+    ['a derivative the rule needs but the unit lacks', (j: any) => ((j.rule = { name: 'bp' }), (j.model = { name: 'm', input: 784, layers: [{ size: 5, units: 'sigmoid', send: 'sample' }, { size: 10, units: 'softmax' }] })), 'rule bp: population h1: output transform sample declares no derivative'],
+    ['an unknown derivative', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 5, units: { name: 'sign', derivative: 'magic' } }, { size: 10, units: 'softmax' }] }), '/model/layers/0/units'],
   ] as [string, (json: any) => unknown, ...string[]][])('names %s', (name, change, ...fragments) => {
     const file = writeExperiment(name.replace(/ /g, '-'), change);
     expectOneLineError(apical('run', file, '--epochs', '1', '--train-limit', '100', '--out', path.join(tmp, `out-${name}`)), ...fragments);
