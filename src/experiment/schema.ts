@@ -14,20 +14,19 @@ const rateUnitNames = hiddenUnitNames.filter((name) => units[name].activation !=
 
 /** A unit: a name, or a name with its derivative and parameters (see src/units). */
 const unit = {
-  anyOf: [
-    { enum: unitTypeNames },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name'],
-      properties: {
-        name: { enum: unitTypeNames },
-        derivative: { enum: derivativeNames },
-        levels: { type: 'integer', minimum: 2 },
-        window: { type: 'number', exclusiveMinimum: 0 },
-      },
+  if: { type: 'string' },
+  then: { enum: unitTypeNames },
+  else: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { enum: unitTypeNames },
+      derivative: { enum: derivativeNames },
+      levels: { type: 'integer', minimum: 2 },
+      window: { type: 'number', exclusiveMinimum: 0 },
     },
-  ],
+  },
 } as const;
 
 const init = {
