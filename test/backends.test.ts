@@ -2,6 +2,7 @@
  * Choosing the kernels: the fastest instruction set the CPU runs by default, APICAL_ISA and
  * APICAL_BACKEND forcing one (a one-line error naming what the CPU has when it is unavailable),
  * and the chosen path's name in the first line of `apical run`, config.json and summary.json.
+ * The WebAssembly kernels when the addon is missing (a user without g++), or when forced.
  * (Each path's numerical agreement with the reference is test/kernels.test.ts.)
  */
 import { spawnSync } from 'child_process';
@@ -79,6 +80,37 @@ describe('APICAL_BACKEND', () => {
   it('an unknown backend stops with one line listing the choices', () => {
     const result = apical({ APICAL_BACKEND: 'gpu' }, 'run', 'experiments/mnist-dtp.json', '--epochs', '1', '--train-limit', '100', '--out', path.join(tmp, 'gpu'));
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['apical: APICAL_BACKEND must be one of native, reference; got "gpu"']);
+    expect(result.stderr.trim().split('\n')).toEqual(['apical: APICAL_BACKEND must be one of native, wasm, reference; got "gpu"']);
+  });
+
+  it('APICAL_BACKEND=wasm runs the WebAssembly kernels and names them', () => {
+    const out = path.join(tmp, 'wasm');
+    const result = apical({ APICAL_BACKEND: 'wasm' }, 'run', 'experiments/mnist-dtp.json', '--epochs', '1', '--train-limit', '200', '--out', out);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toContain('wasm kernels');
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).backend).toBe('wasm');
+  });
+
+  it('without the addon (no C++ toolchain at install), falls back to the WebAssembly kernels with one note', () => {
+    // A copy of the installed package without build/: what `npm install` leaves when g++ is missing.
+    const copy = path.join(tmp, 'no-addon');
+    fs.mkdirSync(copy);
+    for (const entry of ['package.json', 'dist', 'wasm', 'experiments', 'models']) fs.cpSync(entry, path.join(copy, entry), { recursive: true });
+    fs.symlinkSync(path.resolve('node_modules'), path.join(copy, 'node_modules'));
+    const result = spawnSync(process.execPath, [path.join(copy, 'dist/src/cli/main.js'), 'run', 'experiments/mnist-dtp.json', '--epochs', '1', '--train-limit', '100', '--out', path.join(copy, 'run')], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...process.env, APICAL_BACKEND: '', APICAL_ISA: '' },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^apical: the native addon was not built \(.*apical_native.node is missing\); using the WebAssembly kernels$/)]);
+    expect(result.stdout.split('\n')[0]).toContain('wasm kernels');
+    const forced = spawnSync(process.execPath, [path.join(copy, 'dist/src/cli/main.js'), 'run', 'experiments/mnist-dtp.json'], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...process.env, APICAL_BACKEND: 'native' },
+    });
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toMatch(/^apical: APICAL_BACKEND=native but the native addon was not built/);
   });
 });

@@ -11,6 +11,7 @@ import * as crypto from 'crypto';
 import * as path from 'path';
 import { Activation, Kernels } from '../src/kernels/kernels';
 import { loadNativeAddon, loadNativeKernels } from '../src/kernels/native';
+import { loadWasmKernels } from '../src/kernels/wasm';
 import { referenceKernels as ref } from '../src/kernels/reference';
 import { nextUniform, streamState } from '../src/kernels/random';
 
@@ -19,6 +20,8 @@ const addon = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeAd
 const describeNative = referenceOnly ? describe.skip : describe;
 /** Every instruction set this CPU runs, each tested in turn (one failing entry if the addon is missing). */
 const ISAS_UNDER_TEST = typeof addon === 'string' ? ['unavailable'] : addon.isas;
+/** The WebAssembly build of the same kernels (wasm/apical_kernels.wasm, committed). */
+const wasm = loadWasmKernels();
 
 /** The kernels of the path under test (set by each path's beforeAll). */
 let current: Kernels | string = 'not loaded yet';
@@ -96,8 +99,12 @@ function both(arrays: Float32Array[], op: (k: Kernels, copies: Float32Array[]) =
   return { mine, nativeResult, theirs: cached.theirs.map((a) => a.slice()), referenceResult: cached.referenceResult };
 }
 
-/** Every test below, against the kernels of one instruction set. */
-function nativeSuites(isa: string): void {
+/**
+ * Every test below, against one backend: `native-<isa>` (one instruction set of the addon) or
+ * `wasm` (single-threaded, so its thread-count test is two runs in one process).
+ */
+function kernelSuites(backend: string): void {
+  const isa = backend.replace(/^native-/, '');
 // ---- products --------------------------------------------------------------------------------------
 
 /** [m, n, k] shapes: odd sizes, edge tiles, both thread-split directions, and the target sizes. */
@@ -137,7 +144,7 @@ function checkGemm(transA: boolean, transB: boolean, m: number, n: number, k: nu
 
 describeNative('native gemm', () => {
   it('loads the addon', () => {
-    expect(nat().name).toBe(`native-${isa}`);
+    expect(nat().name).toBe(backend);
   });
 
   for (const [m, n, k] of GEMM_SHAPES) {
@@ -434,14 +441,15 @@ describeNative('native determinism', () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const workload = new Function(`return ${WORKLOAD}`)() as (addon: unknown, c: typeof crypto) => string;
     const here = [workload(nat(), crypto), workload(nat(), crypto), workload(nat(), crypto)];
+    expect(here[1]).toBe(here[0]);
+    expect(here[2]).toBe(here[0]);
+    if (backend === 'wasm') return; // one thread only: repeat runs are all there is to compare
     const addonFile = path.join(__dirname, '..', 'build', 'Release', 'apical_native.node');
     const child = spawnSync(process.execPath, ['-e', `console.log((${WORKLOAD})(require(${JSON.stringify(addonFile)}).paths.${isa}, require('crypto')))`], {
       env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
       encoding: 'utf8',
     });
     expect(child.stderr).toBe('');
-    expect(here[1]).toBe(here[0]);
-    expect(here[2]).toBe(here[0]);
     expect(child.stdout.trim()).toBe(here[0]);
   });
 });
@@ -501,6 +509,14 @@ for (const isa of ISAS_UNDER_TEST) {
       restartTestData();
       current = typeof addon === 'string' ? addon : loadNativeKernels(isa);
     });
-    nativeSuites(isa);
+    kernelSuites(`native-${isa}`);
   });
 }
+
+describe('wasm', () => {
+  beforeAll(() => {
+    restartTestData();
+    current = wasm;
+  });
+  kernelSuites('wasm');
+});

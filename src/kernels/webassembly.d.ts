@@ -1,0 +1,17 @@
+/**
+ * The part of the WebAssembly JavaScript API that wasm.ts uses. Node provides it globally;
+ * TypeScript declares it only in its DOM library, which this project does not load.
+ */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer;
+  }
+}
