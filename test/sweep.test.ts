@@ -9,7 +9,7 @@ import * as path from 'path';
 import { sweep } from '../src/cli/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
-import { depthFigure } from '../src/report/sweep';
+import { depthFigure, sweepMarkdown } from '../src/report/sweep';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
 const bp = { rule: { name: 'bp' }, optimizer: { forward: { name: 'adam', lr: 0.003 } } };
@@ -74,5 +74,11 @@ describe('apical sweep', () => {
     // A second sweep into the same folder resumes: finished cells are skipped.
     const again = await sweep(sweepFile(), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
     expect(again.map((r) => r.status)).toEqual(['skipped', 'skipped', 'failed', 'failed']);
+  });
+
+  it('shows cells not run yet as pending while the sweep is under way', () => {
+    const pending = { units: 'sign', rule: 'dtp', depth: 4, status: 'pending' as const, out: 'x' };
+    expect(sweepMarkdown('t', [pending], [])).toContain('| sign · dtp | … |');
+    expect(depthFigure([pending]).data[0]).toMatchObject({ x: [], y: [] });
   });
 });

@@ -2,7 +2,8 @@
  * `apical sweep <sweep.json> [--jobs J] [--out DIR]`: every cell of the sweep (a line at a depth)
  * as a separate run through a JobRunner (by default the local process pool of src/jobs), each into
  * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
- * depth). Cells whose folder already holds a finished run are skipped, so a sweep resumes.
+ * depth), rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
+ * holds a finished run are skipped, so a sweep resumes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -30,6 +31,18 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     return !summary;
   });
   log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${options.out}`);
+  const notes = [`\`${options.command}\``, ...(spec.description ? [spec.description] : [])];
+  const report = (): SweepRow[] => {
+    const all = cells.map(
+      (cell) => rows.get(cell.key) ?? { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'pending' as const, out: path.join(options.out, cell.key) },
+    );
+    fs.writeFileSync(path.join(options.out, 'sweep.csv'), sweepCsv(all));
+    fs.writeFileSync(path.join(options.out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
+    const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
+    fs.writeFileSync(path.join(options.out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
+    return all;
+  };
+  report();
   const byKey = new Map(pending.map((cell) => [cell.key, cell]));
   const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(options.out, cell.key) }));
   let done = 0;
@@ -45,12 +58,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
       const test = outcome.summary.final?.test_error;
       log(`[${done}/${pending.length}] ${cell.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
     }
+    report();
   }
-  const all = cells.map((cell) => rows.get(cell.key)!);
-  const notes = [`\`${options.command}\``, ...(spec.description ? [spec.description] : [])];
-  fs.writeFileSync(path.join(options.out, 'sweep.csv'), sweepCsv(all));
-  fs.writeFileSync(path.join(options.out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
-  const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
-  fs.writeFileSync(path.join(options.out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
-  return all;
+  return report();
 }

@@ -2,7 +2,7 @@
  * The report of `apical sweep`: one CSV row per cell, a Markdown table of test error by line
  * (unit type · rule) and depth, and a plotly figure of test error against depth, one line per
  * rule and unit type. A cell that could not run (a rule needing a derivative its units lack)
- * appears with its reason, never as a number.
+ * appears with its reason, never as a number; a cell not run yet appears as pending ("…").
  */
 import { RunSummary } from '../jobs/job';
 import { axesLayout, Figure, palette } from './figure';
@@ -12,7 +12,7 @@ export interface SweepRow {
   readonly units: string;
   readonly rule: string;
   readonly depth: number;
-  readonly status: 'finished' | 'skipped' | 'failed';
+  readonly status: 'finished' | 'skipped' | 'failed' | 'pending';
   readonly out: string;
   readonly summary?: RunSummary;
   readonly error?: string;
@@ -54,6 +54,7 @@ export function sweepMarkdown(title: string, rows: readonly SweepRow[], notes: r
     const values = depths.map((depth) => {
       const cell = cells.find((c) => c.depth === depth);
       if (!cell) return '';
+      if (cell.status === 'pending') return '…';
       if (cell.status === 'failed') {
         failures.push(`${label}, depth ${depth}: ${cell.error}`);
         return `n/a [${failures.length}]`;
@@ -82,7 +83,7 @@ export function depthFigure(rows: readonly SweepRow[]): Figure {
   const unitTypes = [...new Set(rows.map((r) => r.units))];
   const dashes = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
   const data = [...byLine(rows)].map(([label, cells]) => {
-    const done = cells.filter((c) => c.status !== 'failed' && typeof c.summary?.final?.test_error === 'number');
+    const done = cells.filter((c) => typeof c.summary?.final?.test_error === 'number');
     done.sort((a, b) => a.depth - b.depth);
     return {
       type: 'scatter',
