@@ -22,14 +22,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page that remembers its console errors, uncaught exceptions and failed requests. */
-export async function watchedPage(browser: Browser, width = 1000, height = 800): Promise<{ page: Page; errors: string[] }> {
+/** A page that remembers its console errors and uncaught exceptions, and (apart) its failed requests. */
+export async function watchedPage(browser: Browser, width = 1000, height = 800): Promise<{ page: Page; errors: string[]; failed: string[] }> {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
-  return { page, errors };
+  const failed: string[] = [];
+  page.on('requestfailed', (request) => failed.push(request.url()));
+  return { page, errors, failed };
 }

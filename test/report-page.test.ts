@@ -23,7 +23,7 @@ afterAll(async () => {
 
 /** Opens `file`, waits for its figures, and returns what drew. */
 async function open(file: string, screenshot: string) {
-  const { page, errors } = await watchedPage(browser, 1000, 900);
+  const { page, errors, failed } = await watchedPage(browser, 1000, 900);
   await page.goto('file://' + file);
   await page.waitForFunction(() => {
     const state = (globalThis as any).apicalReport; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,7 +40,7 @@ async function open(file: string, screenshot: string) {
   );
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { state, plots, errors };
+  return { state, plots, errors: [...errors, ...failed.map((url) => `request failed: ${url}`)] };
 }
 
 describe('report page in Chromium', () => {

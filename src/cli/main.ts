@@ -24,6 +24,8 @@ import { plausibilityTable } from '../report/plausibility';
 import { writeReport } from '../report/report';
 import { RunDirectoryError } from '../report/run-directory';
 import { RunReadError } from '../report/run-files';
+import { LiveFeed } from '../live/feed';
+import { LiveServer, LiveServerError } from '../live/server';
 import { allRules } from '../rules';
 import { LocalPool } from '../jobs/local-pool';
 import { compare, experimentFiles } from './compare';
@@ -65,6 +67,9 @@ options:
   --data DIR        read MNIST's four IDX files (raw or .gz) from DIR
   --train-limit N   train on the first N training images only
   --force           overwrite DIR if it already holds a run
+  --live            serve a live view of the run on 127.0.0.1 (learning curves,
+                    activity traces, learning signals) while it trains
+  --port P          the live view's port (default 8123; 0: any free port)
   --seeds N         compare: seeds 1..N per experiment (default 3)
   --jobs J          compare, sweep: runs at a time (default: one per core)
   -h, --help        this text
@@ -97,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         data: { type: 'string' },
         'train-limit': { type: 'string' },
+        live: { type: 'boolean' },
+        port: { type: 'string' },
         force: { type: 'boolean' },
         seeds: { type: 'string' },
         jobs: { type: 'string' },
@@ -180,7 +187,18 @@ async function main(argv: string[]): Promise<number> {
     stop.next();
   };
   process.once('SIGINT', onSignal);
-  const summary = await runExperiment(experiment, { out, force: values.force ?? false, onEvent: progressPrinter(epochs), stop });
+  if (values.port !== undefined && !values.live) throw new UsageError('--port is the live view\'s port: add --live');
+  const live = values.live
+    ? await LiveServer.start(positiveInteger('--port', values.port, true) ?? 8123, `${experiment.name} s${experiment.training.seed}`)
+    : null;
+  if (live) process.stdout.write(`live view: ${live.url}\n`);
+  const summary = await runExperiment(experiment, {
+    out,
+    force: values.force ?? false,
+    onEvent: progressPrinter(epochs),
+    stop,
+    observe: live ? (circuit, steps) => new LiveFeed(circuit, live, steps) : undefined,
+  }).finally(() => live?.close());
   process.removeListener('SIGINT', onSignal);
 
   const best = summary.best_valid;
@@ -206,7 +224,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

@@ -24,8 +24,8 @@ export interface RunOptions {
   readonly onEvent?: (event: TrainerEvent) => void;
   /** Completes when the run should stop early (e.g. Ctrl-C). */
   readonly stop?: Observable<unknown>;
-  /** Further observers of the run (e.g. the live view), given the circuit once it is built. */
-  readonly observe?: (circuit: Circuit) => RunObserver;
+  /** Further observers of the run (e.g. the live view), given the circuit once it is built and the training steps per epoch. */
+  readonly observe?: (circuit: Circuit, stepsPerEpoch: number) => RunObserver;
 }
 
 export interface Summary {
@@ -62,7 +62,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     // Recorders first: an epoch's weights are recorded before a lesion changes them.
     ...(experiment.record ? startRecording(experiment.record, circuit, run.dir, data, experiment.training.batchSize) : []),
     ...(lesion ? [lesion] : []),
-    ...(options.observe ? [options.observe(circuit)] : []),
+    ...(options.observe ? [options.observe(circuit, Math.ceil(data.train.count / experiment.training.batchSize))] : []),
   ];
 
   const records: EpochRecord[] = [];

@@ -1,0 +1,54 @@
+/**
+ * apical as a library: the public API that notebooks and scripts import.
+ *
+ *   import * as apical from 'apical';           // or '../dist/src/index' inside this repository
+ *   const experiment = apical.loadExperiment('experiments/mnist-dtp.json', { epochs: 2, trainLimit: 5000 });
+ *   const summary = await apical.runExperiment(experiment, { out: 'runs/try', force: true });
+ *   const run = apical.readRun('runs/try');      // metrics, recordings, config, summary
+ *   apical.writeReport(['runs/try'], 'runs/try/report.html');
+ *
+ * Below that level: `buildLesionedCircuit` gives the circuit an experiment describes (its RxJS
+ * streams: activity$, topDown$, outcome$, reconstruction$), `train` drives it epoch by epoch,
+ * `loadMnist` gives the data, and the figure builders turn run files into plotly specs that
+ * `notebookFigure` draws in a notebook.
+ */
+
+// Experiments and runs.
+export { ConfigError, loadExperiment } from './experiment/experiment';
+export type { Experiment, Overrides } from './experiment/experiment';
+export { buildCircuit, buildLesionedCircuit } from './experiment/build';
+export { FeedbackLesion } from './experiment/lesion';
+export type { LesionMode, LesionSpec } from './experiment/lesion';
+export { runExperiment } from './cli/run';
+export type { RunOptions, Summary } from './cli/run';
+
+// The engine.
+export { Circuit } from './engine/circuit';
+export { evaluate, train } from './engine/trainer';
+export type { DataSplits, EpochRecord, Examples, TrainerEvent, TrainingPlan } from './engine/trainer';
+export type { RunObserver } from './engine/observer';
+export type { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './engine/events';
+export { Network } from './network/network';
+export { allRules, createRule, ruleNames } from './rules';
+export type { Rule, RuleSpec } from './rules';
+export { kernels } from './kernels';
+
+// Data.
+export { loadMnist, subset } from './data/mnist';
+export type { Dataset, MnistOptions, MnistSplits } from './data/mnist';
+
+// Recordings, reports and figures.
+export type { ActivitySample, ReconstructionSample, WeightStats } from './record/formats';
+export type { RecordSpec } from './record/spec';
+export { readRun } from './report/run-files';
+export type { MetricsRecord, RunFiles } from './report/run-files';
+export { reportFigures, writeReport } from './report/report';
+export type { Figure, ReportFigure } from './report/figure';
+export { learningCurveFigure } from './report/figures/learning-curves';
+export { metricFigure, seriesKeys } from './report/figures/metric-series';
+export { activityTracesFigure, signalSize, signalSizeFigure, targetsFigure } from './report/figures/targets';
+export { histogramFigure, updateSizeFigure } from './report/figures/histograms';
+export { digitsFigure } from './report/figures/digits';
+export { comparisonFigure } from './report/figures/comparison';
+export { plausibilityTable } from './report/plausibility';
+export { notebookFigure, notebookPlotly } from './report/notebook';

@@ -1,0 +1,109 @@
+/**
+ * The live view in a real browser: `apical run --live` serves a page on 127.0.0.1 that streams the
+ * run's curves and traces; reloading a page or opening another never disturbs the run, whose
+ * metrics are the same as without the live view; a port in use is one clear line.
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Browser, Page } from 'playwright-core';
+import { launchChromium, watchedPage } from './browser';
+
+const cli = path.resolve('dist/src/cli/main.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-live-'));
+const args = ['run', 'experiments/lesion-feedback.json', '--epochs', '4', '--train-limit', '3000'];
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const timing = new Set(['seconds', 'eval_seconds']);
+function metrics(dir: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => Object.fromEntries(Object.entries(JSON.parse(line)).filter(([key]) => !timing.has(key))));
+}
+
+/** Resolves with the live view's URL once the CLI prints it. */
+function liveUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`apical exited (${code}) before serving: ${out}`)));
+  });
+}
+
+type LiveState = { hello: number; batch: number; epoch: number; trace: number; done: boolean };
+const liveState = (page: Page): Promise<LiveState> => page.evaluate(() => (globalThis as any).apicalLive); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('live view', () => {
+  it('streams curves and traces to several pages, survives a reload, and leaves the metrics unchanged', async () => {
+    const withLive = path.join(tmp, 'live');
+    const child = spawn(process.execPath, [cli, ...args, '--out', withLive, '--live', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const url = await liveUrl(child);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+    const first = await watchedPage(browser);
+    const second = await watchedPage(browser);
+    await first.page.goto(url);
+    await first.page.waitForFunction(() => (globalThis as any).apicalLive.trace >= 2, undefined, { timeout: 60000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // Reload mid-run, and open a second page.
+    const beforeReload = await liveState(first.page);
+    expect(beforeReload.done).toBe(false);
+    await first.page.reload();
+    await second.page.goto(url);
+    for (const { page } of [first, second]) {
+      await page.waitForFunction(() => (globalThis as any).apicalLive.done, undefined, { timeout: 120000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+
+    for (const { page, errors, failed } of [first, second]) {
+      const state = await liveState(page);
+      expect(state.hello).toBe(1);
+      expect(state.epoch).toBe(4);
+      expect(state.batch).toBeGreaterThanOrEqual(2);
+      expect(state.trace).toBeGreaterThanOrEqual(2);
+      // Each epoch drawn once: no duplicates from the replay after the reload.
+      const points = await page.evaluate(() => (globalThis as any).document.getElementById('curves').data[3].y.length); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(points).toBe(4);
+      expect(await page.$$eval('#traces g.trace, #signal g.trace', (g) => g.length)).toBeGreaterThan(4);
+      expect(errors).toEqual([]);
+      // Only event streams end early (the reload drops one; the end of the run closes the others).
+      expect(failed.filter((url) => !url.endsWith('/events'))).toEqual([]);
+    }
+    await first.page.screenshot({ path: path.join(withLive, 'live.png'), fullPage: true });
+    await first.page.close();
+    await second.page.close();
+
+    const without = path.join(tmp, 'plain');
+    const plain = spawnSync(process.execPath, [cli, ...args, '--out', without], { encoding: 'utf8' });
+    expect(plain.status).toBe(0);
+    expect(metrics(withLive)).toEqual(metrics(without));
+  });
+
+  it('names a port in use in one line', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const result = spawnSync(process.execPath, [cli, ...args, '--out', path.join(tmp, 'blocked'), '--live', '--port', String(port)], { encoding: 'utf8' });
+    blocker.close();
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`apical: --port ${port}: 127.0.0.1:${port} is already in use (another live view?); choose another port, or --port 0 for any free one`]);
+  });
+});
