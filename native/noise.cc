@@ -43,20 +43,24 @@ inline uint32_t nextUint32(uint32_t s[4]) {
 }
 
 /**
- * ln(u) for u = v·2⁻²⁵, v an odd integer in [1, 2²⁵): u = 2^e·f with f ∈ [√½, √2), then
- * ln f = 2·atanh(s), s = (f−1)/(f+1), |s| ≤ 0.172, by its series to s¹³ (error < 1e-11).
+ * ln(u) for u = v·2⁻²⁵, v an odd integer in [1, 2²⁵): v = 2^b·f with b read from the exponent of
+ * float(v) (⌊log₂ v⌋, or one more where float(v) rounds up to a power of two), f = v·2^−b exact in
+ * double and folded into [√½, √2); then ln f = 2·atanh(s), s = (f−1)/(f+1), |s| ≤ 0.172, by its
+ * series to s¹³ (error < 1e-11). Only 32-bit integer and float/double conversions, so the loop
+ * calling it vectorizes on AVX2 too (there is no AVX2 instruction for 64-bit integer → double).
  */
 inline double logOfOdd(int32_t v) {
-  const double u = static_cast<double>(v) * (1.0 / 33554432.0);
-  uint64_t bits;
-  std::memcpy(&bits, &u, sizeof bits);
-  const int64_t exponent = static_cast<int64_t>(bits >> 52) - 1023;
-  const uint64_t mantissaBits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;
-  double f;
-  std::memcpy(&f, &mantissaBits, sizeof f);
+  const float asFloat = static_cast<float>(v);
+  int32_t floatBits;
+  std::memcpy(&floatBits, &asFloat, sizeof floatBits);
+  const int32_t b = (floatBits >> 23) - 127;  // v > 0: sign bit clear
+  const int32_t inverseBits = (127 - b) << 23;  // 2^−b as a float (b ≤ 25)
+  float inverse;
+  std::memcpy(&inverse, &inverseBits, sizeof inverse);
+  double f = static_cast<double>(v) * static_cast<double>(inverse);
   const bool high = f > 1.4142135623730951;
   f = high ? 0.5 * f : f;
-  const double e = static_cast<double>(exponent) + (high ? 1.0 : 0.0);
+  const double e = static_cast<double>(b - 25) + (high ? 1.0 : 0.0);
   const double s = (f - 1.0) / (f + 1.0);
   const double s2 = s * s;
   double series = 1.0 / 13.0;
