@@ -1,17 +1,20 @@
 /**
- * Kernel benchmark: GFLOP/s of the native backend (two threads, and one thread via
- * APICAL_NATIVE_THREADS=1 in a child process) against the TypeScript reference, at the matrix
+ * Kernel benchmark: GFLOP/s of every path this machine runs — the TypeScript reference, the
+ * WebAssembly kernels, and each instruction set of the native addon (avx512 / avx2 / generic, or
+ * neon) on two threads and, via APICAL_NATIVE_THREADS=1 in a child process, on one — at the matrix
  * shapes of an MNIST 784-240-240-10 network with minibatches of 100, plus the throughput of the
- * elementwise hot spots (tanh, the RMSprop step, Gaussian noise).
+ * elementwise hot spots (tanh, the RMSprop step, Gaussian noise). Each case is timed on every path
+ * in turn before the next case, so the paths are compared side by side.
  *
  *   npm run build && node dist/bench/kernels.js          # table
- *   node dist/bench/kernels.js --json                    # rows as JSON (used for the 1-thread column)
+ *   node dist/bench/kernels.js --json                    # rows as JSON (used for the 1-thread columns)
  *
  * `benchmarkKernels()` returns the rows so bench/run.ts can include them in its report.
  */
 import { spawnSync } from 'child_process';
 import { Activation, Kernels } from '../src/kernels/kernels';
-import { loadNativeKernels } from '../src/kernels/native';
+import { loadNativeAddon, loadNativeKernels } from '../src/kernels/native';
+import { loadWasmKernels } from '../src/kernels/wasm';
 import { referenceKernels } from '../src/kernels/reference';
 import { nextUniform, streamState } from '../src/kernels/random';
 
@@ -21,7 +24,7 @@ export interface KernelBenchRow {
   op: string;
   /** Human-readable shape, e.g. "100×240·(784×240)ᵀ". */
   shape: string;
-  /** "reference", "native" (default threading) or "native-1t" (one thread). */
+  /** "reference", "wasm", "native-<isa>" (default threading) or "native-<isa>-1t" (one thread). */
   backend: string;
   /** Floating-point operations per call (2·m·n·k for products), or elements for elementwise ops. */
   workPerCall: number;
@@ -37,12 +40,10 @@ export interface KernelBenchRow {
 }
 
 export interface KernelBenchOptions {
-  /** Include the reference backend (slow: ~1 GFLOP/s). Default true. */
+  /** Include the reference and WebAssembly backends (the reference is slow: ~1 GFLOP/s). Default true. */
   reference?: boolean;
-  /** Include the native backend if it loads. Default true. */
-  native?: boolean;
-  /** Label for native rows (default "native"). */
-  nativeLabel?: string;
+  /** Suffix for the native rows' labels (e.g. "-1t"). */
+  nativeSuffix?: string;
   /** Target seconds per trial for the native backend (default 0.05). */
   trialSeconds?: number;
   /** Trials per measurement; the median is reported (default 7; reference uses 3). */
@@ -197,27 +198,43 @@ function measure(c: Case, kernels: Kernels, label: string, trialSeconds: number,
   };
 }
 
-/** Benchmarks every case on the requested backends and returns one row per (case, backend). */
+/** The paths to measure, slowest first: reference, wasm, then the addon's sets (fastest last). */
+function paths(options: KernelBenchOptions): { label: string; kernels: Kernels }[] {
+  const out: { label: string; kernels: Kernels }[] = [];
+  if (options.reference !== false) {
+    out.push({ label: 'reference', kernels: referenceKernels });
+    const wasm = loadWasmKernels();
+    if (typeof wasm !== 'string') out.push({ label: 'wasm', kernels: wasm });
+  }
+  const addon = loadNativeAddon();
+  if (typeof addon !== 'string') {
+    for (const isa of [...addon.isas].reverse()) {
+      const kernels = loadNativeKernels(isa) as Kernels;
+      out.push({ label: `${kernels.name}${options.nativeSuffix ?? ''}`, kernels });
+    }
+  }
+  return out;
+}
+
+/** Benchmarks every case on every path in turn and returns one row per (case, path). */
 export async function benchmarkKernels(options: KernelBenchOptions = {}): Promise<KernelBenchRow[]> {
   const rows: KernelBenchRow[] = [];
   const trialSeconds = options.trialSeconds ?? 0.05;
   const trials = options.trials ?? 7;
-  const native = options.native === false ? undefined : loadNativeKernels();
+  const backends = paths(options);
   for (const c of kernelBenchCases()) {
-    if (native !== undefined && typeof native !== 'string') {
-      rows.push(measure(c, native, options.nativeLabel ?? 'native', trialSeconds, trials));
-    }
-    if (options.reference !== false) {
-      rows.push(measure(c, referenceKernels, 'reference', trialSeconds * 2, 3));
+    for (const { label, kernels } of backends) {
+      const slow = label === 'reference';
+      rows.push(measure(c, kernels, label, slow ? trialSeconds * 2 : trialSeconds, slow ? 3 : trials));
     }
     await new Promise((resolve) => setImmediate(resolve)); // let the event loop breathe between cases
   }
   return rows;
 }
 
-/** Runs this file again with APICAL_NATIVE_THREADS=1 to measure the native backend on one thread. */
-function singleThreadRows(): KernelBenchRow[] {
-  const child = spawnSync(process.execPath, [__filename, '--json', '--native-only', '--label=native-1t'], {
+/** Runs this file again with APICAL_NATIVE_THREADS=1 to measure the native paths on one thread. */
+export function singleThreadRows(): KernelBenchRow[] {
+  const child = spawnSync(process.execPath, [__filename, '--json', '--native-only', '--suffix=-1t'], {
     env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -226,24 +243,21 @@ function singleThreadRows(): KernelBenchRow[] {
   return JSON.parse(child.stdout) as KernelBenchRow[];
 }
 
-function formatTable(rows: KernelBenchRow[]): string {
-  const backends = ['reference', 'native-1t', 'native'].filter((b) => rows.some((r) => r.backend === b));
+export function formatTable(rows: KernelBenchRow[]): string {
+  const backends = [...new Set(rows.map((r) => r.backend))];
   const keys = [...new Set(rows.map((r) => `${r.op}|${r.shape}`))];
-  const header = ['op', 'shape', 'unit', ...backends, 'native µs/call'];
+  const header = ['op', 'shape', 'unit', ...backends];
   const lines = keys.map((key) => {
     const [op, shape] = key.split('|');
-    const of = (b: string) => rows.find((r) => r.op === op && r.shape === shape && r.backend === b);
     const any = rows.find((r) => r.op === op && r.shape === shape)!;
-    const nat = of('native');
     return [
       op,
       shape,
       any.unit,
       ...backends.map((b) => {
-        const r = of(b);
+        const r = rows.find((row) => row.op === op && row.shape === shape && row.backend === b);
         return r ? r.rate.toFixed(r.rate < 10 ? 2 : 1) : '–';
       }),
-      nat ? nat.microsPerCall.toFixed(1) : '–',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -253,16 +267,16 @@ function formatTable(rows: KernelBenchRow[]): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const label = args.find((a) => a.startsWith('--label='))?.slice('--label='.length);
+  const suffix = args.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length);
   if (args.includes('--json')) {
-    const rows = await benchmarkKernels({ reference: !args.includes('--native-only'), nativeLabel: label });
+    const rows = await benchmarkKernels({ reference: !args.includes('--native-only'), nativeSuffix: suffix });
     process.stdout.write(JSON.stringify(rows));
     return;
   }
-  const native = loadNativeKernels();
-  if (typeof native === 'string') console.log(`note: ${native}; only the reference backend is measured`);
+  const addon = loadNativeAddon();
+  console.log(typeof addon === 'string' ? `note: ${addon}; the native paths are not measured` : `native paths on this CPU: ${addon.cpu}`);
   const rows = await benchmarkKernels();
-  if (typeof native !== 'string') rows.push(...singleThreadRows());
+  if (typeof addon !== 'string') rows.push(...singleThreadRows());
   console.log(formatTable(rows));
 }
 
