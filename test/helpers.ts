@@ -27,9 +27,12 @@ export function smallCircuit(
 ): Circuit {
   const rule = createRule(ruleSpec);
   const seed = options.seed ?? 7;
-  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback });
+  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
-  for (const p of network.feedback) if (p?.kind === 'decoder') p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
+  for (const p of network.pathways()) {
+    if (p.kind === 'decoder') p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
+    if (p.kind === 'mirror') p.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
+  }
   return new Circuit(network, rule);
 }
 

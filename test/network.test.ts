@@ -78,3 +78,16 @@ describe('seeded streams', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(0.01);
   });
 });
+
+describe('glorot-normal initialisation', () => {
+  it('draws from N(0, g²·2/(k+n))', () => {
+    const k = 300;
+    const n = 200;
+    const w = new Float32Array(k * n);
+    initialise({ name: 'glorot-normal', gain: 1.5 }, k, n, streamState(1, 'W/init'), w);
+    const mean = w.reduce((s, x) => s + x, 0) / w.length;
+    const variance = w.reduce((s, x) => s + x * x, 0) / w.length;
+    expect(Math.abs(mean)).toBeLessThan(0.002);
+    expect(variance / ((1.5 ** 2 * 2) / (k + n))).toBeCloseTo(1, 1);
+  });
+});

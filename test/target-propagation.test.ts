@@ -2,7 +2,7 @@
 import * as math from 'mathjs';
 import { Circuit } from '../src/engine/circuit';
 import { DecoderPathway } from '../src/network/decoder';
-import { RuleSpec } from '../src/rules';
+import { exampleRuleSpec, ruleNames, RuleSpec } from '../src/rules';
 import { randomBatch, smallCircuit, smallModel, stimulus } from './helpers';
 
 const rows = 5;
@@ -125,17 +125,14 @@ describe('locality', () => {
     return found;
   }
 
-  it.each([
-    { name: 'dtp', topStep: 0.1, noise: 0.1 },
-    { name: 'tp', topStep: 0.1, noise: 0.1 },
-    { name: 'bp' },
-  ] as RuleSpec[])('rule $name reaches forward weights only if it declares weight transport', (spec) => {
+  it.each(ruleNames.map(exampleRuleSpec))('rule $name reaches forward weights only if it declares weight (or sign) transport', (spec) => {
     const circuit = smallCircuit(smallModel([6, 5, 5, 5, 3], 'tanh'), spec);
     const { rule, network } = circuit;
     const weights = new Set(network.populations.map((p) => p.projection.weights.buffer));
     const reached = new Set<ArrayBufferLike>();
-    for (const method of ['top', 'receive', 'descend'] as const) {
-      const original = rule[method] as (...args: unknown[]) => void;
+    for (const method of ['fromReadout', 'top', 'receive', 'descend'] as const) {
+      const original = rule[method] as ((...args: unknown[]) => void) | undefined;
+      if (!original) continue;
       (rule as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
         for (const buffer of reachableBuffers(args)) reached.add(buffer);
         return original.apply(rule, args);
@@ -144,6 +141,6 @@ describe('locality', () => {
     circuit.step(stimulus(randomBatch(rows, 6, 3), { learnForward: true }));
     expect(reached.size).toBeGreaterThan(0);
     const touchesWeights = [...reached].some((buffer) => weights.has(buffer));
-    expect(touchesWeights).toBe(rule.uses.weightTransport);
+    expect(touchesWeights).toBe(rule.uses.weightTransport || (rule.uses.signTransport ?? false));
   });
 });

@@ -27,9 +27,11 @@
 import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { kernels } from '../kernels';
 import { DecoderPathway } from '../network/decoder';
+import { MirrorFeedbackPathway } from '../network/mirror-feedback';
 import { Network } from '../network/network';
 import { Population } from '../network/population';
 import { LocalView, Rule } from '../rules';
+import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
@@ -44,6 +46,12 @@ function localView(population: Population): LocalView {
     throughUnit: (length, g, d) => population.throughUnit(length, g, d),
     throughSend: (length, g, d) => population.throughSend(length, g, d),
   };
+}
+
+/** The read-out's target: the one-hot label of each row. */
+function oneHot(rows: number, classes: number, labels: Int32Array, out: Float32Array): void {
+  out.fill(0, 0, rows * classes);
+  for (let i = 0; i < rows; i++) out[i * classes + labels[i]] = 1;
 }
 
 export class Circuit {
@@ -70,6 +78,9 @@ export class Circuit {
   ) {
     if (network.options.feedback !== rule.feedback) {
       throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
+    }
+    if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
+      throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
     }
     const k = kernels();
     const { populations, hidden, readout } = network;
@@ -127,7 +138,10 @@ export class Circuit {
         const errors = k.countErrors(rows, readout.size, scores, labels);
         const grad = stimulus.learnForward ? readout.delta : null;
         const loss = k.softmaxCrossEntropy(rows, readout.size, scores, labels, scores, 1, grad);
-        if (stimulus.learnForward) this.pendingForward.add(readout);
+        if (stimulus.learnForward) {
+          this.pendingForward.add(readout);
+          oneHot(rows, readout.size, labels, readout.target);
+        }
         return { stimulus, loss, errors };
       }),
       share(),
@@ -139,7 +153,9 @@ export class Circuit {
     let arriving$: Observable<TopDown> = this.outcome$.pipe(
       filter(({ stimulus }) => stimulus.learnForward),
       map(({ stimulus }): TopDown => {
-        network.readoutFeedback.send(stimulus.rows, readout.delta, top.topDown);
+        const readoutView = views[readout.index - 1];
+        if (rule.fromReadout) rule.fromReadout(network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
+        else errorFromReadout(rule.name, network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
         rule.top(views[top.index - 1], stimulus.rows);
         return { stimulus, population: top.index };
       }),
@@ -159,7 +175,7 @@ export class Circuit {
       if (l > 1 && pathway) {
         arriving$ = received.pipe(
           map(({ stimulus }): TopDown => {
-            rule.descend(pathway, views[l - 1], views[l - 2], stimulus.rows);
+            rule.descend(pathway, views[l - 1], views[l - 2], stimulus.rows, views[readout.index - 1]);
             return { stimulus, population: l - 1 };
           }),
         );
@@ -179,10 +195,12 @@ export class Circuit {
           population.projection.applyGradients();
         }
         this.pendingForward.clear();
-        for (const pathway of network.feedback) {
+        for (const pathway of network.pathways()) {
           if (pathway instanceof DecoderPathway && pathway.pending) {
             pathway.projection.applyGradients();
             pathway.pending = false;
+          } else if (pathway instanceof MirrorFeedbackPathway && pathway.pending) {
+            pathway.applyGradients();
           }
         }
       }),

@@ -19,7 +19,13 @@ export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
   const network = asConfigError(experiment, () =>
-    new Network(experiment.model, { seed, maxRows: Math.max(batchSize, evalBatchSize), feedback: rule.feedback, inputDecoder: experiment.record?.reconstructions !== undefined }),
+    new Network(experiment.model, {
+      seed,
+      maxRows: Math.max(batchSize, evalBatchSize),
+      feedback: rule.feedback,
+      readoutFeedback: rule.readoutFeedback,
+      inputDecoder: experiment.record?.reconstructions !== undefined,
+    }),
   );
   const frozen = new Set(experiment.training.frozen);
   const known = network.projections().flatMap((p) => [p.name, p.biasName]);
@@ -30,8 +36,10 @@ export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit
   const setOptimizer = (projection: Projection, spec: OptimizerSpec): void =>
     projection.setOptimizer(spec, { weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) });
   for (const population of network.populations) setOptimizer(population.projection, experiment.optimizer.forward);
-  for (const pathway of network.feedback) {
-    if (pathway?.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
+  for (const pathway of network.pathways()) {
+    if (pathway.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
+    // Kolen-Pollack: the feedback matrix takes the same optimiser (and weight decay) as the forward weights.
+    if (pathway.kind === 'mirror') pathway.setOptimizer(experiment.optimizer.forward);
   }
   const hidden = network.hidden.map((p) => p.name);
   const unknownPopulation = experiment.record?.activity?.populations?.find((name) => !hidden.includes(name));

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
-import { RuleSpec } from '../rules';
+import { createRule, RuleSpec } from '../rules';
 import { Schedule } from '../engine/trainer';
 import { InputNoiseSpec } from '../engine/input-noise';
 import { RecordSpec } from '../record/spec';
@@ -112,7 +112,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
   }
   const rule = raw.rule as RuleSpec;
   const feedback = (raw.optimizer.feedback as OptimizerSpec | undefined) ?? null;
-  if (rule.name !== 'bp' && !feedback) {
+  if (createRule(rule).uses.learnedFeedback && !feedback) {
     throw new ConfigError(`${file}: /optimizer needs a "feedback" optimiser: rule ${rule.name} learns its feedback pathways`);
   }
   const data = raw.data ?? {};

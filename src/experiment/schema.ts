@@ -3,7 +3,7 @@
  * Checked with ajv; every violation is reported with its JSON path (see load.ts).
  */
 import { initNames } from '../network/init';
-import { ruleNames } from '../rules';
+import { plainRuleNames, ruleNames } from '../rules';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { lesionSchema } from './lesion';
@@ -82,6 +82,7 @@ const optimizer = {
           beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
           beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
           epsilon: { type: 'number', exclusiveMinimum: 0 },
+          weightDecay: { type: 'number', minimum: 0 },
         },
       },
     },
@@ -147,7 +148,7 @@ export const experimentSchema = {
       properties: { name: { enum: ruleNames } },
       allOf: [
         {
-          if: { properties: { name: { const: 'bp' } } },
+          if: { properties: { name: { enum: plainRuleNames } } },
           then: { additionalProperties: false, properties: { name: {} } },
         },
         {

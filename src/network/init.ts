@@ -5,12 +5,13 @@
  *    fixed by diag(R) so Q is Haar-distributed; columns (k ≥ n) or rows (k < n) are orthonormal.
  *    Lee et al. (2015) initialise every forward and inverse matrix this way.
  *  - glorot (Glorot & Bengio 2010): W_ij ~ U(−g·r, g·r), r = √(6/(k + n)).
+ *  - glorot-normal ("Xavier normal", as in Meulemans et al. 2020's code): W_ij ~ N(0, g²·2/(k + n)).
  *  - zeros.
  */
 import { fillNormal, nextUniform, RngState } from '../kernels/random';
 
-export type InitName = 'orthogonal' | 'glorot' | 'zeros';
-export const initNames: readonly InitName[] = ['orthogonal', 'glorot', 'zeros'];
+export type InitName = 'orthogonal' | 'glorot' | 'glorot-normal' | 'zeros';
+export const initNames: readonly InitName[] = ['orthogonal', 'glorot', 'glorot-normal', 'zeros'];
 
 export interface InitSpec {
   readonly name: InitName;
@@ -28,6 +29,12 @@ export function initialise(spec: InitSpec, k: number, n: number, rng: RngState, 
     case 'glorot': {
       const range = gain * Math.sqrt(6 / (k + n));
       for (let i = 0; i < k * n; i++) w[i] = range * (2 * nextUniform(rng) - 1);
+      return;
+    }
+    case 'glorot-normal': {
+      const std = gain * Math.sqrt(2 / (k + n));
+      fillNormal(rng, k * n, w);
+      for (let i = 0; i < k * n; i++) w[i] *= std;
       return;
     }
     case 'orthogonal': {

@@ -12,21 +12,21 @@
 import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
 import { DecoderPathway } from './decoder';
+import { buildPathway, FeedbackKind, Pathway } from './pathways';
 import { Projection } from './projection';
 import { Population } from './population';
 import { expandLayers, ModelSpec } from './spec';
-import { TransposePathway } from './transpose';
 
-/** Which feedback pathways to build between hidden populations. */
-export type FeedbackKind = 'decoder' | 'transpose';
-
-export type Pathway = DecoderPathway | TransposePathway;
+export type { FeedbackKind, Pathway } from './pathways';
 
 export interface NetworkOptions {
   readonly seed: number;
   /** The largest minibatch the network will see (training or evaluation). */
   readonly maxRows: number;
+  /** Which feedback pathways to build between hidden populations. */
   readonly feedback: FeedbackKind;
+  /** The pathway from the read-out down to h_L (default: its transposed weights, the loss gradient). */
+  readonly readoutFeedback?: FeedbackKind;
   /**
    * Also build a decoder g_1 from h_1 back to the input (decoder feedback only), trained on probes
    * like the others. It sends no target (the input does not learn); it lets recorders show what
@@ -43,8 +43,8 @@ export class Network {
   readonly readout: Population;
   /** feedback[l]: population l → l−1, for l = 2 … L (undefined elsewhere; l = 1: the input decoder, if asked for). */
   readonly feedback: readonly (Pathway | undefined)[];
-  /** The read-out's own gradient pathway down to h_L (its transposed weights). */
-  readonly readoutFeedback: TransposePathway;
+  /** The read-out's pathway down to h_L (by default its transposed weights: the loss gradient). */
+  readonly readoutFeedback: Pathway;
   /** Everything carried from step to step, by name: what checkpoints save. */
   readonly state: StateRegistry;
 
@@ -76,20 +76,31 @@ export class Network {
     });
     this.hidden = this.populations.slice(0, -1);
     this.readout = this.populations[this.populations.length - 1];
-    this.readoutFeedback = new TransposePathway(this.readout.projection);
-
-    const feedbackUnit: Unit = unitNamed(spec.feedback?.units ?? 'tanh');
-    const feedbackInput = spec.feedback?.input === undefined ? undefined : unitNamed(spec.feedback.input);
-    const feedbackInit = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
+    const decoderUnit: Unit = unitNamed(spec.feedback?.units ?? 'tanh');
+    const decoderInput = spec.feedback?.input === undefined ? undefined : unitNamed(spec.feedback.input);
+    const init = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
+    const context = (above: Population) => ({
+      state: this.state,
+      maxRows: options.maxRows,
+      above,
+      belowSize: above.index === 1 ? this.inputSize : this.populations[above.index - 2].size,
+      readout: this.readout,
+      init,
+      decoderUnit,
+      decoderInput,
+    });
+    this.readoutFeedback = buildPathway(options.readoutFeedback ?? 'transpose', context(this.readout));
     this.feedback = [undefined, ...this.populations.map((above, i) => {
       const index = i + 1;
       if (above === this.readout) return undefined;
       if (index < 2 && !(options.inputDecoder && options.feedback === 'decoder')) return undefined;
-      if (options.feedback === 'transpose') return new TransposePathway(above.projection);
-      const belowSize = index === 1 ? this.inputSize : this.populations[i - 1].size;
-      const decoder = new Projection(`V${index}`, above.size, belowSize, feedbackInit, this.state);
-      return new DecoderPathway(decoder, feedbackUnit, options.maxRows, this.state.stream(`g${index}/input`), feedbackInput);
+      return buildPathway(options.feedback, context(above));
     })];
+  }
+
+  /** Every feedback pathway, the read-out's last. */
+  pathways(): Pathway[] {
+    return [...this.feedback.flatMap((p) => (p ? [p] : [])), this.readoutFeedback];
   }
 
   /**
@@ -98,12 +109,12 @@ export class Network {
    */
   setTransforms(on: boolean): void {
     for (const population of this.populations) population.transforms = on;
-    for (const pathway of this.feedback) if (pathway instanceof DecoderPathway) pathway.transforms = on;
+    for (const pathway of this.pathways()) if (pathway instanceof DecoderPathway) pathway.transforms = on;
   }
 
   /** Every learned projection, forward first, for saving and counting. */
   projections(): Projection[] {
-    const decoders = this.feedback.flatMap((p) => (p instanceof DecoderPathway ? [p.projection] : []));
+    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway ? [p.projection] : []));
     return [...this.populations.map((p) => p.projection), ...decoders];
   }
 }

@@ -20,6 +20,8 @@ export type OptimizerSpec =
       readonly beta1?: number;
       readonly beta2?: number;
       readonly epsilon?: number;
+      /** Decoupled weight decay λ (AdamW, Loshchilov & Hutter 2019): p ← (1 − lr·λ)·p before the step. */
+      readonly weightDecay?: number;
     };
 
 /** Updates one parameter array in place from its gradient. */
@@ -61,7 +63,14 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const beta2 = spec.beta2 ?? 0.999;
       const epsilon = spec.epsilon ?? 1e-8;
       const t = new Float64Array(1);
-      return { state: { m, v, t }, step: (grad) => k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t[0]) };
+      const shrink = 1 - spec.lr * (spec.weightDecay ?? 0);
+      return {
+        state: { m, v, t },
+        step: (grad) => {
+          if (shrink !== 1) k.axpby(n, shrink, param, 0, param, param);
+          k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t[0]);
+        },
+      };
     }
   }
 }

@@ -11,6 +11,10 @@ const columns: readonly { readonly key: keyof SignalUse; readonly title: string 
   { key: 'labelAtHidden', title: 'label at hidden layers' },
   { key: 'outputGradient', title: 'gradient through the read-out' },
   { key: 'learnedFeedback', title: 'learned feedback' },
+  { key: 'signTransport', title: 'signs of forward weights' },
+  { key: 'fixedRandomFeedback', title: 'fixed random feedback' },
+  { key: 'mirroredFeedback', title: 'feedback mirrors forward updates' },
+  { key: 'sideInformation', title: 'side information in feedback' },
 ];
 
 /** The column titles of the plausibility table. */

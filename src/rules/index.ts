@@ -1,28 +1,53 @@
 /** The rules by the names experiment files use. */
 import { backprop } from './bp';
+import { directFeedbackAlignment } from './dfa';
 import { differenceTargetPropagation } from './dtp';
+import { feedbackAlignment } from './fa';
+import { kolenPollack } from './kp';
 import { Rule } from './rule';
 import { TargetPropagationSpec } from './target-propagation';
+import { signSymmetry } from './sign-symmetry';
 import { targetPropagation } from './tp';
 
 export type { LocalView, Rule, SignalUse } from './rule';
 
-export type RuleSpec = { readonly name: 'bp' } | ({ readonly name: 'dtp' | 'tp' } & TargetPropagationSpec);
+/** Rules without settings. */
+export const plainRuleNames = ['bp', 'fa', 'dfa', 'sign-symmetry', 'sign-symmetry-random', 'kp'] as const;
 
-export const ruleNames = ['bp', 'dtp', 'tp'] as const;
+export type RuleSpec =
+  | { readonly name: (typeof plainRuleNames)[number] }
+  | ({ readonly name: 'dtp' | 'tp' } & TargetPropagationSpec);
+
+export const ruleNames = [...plainRuleNames, 'dtp', 'tp'] as const;
 
 /**
  * Every rule, built with representative settings: for listing what each rule is and which signals
  * it uses (declarations do not depend on settings).
  */
 export function allRules(): Rule[] {
-  return ruleNames.map((name) => createRule(name === 'bp' ? { name } : { name, topStep: 1, noise: 1 }));
+  return ruleNames.map((name) => createRule(exampleRuleSpec(name)));
+}
+
+/** The rule `name` with representative settings (for tables and tests). */
+export function exampleRuleSpec(name: (typeof ruleNames)[number]): RuleSpec {
+  const plain: readonly string[] = plainRuleNames;
+  return plain.includes(name) ? ({ name } as RuleSpec) : ({ name, topStep: 0.1, noise: 0.1 } as RuleSpec);
 }
 
 export function createRule(spec: RuleSpec): Rule {
   switch (spec.name) {
     case 'bp':
       return backprop();
+    case 'fa':
+      return feedbackAlignment();
+    case 'dfa':
+      return directFeedbackAlignment();
+    case 'sign-symmetry':
+      return signSymmetry(false);
+    case 'sign-symmetry-random':
+      return signSymmetry(true);
+    case 'kp':
+      return kolenPollack();
     case 'dtp':
       return differenceTargetPropagation(spec);
     case 'tp':

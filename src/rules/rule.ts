@@ -14,7 +14,7 @@
  * Within a training step the engine calls, in this order (see engine/circuit.ts):
  *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
  */
-import { FeedbackKind, Pathway } from '../network/network';
+import { FeedbackKind, Pathway } from '../network/pathways';
 
 /** What a rule can see at one population. */
 export interface LocalView {
@@ -53,6 +53,14 @@ export interface SignalUse {
   readonly outputGradient: boolean;
   /** Feedback pathways learn (as decoders of the population below). */
   readonly learnedFeedback: boolean;
+  /** Feedback reads the signs of the forward weights (sign symmetry): weight transport of one bit. */
+  readonly signTransport?: boolean;
+  /** Feedback is a fixed random matrix. */
+  readonly fixedRandomFeedback?: boolean;
+  /** Feedback matrices learn by receiving the forward weights' own updates (Kolen-Pollack). */
+  readonly mirroredFeedback?: boolean;
+  /** Side information (the label) enters a feedback pathway as an input. */
+  readonly sideInformation?: boolean;
 }
 
 export interface Rule {
@@ -62,14 +70,31 @@ export interface Rule {
   readonly uses: SignalUse;
   /** The pathways this rule's `descend` expects between hidden populations. */
   readonly feedback: FeedbackKind;
+  /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */
+  readonly readoutFeedback?: FeedbackKind;
   /** Standard deviation of the noise probing decoders at `epoch` (0-based); rules with learned feedback only. */
   probeNoise?(epoch: number): number;
-  /** At h_L, whose topDown holds ∂Loss/∂h_L: rewrite topDown into this rule's top signal. */
+  /**
+   * Through the read-out's pathway to the top hidden population: write top.topDown. The read-out's
+   * view holds its probabilities (activity), its error ∂Loss/∂a_out (delta) and the one-hot label
+   * (target). Default (`errorFromReadout`): the read-out's error sent down its error pathway.
+   */
+  fromReadout?(pathway: Pathway, readout: LocalView, top: LocalView, rows: number): void;
+  /** At h_L, after `fromReadout`: rewrite topDown into this rule's top signal. */
   top(at: LocalView, rows: number): void;
   /** At a population: form its target and delta from its topDown and activity. */
   receive(at: LocalView, rows: number): void;
-  /** Through the pathway from `above` (l) to `below` (l−1): write below.topDown. */
-  descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number): void;
+  /**
+   * Through the pathway from `above` (l) to `below` (l−1): write below.topDown. `readout` is the
+   * read-out's view, for rules whose feedback comes straight from the output.
+   */
+  descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number, readout: LocalView): void;
+}
+
+/** The default top step: the read-out's error Δ_out sent down its pathway, top.topDown ← Δ_out·Bᵀ. */
+export function errorFromReadout(rule: string, pathway: Pathway, readout: LocalView, top: LocalView, rows: number): void {
+  if (pathway.kind === 'decoder') throw new Error(`rule ${rule} needs an error pathway from the read-out, got a decoder`);
+  pathway.send(rows, readout.delta, top.topDown);
 }
 
 /** The pathway a rule expected, or a clear error. */
