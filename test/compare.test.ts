@@ -5,6 +5,7 @@ import * as path from 'path';
 import { compare } from '../src/cli/compare';
 import { JobRunner, readSummary, RunOutcome, RunRequest } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
+import { alignmentFigure } from '../src/report/figures/alignment';
 import { meanSd } from '../src/report/compare';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-compare-'));
@@ -20,6 +21,7 @@ function tinyExperiment(name: string, extra: Record<string, unknown> = {}): stri
       rule: { name: 'bp' },
       training: { epochs: 2, batchSize: 50, ...extra },
       optimizer: { forward: { name: 'adam', lr: 0.003 } },
+      metrics: { alignmentEvery: 3 },
     }),
   );
   return file;
@@ -60,6 +62,12 @@ describe('apical compare', () => {
     expect(row[8]).toBe('yes'); // bp: weight transport
     expect(md.split('\n').find((l) => l.startsWith('| tiny-broken |'))).toContain('0/3');
     expect(md).toMatch(/tiny-broken seed 1 .*W9/);
+
+    // Alignment samples every 3 of the 6 learning steps per epoch, into metrics.jsonl and the figure.
+    const metrics = fs.readFileSync(path.join(out, 'tiny-bp-s1', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.map((m) => m.alignment.map((s: { step: number }) => s.step))).toEqual([[3, 6], [9, 12]]);
+    expect(metrics[0].alignment[0].update_angle.W1).toBeLessThan(0.01);
+    expect(fs.existsSync(path.join(out, 'alignment.html'))).toBe(true);
   });
 
   it('skips finished runs when re-run and retries only the failed ones', async () => {
@@ -75,5 +83,14 @@ describe('apical compare', () => {
     const runs = await compare(files, recorder, options);
     expect(asked.map((r) => r.key)).toEqual(['tiny-broken-s1', 'tiny-broken-s2', 'tiny-broken-s3']);
     expect(runs.slice(0, 3).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+});
+
+describe('the alignment figure', () => {
+  it('averages each experiment’s runs per step and layer, with NaN as a gap', () => {
+    const sample = (step: number, w1: number | 'NaN') => ({ step, update_angle: { W1: w1 }, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} });
+    const figure = alignmentFigure(new Map([['fa', [[sample(10, 80), sample(20, 'NaN')], [sample(10, 60), sample(20, 'NaN')]]]]));
+    expect(figure.data).toHaveLength(1);
+    expect(figure.data[0]).toMatchObject({ name: 'fa W1', x: [10, 20], y: [70, null], xaxis: 'x', yaxis: 'y' });
   });
 });

@@ -9,7 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Experiment, loadExperiment, Overrides } from '../experiment/experiment';
 import { finishedRun, JobRunner, RunRequest } from '../jobs/job';
+import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
+import { reportPage } from '../report/page';
 import { createRule } from '../rules';
 
 export interface CompareOptions {
@@ -98,6 +100,22 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
   const runs = plan.map((p) => rows.get(p.request.key)!);
   fs.writeFileSync(path.join(options.out, 'compare.csv'), compareCsv(runs));
   fs.writeFileSync(path.join(options.out, 'compare.md'), compareMarkdown(runs, options.command));
+  const alignment = new Map<string, ReturnType<typeof readAlignment>[]>();
+  for (const run of runs) {
+    const samples = run.summary ? readAlignment(run.out) : [];
+    if (samples.length > 0) alignment.set(run.experiment, [...(alignment.get(run.experiment) ?? []), samples]);
+  }
+  if (alignment.size > 0) {
+    const page = path.join(options.out, 'alignment.html');
+    const figure = {
+      id: 'alignment',
+      title: 'Alignment with back-propagation',
+      caption: 'Per layer, mean over each experiment’s seeds: update angle with BP, feedback matrix angle with W, target direction angle with −∂L/∂h (metrics.jsonl alignment samples).',
+      figure: alignmentFigure(alignment),
+    };
+    fs.writeFileSync(page, reportPage('apical compare: alignment', '', [figure]));
+    log(`alignment angles: ${page}`);
+  }
   log(compareTable(runs));
   return runs;
 }

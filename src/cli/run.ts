@@ -12,6 +12,7 @@ import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
 import { buildLesionedCircuit } from '../experiment/build';
 import { ConfigError, Experiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
+import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
 import { RunDirectory } from '../report/run-directory';
 import { writeReport } from '../report/report';
@@ -57,6 +58,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
   }
   const { circuit, lesion } = buildLesionedCircuit(experiment);
+  const every = experiment.metrics.alignmentEvery;
+  const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
   run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
   const observers: RunObserver[] = [
     // Recorders first: an epoch's weights are recorded before a lesion changes them.
@@ -72,7 +75,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       next: (event) => {
         if (event.kind === 'epoch') {
           records.push(event.record);
-          run.appendMetrics(event.record);
+          run.appendMetrics(alignment ? { ...event.record, alignment: alignment.take() } : event.record);
         }
         for (const observer of observers) observer.onEvent(event);
         options.onEvent?.(event);
@@ -89,6 +92,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     );
   });
   for (const observer of observers) observer.close();
+  alignment?.dispose();
   circuit.dispose();
 
   run.saveWeights(circuit.network);

@@ -51,6 +51,8 @@ export interface Experiment {
   readonly record: RecordSpec | null;
   /** A feedback pathway lesioned from some epoch on (lesion.ts); null: none. */
   readonly lesion: LesionSpec | null;
+  /** Measurements beyond the epoch's errors; `alignmentEvery`: alignment metrics every N learning steps (null: off). */
+  readonly metrics: { readonly alignmentEvery: number | null };
 }
 
 /** Command-line overrides of an experiment's settings. */
@@ -144,6 +146,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
     optimizer: { forward: raw.optimizer.forward, feedback },
     record: raw.record ?? null,
     lesion: raw.lesion ?? null,
+    metrics: { alignmentEvery: raw.metrics?.alignmentEvery ?? null },
   };
 }
 

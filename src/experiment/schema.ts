@@ -192,6 +192,11 @@ export const experimentSchema = {
         continuousTraining: { type: 'boolean' },
       },
     },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { alignmentEvery: { type: 'integer', minimum: 1 } },
+    },
     optimizer: {
       type: 'object',
       additionalProperties: false,
