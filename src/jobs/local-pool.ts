@@ -82,7 +82,10 @@ export class LocalPool implements JobRunner {
           resolve({ request, status: 'finished', summary });
           return;
         }
-        const lastLine = stderr.trim().split('\n').filter((line) => line.trim()).pop();
+        // The CLI's own one-line message, else an uncaught error's first line, else the last line.
+        const lines = stderr.trim().split('\n').filter((line) => line.trim());
+        const lastLine =
+          lines.filter((line) => line.startsWith('apical: ')).pop() ?? lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.pop();
         const how = signal ? `killed by ${signal}` : code === 0 ? 'wrote no summary.json' : `exit status ${code}`;
         fail(lastLine ? `${lastLine.replace(/^apical: /, '')} (${how})` : `${how}; see ${logFile}`);
       });
