@@ -117,13 +117,15 @@ export class AlignmentMonitor {
     const k = kernels();
     const { hidden, readout, feedback, readoutFeedback } = this.circuit.network;
     const sample: AlignmentSample = { step: this.steps, update_angle: {}, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} };
-    // Back-propagation on this batch: ∂L/∂h_L = Δ_out·W_outᵀ, Δ_l = ∂L/∂h_l ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ.
+    // Back-propagation on this batch: ∂L/∂h_L = Δ_out·W_outᵀ, Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ
+    // (through each population's output transform and unit, with their declared derivatives, as bp.ts).
     let above = readout;
     let aboveDelta = readout.delta;
     for (let i = hidden.length - 1; i >= 0; i--) {
       const p = hidden[i];
       k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, this.grad[i]);
-      k.deltaFromGrad(p.unit.activation, rows * p.size, p.activity, this.grad[i], this.bpDelta[i]);
+      p.throughSend(rows * p.size, this.grad[i], this.bpDelta[i]);
+      p.throughUnit(rows * p.size, this.bpDelta[i], this.bpDelta[i]);
       above = p;
       aboveDelta = this.bpDelta[i];
     }
