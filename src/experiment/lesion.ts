@@ -52,9 +52,9 @@ export function lesionTarget(network: Network, name: string): Pathway | string {
   return `names "${name}", which the network does not have (it has ${names.join(', ') || 'no feedback pathways'})`;
 }
 
-/** The pathway's own learned projection, if it has one (decoders do; transposes borrow W_l). */
+/** The pathway's own learned projection, if it has one (decoders do; transposes borrow W_l; fixed and mirror matrices are not projections). */
 function ownProjection(pathway: Pathway): Projection | null {
-  return pathway.kind === 'transpose' ? null : pathway.projection;
+  return pathway.kind === 'decoder' ? pathway.projection : null;
 }
 
 export class FeedbackLesion implements RunObserver {
@@ -81,9 +81,9 @@ export class FeedbackLesion implements RunObserver {
     if (this.spec.mode !== 'silence') return rule;
     const wrapped: Rule = Object.create(rule);
     const lesion = this;
-    wrapped.descend = function (pathway, above, below, rows) {
+    wrapped.descend = function (pathway, above, below, rows, readout) {
       if (lesion.active && pathway === lesion.pathway) below.topDown.fill(0, 0, rows * below.size);
-      else rule.descend(pathway, above, below, rows);
+      else rule.descend(pathway, above, below, rows, readout);
     };
     return wrapped;
   }
