@@ -73,4 +73,21 @@ describe('report page in Chromium', () => {
     }
     expect(fs.statSync(path.join(moved, 'report.png')).size).toBeGreaterThan(10000);
   });
+
+  it('draws a spiking run: raster (WebGL), membrane traces and rate', async () => {
+    const run = path.join(tmp, 'cuba');
+    const result = spawnSync(process.execPath, [cli, 'run', 'experiments/cuba.json', '--out', run], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`report: ${path.join(run, 'report.html')}`);
+    const spec = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8'));
+    const ids = spec.figures.map((f: { id: string }) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['raster-spikes', 'state-trace-v', 'rate-rate', 'metric-mean_rate_hz']));
+    expect(ids).not.toContain('learning-curves');
+    const { state, plots, errors } = await open(path.join(run, 'report.html'), path.join(run, 'report.png'));
+    expect(errors).toEqual([]);
+    expect(state.failed).toEqual([]);
+    expect(state.drawn).toBe(ids.length);
+    for (const plot of plots) expect(plot.traces).toBeGreaterThan(0);
+  });
 });

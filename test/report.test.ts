@@ -5,6 +5,7 @@ import { ActivitySample, WeightStats } from '../src/record/formats';
 import { digitsFigure } from '../src/report/figures/digits';
 import { histogramFigure } from '../src/report/figures/histograms';
 import { metricFigure, seriesKeys } from '../src/report/figures/metric-series';
+import { rasterFigure, rateFigure, stateFigure } from '../src/report/figures/spiking';
 import { signalSize, targetsFigure } from '../src/report/figures/targets';
 import { plausibilityTable } from '../src/report/plausibility';
 import { reportFigures } from '../src/report/report';
@@ -129,6 +130,7 @@ describe('report figures', () => {
       activity: [sample, { ...sample, epoch: 3 }],
       weights: [],
       reconstructions: [],
+      monitors: null,
       other: {},
     };
     expect(reportFigures([run]).map((f) => f.id)).toEqual([
@@ -142,5 +144,29 @@ describe('report figures', () => {
     const two = reportFigures([run, { ...run, label: 'bp s1', activity: [] }]).map((f) => f.id);
     expect(two.slice(0, 2)).toEqual(['learning-curves', 'comparison']);
     expect(two).toContain('run1-targets-h3');
+  });
+});
+
+describe('spiking figures', () => {
+  const dt = 1e-4;
+  it('draws a raster with scattergl in milliseconds, traces in mV, rates in Hz', () => {
+    const raster = rasterFigure({ name: 'spikes', population: 'P', size: 5, step: Uint32Array.from([10, 10, 25]), index: Uint32Array.from([0, 4, 2]) }, dt);
+    expect(raster.data[0]).toMatchObject({ type: 'scattergl', x: [1, 1, 2.5], y: [0, 4, 2] });
+    expect(raster.layout.yaxis).toEqual({ title: { text: 'neuron' }, range: [-0.5, 4.5] });
+    expect(rasterFigure({ name: 's', population: 'P', size: 5, step: Uint32Array.from([1, 2, 3]), index: Uint32Array.from([0, 1, 2]) }, dt, 2).data[0].x).toEqual([0.1, 0.2]);
+
+    const state = stateFigure(
+      { name: 'trace', population: 'P', variables: ['v'], units: { v: 'volt' }, indices: [3, 7], every: 10, rows: 2, values: { v: Float64Array.from([-0.06, -0.05, -0.055, -0.049]) } },
+      'v',
+      dt,
+    );
+    expect(state.data.map((t) => [t.name, t.x, (t.y as number[]).map((v) => +v.toFixed(6))])).toEqual([
+      ['neuron 3', [0, 1], [-60, -55]],
+      ['neuron 7', [0, 1], [-50, -49]],
+    ]);
+    expect(state.layout.yaxis).toEqual({ title: { text: 'v (mV)' } });
+
+    const rate = rateFigure({ name: 'rate', population: 'P', binSteps: 10, rates: Float64Array.from([5, 6]) }, dt);
+    expect(rate.data[0]).toMatchObject({ x: [0, 1], y: [5, 6] });
   });
 });

@@ -12,6 +12,7 @@ import { buildSpiking } from '../experiment/build-spiking';
 import { loadSpikingExperiment, SpikingExperiment } from '../experiment/spiking';
 import { SpikeStatistics, SpikeSummary } from '../metrics/spike-statistics';
 import { monitorFolder, writeMonitors } from '../record/monitor-files';
+import { writeReport } from '../report/report';
 import { RunDirectory } from '../report/run-directory';
 import { version } from './version';
 
@@ -73,6 +74,7 @@ export async function runSpikingExperiment(
     version,
   };
   run.writeJson('summary.json', summary);
+  writeReport([run.dir], path.join(run.dir, 'report.html'));
   return summary;
 }
 
@@ -96,7 +98,7 @@ export async function spikingCommand(file: string, options: { readonly seed?: nu
   process.removeListener('SIGINT', onSignal);
   process.stdout.write(
     `done: ${summary.spikes} spikes, mean rate ${summary.mean_rate_hz.toFixed(3)} Hz, ISI CV ${summary.isi_cv?.toFixed(3) ?? 'n/a'}, ` +
-      `${summary.simulated_seconds} s simulated in ${summary.wall_seconds.toFixed(3)} s (set-up ${summary.setup_seconds.toFixed(2)} s)\nrun directory: ${out}\n`,
+      `${summary.simulated_seconds} s simulated in ${summary.wall_seconds.toFixed(3)} s (set-up ${summary.setup_seconds.toFixed(2)} s)\nrun directory: ${out}\nreport: ${path.join(out, 'report.html')}\n`,
   );
   return summary.interrupted ? 130 : 0;
 }

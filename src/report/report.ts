@@ -13,8 +13,10 @@ import { digitsFigure } from './figures/digits';
 import { histogramFigure, updateSizeFigure } from './figures/histograms';
 import { learningCurveFigure } from './figures/learning-curves';
 import { metricFigure, metricTitle, seriesKeys } from './figures/metric-series';
+import { rasterFigure, rateFigure, stateFigure } from './figures/spiking';
 import { activityTracesFigure, signalSize, signalSizeFigure, targetsFigure } from './figures/targets';
 import { escapeHtml, reportPage } from './page';
+import { MonitorData } from './monitor-data';
 import { readRun, RunFiles } from './run-files';
 
 function byPopulation(samples: readonly ActivitySample[]): Map<string, ActivitySample[]> {
@@ -97,6 +99,39 @@ function recordingFigures(run: RunFiles, prefix: string): ReportFigure[] {
       },
     );
   }
+  if (run.monitors) figures.push(...monitorFigures(run.monitors, prefix, of));
+  return figures;
+}
+
+/** Raster, state traces and rates of a spiking run's monitors. */
+function monitorFigures(monitors: MonitorData, prefix: string, of: string): ReportFigure[] {
+  const figures: ReportFigure[] = [];
+  for (const spikes of monitors.spikes) {
+    figures.push({
+      id: `${prefix}raster-${spikes.name}`,
+      title: `Raster: ${spikes.population}${of}`,
+      caption: `One dot per spike, neuron index against time (monitors/${spikes.name}.*.u32).`,
+      figure: rasterFigure(spikes, monitors.dt),
+    });
+  }
+  for (const state of monitors.states) {
+    for (const variable of state.variables) {
+      figures.push({
+        id: `${prefix}state-${state.name}-${variable}`,
+        title: `${variable === 'v' ? 'Membrane potential' : `State variable ${variable}`}: ${state.population}${of}`,
+        caption: `${variable} of neurons ${state.indices.join(', ')}, sampled every ${state.every} steps (monitors/${state.name}.${variable}.f64).`,
+        figure: stateFigure(state, variable, monitors.dt),
+      });
+    }
+  }
+  for (const rates of monitors.rates) {
+    figures.push({
+      id: `${prefix}rate-${rates.name}`,
+      title: `Population rate: ${rates.population}${of}`,
+      caption: `Spikes per neuron per second in each bin (monitors/${rates.name}.rate.f64).`,
+      figure: rateFigure(rates, monitors.dt),
+    });
+  }
   return figures;
 }
 
@@ -107,15 +142,17 @@ function runLabel(run: RunFiles, prefix: string): string {
 /** Every figure the runs' files support, in reading order. */
 export function reportFigures(runs: readonly RunFiles[]): ReportFigure[] {
   const curves = runs.map((run) => ({ label: run.label, records: run.metrics }));
-  const figures: ReportFigure[] = [
-    {
+  const figures: ReportFigure[] = [];
+  const learns = runs.some((run) => run.metrics.some((r) => typeof r.train_error === 'number'));
+  if (learns) {
+    figures.push({
       id: 'learning-curves',
       title: 'Learning curves',
       caption: 'Classification error on the training (dotted), validation (dashed) and test (solid) sets after each epoch (metrics.jsonl).',
       figure: learningCurveFigure(curves),
-    },
-  ];
-  if (runs.length > 1) {
+    });
+  }
+  if (runs.length > 1 && learns) {
     figures.push({
       id: 'comparison',
       title: 'Runs compared',
@@ -128,7 +165,7 @@ export function reportFigures(runs: readonly RunFiles[]): ReportFigure[] {
     figures.push({
       id: `metric-${key}`,
       title: metricTitle(key)[0].toUpperCase() + metricTitle(key).slice(1),
-      caption: `${metricTitle(key)} after each epoch (metrics.jsonl, field "${key}").`,
+      caption: `${metricTitle(key)} after each ${learns ? 'epoch' : 'window'} (metrics.jsonl, field "${key}").`,
       figure: metricFigure(curves, key),
     });
   }
@@ -147,7 +184,7 @@ function summaryTable(runs: readonly RunFiles[]): string {
     const last = run.metrics[run.metrics.length - 1] ?? {};
     const cells = [
       run.label,
-      String(run.config?.rule?.name ?? '—'),
+      String(run.config?.rule?.name ?? run.config?.kind ?? '—'),
       String(run.metrics.length) + (s.interrupted ? ' (interrupted)' : ''),
       percent(last.train_error),
       percent(last.test_error),

@@ -1,14 +1,18 @@
 /**
- * Reading a run directory back: its config, summary, epoch metrics and whatever the recorders
- * wrote under record/. A report draws what is there and skips what is not; every JSONL file under
+ * Reading a run directory back: its config, summary, epoch metrics, whatever the recorders wrote
+ * under record/ and a spiking run's monitors/. A report draws what is there and skips what is not; every JSONL file under
  * record/ that no figure knows is kept as `other`, so data added later can still be listed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ActivitySample, RECORD_DIR, ReconstructionSample, WeightStats } from '../record/formats';
+import { MonitorData, readMonitors } from './monitor-data';
 
-/** One line of metrics.jsonl: the trainer's EpochRecord plus whatever other metrics were added. */
-export type MetricsRecord = { readonly epoch: number } & Readonly<Record<string, unknown>>;
+/**
+ * One line of metrics.jsonl: the trainer's EpochRecord (with `epoch`) plus whatever other metrics
+ * were added, or a spiking run's window (with `t_end_s`).
+ */
+export type MetricsRecord = { readonly epoch?: number } & Readonly<Record<string, unknown>>;
 
 export interface RunFiles {
   readonly dir: string;
@@ -20,6 +24,8 @@ export interface RunFiles {
   readonly activity: readonly ActivitySample[];
   readonly weights: readonly WeightStats[];
   readonly reconstructions: readonly ReconstructionSample[];
+  /** A spiking run's monitors (monitors/), or null. */
+  readonly monitors: MonitorData | null;
   /** Other JSONL files under record/ (file name → lines). */
   readonly other: Readonly<Record<string, readonly Record<string, unknown>[]>>;
 }
@@ -63,8 +69,8 @@ export function readRun(dir: string): RunFiles {
   const metricsFile = path.join(dir, 'metrics.jsonl');
   if (!fs.existsSync(metricsFile)) throw new RunReadError(`${dir}: not a run directory (no metrics.jsonl)`);
   const config = readJsonIfThere(path.join(dir, 'config.json'));
-  const training = config?.training as { seed?: number } | undefined;
-  const label = config?.name !== undefined && training?.seed !== undefined ? `${config.name} s${training.seed}` : path.basename(path.resolve(dir));
+  const seed = (config?.training as { seed?: number } | undefined)?.seed ?? config?.seed;
+  const label = config?.name !== undefined && seed !== undefined ? `${config.name} s${seed}` : path.basename(path.resolve(dir));
   const recorded: Record<string, unknown[]> = {};
   const other: Record<string, Record<string, unknown>[]> = {};
   const recordDir = path.join(dir, RECORD_DIR);
@@ -85,6 +91,7 @@ export function readRun(dir: string): RunFiles {
     activity: (recorded.activity ?? []) as ActivitySample[],
     weights: (recorded.weights ?? []) as WeightStats[],
     reconstructions: (recorded.reconstructions ?? []) as ReconstructionSample[],
+    monitors: readMonitors(dir),
     other,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Any per-epoch metric of metrics.jsonl against epoch: a number (one line per run) or an object of
+ * Any metric of metrics.jsonl against epoch (or a spiking run's simulated time): a number (one line per run) or an object of
  * numbers (one line per key and run), e.g. `reconstruction_error: { g2: …, g3: … }` or alignment
  * angles per layer. Drawn generically, so metrics added by new rules appear without new code.
  */
@@ -7,7 +7,12 @@ import { axesLayout, Figure, palette } from '../figure';
 import { MetricsRecord } from '../run-files';
 
 /** Keys the learning curves and the run summary already show, or that are bookkeeping. */
-const shownElsewhere = new Set(['epoch', 'train_error', 'valid_error', 'test_error', 'seconds', 'eval_seconds', 'valid_loss', 'test_loss']);
+const shownElsewhere = new Set(['epoch', 't_end_s', 'train_error', 'valid_error', 'test_error', 'seconds', 'eval_seconds', 'wall_seconds', 'valid_loss', 'test_loss']);
+
+/** What the records run along: training epochs, or a spiking run's simulated time. */
+export function xAxis(records: readonly MetricsRecord[]): { key: string; title: string } {
+  return records.some((r) => typeof r.epoch === 'number') ? { key: 'epoch', title: 'epoch' } : { key: 't_end_s', title: 'simulated time (s)' };
+}
 
 /**
  * The metric keys of `records` that hold a number or an object of numbers, in first-seen order;
@@ -47,6 +52,7 @@ export function metricTitle(key: string): string {
 /** The figure of metric `key` for every run; y is logarithmic when every value is positive and they span a decade. */
 export function metricFigure(runs: readonly { readonly label: string; readonly records: readonly MetricsRecord[] }[], key: string): Figure {
   const data: Record<string, unknown>[] = [];
+  const axis = xAxis(runs.flatMap((run) => run.records));
   runs.forEach((run, i) => {
     const parts = new Set<string>();
     for (const r of run.records) {
@@ -59,7 +65,7 @@ export function metricFigure(runs: readonly { readonly label: string; readonly r
         type: 'scatter',
         mode: 'lines+markers',
         name: [runs.length > 1 ? run.label : null, part ?? (runs.length > 1 ? null : metricTitle(key))].filter(Boolean).join(' ') || run.label,
-        x: run.records.map((r) => r.epoch),
+        x: run.records.map((r) => r[axis.key] ?? null),
         y: run.records.map((r) => {
           const value = r[key];
           if (part === null) return typeof value === 'number' ? value : null;
@@ -74,5 +80,5 @@ export function metricFigure(runs: readonly { readonly label: string; readonly r
   const positive = values.length > 0 && values.every((v) => v > 0);
   const log = positive && Math.max(...values) / Math.min(...values) > 10;
   const unit = /angle/.test(key) ? 'degrees' : metricTitle(key);
-  return { data, layout: axesLayout('epoch', unit, log ? { yaxis: { title: { text: unit }, type: 'log' } } : {}) };
+  return { data, layout: axesLayout(axis.title, unit, log ? { yaxis: { title: { text: unit }, type: 'log' } } : {}) };
 }
