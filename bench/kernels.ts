@@ -30,9 +30,9 @@ export interface KernelBenchRow {
   workPerCall: number;
   /** "GFLOP/s" for products, "Melem/s" for elementwise ops. */
   unit: 'GFLOP/s' | 'Melem/s';
-  /** Median over trials of the throughput, in `unit`. */
+  /** Throughput of the fastest trial, in `unit` (on a shared machine, the least disturbed one). */
   rate: number;
-  /** Median time per call, microseconds. */
+  /** Time per call in the fastest trial, microseconds. */
   microsPerCall: number;
   /** Calls per trial and number of trials. */
   reps: number;
@@ -44,9 +44,9 @@ export interface KernelBenchOptions {
   reference?: boolean;
   /** Suffix for the native rows' labels (e.g. "-1t"). */
   nativeSuffix?: string;
-  /** Target seconds per trial for the native backend (default 0.05). */
+  /** Target seconds per trial (default 0.02). */
   trialSeconds?: number;
-  /** Trials per measurement; the median is reported (default 7; reference uses 3). */
+  /** Trials per measurement; the fastest is reported (default 15; reference uses 3). */
   trials?: number;
 }
 
@@ -152,17 +152,14 @@ export function kernelBenchCases(): Case[] {
   ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** Times `call`: calibrates reps to ~trialSeconds per trial, then the median of `trials` trials. */
+/**
+ * Times `call`: calibrates reps to ~trialSeconds per trial, then keeps the fastest of `trials`
+ * trials — the machines are shared, and the fastest trial is the one least slowed by other work.
+ */
 function measure(c: Case, kernels: Kernels, label: string, trialSeconds: number, trials: number): KernelBenchRow {
   const call = c.setup(kernels);
   // Warm up (packing buffers, helper thread, JIT) and calibrate.
@@ -183,7 +180,7 @@ function measure(c: Case, kernels: Kernels, label: string, trialSeconds: number,
     for (let i = 0; i < reps; i++) call();
     times.push(seconds(start) / reps);
   }
-  const perCall = median(times);
+  const perCall = Math.min(...times);
   const scale = c.unit === 'GFLOP/s' ? 1e9 : 1e6;
   return {
     op: c.op,
@@ -219,8 +216,8 @@ function paths(options: KernelBenchOptions): { label: string; kernels: Kernels }
 /** Benchmarks every case on every path in turn and returns one row per (case, path). */
 export async function benchmarkKernels(options: KernelBenchOptions = {}): Promise<KernelBenchRow[]> {
   const rows: KernelBenchRow[] = [];
-  const trialSeconds = options.trialSeconds ?? 0.05;
-  const trials = options.trials ?? 7;
+  const trialSeconds = options.trialSeconds ?? 0.02;
+  const trials = options.trials ?? 15;
   const backends = paths(options);
   for (const c of kernelBenchCases()) {
     for (const { label, kernels } of backends) {

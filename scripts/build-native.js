@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the native kernel addon (native/, binding.gyp) with node-gyp during `npm install`; run it
 // again with `npm rebuild` or `node scripts/build-native.js`. A failed build is not fatal: apical
-// then runs on the plain TypeScript reference kernels and says so at start-up (src/kernels/index.ts).
+// then runs on the same kernels compiled to WebAssembly (wasm/, committed) and says so at start-up
+// (src/kernels/index.ts).
 // Set APICAL_SKIP_NATIVE=1 to skip the build.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -29,7 +30,7 @@ const result = fs.existsSync(nodeGyp)
   : { status: 1 };
 if (result.status !== 0) {
   console.warn(
-    'apical: the native kernels did not build; apical will run on the (slow) TypeScript reference ' +
-      'kernels. Install python3, make and g++, then run `npm rebuild` to retry.',
+    'apical: the native kernels did not build; apical will run on its WebAssembly kernels (the same ' +
+      'kernels, one thread, no AVX). Install python3, make and g++, then run `npm rebuild` to retry.',
   );
 }
