@@ -114,3 +114,13 @@ describe('APICAL_BACKEND', () => {
     expect(forced.stderr).toMatch(/^apical: APICAL_BACKEND=native but the native addon was not built/);
   });
 });
+
+describe('the committed WebAssembly kernels', () => {
+  const hasToolchain = spawnSync('sh', ['-c', 'command -v clang++ && test -d /usr/include/wasm32-wasi/c++/v1']).status === 0;
+  (hasToolchain ? it : it.skip)('are what scripts/build-wasm.js makes from the current sources', () => {
+    const rebuilt = path.join(tmp, 'rebuilt.wasm');
+    const result = spawnSync(process.execPath, ['scripts/build-wasm.js', rebuilt], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(rebuilt).equals(fs.readFileSync('wasm/apical_kernels.wasm'))).toBe(true);
+  }, 120_000);
+});
