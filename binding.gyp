@@ -18,7 +18,12 @@
       "-O3", "-std=c++17", "-fPIC", "-fno-math-errno", "-fno-trapping-math", "-fno-exceptions", "-pthread",
       "-Wall", "-Wextra", "-Wno-maybe-uninitialized", "-Wno-unused-parameter"
     ],
-    "defines": ["NAPI_VERSION=8"]
+    "defines": ["NAPI_VERSION=8"],
+    # macOS: gyp passes flags through xcode_settings instead (the same flags as cflags_cc).
+    "xcode_settings": {
+      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-fno-exceptions"],
+      "MACOSX_DEPLOYMENT_TARGET": "10.15"
+    }
   },
   "targets": [
     {
@@ -46,14 +51,16 @@
           "type": "static_library",
           "sources": ["<@(kernel_sources)"],
           "defines": ["APICAL_ISA=avx512"],
-          "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma"]
+          "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS+": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma"]}
         },
         {
           "target_name": "kernels_avx2",
           "type": "static_library",
           "sources": ["<@(kernel_sources)"],
           "defines": ["APICAL_ISA=avx2"],
-          "cflags_cc": ["-mavx2", "-mfma"]
+          "cflags_cc": ["-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS+": ["-mavx2", "-mfma"]}
         }
       ]
     }],

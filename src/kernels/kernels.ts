@@ -2,10 +2,12 @@
  * The kernel interface: every piece of dense maths apical does on a minibatch.
  *
  * All matrices are row-major Float32Arrays. Nothing here allocates: callers own every buffer and
- * reuse it from batch to batch. Two backends implement this interface and are tested against each
- * other on random shapes (test/kernels.test.ts):
+ * reuse it from batch to batch. Three backends implement this interface, and every path is tested
+ * against the reference on random shapes (test/kernels.test.ts); index.ts picks one:
  *  - `reference` (reference.ts): plain TypeScript loops, the executable specification;
- *  - `native` (native.ts): a C++ N-API addon (native/), SIMD and two threads, picked when it built.
+ *  - `native-<isa>` (native.ts): a C++ N-API addon (native/), SIMD and two threads, one copy per
+ *    instruction set (avx512, avx2, generic; neon on arm64), the CPU's best picked when it built;
+ *  - `wasm` (wasm.ts): the same C++ compiled to WebAssembly SIMD, committed, when the addon is missing.
  *
  * Weight layout: a projection from a population of `k` units to one of `n` units stores its weights
  * as a k×n matrix W (input-major), so a minibatch X (m×k) maps to X·W (m×n), as in Lee et al.'s code.
