@@ -100,6 +100,32 @@ function both(arrays: Float32Array[], op: (k: Kernels, copies: Float32Array[]) =
 }
 
 /**
+ * A fixed workload over the parallel paths (row- and column-chunked products with several k-blocks,
+ * the fused epilogue, the narrow kernel) and the optimizer step and noise; returns a digest of every output.
+ * Source text, so a child process can run the very same code against the addon file.
+ */
+const WORKLOAD = `(addon, crypto) => {
+  let seed = 12345;
+  const rand = (n, s = 1) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; a[i] = s * (seed / 4294967296 - 0.5); } return a; };
+  const hash = crypto.createHash('sha256');
+  const add = (a) => hash.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  for (const [m, n, k] of [[100, 240, 240], [200, 240, 784], [1000, 10, 127], [127, 300, 65]]) {
+    const y = new Float32Array(m * n);
+    addon.dense(m, n, k, rand(m * k), rand(k * n, 0.2), rand(n), 1, y); add(y);
+  }
+  for (const [ta, tb, m, n, k] of [[true, false, 240, 240, 100], [false, true, 100, 784, 240], [true, true, 300, 33, 127], [false, false, 33, 47, 1100]]) {
+    const c = rand(m * n);
+    addon.gemm(ta, tb, m, n, k, 0.5, rand(m * k), rand(k * n), 1.5, c); add(c);
+  }
+  const len = 100003, p = rand(len), avg = new Float32Array(len), sq = new Float32Array(len), inc = new Float32Array(len);
+  for (let s = 0; s < 3; s++) addon.rmspropStep(len, p, rand(len), avg, sq, inc, 0.001, 0.95, 0.9, 0.001);
+  add(p); add(avg); add(sq); add(inc);
+  const state = new Uint32Array([1, 2, 3, 4]), noisy = new Float32Array(24001);
+  for (let s = 0; s < 2; s++) { addon.addGaussianNoise(24001, rand(24001), 0.5, state, noisy); add(noisy); add(state); }
+  return hash.digest('hex');
+}`;
+
+/**
  * Every test below, against one backend: `native-<isa>` (one instruction set of the addon) or
  * `wasm` (single-threaded, so its thread-count test is two runs in one process).
  */
@@ -410,31 +436,6 @@ describeNative('native addGaussianNoise', () => {
 
 // ---- determinism across thread counts ----------------------------------------------------------------
 
-/**
- * A fixed workload over the parallel paths (row- and column-chunked products with several k-blocks,
- * the fused epilogue, the narrow kernel) and the optimizer step and noise; returns a digest of every output.
- * Source text, so a child process can run the very same code against the addon file.
- */
-const WORKLOAD = `(addon, crypto) => {
-  let seed = 12345;
-  const rand = (n, s = 1) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; a[i] = s * (seed / 4294967296 - 0.5); } return a; };
-  const hash = crypto.createHash('sha256');
-  const add = (a) => hash.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  for (const [m, n, k] of [[100, 240, 240], [200, 240, 784], [1000, 10, 127], [127, 300, 65]]) {
-    const y = new Float32Array(m * n);
-    addon.dense(m, n, k, rand(m * k), rand(k * n, 0.2), rand(n), 1, y); add(y);
-  }
-  for (const [ta, tb, m, n, k] of [[true, false, 240, 240, 100], [false, true, 100, 784, 240], [true, true, 300, 33, 127], [false, false, 33, 47, 1100]]) {
-    const c = rand(m * n);
-    addon.gemm(ta, tb, m, n, k, 0.5, rand(m * k), rand(k * n), 1.5, c); add(c);
-  }
-  const len = 100003, p = rand(len), avg = new Float32Array(len), sq = new Float32Array(len), inc = new Float32Array(len);
-  for (let s = 0; s < 3; s++) addon.rmspropStep(len, p, rand(len), avg, sq, inc, 0.001, 0.95, 0.9, 0.001);
-  add(p); add(avg); add(sq); add(inc);
-  const state = new Uint32Array([1, 2, 3, 4]), noisy = new Float32Array(24001);
-  for (let s = 0; s < 2; s++) { addon.addGaussianNoise(24001, rand(24001), 0.5, state, noisy); add(noisy); add(state); }
-  return hash.digest('hex');
-}`;
 
 describeNative('native determinism', () => {
   it('gives bit-identical results with one thread (APICAL_NATIVE_THREADS=1) and with two', () => {
@@ -519,4 +520,21 @@ describe('wasm', () => {
     current = wasm;
   });
   kernelSuites('wasm');
+});
+
+describeNative('results across paths', () => {
+  /**
+   * Every path sums each product element in the same order (over k, in the same k-blocks) and
+   * evaluates the same formulas; what differs is whether a·b + c is rounded once (fused: AVX-512,
+   * AVX2, NEON) or twice (generic, wasm). So paths of the same kind agree bit for bit.
+   */
+  it('paths with fused multiply-add agree bit for bit, and so do the paths without', () => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const workload = new Function(`return ${WORKLOAD}`)() as (kernels: unknown, c: typeof crypto) => string;
+    const digest = (name: string): string => workload(name === 'wasm' ? wasm : loadNativeKernels(name), crypto);
+    const fused = ISAS_UNDER_TEST.filter((isa) => isa !== 'generic');
+    for (const isa of fused.slice(1)) expect(digest(isa)).toBe(digest(fused[0]));
+    if (ISAS_UNDER_TEST.includes('generic')) expect(digest('generic')).toBe(digest('wasm'));
+    if (fused.length > 0) expect(digest(fused[0])).not.toBe(digest('wasm'));
+  });
 });

@@ -2,7 +2,8 @@
 // test the arm64 NEON path on an x86-64 machine (cross-compiled with g++-aarch64-linux-gnu and run
 // under qemu-user, scripts/selftest-native.js), and runnable on any path. Odd shapes, every
 // transpose, α/β variants, every activation, the noise stream and the optimiser step; prints one
-// line per failure and a closing "N passed, M failed" line; exit status 1 on any failure.
+// line per failure, a digest of a fixed workload's outputs (equal on paths that agree bit for bit)
+// and a closing "N passed, M failed" line; exit status 1 on any failure.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -175,6 +176,42 @@ void testColumnSumsAndSquares() {
   if (ok && std::fabs(got - want) <= 1e-12 * want) ++passed;
 }
 
+/** FNV-1a over the bytes of a fixed workload's outputs: equal on paths that agree bit for bit. */
+uint64_t workloadDigest() {
+  uint64_t hash = 1469598103934665603ull;
+  auto add = [&](const void* data, size_t bytes) {
+    for (size_t i = 0; i < bytes; ++i) hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ull;
+  };
+  const int shapes[][3] = {{100, 240, 784}, {33, 47, 1100}, {127, 300, 65}};
+  uint32_t seed = 1000;
+  for (const auto& s : shapes)
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) {
+        const auto a = randomVector(static_cast<size_t>(s[0]) * s[2], seed++), b = randomVector(static_cast<size_t>(s[2]) * s[1], seed++);
+        auto c = randomVector(static_cast<size_t>(s[0]) * s[1], seed++);
+        K::gemm(ta, tb, s[0], s[1], s[2], 0.5f, a.data(), b.data(), 1.5f, c.data());
+        add(c.data(), c.size() * sizeof(float));
+      }
+  const auto x = randomVector(100 * 784, seed++), w = randomVector(784 * 240, seed++, -0.2f, 0.2f), bias = randomVector(240, seed++);
+  std::vector<float> y(100 * 240);
+  for (Activation act : {kTanh, kSigmoid, kRelu}) {
+    K::dense(100, 240, 784, x.data(), w.data(), bias.data(), act, y.data());
+    add(y.data(), y.size() * sizeof(float));
+  }
+  uint32_t state[4] = {1, 2, 3, 4};
+  std::vector<float> noisy(24001);
+  K::addGaussianNoise(24001, x.data(), 0.5f, state, noisy.data());
+  add(noisy.data(), noisy.size() * sizeof(float));
+  auto p = randomVector(100003, seed++), avg = std::vector<float>(100003), sq = avg, inc = avg;
+  for (int step = 0; step < 3; ++step) {
+    const auto g = randomVector(100003, seed++);
+    K::rmspropStep(100003, p.data(), g.data(), avg.data(), sq.data(), inc.data(), 0.001f, 0.95f, 0.9f, 0.001f);
+  }
+  add(p.data(), p.size() * sizeof(float));
+  add(inc.data(), inc.size() * sizeof(float));
+  return hash;
+}
+
 }  // namespace
 
 int main() {
@@ -195,6 +232,7 @@ int main() {
   for (int length : {1, 2, 3, 255, 256, 257, 1001, 24000, 100001}) testNoise(length);
   for (int length : {1, 17, 1003}) testRmsprop(length);
   testColumnSumsAndSquares();
+  std::printf("workload digest: %016llx\n", static_cast<unsigned long long>(workloadDigest()));
   std::printf("%s: %d passed, %d failed\n", K::table.isa, passed, failed);
   return failed ? 1 : 0;
 }
