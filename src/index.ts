@@ -10,7 +10,8 @@
  * Below that level: `buildLesionedCircuit` gives the circuit an experiment describes (its RxJS
  * streams: activity$, topDown$, outcome$, reconstruction$), `train` drives it epoch by epoch,
  * `loadMnist` gives the data, and the figure builders turn run files into plotly specs that
- * `notebookFigure` draws in a notebook.
+ * `notebookFigure` draws in a notebook. Spiking experiments (experiments/cuba.json) run with
+ * `loadSpikingExperiment` and `runSpikingExperiment`; their monitors read back with `readRun`.
  */
 
 // Experiments and runs.
@@ -21,6 +22,10 @@ export { FeedbackLesion } from './experiment/lesion';
 export type { LesionMode, LesionSpec } from './experiment/lesion';
 export { runExperiment } from './cli/run';
 export type { RunOptions, Summary } from './cli/run';
+export { isSpikingExperiment, loadSpikingExperiment } from './experiment/spiking';
+export type { SpikingExperiment } from './experiment/spiking';
+export { runSpikingExperiment } from './cli/run-spiking';
+export type { SpikingSummary } from './cli/run-spiking';
 
 // The engine.
 export { Circuit } from './engine/circuit';
@@ -50,5 +55,8 @@ export { activityTracesFigure, signalSize, signalSizeFigure, targetsFigure } fro
 export { histogramFigure, updateSizeFigure } from './report/figures/histograms';
 export { digitsFigure } from './report/figures/digits';
 export { comparisonFigure } from './report/figures/comparison';
+export { rasterFigure, rateFigure, stateFigure } from './report/figures/spiking';
+export { readMonitors } from './report/monitor-data';
+export type { MonitorData, RateData, SpikeData, StateData } from './report/monitor-data';
 export { plausibilityTable } from './report/plausibility';
 export { notebookFigure, notebookPlotly } from './report/notebook';

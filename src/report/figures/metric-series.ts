@@ -35,14 +35,17 @@ export function seriesKeys(records: readonly MetricsRecord[]): string[] {
   return [...keys].filter((key) => records.length < 2 || seen.get(key)!.size > 1);
 }
 
-function isNumberRecord(value: unknown): value is Record<string, number | null> {
+/** An object of numbers (null or the string "NaN" for a value that could not be measured: a gap). */
+function isNumberRecord(value: unknown): value is Record<string, number | null | 'NaN'> {
   return (
     typeof value === 'object' &&
     value !== null &&
     !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === 'number' || v === null)
+    Object.values(value).every((v) => typeof v === 'number' || v === null || v === 'NaN')
   );
 }
+
+const numberOrGap = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** "reconstruction_error" → "reconstruction error". */
 export function metricTitle(key: string): string {
@@ -68,8 +71,8 @@ export function metricFigure(runs: readonly { readonly label: string; readonly r
         x: run.records.map((r) => r[axis.key] ?? null),
         y: run.records.map((r) => {
           const value = r[key];
-          if (part === null) return typeof value === 'number' ? value : null;
-          return isNumberRecord(value) ? value[part] ?? null : null;
+          if (part === null) return numberOrGap(value);
+          return isNumberRecord(value) ? numberOrGap(value[part]) : null;
         }),
         line: { color: palette[(runs.length > 1 ? i : j) % palette.length], dash: runs.length > 1 ? ['solid', 'dash', 'dot', 'dashdot'][j % 4] : 'solid' },
         marker: { size: 4 },
