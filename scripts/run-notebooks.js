@@ -61,6 +61,6 @@ for (const name of notebooks) {
   }
 }
 const total = ((Date.now() - started) / 1000).toFixed(1);
-console.log(`${notebooks.length - failed} passed, ${failed} failed`);
 console.log(`notebooks: ${total} s in all; executed copies in ${out}`);
+console.log(`${notebooks.length - failed} passed, ${failed} failed`);
 process.exit(failed > 0 || notebooks.length === 0 ? 1 : 0);
