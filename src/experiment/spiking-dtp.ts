@@ -1,0 +1,158 @@
+/**
+ * Spiking DTP experiment files (`"kind": "spiking-dtp"`, e.g. experiments/mnist-spiking-dtp.json):
+ * a layered spiking network (src/network/spiking-network.ts) trained on MNIST by difference target
+ * propagation with top-down currents (src/rules/spiking-dtp.ts). Times and rates carry units.
+ * Faults become one-line ConfigErrors naming the file and field.
+ */
+import Ajv from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError } from './experiment';
+import { loadNeuronModel } from './spiking';
+import { ModelSpec } from '../equations/model';
+import { OptimizerSpec } from '../optim/optimizer';
+
+export interface SpikingDtpExperiment {
+  readonly kind: 'spiking-dtp';
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly dt: string;
+  /** Uncounted start of each phase, and the counted window after it. */
+  readonly settle: string;
+  readonly count: string;
+  readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec; readonly inputRate: string; readonly maxRate: string };
+  readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number };
+  readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
+  readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
+  readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec; readonly readout: OptimizerSpec };
+  /** How many neurons per layer to trace in the recorded trial. */
+  readonly record: { readonly traces: number };
+}
+
+const optimizer = {
+  type: 'object',
+  required: ['name', 'lr'],
+  properties: { name: { enum: ['sgd', 'rmsprop', 'adam'] }, lr: { type: 'number', exclusiveMinimum: 0 } },
+} as const;
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'dt', 'settle', 'count', 'network', 'rule', 'training', 'optimizer'],
+  properties: {
+    kind: { const: 'spiking-dtp' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    dt: { type: 'string' },
+    settle: { type: 'string' },
+    count: { type: 'string' },
+    network: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['layers', 'neuron', 'encoder', 'inputRate', 'maxRate'],
+      properties: {
+        layers: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+        neuron: { type: 'string' },
+        encoder: { type: 'string' },
+        inputRate: { type: 'string' },
+        maxRate: { type: 'string' },
+      },
+    },
+    rule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['topStep', 'apicalGain'],
+      properties: {
+        topStep: { type: 'number', exclusiveMinimum: 0 },
+        apicalGain: { type: 'number', exclusiveMinimum: 0 },
+        initScale: { type: 'number', exclusiveMinimum: 0 },
+        initBias: { type: 'number' },
+      },
+    },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        source: { const: 'mnist' },
+        dir: { type: 'string' },
+        validation: { type: 'integer', minimum: 0 },
+        trainLimit: { type: 'integer', minimum: 1 },
+        testLimit: { type: 'integer', minimum: 1 },
+      },
+    },
+    training: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['epochs', 'batchSize'],
+      properties: {
+        epochs: { type: 'integer', minimum: 1 },
+        batchSize: { type: 'integer', minimum: 1 },
+        seed: { type: 'integer', minimum: 0 },
+        shuffle: { type: 'boolean' },
+      },
+    },
+    optimizer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['forward', 'feedback', 'readout'],
+      properties: { forward: optimizer, feedback: optimizer, readout: optimizer },
+    },
+    record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 } } },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false, strict: true, strictTypes: false }).compile(schema);
+
+/** Whether a file declares `"kind": "spiking-dtp"`. */
+export function isSpikingDtpExperiment(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'spiking-dtp';
+}
+
+export interface SpikingDtpOverrides {
+  readonly epochs?: number;
+  readonly seed?: number;
+  readonly dataDir?: string;
+  readonly trainLimit?: number;
+}
+
+/** Reads, checks and resolves a spiking DTP experiment (models inlined, defaults filled). */
+export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOverrides = {}): SpikingDtpExperiment {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the experiment (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!validate(json)) {
+    const e = validate.errors?.[0];
+    const params = (e?.params ?? {}) as Record<string, unknown>;
+    const where = e?.instancePath || '/';
+    throw new ConfigError(
+      e?.keyword === 'additionalProperties' ? `${file}: ${where} has an unknown field "${params.additionalProperty}"` : `${file}: ${where} ${e?.message ?? 'does not match the schema'}`,
+    );
+  }
+  const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const model = (name: string): ModelSpec => loadNeuronModel(path.resolve(path.dirname(file), name));
+  const data = raw.data ?? {};
+  return {
+    kind: 'spiking-dtp',
+    name: raw.name,
+    description: raw.description ?? '',
+    file,
+    dt: raw.dt,
+    settle: raw.settle,
+    count: raw.count,
+    network: { ...raw.network, neuron: model(raw.network.neuron), encoder: model(raw.network.encoder) },
+    rule: { initScale: 1.5, initBias: 0.8, ...raw.rule },
+    data: { dir: overrides.dataDir ?? data.dir ?? null, validation: data.validation ?? 10000, trainLimit: overrides.trainLimit ?? data.trainLimit ?? null, testLimit: data.testLimit ?? null },
+    training: {
+      epochs: overrides.epochs ?? raw.training.epochs,
+      batchSize: raw.training.batchSize,
+      seed: overrides.seed ?? raw.training.seed ?? 1,
+      shuffle: raw.training.shuffle ?? true,
+    },
+    optimizer: raw.optimizer,
+    record: { traces: raw.record?.traces ?? 5 },
+  };
+}
