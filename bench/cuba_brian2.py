@@ -4,7 +4,7 @@ side-by-side benchmark bench/cuba.ts. Same network as /work/shared/peers/cuba_br
 size, the connection probability and the resting potential El as arguments (to scale N at ~80
 synapses per neuron and to vary the firing rate), and the statistics apical reports.
 Usage: cuba_brian2.py N SIM_SECONDS P EL_MV [numpy|cython]
-Prints one JSON line: wall (run() only), spikes, mean_rate_hz, isi_cv (per-neuron CV of
+Prints one JSON line: wall and cpu (process CPU seconds) of run() only, spikes, mean_rate_hz, isi_cv (per-neuron CV of
 inter-spike intervals over neurons with at least two intervals, averaged)."""
 import json, sys, time
 import numpy as np
@@ -25,10 +25,10 @@ Ne = int(N*0.8)
 Ce = Synapses(P, P, on_pre='ge += we'); Ci = Synapses(P, P, on_pre='gi += wi')
 Ce.connect('i<Ne', p=p); Ci.connect('i>=Ne', p=p)
 s_mon = SpikeMonitor(P)
-t0 = time.perf_counter(); run(T*second); wall = time.perf_counter() - t0
+t0, c0 = time.perf_counter(), time.process_time(); run(T*second); wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 cvs = []
 for train in s_mon.spike_trains().values():
     isi = np.diff(np.asarray(train))
     if len(isi) >= 2: cvs.append(isi.std() / isi.mean())
-print(json.dumps({'wall': wall, 'spikes': int(s_mon.num_spikes), 'mean_rate_hz': s_mon.num_spikes / (N * T),
+print(json.dumps({'wall': wall, 'cpu': cpu, 'spikes': int(s_mon.num_spikes), 'mean_rate_hz': s_mon.num_spikes / (N * T),
                   'isi_cv': float(np.mean(cvs)) if cvs else None, 'synapses': int(len(Ce) + len(Ci))}))

@@ -17,7 +17,7 @@ import { parseArgs } from 'util';
 import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
-import { isSpikingExperiment } from '../experiment/spiking';
+import { experimentKind } from '../experiment/spiking';
 import { EquationError } from '../equations/expression';
 import { BackendError, kernels } from '../kernels';
 import { plausibilityTable } from '../report/plausibility';
@@ -33,6 +33,7 @@ import { sweep } from './sweep';
 import { progressPrinter } from './progress';
 import { runExperiment } from './run';
 import { spikingCommand } from './run-spiking';
+import { spikingDtpCommand } from './run-spiking-dtp';
 import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
@@ -44,7 +45,9 @@ const usage = `usage: apical run <experiment.json> [options]
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
 A spiking experiment ("kind": "spiking", e.g. experiments/cuba.json) is simulated
-instead: metrics.jsonl per window, summary.json, monitors/.
+instead: metrics.jsonl per window, summary.json, monitors/. A spiking DTP experiment
+("kind": "spiking-dtp", experiments/mnist-spiking-dtp.json) trains spiking populations
+with top-down currents and records one trial (trial/, trial.html).
 
 \`apical rules\` prints which signals each learning rule relies on.
 \`apical compare\` runs every experiment for seeds 1..N (default 3), J processes at a
@@ -164,8 +167,20 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
   if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (isSpikingExperiment(file)) {
+  const kind = experimentKind(file);
+  if (kind === 'spiking') {
     return spikingCommand(file, { seed: positiveInteger('--seed', values.seed, true), out: values.out, force: values.force ?? false, timestamp: timestamp() });
+  }
+  if (kind === 'spiking-dtp') {
+    return spikingDtpCommand(file, {
+      epochs: positiveInteger('--epochs', values.epochs),
+      seed: positiveInteger('--seed', values.seed, true),
+      dataDir: values.data,
+      trainLimit: positiveInteger('--train-limit', values['train-limit']),
+      out: values.out,
+      force: values.force ?? false,
+      timestamp: timestamp(),
+    });
   }
 
   const experiment = loadExperiment(file, {

@@ -104,11 +104,6 @@ const schema = {
 
 const validate = new Ajv({ allErrors: false, strict: true, strictTypes: false }).compile(schema);
 
-/** Whether a file declares `"kind": "spiking-dtp"`. */
-export function isSpikingDtpExperiment(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'spiking-dtp';
-}
-
 export interface SpikingDtpOverrides {
   readonly epochs?: number;
   readonly seed?: number;

@@ -172,10 +172,11 @@ function schemaMessage(file: string, errors: typeof validateExperiment.errors): 
   return `${file}: ${where} ${e.message}`;
 }
 
-/** Whether an experiment file declares `"kind": "spiking"` (the CLI's dispatch). */
-export function isSpikingExperiment(file: string): boolean {
+/** An experiment file's `kind`: "spiking", "spiking-dtp", or null for a training experiment (the CLI's dispatch). */
+export function experimentKind(file: string): string | null {
   const json = readJson(file);
-  return typeof json === 'object' && json !== null && (json as { kind?: unknown }).kind === 'spiking';
+  const kind = typeof json === 'object' && json !== null ? (json as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' ? kind : null;
 }
 
 /** Reads and checks a neuron model file (models/neurons/*.json). */

@@ -42,6 +42,11 @@ export class NeuronGroup {
     this.rand = () => nextUniform(stream);
   }
 
+  /** The live state of the group's random stream (copy it to replay the same draws later). */
+  get randomState(): RngState {
+    return this.stream;
+  }
+
   /** The array of variable `name` (SI values). */
   variable(name: string): Float64Array {
     const k = this.compiled.variableNames.indexOf(name);

@@ -45,6 +45,8 @@ export class SpikingNetwork {
   private countedSteps = 0;
   /** Volts per drive unit (Vt − El). */
   readonly gap: number;
+  /** Resting potential El, volts. */
+  private readonly rest: number;
 
   constructor(readonly options: SpikingNetworkOptions) {
     const { dt, seed } = options;
@@ -55,7 +57,7 @@ export class SpikingNetwork {
     const constants = hidden.model.constants;
     const value = (name: string): number => siValue(constants.get(name) as Quantity);
     this.gap = value('Vt') - value('El');
-    for (const g of layers) g.variable('v').fill(value('El'));
+    this.rest = value('El');
     this.synapses = layers.map(
       (target, l) =>
         new Synapses({ name: `W${l + 1}`, source: this.groups[l].name, target: target.name, model: 'w : volt', on_pre: 'ge += w', connect: {} }, this.groups[l], target, new Map(), seed),
@@ -103,6 +105,30 @@ export class SpikingNetwork {
     const va = this.groups[l].variable('va');
     if (!drive) va.fill(0);
     else for (let j = 0; j < va.length; j++) va[j] = drive[j] * this.gap;
+  }
+
+  private readonly trialStream = new Uint32Array(4);
+
+  /**
+   * Starts a trial: every hidden neuron at rest (v = El, no synaptic current, not refractory) and
+   * the encoder's stream noted, so that rewind() can replay the phase with the same input spikes.
+   */
+  startTrial(): void {
+    this.trialStream.set(this.groups[0].randomState);
+    this.rewind();
+  }
+
+  /** Back to the trial's start: neurons at rest, the encoder's stream where the trial began. */
+  rewind(): void {
+    this.groups[0].randomState.set(this.trialStream);
+    for (const g of this.groups) {
+      g.refractory.fill(0);
+      for (const name of g.compiled.variableNames) {
+        if (name === 'v') g.variable('v').fill(this.rest);
+        else if (name === 'ge') g.variable('ge').fill(0);
+      }
+    }
+    for (const s of this.synapses) s.clearPending();
   }
 
   /** Runs `settle` steps uncounted, then `count` steps counted; returns nothing (see rates()). */

@@ -170,6 +170,11 @@ return out;`) as (pre: Uint32Array, post: Uint32Array, n: number, rand: () => nu
     return this.variables[k];
   }
 
+  /** Forgets spikes still travelling (delays), e.g. between trials. */
+  clearPending(): void {
+    this.historyCounts.fill(-1);
+  }
+
   /** Handles the source's spikes of one step and delivers every delay group's due spikes. */
   receive(event: SpikeEvent): void {
     const { step, indices } = event;

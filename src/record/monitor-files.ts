@@ -29,11 +29,11 @@ const write = (file: string, a: Uint32Array | Float64Array): void =>
   fs.writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
 /** The folder a streaming spike monitor writes into while running. */
-export const monitorFolder = (runDir: string): string => path.join(runDir, 'monitors');
+export const monitorFolder = (runDir: string, name = 'monitors'): string => path.join(runDir, name);
 
-/** Closes the monitors, writes their arrays and the manifest into `<runDir>/monitors/`. */
-export function writeMonitors(runDir: string, monitors: readonly Monitor[], dt: number, steps: number): string {
-  const folder = monitorFolder(runDir);
+/** Closes the monitors, writes their arrays and the manifest into `<runDir>/<name>/` (default monitors/). */
+export function writeMonitors(runDir: string, monitors: readonly Monitor[], dt: number, steps: number, name = 'monitors'): string {
+  const folder = monitorFolder(runDir, name);
   fs.mkdirSync(folder, { recursive: true });
   const entries = monitors.map((m) => {
     m.close();

@@ -1,7 +1,9 @@
 /**
  * Difference target propagation with spiking populations and top-down currents.
  *
- * A trial presents one image to a SpikingNetwork (spiking-network.ts) in two phases:
+ * A trial presents one image to a SpikingNetwork (spiking-network.ts) in two phases, each starting
+ * from rest with the same input spike train (the encoder's stream replayed), so the rates differ
+ * between the phases only through the top-down current:
  *  1. forward phase: no apical drive; each layer's rate h_l = spike count / (window · r_max);
  *  2. target phase: the same input, and each hidden population receives an apical current
  *     proportional to the difference between its target and its forward rate,
@@ -134,6 +136,7 @@ export class SpikingDtp {
     const L = this.sizes.length - 1;
     for (let l = 1; l <= L; l++) net.setApical(l, null);
     net.present(x);
+    net.startTrial();
     net.runPhase(this.options.settleSteps, this.options.countSteps);
     const h = net.rates(L, new Float32Array(this.sizes[L]));
     return this.readout(h, out, 0);
@@ -141,9 +144,10 @@ export class SpikingDtp {
 
   /**
    * One training trial (both phases); learning happens once `batchSize` trials are collected.
-   * Returns the trial's rates and targets (for recording).
+   * With `learn` false the trial is only observed (recorded), not learnt from.
+   * Returns the trial's rates and targets.
    */
-  trial(x: Float32Array, label: number): TrialRates {
+  trial(x: Float32Array, label: number, learn = true): TrialRates {
     const net = this.network;
     const L = this.sizes.length - 1;
     const { settleSteps, countSteps, topStep, apicalGain } = this.options;
@@ -153,6 +157,7 @@ export class SpikingDtp {
 
     for (let l = 1; l <= L; l++) net.setApical(l, null);
     net.present(x);
+    net.startTrial();
     forward[0].set(x);
     target[0].set(x);
     net.runPhase(settleSteps, countSteps);
@@ -179,13 +184,16 @@ export class SpikingDtp {
       for (let j = 0; j < drive.length; j++) drive[j] = apicalGain * (targets[l][j] - forward[l][j]);
       net.setApical(l, drive);
     }
+    net.rewind();
     net.runPhase(settleSteps, countSteps);
     for (let l = 1; l <= L; l++) net.rates(l, target[l]);
     for (let l = 1; l <= L; l++) net.setApical(l, null);
 
-    this.batchLabels[row] = label;
-    this.rows++;
-    if (this.rows === this.options.batchSize) this.learn();
+    if (learn) {
+      this.batchLabels[row] = label;
+      this.rows++;
+      if (this.rows === this.options.batchSize) this.learn();
+    }
     return { forward: forward.map((a) => a.slice()), target: target.map((a) => a.slice()), targets, probabilities };
   }
 
