@@ -47,7 +47,11 @@ function snapshot(registry: StateRegistry): Map<string, string> {
   return out;
 }
 
-const experiments = fs.readdirSync('experiments').filter((f) => f.endsWith('.json'));
+// Training experiments only (a model and a rule): sweep files and spiking simulations have no trainer state.
+const experiments = fs.readdirSync('experiments').filter((f) => {
+  const json = f.endsWith('.json') ? JSON.parse(fs.readFileSync(path.join('experiments', f), 'utf8')) : null;
+  return json?.model !== undefined && json?.rule !== undefined;
+});
 
 describe.each(experiments)('checkpoint and resume of %s', (file) => {
   // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build).

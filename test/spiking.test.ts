@@ -11,6 +11,7 @@ import { loadSpikingExperiment, SpikingExperiment } from '../src/experiment/spik
 import { NeuronGroup } from '../src/network/neuron-group';
 import { Synapses } from '../src/network/synapses';
 import { writeMonitors } from '../src/record/monitor-files';
+import { SpikeMonitor } from '../src/record/spike-monitor';
 import { SpikeStatistics } from '../src/metrics/spike-statistics';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-spiking-'));
@@ -136,6 +137,22 @@ describe('CUBA', () => {
     expect(rates.length).toBe(20);
     const total = rates.reduce((a, r) => a + r * 1000 * 0.01, 0);
     expect(total).toBeCloseTo(without.spikes.length, 6);
+  });
+
+  test('a streaming spike monitor writes the same spikes as one kept in memory', () => {
+    const run = buildSpiking(cuba(1000, 4, '300 ms', false));
+    const group = run.simulation.groups[0];
+    const stem = path.join(tmp, 'streamed');
+    const streamed = new SpikeMonitor('streamed', group, stem);
+    const kept = new SpikeMonitor('kept', group);
+    run.simulation.run(run.steps);
+    streamed.close();
+    kept.close();
+    const { steps, indices } = kept.spikes();
+    expect(steps.length).toBeGreaterThan(1024); // more than one buffer's worth went to disk
+    expect(Buffer.from(bytes(`${stem}.step.u32`)).equals(Buffer.from(steps.buffer, steps.byteOffset, steps.byteLength))).toBe(true);
+    expect(Buffer.from(bytes(`${stem}.index.u32`)).equals(Buffer.from(indices.buffer, indices.byteOffset, indices.byteLength))).toBe(true);
+    expect(streamed.count).toBe(steps.length);
   });
 
   test('4000 neurons for 1 s fire at Brian2\'s rate (≈ 5.6 Hz, within 10%) in the irregular regime', () => {
