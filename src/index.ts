@@ -22,10 +22,32 @@ export { FeedbackLesion } from './experiment/lesion';
 export type { LesionMode, LesionSpec } from './experiment/lesion';
 export { runExperiment } from './cli/run';
 export type { RunOptions, Summary } from './cli/run';
-export { isSpikingExperiment, loadSpikingExperiment } from './experiment/spiking';
+export { experimentKind, loadNeuronModel, loadSpikingExperiment } from './experiment/spiking';
 export type { SpikingExperiment } from './experiment/spiking';
+export { buildSpiking } from './experiment/build-spiking';
 export { runSpikingExperiment } from './cli/run-spiking';
 export type { SpikingSummary } from './cli/run-spiking';
+export { loadSpikingDtpExperiment } from './experiment/spiking-dtp';
+export type { SpikingDtpExperiment } from './experiment/spiking-dtp';
+export { buildSpikingDtp, recordTrial, runSpikingDtp, spikingError } from './cli/run-spiking-dtp';
+
+// Spiking populations: equations with units, groups, synapses, the simulation clock, monitors.
+export { EquationError } from './equations/expression';
+export { evaluateConstants, parseModel } from './equations/model';
+export type { Model, ModelSpec as NeuronModelSpec } from './equations/model';
+export { compileModel } from './equations/compile';
+export { NeuronGroup } from './network/neuron-group';
+export type { SpikeEvent } from './network/neuron-group';
+export { Synapses } from './network/synapses';
+export type { SynapsesSpec } from './network/synapses';
+export { Simulation } from './engine/simulation';
+export { SpikeMonitor } from './record/spike-monitor';
+export { StateMonitor } from './record/state-monitor';
+export { RateMonitor } from './record/rate-monitor';
+export { writeMonitors } from './record/monitor-files';
+export { SpikeStatistics } from './metrics/spike-statistics';
+export { SpikingNetwork } from './network/spiking-network';
+export { SpikingDtp } from './rules/spiking-dtp';
 
 // The engine.
 export { Circuit } from './engine/circuit';
