@@ -126,12 +126,13 @@ describe('dimensions', () => {
   });
 
   test('adding quantities of different units, a wrong reset and a wrong refractory period are reported', () => {
-    expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v + tau) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' } })).toThrow(/dv\/dt.*Units do not match/);
+    expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v + tau) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' } })).toThrow(/dv\/dt.*adds or compares quantities of different units/);
     expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' }, reset: 'v = 3 ms' })).toThrow(
       'model "bad", reset, "v = 3 ms": the target is volt but the right side is second',
     );
     expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' }, refractory: '5 mV' })).toThrow(/refractory "5 mV" is volt, not a time/);
     expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' }, threshold: 'v > 3 ms' })).toThrow(/threshold/);
+    expect(() => parseModel({ ...base, equations: ['dv/dt = (El - v + 3) / tau : volt'], parameters: { El: '-70 mV', tau: '10 ms' } })).toThrow(/a quantity with units and a plain number/);
   });
 
   test('every built-in model passes its own checks', () => {

@@ -9,7 +9,7 @@ import { EquationError } from './expression';
 export type Quantity = Unit | number;
 
 /** Units named in messages, tried in order; anything else is printed in SI base units. */
-const named = ['volt', 'volt/second', 'second', 'Hz', 'amp', 'amp/second', 'siemens', 'ohm', 'farad', 'volt^2', 'volt/second^2', 'Hz/second'];
+const named = ['volt', 'volt/second', 'second', 'Hz', 'amp', 'amp/second', 'siemens', 'ohm', 'farad', 'volt^2', 'volt/second^2', 'Hz/second', 'volt*second', 'amp*second'];
 
 /** The unit of a quantity, named the way a neuroscientist writes it (`volt`, `volt/second`, `1`). */
 export function describeUnit(q: Quantity): string {
@@ -60,8 +60,17 @@ export function quantityOf(node: MathNode, scope: ReadonlyMap<string, Quantity |
     throw new Error(`gives ${typeof value}`);
   } catch (error) {
     if (error instanceof EquationError) throw error;
-    throw new EquationError(`${where}: ${(error as Error).message}`);
+    throw new EquationError(`${where}: ${explain((error as Error).message)}`);
   }
+}
+
+/** mathjs's unit errors in a neuroscientist's words. */
+function explain(message: string): string {
+  if (/Units do not match/.test(message)) return 'adds or compares quantities of different units';
+  if (/Unexpected type of argument.*(expected: Unit, actual: number|expected: number, actual: Unit)/.test(message)) {
+    return 'adds or compares a quantity with units and a plain number (write the unit, e.g. "3 mV")';
+  }
+  return message;
 }
 
 /** A parameter's value: a number, or text with units such as "20 ms" or "60*0.27/10 mV". */
