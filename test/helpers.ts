@@ -3,6 +3,7 @@ import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
 import { Network } from '../src/network/network';
+import { TopDecoderPathway } from '../src/network/top-decoder';
 import { ModelSpec } from '../src/network/spec';
 import { OptimizerSpec } from '../src/optim/optimizer';
 import { createRule, RuleSpec } from '../src/rules';
@@ -30,7 +31,7 @@ export function smallCircuit(
   const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   for (const p of network.pathways()) {
-    if (p.kind === 'decoder') p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
+    if (p.kind === 'decoder' || p instanceof TopDecoderPathway) p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
     if (p.kind === 'mirror') p.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   }
   return new Circuit(network, rule);

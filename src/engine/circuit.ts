@@ -28,6 +28,7 @@ import { filter, map, merge, Observable, share, Subject, Subscription } from 'rx
 import { kernels } from '../kernels';
 import { DecoderPathway } from '../network/decoder';
 import { MirrorFeedbackPathway } from '../network/mirror-feedback';
+import { TopDecoderPathway } from '../network/top-decoder';
 import { Network } from '../network/network';
 import { Population } from '../network/population';
 import { LocalView, Rule } from '../rules';
@@ -128,6 +129,25 @@ export class Circuit {
         ),
       );
     });
+    // 2c. The read-out's own decoder (SDTP, AO-SDTP, conditional): noise injected at h_L, the read-out's
+    //     probabilities respond, g_{L+1} learns.
+    const topDecoder = network.readoutFeedback;
+    if (topDecoder instanceof TopDecoderPathway) {
+      const top = hidden[hidden.length - 1];
+      const noise = network.state.stream(`${top.name}/noise`);
+      probes.push(
+        activity$[top.index].pipe(
+          filter(({ stimulus }) => stimulus.probeDecoders),
+          map(({ stimulus }): Reconstruction => {
+            const { rows, labels } = stimulus;
+            k.addGaussianNoise(rows * top.size, top.activity, stimulus.noise, noise, topDecoder.probe);
+            readout.respond(rows, top.send(rows, topDecoder.probe, topDecoder.sentProbe), topDecoder.response);
+            k.softmaxCrossEntropy(rows, readout.size, topDecoder.response, labels, topDecoder.response, 1, null);
+            return { stimulus, pathway: `g${readout.index}`, error: topDecoder.learnFromProbe(rows, labels) };
+          }),
+        ),
+      );
+    }
     this.reconstruction$ = merge(...probes).pipe(share());
 
     // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
@@ -199,7 +219,7 @@ export class Circuit {
           if (pathway instanceof DecoderPathway && pathway.pending) {
             pathway.projection.applyGradients();
             pathway.pending = false;
-          } else if (pathway instanceof MirrorFeedbackPathway && pathway.pending) {
+          } else if ((pathway instanceof MirrorFeedbackPathway || pathway instanceof TopDecoderPathway) && pathway.pending) {
             pathway.applyGradients();
           }
         }

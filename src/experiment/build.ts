@@ -5,6 +5,7 @@
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
+import { TopDecoderPathway } from '../network/top-decoder';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule } from '../rules';
 import { ConfigError, Experiment } from './experiment';
@@ -37,7 +38,9 @@ export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit
     projection.setOptimizer(spec, { weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) });
   for (const population of network.populations) setOptimizer(population.projection, experiment.optimizer.forward);
   for (const pathway of network.pathways()) {
-    if (pathway.kind === 'decoder') setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
+    if (pathway.kind === 'decoder' || pathway instanceof TopDecoderPathway) {
+      setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
+    }
     // Kolen-Pollack: the feedback matrix takes the same optimiser (and weight decay) as the forward weights.
     if (pathway.kind === 'mirror') pathway.setOptimizer(experiment.optimizer.forward);
   }

@@ -3,7 +3,7 @@
  * Checked with ajv; every violation is reported with its JSON path (see load.ts).
  */
 import { initNames } from '../network/init';
-import { plainRuleNames, ruleNames } from '../rules';
+import { labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { lesionSchema } from './lesion';
@@ -150,6 +150,23 @@ export const experimentSchema = {
         {
           if: { properties: { name: { enum: plainRuleNames } } },
           then: { additionalProperties: false, properties: { name: {} } },
+        },
+        {
+          if: { properties: { name: { enum: labelTargetRuleNames } } },
+          then: {
+            additionalProperties: false,
+            required: ['noise'],
+            properties: {
+              name: {},
+              noise: { type: 'number', minimum: 0 },
+              noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+              difference: { type: 'boolean' },
+            },
+          },
+        },
+        {
+          if: { properties: { name: { enum: ['sdtp', 'ao-sdtp'] } } },
+          then: { not: { required: ['difference'] } },
         },
         {
           if: { properties: { name: { enum: ['tp', 'dtp'] } } },

@@ -16,6 +16,7 @@ import { buildPathway, FeedbackKind, Pathway } from './pathways';
 import { Projection } from './projection';
 import { Population } from './population';
 import { expandLayers, ModelSpec } from './spec';
+import { TopDecoderPathway } from './top-decoder';
 
 export type { FeedbackKind, Pathway } from './pathways';
 
@@ -114,7 +115,7 @@ export class Network {
 
   /** Every learned projection, forward first, for saving and counting. */
   projections(): Projection[] {
-    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway ? [p.projection] : []));
+    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway || p instanceof TopDecoderPathway ? [p.projection] : []));
     return [...this.populations.map((p) => p.projection), ...decoders];
   }
 }

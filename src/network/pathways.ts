@@ -10,6 +10,9 @@
  *   direct       fixed random B from the read-out's error to the population (direct feedback alignment)
  *   sign         sign(W_l); sign-random: |R| ∘ sign(W_l) (sign symmetry)
  *   mirror       learned B_l receiving W_l's update (Kolen-Pollack)
+ *   top-decoder, auxiliary-decoder, conditional-decoder
+ *                a learned decoder from the read-out's probabilities (and a side input) to h_L
+ *                (SDTP, AO-SDTP, conditional decoders; read-out only)
  */
 import { streamState } from '../kernels/random';
 import { StateRegistry } from '../state/registry';
@@ -21,6 +24,7 @@ import { MirrorFeedbackPathway } from './mirror-feedback';
 import { Population } from './population';
 import { Projection } from './projection';
 import { SignFeedbackPathway } from './sign-feedback';
+import { TopDecoderPathway } from './top-decoder';
 import { TransposePathway } from './transpose';
 
 export type Pathway =
@@ -30,14 +34,20 @@ export type Pathway =
   | FixedFeedbackPathway<'direct'>
   | SignFeedbackPathway<'sign'>
   | SignFeedbackPathway<'sign-random'>
-  | MirrorFeedbackPathway;
+  | MirrorFeedbackPathway
+  | TopDecoderPathway<'top-decoder'>
+  | TopDecoderPathway<'auxiliary-decoder'>
+  | TopDecoderPathway<'conditional-decoder'>;
 
 export type FeedbackKind = Pathway['kind'];
 
-export const feedbackKinds: readonly FeedbackKind[] = ['transpose', 'decoder', 'random', 'direct', 'sign', 'sign-random', 'mirror'];
-
 /** Pathways that send an error signal: out = Δ·Bᵀ for the error Δ of their source. */
-export type ErrorPathway = Exclude<Pathway, DecoderPathway>;
+export type ErrorPathway = Extract<Pathway, { send(rows: number, delta: Float32Array, out: Float32Array): void }>;
+
+/** Whether `pathway` sends an error signal. */
+export function isErrorPathway(pathway: Pathway): pathway is ErrorPathway {
+  return 'send' in pathway;
+}
 
 export interface PathwayContext {
   /** The run's state: learned matrices register there; fixed ones draw from its seed. */
@@ -76,5 +86,14 @@ export function buildPathway(kind: FeedbackKind, c: PathwayContext): Pathway {
       return new SignFeedbackPathway('sign-random', c.above.projection, c.init, stream(`B${l}`));
     case 'mirror':
       return new MirrorFeedbackPathway(`B${l}`, c.belowSize, c.above.size, c.init, c.state);
+    case 'top-decoder':
+    case 'auxiliary-decoder':
+    case 'conditional-decoder':
+      if (c.above !== c.readout) throw new Error(`a ${kind} pathway leaves the read-out only`);
+      return topDecoder(kind, c);
   }
+}
+
+function topDecoder<K extends 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder'>(kind: K, c: PathwayContext): TopDecoderPathway<K> {
+  return new TopDecoderPathway(kind, `V${c.above.index}`, c.readout.size, c.belowSize, c.decoderUnit, c.init, c.state, c.maxRows);
 }

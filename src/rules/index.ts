@@ -1,11 +1,13 @@
 /** The rules by the names experiment files use. */
 import { backprop } from './bp';
+import { ConditionalDecoderSpec, conditionalDecoders } from './conditional';
 import { directFeedbackAlignment } from './dfa';
 import { differenceTargetPropagation } from './dtp';
 import { feedbackAlignment } from './fa';
 import { kolenPollack } from './kp';
 import { Rule } from './rule';
 import { TargetPropagationSpec } from './target-propagation';
+import { SimplifiedTargetPropagationSpec, simplifiedTargetPropagation } from './sdtp';
 import { signSymmetry } from './sign-symmetry';
 import { targetPropagation } from './tp';
 
@@ -16,9 +18,14 @@ export const plainRuleNames = ['bp', 'fa', 'dfa', 'sign-symmetry', 'sign-symmetr
 
 export type RuleSpec =
   | { readonly name: (typeof plainRuleNames)[number] }
-  | ({ readonly name: 'dtp' | 'tp' } & TargetPropagationSpec);
+  | ({ readonly name: 'dtp' | 'tp' } & TargetPropagationSpec)
+  | ({ readonly name: 'sdtp' | 'ao-sdtp' } & SimplifiedTargetPropagationSpec)
+  | ({ readonly name: 'conditional' } & ConditionalDecoderSpec);
 
-export const ruleNames = [...plainRuleNames, 'dtp', 'tp'] as const;
+/** Target propagation without any gradient: settings `noise` (and `noiseDecay`) only. */
+export const labelTargetRuleNames = ['sdtp', 'ao-sdtp', 'conditional'] as const;
+
+export const ruleNames = [...plainRuleNames, 'dtp', 'tp', ...labelTargetRuleNames] as const;
 
 /**
  * Every rule, built with representative settings: for listing what each rule is and which signals
@@ -31,7 +38,9 @@ export function allRules(): Rule[] {
 /** The rule `name` with representative settings (for tables and tests). */
 export function exampleRuleSpec(name: (typeof ruleNames)[number]): RuleSpec {
   const plain: readonly string[] = plainRuleNames;
-  return plain.includes(name) ? ({ name } as RuleSpec) : ({ name, topStep: 0.1, noise: 0.1 } as RuleSpec);
+  const labelTarget: readonly string[] = labelTargetRuleNames;
+  if (plain.includes(name)) return { name } as RuleSpec;
+  return (labelTarget.includes(name) ? { name, noise: 0.1 } : { name, topStep: 0.1, noise: 0.1 }) as RuleSpec;
 }
 
 export function createRule(spec: RuleSpec): Rule {
@@ -52,5 +61,11 @@ export function createRule(spec: RuleSpec): Rule {
       return differenceTargetPropagation(spec);
     case 'tp':
       return targetPropagation(spec);
+    case 'sdtp':
+      return simplifiedTargetPropagation(spec, false);
+    case 'ao-sdtp':
+      return simplifiedTargetPropagation(spec, true);
+    case 'conditional':
+      return conditionalDecoders(spec);
   }
 }

@@ -14,7 +14,7 @@
  * Within a training step the engine calls, in this order (see engine/circuit.ts):
  *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
  */
-import { FeedbackKind, Pathway } from '../network/pathways';
+import { FeedbackKind, isErrorPathway, Pathway } from '../network/pathways';
 
 /** What a rule can see at one population. */
 export interface LocalView {
@@ -93,7 +93,7 @@ export interface Rule {
 
 /** The default top step: the read-out's error Δ_out sent down its pathway, top.topDown ← Δ_out·Bᵀ. */
 export function errorFromReadout(rule: string, pathway: Pathway, readout: LocalView, top: LocalView, rows: number): void {
-  if (pathway.kind === 'decoder') throw new Error(`rule ${rule} needs an error pathway from the read-out, got a decoder`);
+  if (!isErrorPathway(pathway)) throw new Error(`rule ${rule} needs an error pathway from the read-out, got ${pathway.kind}`);
   pathway.send(rows, readout.delta, top.topDown);
 }
 

@@ -1,0 +1,135 @@
+/**
+ * A learned decoder from the read-out down to the top hidden population, g_{L+1}, reading the
+ * read-out's probabilities p and, for two of its kinds, a side input s:
+ *   g(p, s) = unit([p ; s]·V + c)
+ *  - 'top-decoder'         no side input (SDTP, Bartunov et al. 2018);
+ *  - 'auxiliary-decoder'   s = tanh(h_L·R), fixed random auxiliary output features of h_L, R drawn
+ *                          from the pathway's own stream ("V6/auxiliary") (AO-SDTP, Bartunov et al.);
+ *  - 'conditional-decoder' s = the one-hot label: side information (Bengio 2014, §9: an
+ *                          auto-encoder conditioned on another modality).
+ * It is trained like every decoder, as a denoising auto-encoder: h_L is probed with noise,
+ * h̃_L = h_L + ε, the read-out responds with p̃ = softmax(f_out(h̃_L)), and g learns
+ *   L_inv = mean over the batch of ‖g(p̃, s̃) − h̃_L‖²,
+ * with s̃ the auxiliary features of h̃_L or the probe's labels. It never reads W_out.
+ */
+import { Activation, kernels } from '../kernels';
+import { streamState } from '../kernels/random';
+import { StateRegistry } from '../state/registry';
+import { Unit } from '../units';
+import { initialise, InitSpec } from './init';
+import { Projection } from './projection';
+
+export type TopDecoderKind = 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder';
+
+/** Width of AO-SDTP's auxiliary output features (not published; a choice, documented in RESULTS.md). */
+export const AUXILIARY_FEATURES = 64;
+
+export class TopDecoderPathway<K extends TopDecoderKind> {
+  readonly projection: Projection;
+  /** h̃_L: the noisy probe of the top hidden population. */
+  readonly probe: Float32Array;
+  /** What the top population sent for the probe (its output transform of h̃_L, or h̃_L). */
+  readonly sentProbe: Float32Array;
+  /** p̃: the read-out's probabilities for the probe. */
+  readonly response: Float32Array;
+  readonly sideSize: number;
+  /** A gradient is waiting for the learning phase. */
+  pending = false;
+  private readonly activation: Activation;
+  private readonly auxiliary: Float32Array | null;
+  private readonly input: Float32Array;
+  private readonly decoded: Float32Array;
+  private readonly delta: Float32Array;
+  /** One-hot labels of a probe (conditional decoders' side information). */
+  private readonly labels: Float32Array;
+
+  constructor(
+    readonly kind: K,
+    name: string,
+    readonly classes: number,
+    readonly hiddenSize: number,
+    unit: Unit,
+    init: InitSpec,
+    state: StateRegistry,
+    maxRows: number,
+  ) {
+    if (unit.activation === undefined) throw new Error(`decoder ${name}: feedback units must be rate units, got ${unit.name}`);
+    this.activation = unit.activation;
+    this.sideSize = kind === 'auxiliary-decoder' ? AUXILIARY_FEATURES : kind === 'conditional-decoder' ? classes : 0;
+    const width = classes + this.sideSize;
+    this.projection = new Projection(name, width, hiddenSize, init, state);
+    this.auxiliary = kind === 'auxiliary-decoder' ? new Float32Array(hiddenSize * AUXILIARY_FEATURES) : null;
+    if (this.auxiliary) initialise(init, hiddenSize, AUXILIARY_FEATURES, streamState(state.seed, `${name}/auxiliary`), this.auxiliary);
+    this.probe = new Float32Array(maxRows * hiddenSize);
+    this.sentProbe = new Float32Array(maxRows * hiddenSize);
+    this.response = new Float32Array(maxRows * classes);
+    this.input = new Float32Array(2 * maxRows * width);
+    this.decoded = new Float32Array(2 * maxRows * hiddenSize);
+    this.delta = new Float32Array(maxRows * hiddenSize);
+    this.labels = new Float32Array(kind === 'conditional-decoder' ? maxRows * classes : 0);
+  }
+
+  /**
+   * Writes rows [offset, offset + rows) of the decoder's input: [p ; s], with s the auxiliary
+   * features of `h`, or the side matrix `side` (rows × classes: a one-hot label or any vector).
+   */
+  private fill(offset: number, rows: number, p: Float32Array, h: Float32Array, side: Float32Array | null): void {
+    const width = this.classes + this.sideSize;
+    const k = kernels();
+    const n = this.sideSize;
+    const aux = this.auxiliary ? this.decoded.subarray(0, rows * n) : null;
+    if (aux) k.dense(rows, n, this.hiddenSize, h, this.auxiliary!, null, Activation.Tanh, aux);
+    const s = aux ?? side;
+    if (n > 0 && !s) throw new Error(`decoder ${this.projection.name} (${this.kind}) needs side information`);
+    for (let r = 0; r < rows; r++) {
+      const row = (offset + r) * width;
+      this.input.set(p.subarray(r * this.classes, (r + 1) * this.classes), row);
+      if (s) this.input.set(s.subarray(r * n, (r + 1) * n), row + this.classes);
+    }
+  }
+
+  /**
+   * out ← g(a, sideA) − g(b, sideB) for read-out vectors a, b (rows × classes), the side inputs
+   * being side matrices or, for auxiliary features, those of the clean top activity `h`; with `b`
+   * null, out ← g(a, sideA) − h.
+   */
+  decodeDifference(
+    rows: number,
+    a: Float32Array,
+    sideA: Float32Array | null,
+    b: Float32Array | null,
+    sideB: Float32Array | null,
+    h: Float32Array,
+    out: Float32Array,
+  ): void {
+    const n = this.hiddenSize;
+    this.fill(0, rows, a, h, sideA);
+    if (b) this.fill(rows, rows, b, h, sideB);
+    const stacked = b ? 2 * rows : rows;
+    this.projection.respond(stacked, this.input, this.activation, this.decoded);
+    kernels().axpby(rows * n, 1, this.decoded, -1, b ? this.decoded.subarray(rows * n, 2 * rows * n) : h, out);
+  }
+
+  /** Gradients of the reconstruction loss for the probe now in `probe`/`response`; returns its batch mean. */
+  learnFromProbe(rows: number, labels: Int32Array): number {
+    const k = kernels();
+    const length = rows * this.hiddenSize;
+    if (this.kind === 'conditional-decoder') {
+      this.labels.fill(0, 0, rows * this.classes);
+      for (let r = 0; r < rows; r++) this.labels[r * this.classes + labels[r]] = 1;
+    }
+    this.fill(0, rows, this.response, this.probe, this.labels);
+    this.projection.respond(rows, this.input, this.activation, this.decoded);
+    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
+    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
+    this.projection.accumulateGradients(rows, this.input, this.delta);
+    this.pending = true;
+    return error;
+  }
+
+  /** One optimiser step (learning phase). */
+  applyGradients(): void {
+    this.projection.applyGradients();
+    this.pending = false;
+  }
+}
