@@ -1,4 +1,5 @@
 /** Small circuits and synthetic data for tests. */
+import { DirectDecoderPathway } from '../src/network/direct-decoder';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
@@ -31,7 +32,7 @@ export function smallCircuit(
   const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   for (const p of network.pathways()) {
-    if (p.kind === 'decoder' || p instanceof TopDecoderPathway) p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
+    if (p.kind === 'decoder' || p instanceof TopDecoderPathway || p instanceof DirectDecoderPathway) p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
     if (p.kind === 'mirror') p.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   }
   return new Circuit(network, rule);

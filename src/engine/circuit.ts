@@ -27,12 +27,14 @@
 import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { kernels } from '../kernels';
 import { DecoderPathway } from '../network/decoder';
+import { DirectDecoderPathway } from '../network/direct-decoder';
 import { MirrorFeedbackPathway } from '../network/mirror-feedback';
 import { TopDecoderPathway } from '../network/top-decoder';
 import { Network } from '../network/network';
 import { Population } from '../network/population';
 import { LocalView, Rule } from '../rules';
 import { errorFromReadout } from '../rules/rule';
+import { directProbes } from './direct-probes';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
@@ -148,6 +150,7 @@ export class Circuit {
         ),
       );
     }
+    probes.push(...directProbes(network, activity$[readout.index]));
     this.reconstruction$ = merge(...probes).pipe(share());
 
     // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
@@ -219,7 +222,7 @@ export class Circuit {
           if (pathway instanceof DecoderPathway && pathway.pending) {
             pathway.projection.applyGradients();
             pathway.pending = false;
-          } else if ((pathway instanceof MirrorFeedbackPathway || pathway instanceof TopDecoderPathway) && pathway.pending) {
+          } else if ((pathway instanceof MirrorFeedbackPathway || pathway instanceof TopDecoderPathway || pathway instanceof DirectDecoderPathway) && pathway.pending) {
             pathway.applyGradients();
           }
         }

@@ -2,6 +2,7 @@
  * From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters,
  * and the lesion the experiment asks for.
  */
+import { DirectDecoderPathway } from '../network/direct-decoder';
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
@@ -38,7 +39,7 @@ export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit
     projection.setOptimizer(spec, { weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) });
   for (const population of network.populations) setOptimizer(population.projection, experiment.optimizer.forward);
   for (const pathway of network.pathways()) {
-    if (pathway.kind === 'decoder' || pathway instanceof TopDecoderPathway) {
+    if (pathway.kind === 'decoder' || pathway instanceof TopDecoderPathway || pathway instanceof DirectDecoderPathway) {
       setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
     }
     // Kolen-Pollack: the feedback matrix takes the same optimiser (and weight decay) as the forward weights.

@@ -3,7 +3,7 @@
  * Checked with ajv; every violation is reported with its JSON path (see load.ts).
  */
 import { initNames } from '../network/init';
-import { labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
+import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { lesionSchema } from './lesion';
@@ -169,7 +169,7 @@ export const experimentSchema = {
           then: { not: { required: ['difference'] } },
         },
         {
-          if: { properties: { name: { enum: ['tp', 'dtp'] } } },
+          if: { properties: { name: { enum: gradientTargetRuleNames } } },
           then: {
             additionalProperties: false,
             required: ['topStep', 'noise'],

@@ -12,6 +12,7 @@
 import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
 import { DecoderPathway } from './decoder';
+import { DirectDecoderPathway } from './direct-decoder';
 import { buildPathway, FeedbackKind, Pathway } from './pathways';
 import { Projection } from './projection';
 import { Population } from './population';
@@ -115,7 +116,7 @@ export class Network {
 
   /** Every learned projection, forward first, for saving and counting. */
   projections(): Projection[] {
-    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway || p instanceof TopDecoderPathway ? [p.projection] : []));
+    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway || p instanceof TopDecoderPathway || p instanceof DirectDecoderPathway ? [p.projection] : []));
     return [...this.populations.map((p) => p.projection), ...decoders];
   }
 }

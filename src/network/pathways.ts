@@ -13,11 +13,14 @@
  *   top-decoder, auxiliary-decoder, conditional-decoder
  *                a learned decoder from the read-out's probabilities (and a side input) to h_L
  *                (SDTP, AO-SDTP, conditional decoders; read-out only)
+ *   direct-decoder-linear, direct-decoder-tanh
+ *                a learned decoder from the output straight to the population (DDTP)
  */
 import { streamState } from '../kernels/random';
 import { StateRegistry } from '../state/registry';
 import { Unit } from '../units';
 import { DecoderPathway } from './decoder';
+import { DirectDecoderPathway } from './direct-decoder';
 import { FixedFeedbackPathway } from './fixed-feedback';
 import { InitSpec } from './init';
 import { MirrorFeedbackPathway } from './mirror-feedback';
@@ -37,7 +40,9 @@ export type Pathway =
   | MirrorFeedbackPathway
   | TopDecoderPathway<'top-decoder'>
   | TopDecoderPathway<'auxiliary-decoder'>
-  | TopDecoderPathway<'conditional-decoder'>;
+  | TopDecoderPathway<'conditional-decoder'>
+  | DirectDecoderPathway<'direct-decoder-linear'>
+  | DirectDecoderPathway<'direct-decoder-tanh'>;
 
 export type FeedbackKind = Pathway['kind'];
 
@@ -91,7 +96,15 @@ export function buildPathway(kind: FeedbackKind, c: PathwayContext): Pathway {
     case 'conditional-decoder':
       if (c.above !== c.readout) throw new Error(`a ${kind} pathway leaves the read-out only`);
       return topDecoder(kind, c);
+    case 'direct-decoder-linear':
+    case 'direct-decoder-tanh':
+      return directDecoder(kind, c);
   }
+}
+
+function directDecoder<K extends 'direct-decoder-linear' | 'direct-decoder-tanh'>(kind: K, c: PathwayContext): DirectDecoderPathway<K> {
+  const projection = new Projection(`V${c.above.index}`, c.readout.size, c.belowSize, c.init, c.state);
+  return new DirectDecoderPathway(kind, projection, c.maxRows);
 }
 
 function topDecoder<K extends 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder'>(kind: K, c: PathwayContext): TopDecoderPathway<K> {

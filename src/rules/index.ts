@@ -1,6 +1,7 @@
 /** The rules by the names experiment files use. */
 import { backprop } from './bp';
 import { ConditionalDecoderSpec, conditionalDecoders } from './conditional';
+import { directDifferenceTargetPropagation } from './ddtp';
 import { directFeedbackAlignment } from './dfa';
 import { differenceTargetPropagation } from './dtp';
 import { feedbackAlignment } from './fa';
@@ -18,14 +19,17 @@ export const plainRuleNames = ['bp', 'fa', 'dfa', 'sign-symmetry', 'sign-symmetr
 
 export type RuleSpec =
   | { readonly name: (typeof plainRuleNames)[number] }
-  | ({ readonly name: 'dtp' | 'tp' } & TargetPropagationSpec)
+  | ({ readonly name: (typeof gradientTargetRuleNames)[number] } & TargetPropagationSpec)
   | ({ readonly name: 'sdtp' | 'ao-sdtp' } & SimplifiedTargetPropagationSpec)
   | ({ readonly name: 'conditional' } & ConditionalDecoderSpec);
 
 /** Target propagation without any gradient: settings `noise` (and `noiseDecay`) only. */
 export const labelTargetRuleNames = ['sdtp', 'ao-sdtp', 'conditional'] as const;
 
-export const ruleNames = [...plainRuleNames, 'dtp', 'tp', ...labelTargetRuleNames] as const;
+/** Target propagation from a gradient step at the top: settings `topStep` and `noise` (and `noiseDecay`). */
+export const gradientTargetRuleNames = ['dtp', 'tp', 'ddtp-linear', 'ddtp-tanh'] as const;
+
+export const ruleNames = [...plainRuleNames, ...gradientTargetRuleNames, ...labelTargetRuleNames] as const;
 
 /**
  * Every rule, built with representative settings: for listing what each rule is and which signals
@@ -61,6 +65,10 @@ export function createRule(spec: RuleSpec): Rule {
       return differenceTargetPropagation(spec);
     case 'tp':
       return targetPropagation(spec);
+    case 'ddtp-linear':
+      return directDifferenceTargetPropagation(spec, true);
+    case 'ddtp-tanh':
+      return directDifferenceTargetPropagation(spec, false);
     case 'sdtp':
       return simplifiedTargetPropagation(spec, false);
     case 'ao-sdtp':
