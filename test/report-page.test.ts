@@ -72,6 +72,15 @@ describe('report page in Chromium', () => {
       expect(plot.traces).toBeGreaterThan(0);
     }
     expect(fs.statSync(path.join(moved, 'report.png')).size).toBeGreaterThan(10000);
+
+    // apical report of several runs: one page with a comparison.
+    const both = path.join(tmp, 'both.html');
+    const report = spawnSync(process.execPath, [cli, 'report', moved, moved, '--out', both], { encoding: 'utf8' });
+    expect(report.status).toBe(0);
+    expect(report.stdout).toMatch(/^wrote .*both\.html \(\d+ figures\) and .*both\.json\n$/);
+    const ids = JSON.parse(fs.readFileSync(path.join(tmp, 'both.json'), 'utf8')).figures.map((f: { id: string }) => f.id);
+    expect(ids.slice(0, 2)).toEqual(['learning-curves', 'comparison']);
+    expect(ids).toEqual(expect.arrayContaining(['run1-digits-e2', 'run2-digits-e2']));
   });
 
   it('draws a spiking run: raster (WebGL), membrane traces and rate', async () => {

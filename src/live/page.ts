@@ -45,7 +45,7 @@ export function livePage(title: string): string {
     var palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
     Plotly.newPlot('signal', hello.populations.map(function (name, i) {
       return { type: 'scatter', mode: 'lines', name: name, x: [], y: [], line: { color: palette[i % 10] } };
-    }), axes('epoch', 'rms(ĥ − h)'), { displaylogo: false });
+    }), axes('epochs trained', 'rms(ĥ − h)'), { displaylogo: false });
   }
   function drawTraces() {
     var palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
@@ -56,7 +56,7 @@ export function livePage(title: string): string {
       data.push({ type: 'scatter', mode: 'lines', name: 'unit ' + u + ' h', x: x, y: h, line: { color: palette[u % 6] } });
       data.push({ type: 'scatter', mode: 'lines', name: 'unit ' + u + ' ĥ', x: x, y: t, line: { color: palette[u % 6], dash: 'dot' }, showlegend: false });
     }
-    Plotly.react('traces', data, axes('epoch', 'activity'), { displaylogo: false });
+    Plotly.react('traces', data, axes('epochs trained', 'activity'), { displaylogo: false });
   }
   select.onchange = function () { chosen = select.value; drawTraces(); };
   var source = new EventSource('/events');

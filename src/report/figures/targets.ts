@@ -12,7 +12,7 @@ export function targetsFigure(sample: ActivitySample, row = 0): Figure {
   const units = sample.units;
   const h = sample.activity[row];
   const data: Record<string, unknown>[] = [
-    { type: 'scatter', mode: 'markers', name: 'activity h', x: units, y: h, marker: { color: palette[0], size: 9 } },
+    { type: 'scatter', mode: 'markers', name: 'activity h', x: units, y: h, marker: { color: palette[0], size: 13, symbol: 'circle-open', line: { width: 2 } } },
   ];
   if (sample.target) {
     const target = sample.target[row];
@@ -63,7 +63,7 @@ export function signalSizeFigure(byPopulation: ReadonlyMap<string, readonly Acti
     line: { color: palette[i % palette.length] },
   }));
   const anyTarget = [...byPopulation.values()].some((samples) => samples.some((s) => s.target));
-  return { data, layout: axesLayout('epoch', anyTarget ? 'rms(ĥ − h)' : 'rms top-down signal', { height: 380 }) };
+  return { data, layout: axesLayout('epochs trained', anyTarget ? 'rms(ĥ − h)' : 'rms top-down signal', { height: 380 }) };
 }
 
 /**
