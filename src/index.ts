@@ -77,6 +77,8 @@ export { activityTracesFigure, signalSize, signalSizeFigure, targetsFigure } fro
 export { histogramFigure, updateSizeFigure } from './report/figures/histograms';
 export { digitsFigure } from './report/figures/digits';
 export { comparisonFigure } from './report/figures/comparison';
+export { alignmentFigure, readAlignment } from './report/figures/alignment';
+export type { AlignmentSample } from './metrics/alignment';
 export { rasterFigure, rateFigure, stateFigure } from './report/figures/spiking';
 export { readMonitors } from './report/monitor-data';
 export type { MonitorData, RateData, SpikeData, StateData } from './report/monitor-data';

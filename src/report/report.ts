@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ActivitySample } from '../record/formats';
 import { ReportFigure } from './figure';
+import { alignmentFigure, readAlignment } from './figures/alignment';
 import { comparisonFigure } from './figures/comparison';
 import { digitsFigure } from './figures/digits';
 import { histogramFigure, updateSizeFigure } from './figures/histograms';
@@ -158,6 +159,21 @@ export function reportFigures(runs: readonly RunFiles[]): ReportFigure[] {
       title: 'Runs compared',
       caption: 'Test error after the last epoch and at the epoch of best validation error, per run.',
       figure: comparisonFigure(curves),
+    });
+  }
+  // Alignment samples (metrics/alignment.ts, written as each epoch's `alignment` list): one figure
+  // for all runs, mean over runs of the same label.
+  const alignment = new Map<string, ReturnType<typeof readAlignment>[]>();
+  for (const run of runs) {
+    const samples = readAlignment(run.dir);
+    if (samples.length > 0) alignment.set(run.label, [...(alignment.get(run.label) ?? []), samples]);
+  }
+  if (alignment.size > 0) {
+    figures.push({
+      id: 'alignment',
+      title: 'Alignment with back-propagation',
+      caption: 'Per layer: the angle between the rule’s update and back-propagation’s, between feedback and forward weights, and between the target direction and −∂L/∂h (metrics.jsonl, field "alignment").',
+      figure: alignmentFigure(alignment),
     });
   }
   const keys = [...new Set(runs.flatMap((run) => seriesKeys(run.metrics)))];
