@@ -1,4 +1,7 @@
-/** Report pieces: the learning-curve figure spec and the plausibility table. */
+/** Report pieces: figure specs as JSON (traces, axes, counts), the plausibility table. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { MetricsRecord } from '../src/report/run-files';
 import { learningCurveFigure } from '../src/report/figures/learning-curves';
 import { ActivitySample, WeightStats } from '../src/record/formats';
@@ -141,6 +144,14 @@ describe('report figures', () => {
       'targets-h3',
       'traces-h3',
     ]);
+    // Alignment samples in metrics.jsonl (the rules comparison's format) add the alignment figure.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-alignment-'));
+    const angleSample = (step: number) => ({ step, update_angle: { W1: 90 - step, W2: 'NaN' }, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} });
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), JSON.stringify({ epoch: 1, alignment: [angleSample(1), angleSample(2)] }) + '\n');
+    const aligned = reportFigures([{ ...run, dir }]);
+    expect(aligned.map((f) => f.id)).toContain('alignment');
+    const trace = aligned.find((f) => f.id === 'alignment')!.figure.data.find((t) => t.name === 'dtp s1 W1')!;
+    expect([trace.x, trace.y]).toEqual([[1, 2], [89, 88]]);
     const two = reportFigures([run, { ...run, label: 'bp s1', activity: [] }]).map((f) => f.id);
     expect(two.slice(0, 2)).toEqual(['learning-curves', 'comparison']);
     expect(two).toContain('run1-targets-h3');
