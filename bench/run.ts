@@ -12,10 +12,12 @@
  *     machines (OPENBLAS_CORETYPE as set) and with OpenBLAS free to pick its own kernels;
  *  4. peak resident memory of each.
  *
- *   npm run bench [-- --rounds N] [-- --skip-kernels] [-- --paths avx2,wasm]
+ *   npm run bench [-- --rounds N] [-- --skip-kernels] [-- --paths avx2,wasm] [-- --threads 1]
  * (--paths: which apical paths run the epoch, from native-<isa> names without "native-", and wasm;
  * default every native set this CPU runs and wasm. The reference backend, ~200× slower, is left
- * to the kernel table.)
+ * to the kernel table. --threads 1: the epochs on one core each, apical with APICAL_NATIVE_THREADS=1
+ * and numpy with OPENBLAS_NUM_THREADS=1 — on a busy shared machine, where OpenBLAS's two threads
+ * spin-wait for each other, the fairer comparison.)
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -40,13 +42,17 @@ function pathEnv(name: string): NodeJS.ProcessEnv {
     : { ...process.env, APICAL_BACKEND: 'native', APICAL_ISA: name };
 }
 
+/** `--threads 1`: every epoch run on one thread (set in main). */
+let oneThread = false;
+const threadEnv = (): NodeJS.ProcessEnv => (oneThread ? { APICAL_NATIVE_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } : {});
+
 function apicalEpochs(epochs: number, pathName: string): EpochTiming {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-bench-'));
   const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
   const run = spawnSync(process.execPath, [cli, 'run', 'experiments/mnist-dtp.json', '--epochs', String(epochs), '--out', out, '--force'], {
     cwd: root,
     encoding: 'utf8',
-    env: pathEnv(pathName),
+    env: { ...pathEnv(pathName), ...threadEnv() },
   });
   if (run.status !== 0) throw new Error(`apical run failed: ${run.stderr}`);
   const records = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -56,7 +62,7 @@ function apicalEpochs(epochs: number, pathName: string): EpochTiming {
 }
 
 function numpyEpochs(epochs: number, freeOpenBlas: boolean): EpochTiming | string {
-  const env = { ...process.env };
+  const env = { ...process.env, ...threadEnv() };
   if (freeOpenBlas) {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
@@ -114,6 +120,7 @@ function main(): void {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const rounds = Number(flag('--rounds') ?? 3);
+  oneThread = flag('--threads') === '1';
   const epochs = 2;
   const addon = loadNativeAddon();
   const paths = flag('--paths')?.split(',') ?? [...(typeof addon === 'string' ? [] : addon.isas), 'wasm'];
@@ -130,7 +137,10 @@ function main(): void {
     if (typeof peaks !== 'string') console.log(`\n${productsVsPeak(rows, peaks)}\n`);
   }
 
-  console.log(`## One DTP epoch, 784-240x7-10, 50,000 images, alternating schedule (${rounds} rounds, epoch ${epochs} of ${epochs})\n`);
+  console.log(
+    `## One DTP epoch, 784-240x7-10, 50,000 images, alternating schedule (${rounds} rounds, epoch ${epochs} of ${epochs}` +
+      `${oneThread ? ', one thread each' : ''})\n`,
+  );
   const results: Record<string, { seconds: number[]; peak: number[] }> = {};
   const record = (name: string, timing: EpochTiming | string): void => {
     if (typeof timing === 'string') {
