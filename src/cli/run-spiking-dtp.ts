@@ -1,7 +1,8 @@
 /**
  * `apical run` for spiking DTP experiments: train a layered spiking network on MNIST with
  * top-down currents (src/rules/spiking-dtp.ts), one trial per image, and write the run directory:
- *   config.json, metrics.jsonl (one line per epoch: train_error, valid_error, test_error, seconds),
+ *   config.json, metrics.jsonl (one line per epoch: train_error, valid_error, test_error, seconds,
+ *   eval_seconds, cpu_seconds),
  *   summary.json, and the recorded trial of the first test image after training:
  *   trial/manifest.json + binaries (spikes of every layer, v of a few neurons per layer; format in
  *   src/record/monitor-files.ts; steps are the simulation's, the trial starts at rates.json's
@@ -33,6 +34,8 @@ export interface SpikingDtpEpoch {
   readonly test_error: number | null;
   readonly seconds: number;
   readonly eval_seconds: number;
+  /** CPU seconds of the process for the epoch's training and evaluation (robust to a shared machine). */
+  readonly cpu_seconds: number;
 }
 
 const si = (text: string, what: string): number => siValue(parameterQuantity(text, new Map(), what));
@@ -150,6 +153,7 @@ export async function runSpikingDtp(
   const records: SpikingDtpEpoch[] = [];
   for (let epoch = 1; epoch <= experiment.training.epochs && !interrupted; epoch++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     if (experiment.training.shuffle) shuffleInPlace(shuffle, order);
     let errors = 0;
     let seen = 0;
@@ -166,13 +170,17 @@ export async function runSpikingDtp(
     rule.learn();
     const seconds = (performance.now() - start) / 1000;
     const evalStart = performance.now();
+    const valid_error = data.valid.count > 0 ? spikingError(rule, data.valid) : null;
+    const test_error = testCount > 0 ? spikingError(rule, data.test, testCount) : null;
+    const cpu = process.cpuUsage(cpuStart);
     const record: SpikingDtpEpoch = {
       epoch,
       train_error: errors / seen,
-      valid_error: data.valid.count > 0 ? spikingError(rule, data.valid) : null,
-      test_error: testCount > 0 ? spikingError(rule, data.test, testCount) : null,
+      valid_error,
+      test_error,
       seconds,
       eval_seconds: (performance.now() - evalStart) / 1000,
+      cpu_seconds: (cpu.user + cpu.system) / 1e6,
     };
     records.push(record);
     run.appendMetrics(record);
@@ -180,7 +188,7 @@ export async function runSpikingDtp(
       `epoch ${epoch}: train error ${(100 * record.train_error).toFixed(2)}%` +
         (record.valid_error !== null ? `, valid ${(100 * record.valid_error).toFixed(2)}%` : '') +
         (record.test_error !== null ? `, test ${(100 * record.test_error).toFixed(2)}%` : '') +
-        ` (${seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation)`,
+        ` (${seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation, ${record.cpu_seconds.toFixed(1)} s CPU)`,
     );
   }
   stopping?.unsubscribe();
