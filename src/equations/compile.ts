@@ -7,7 +7,7 @@
  *
  * Per step, for each neuron i (Brian2's order: update, threshold, [synapses], reset):
  *   notref = (steps since the last spike) ≥ refractory steps
- *   x ← update(x)                      (exact / euler / rk2, see integrate.ts)
+ *   x ← update(x)                      (exact / euler / rk2 / rk4, see integrate.ts)
  *   if notref and threshold(x): record i, start its refractory period
  */
 import { Model, Statement } from './model';
@@ -20,7 +20,7 @@ export type StateArrays = readonly Float64Array[];
 
 /**
  * Advances neurons 0…n−1 by one step; writes the indices of those that spiked to `spikes` and
- * returns their count. `refractory[i]` counts the steps left in neuron i's refractory period.
+ * returns their count. `refractory[i]` is how many more steps neuron i stays refractory (0: it can spike).
  */
 export type UpdateFunction = (n: number, state: StateArrays, refractory: Int32Array, step: number, rand: () => number, spikes: Uint32Array) => number;
 
@@ -82,22 +82,34 @@ for (let s = 0; s < count; s++) {
 /** Compiles a model for time step `dt` (seconds). */
 export function compileModel(model: Model, dt: number): CompiledModel {
   const resolve = modelResolver(model, dt);
-  const { method, source: updateSource } = stateUpdate(model, dt, resolve);
+  const { method, shared, free, clamped, assign } = stateUpdate(model, dt, resolve);
   const refractorySteps = Math.round(model.refractory / dt);
   const odes = model.variables.filter((v) => v.rhs !== null);
   const threshold = model.threshold ? toJavaScript(model.threshold, resolve, `model "${model.name}", threshold`) : null;
+  const indent = (code: string, pad: string): string => code.split('\n').join('\n' + pad);
+  const store = odes.map((v) => `a_${v.name}[i] = ${local(v.name)};`).join('\n    ');
+  // One branch per neuron: refractory or not. A neuron that spikes at step s is refractory in
+  // steps s+1 … s+R−1 (R = refractory steps; Brian2: timestep(t − lastspike) < timestep(refractory)).
   const source = `"use strict";
 ${loadLocals(model)}
 const t = step * ${literal(dt)};
 let count = 0;
 for (let i = 0; i < n; i++) {
-  let r = refractory[i];
-  if (r > 0) refractory[i] = --r;
+  const r = refractory[i];
   const notref = r === 0;
   ${model.variables.map((v) => `let ${local(v.name)} = a_${v.name}[i];`).join('\n  ')}
-  ${updateSource.split('\n').join('\n  ')}
-  ${odes.map((v) => `a_${v.name}[i] = ${local(v.name)};`).join('\n  ')}
-  ${threshold ? `if (notref && ${threshold}) { spikes[count++] = i; refractory[i] = ${refractorySteps}; }` : ''}
+  ${indent(shared, '  ')}
+  if (notref) {
+    ${indent(free, '    ')}
+    ${indent(assign, '    ')}
+    ${store}
+    ${threshold ? `if (${threshold}) { spikes[count++] = i; refractory[i] = ${Math.max(refractorySteps - 1, 0)}; }` : ''}
+  } else {
+    refractory[i] = r - 1;
+    ${indent(clamped, '    ')}
+    ${indent(assign, '    ')}
+    ${store}
+  }
 }
 return count;`;
   return {

@@ -90,16 +90,22 @@ function propagator(A: number[][], B: number[][], c: number[], dt: number, clamp
   return E.slice(0, n).map((row, i) => row.map((x, j) => (x * scale[i]) / scale[j]));
 }
 
-/** `x_new = Σ E_ij x_j + …` for each variable, as statements assigning the locals. */
-function matrixUpdate(E: number[][], odes: readonly Variable[], inputs: readonly Variable[]): string {
+/** `const x_next = Σ E_ij x_j + …` for the given rows (the locals are assigned later, all at once). */
+function matrixRows(E: number[][], rows: readonly number[], odes: readonly Variable[], inputs: readonly Variable[]): string {
   const columns = [...odes.map((v) => local(v.name)), ...inputs.map((v) => local(v.name)), ''];
-  const lines = odes.map((v, i) => {
-    const terms = E[i]
-      .map((e, j) => (e === 0 ? '' : columns[j] === '' ? literal(e) : e === 1 ? columns[j] : `${literal(e)}*${columns[j]}`))
-      .filter(Boolean);
-    return `const ${local(v.name)}_next = ${terms.length ? terms.join(' + ') : '0'};`;
-  });
-  return lines.join('\n') + '\n' + odes.map((v) => `${local(v.name)} = ${local(v.name)}_next;`).join('\n');
+  return rows
+    .map((i) => {
+      const terms = E[i]
+        .map((e, j) => (e === 0 ? '' : columns[j] === '' ? literal(e) : e === 1 ? columns[j] : `${literal(e)}*${columns[j]}`))
+        .filter(Boolean);
+      return `const ${local(odes[i].name)}_next = ${terms.length ? terms.join(' + ') : '0'};`;
+    })
+    .join('\n');
+}
+
+/** Whether two rows of propagators agree to rounding (expm's last bits differ between the two). */
+function sameRow(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((x, j) => Math.abs(x - b[j]) <= 1e-14 * Math.max(1, Math.abs(x)));
 }
 
 /** Explicit Runge–Kutta schemes as Butcher tableaux: stage s evaluates f at x + dt·Σ_j a[s][j]·k_j. */
@@ -109,12 +115,25 @@ const tableaux = {
   rk4: { a: [[], [0.5], [0, 0.5], [0, 0, 1]], b: [1 / 6, 1 / 3, 1 / 3, 1 / 6] },
 } as const;
 
+/**
+ * A state update as source, in parts the compiled loop arranges around its refractory branch:
+ * `shared` runs for every neuron, `free` only for neurons not refractory, `clamped` only for
+ * refractory ones; then `assign` moves the new values into the locals (rows are computed from the
+ * old values first, all of them, as one matrix-vector product must be).
+ */
+export interface StateUpdate {
+  readonly method: 'exact' | 'euler' | 'rk2' | 'rk4';
+  readonly shared: string;
+  readonly free: string;
+  readonly clamped: string;
+  readonly assign: string;
+}
+
 /** The chosen method and the source that advances the locals of every ODE variable by one step. */
-export function stateUpdate(model: Model, dt: number, resolve: Resolver): { method: 'exact' | 'euler' | 'rk2' | 'rk4'; source: string } {
+export function stateUpdate(model: Model, dt: number, resolve: Resolver): StateUpdate {
   const odes = model.variables.filter((v) => v.rhs !== null);
   const parameters = model.variables.filter((v) => v.rhs === null);
-  if (odes.length === 0) return { method: model.method ?? 'euler', source: '' };
-  const refractoryMatters = odes.some((v) => v.unlessRefractory);
+  if (odes.length === 0) return { method: model.method ?? 'euler', shared: '', free: '', clamped: '', assign: '' };
   const resolveConstant: Resolver = (name) => {
     const q = model.constants.get(name);
     if (q !== undefined) return literal(siValue(q));
@@ -125,10 +144,20 @@ export function stateUpdate(model: Model, dt: number, resolve: Resolver): { meth
     const linear = linearCoefficients(model, odes, parameters, resolveConstant);
     if (linear) {
       const { A, B, c } = linear;
-      const free = matrixUpdate(propagator(A, B, c, dt, odes.map(() => false)), odes, parameters);
-      if (!refractoryMatters) return { method: 'exact', source: free };
-      const clamped = matrixUpdate(propagator(A, B, c, dt, odes.map((v) => v.unlessRefractory)), odes, parameters);
-      return { method: 'exact', source: `if (notref) {\n${free}\n} else {\n${clamped}\n}` };
+      const free = propagator(A, B, c, dt, odes.map(() => false));
+      const clamped = propagator(A, B, c, dt, odes.map((v) => v.unlessRefractory));
+      // Rows equal in both propagators (variables that neither are clamped nor depend on one, such
+      // as synaptic currents) are computed once, outside the refractory branch.
+      const rows = odes.map((_, i) => i);
+      const shared = rows.filter((i) => sameRow(free[i], clamped[i]));
+      const branch = rows.filter((i) => !shared.includes(i));
+      return {
+        method: 'exact',
+        shared: matrixRows(free, shared, odes, parameters),
+        free: matrixRows(free, branch, odes, parameters),
+        clamped: matrixRows(clamped, branch, odes, parameters),
+        assign: odes.map((v) => `${local(v.name)} = ${local(v.name)}_next;`).join('\n'),
+      };
     }
     if (model.method === 'exact') {
       throw new EquationError(`model "${model.name}": method "exact" needs linear equations with constant coefficients; use "euler" or "rk2"`);
@@ -157,5 +186,5 @@ export function stateUpdate(model: Model, dt: number, resolve: Resolver): { meth
   for (const v of odes) {
     lines.push(`${local(v.name)} += ${b.map((w, j) => (w === 0 ? '' : `${literal(w * dt)}*k${j}_${v.name}`)).filter(Boolean).join(' + ')};`);
   }
-  return { method, source: lines.join('\n') };
+  return { method, shared: lines.join('\n'), free: '', clamped: '', assign: '' };
 }

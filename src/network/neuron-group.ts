@@ -23,7 +23,7 @@ export interface SpikeEvent {
 
 export class NeuronGroup {
   readonly state: Float64Array[];
-  /** Steps left in each neuron's refractory period. */
+  /** How many more steps each neuron stays refractory (0: it can spike). */
   readonly refractory: Int32Array;
   /** One event per step, after the threshold, even when no neuron spiked. */
   readonly spikes$ = new Subject<SpikeEvent>();
