@@ -7,14 +7,16 @@
  *   apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
  *                                [--epochs N] [--data DIR] [--train-limit N]
  *   apical sweep <sweep.json> [--jobs J] [--out DIR]
+ *   apical resume <run-dir>
  *
  * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
- * file, field or value and what is wrong, and exit status 2. Ctrl-C stops after the current step
- * and still writes the weights and summary (exit status 130).
+ * file, field or value and what is wrong, and exit status 2. Ctrl-C, SIGTERM or SIGHUP stops after
+ * the current step, writes a checkpoint, the weights and the summary (exit status 128 + the
+ * signal's number: 130, 143, 129); `apical resume` continues such a run. A full disk or a vanished
+ * run folder is one line too (exit status 74); a diverged run says where (exit status 3).
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { Subject } from 'rxjs';
 import { DataError } from '../data/idx';
 import { ConfigError, loadExperiment } from '../experiment/experiment';
 import { experimentKind } from '../experiment/spiking';
@@ -26,12 +28,15 @@ import { RunDirectoryError } from '../report/run-directory';
 import { RunReadError } from '../report/run-files';
 import { LiveFeed } from '../live/feed';
 import { LiveServer, LiveServerError } from '../live/server';
+import { DiskError } from '../report/durable';
+import { CheckpointError } from '../state/checkpoint';
 import { allRules } from '../rules';
 import { LocalPool } from '../jobs/local-pool';
 import { compare, experimentFiles } from './compare';
 import { sweep } from './sweep';
 import { progressPrinter } from './progress';
-import { runExperiment } from './run';
+import { signalExitStatus, stopSignals } from './signals';
+import { openResume, runExperiment, Summary } from './run';
 import { spikingCommand } from './run-spiking';
 import { spikingDtpCommand } from './run-spiking-dtp';
 import { version } from './version';
@@ -41,6 +46,7 @@ const usage = `usage: apical run <experiment.json> [options]
        apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
        apical report <run-dir>... [--out FILE]
        apical sweep <sweep.json> [--jobs J] [--out DIR]
+       apical resume <run-dir>
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
@@ -55,6 +61,8 @@ time (default one per core), each into DIR/<experiment>-s<seed> (default
 runs/compare-<date>), skipping runs already finished there, and writes
 DIR/compare.csv and DIR/compare.md (per rule: errors mean ± sd, s/epoch,
 plausibility); --epochs, --data and --train-limit apply to every run.
+\`apical resume\` continues a run stopped by Ctrl-C, SIGTERM, SIGHUP or a crash from its
+last checkpoint; the result is bit-identical to a run never stopped.
 \`apical report\` draws one or more runs on one self-contained page that opens
 offline from any folder (default report.html), with the figure specs beside it
 as JSON (report.json).
@@ -73,6 +81,8 @@ options:
   --live            serve a live view of the run on 127.0.0.1 (learning curves,
                     activity traces, learning signals) while it trains
   --port P          the live view's port (default 8123; 0: any free port)
+  --checkpoint-every K  checkpoint every K epochs (0: only when stopped; default:
+                    every epoch for runs expected to last over an hour)
   --seeds N         compare: seeds 1..N per experiment (default 3)
   --jobs J          compare, sweep: runs at a time (default: one per core)
   -h, --help        this text
@@ -108,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
         live: { type: 'boolean' },
         port: { type: 'string' },
         force: { type: 'boolean' },
+        'checkpoint-every': { type: 'string' },
         seeds: { type: 'string' },
         jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -153,6 +164,11 @@ async function main(argv: string[]): Promise<number> {
     });
     return runs.some((r) => r.status === 'failed') ? 1 : 0;
   }
+  if (command === 'resume') {
+    if (!file) throw new UsageError('resume needs a run folder, e.g. apical resume runs/mnist-dtp-s1-20260101-120000');
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    return resume(file);
+  }
   if (command === 'sweep') {
     if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -188,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
     seed: positiveInteger('--seed', values.seed, true),
     dataDir: values.data,
     trainLimit: positiveInteger('--train-limit', values['train-limit']),
+    checkpointEvery: positiveInteger('--checkpoint-every', values['checkpoint-every'], true),
   });
   const out = values.out ?? path.join('runs', `${experiment.name}-s${experiment.training.seed}-${timestamp()}`);
   const { epochs } = experiment.training;
@@ -196,12 +213,7 @@ async function main(argv: string[]): Promise<number> {
       `seed ${experiment.training.seed}, ${kernels().name} kernels → ${out}\n`,
   );
 
-  const stop = new Subject<void>();
-  const onSignal = (): void => {
-    process.stderr.write('\napical: interrupted; saving what has been trained…\n');
-    stop.next();
-  };
-  process.once('SIGINT', onSignal);
+  const signals = stopSignals();
   if (values.port !== undefined && !values.live) throw new UsageError('--port is the live view\'s port: add --live');
   const live = values.live
     ? await LiveServer.start(positiveInteger('--port', values.port, true) ?? 8123, `${experiment.name} s${experiment.training.seed}`)
@@ -211,35 +223,55 @@ async function main(argv: string[]): Promise<number> {
     out,
     force: values.force ?? false,
     onEvent: progressPrinter(epochs),
-    stop,
+    stop: signals.stop$,
     observe: live ? (circuit, steps) => new LiveFeed(circuit, live, steps) : undefined,
   }).finally(() => live?.close());
-  process.removeListener('SIGINT', onSignal);
-
-  const best = summary.best_valid;
-  const final = summary.final;
-  process.stdout.write(
-    `done: ${summary.epochs_completed}/${epochs} epochs in ${summary.wall_seconds.toFixed(1)} s` +
-      (final?.test_error != null ? `; final test error ${(100 * final.test_error).toFixed(2)}%` : '') +
-      (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
-      `\nrun directory: ${out}\n`,
-  );
-  if (summary.epochs_completed > 0) process.stdout.write(`report: ${path.join(out, 'report.html')}\n`);
+  signals.dispose();
   const fileEpochs = values.epochs === undefined ? epochs : loadExperiment(file).training.epochs;
-  if (epochs < fileEpochs && !summary.interrupted) {
+  if (epochs < fileEpochs && !summary.interrupted && !summary.diverged) {
     process.stdout.write(
       `\nThat was ${epochs} of the experiment's ${fileEpochs} epochs. All of them:\n  npm run apical -- run ${file}\n` +
         `(reproductions and their measured results: README.md, RESULTS.md)\n`,
     );
   }
-  return summary.interrupted ? 130 : 0;
+  return finished(summary, out);
+}
+
+/** `apical resume <run-dir>`. */
+async function resume(dir: string): Promise<number> {
+  process.stdout.write(`apical ${version}: resuming ${dir}, ${kernels().name} kernels\n`);
+  const run = openResume(dir);
+  const signals = stopSignals();
+  const summary = await run.resume({ onEvent: progressPrinter(run.experiment.training.epochs), stop: signals.stop$ });
+  signals.dispose();
+  return finished(summary, dir);
+}
+
+/** The closing lines of a run, and its exit status. */
+function finished(summary: Summary, out: string): number {
+  const best = summary.best_valid;
+  const final = summary.final;
+  if (summary.divergence) process.stderr.write(`apical: ${summary.divergence.message}; stopped (summary.json marks the run diverged, the last good checkpoint is kept)\n`);
+  process.stdout.write(
+    `done: ${summary.epochs_completed}/${summary.epochs} epochs in ${summary.wall_seconds.toFixed(1)} s` +
+      (final?.test_error != null ? `; final test error ${(100 * final.test_error).toFixed(2)}%` : '') +
+      (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
+      `\nrun directory: ${out}\n`,
+  );
+  if (summary.epochs_completed > 0) process.stdout.write(`report: ${path.join(out, 'report.html')}\n`);
+  if (summary.signal) process.stdout.write(`continue it with: npm run apical -- resume ${out}\n`);
+  return summary.diverged ? 3 : summary.signal ? signalExitStatus(summary.signal) : 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
+    if (error instanceof DiskError) {
+      process.stderr.write(`apical: ${error.message}; training stopped (files written before are intact)\n`);
+      process.exit(74);
+    }
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

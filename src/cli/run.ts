@@ -1,12 +1,24 @@
 /**
- * `apical run`: load an experiment and its data, train, and write the run directory.
- * Every epoch's metrics are on disk as soon as the epoch ends; on interruption the weights and a
- * summary marked `interrupted` are still written, so no finished epoch is lost.
+ * `apical run` and `apical resume`: load an experiment and its data, train, and write the run
+ * directory (report/run-directory.ts).
+ *
+ * Every epoch's metrics are on disk as soon as the epoch ends. Checkpoints (state/checkpoint.ts)
+ * hold the run's whole state: every `checkpointEvery` epochs (default: every epoch once the run is
+ * expected to take over an hour) and whenever the run is stopped by Ctrl-C, SIGTERM or SIGHUP, in
+ * which case the weights and a summary marked `interrupted` are written too. `apical resume`
+ * rebuilds the run from config.json, restores the checkpoint, trims metrics.jsonl to the
+ * checkpoint's epochs and goes on: the result is bit-identical to a run never stopped. A finished
+ * run's checkpoint is deleted (its weights are in weights/).
+ *
+ * A divergence (engine/guard.ts) ends the run at once: no checkpoint and no weights are written
+ * from the diverged state, so the last good checkpoint is kept, and summary.json says `diverged`
+ * and where. (Lowering the rate and retrying is not done: stopping is the only behaviour.)
  */
 import * as path from 'path';
-import { Observable } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Circuit } from '../engine/circuit';
+import { DivergenceError, firstNonFinite } from '../engine/guard';
 import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
 import { buildLesionedCircuit } from '../experiment/build';
@@ -14,8 +26,10 @@ import { ConfigError, Experiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
 import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
-import { RunDirectory } from '../report/run-directory';
+import { describeFsError, DiskError } from '../report/durable';
+import { CHECKPOINT_FILE, RunDirectory, RunDirectoryError } from '../report/run-directory';
 import { writeReport } from '../report/report';
+import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
 import { version } from './version';
 
 export interface RunOptions {
@@ -23,11 +37,14 @@ export interface RunOptions {
   readonly force: boolean;
   /** Called with every trainer event (progress bars, epoch lines). */
   readonly onEvent?: (event: TrainerEvent) => void;
-  /** Completes when the run should stop early (e.g. Ctrl-C). */
-  readonly stop?: Observable<unknown>;
+  /** Emits (the signal's name) when the run should stop early: Ctrl-C, SIGTERM, SIGHUP. */
+  readonly stop?: Observable<string>;
   /** Further observers of the run (e.g. the live view), given the circuit once it is built and the training steps per epoch. */
   readonly observe?: (circuit: Circuit, stepsPerEpoch: number) => RunObserver;
 }
+
+/** Where a diverged run stopped (DivergenceError.where) and the message it printed. */
+export type Divergence = DivergenceError['where'] & { readonly message: string };
 
 export interface Summary {
   readonly experiment: string;
@@ -36,6 +53,11 @@ export interface Summary {
   readonly epochs: number;
   readonly epochs_completed: number;
   readonly interrupted: boolean;
+  /** True when the divergence guard stopped the run (`divergence` says where). */
+  readonly diverged: boolean;
+  readonly divergence: Divergence | null;
+  /** The signal that stopped the run, if one did. */
+  readonly signal: string | null;
   readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
   readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
   readonly training_seconds: number;
@@ -46,9 +68,53 @@ export interface Summary {
   readonly version: string;
 }
 
+/** The checkpoint's own fields (beside the state): how far the run got, for `resume`. */
+interface CheckpointMeta {
+  readonly epochs_completed: number;
+  /** Wall time of the run up to this checkpoint, summed over its sessions. */
+  readonly wall_seconds: number;
+  readonly backend: string;
+  readonly version: string;
+}
+
+/** A run expected to last longer than this checkpoints every epoch by default. */
+const AUTO_CHECKPOINT_SECONDS = 3600;
+
+/** Trains `experiment` into a new run folder `options.out`. */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<Summary> {
-  const started = Date.now();
   const run = RunDirectory.create(options.out, options.force);
+  return execute(experiment, run, null, options);
+}
+
+/** The run in `dir` and its checkpoint, ready to `resume` (which returns the final summary). */
+export function openResume(dir: string): { experiment: Experiment; resume(options: Omit<RunOptions, 'out' | 'force'>): Promise<Summary> } {
+  const run = RunDirectory.open(dir);
+  const checkpoint = run.readCheckpoint();
+  if (!checkpoint) {
+    const done = run.summary()?.interrupted === false;
+    throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+  }
+  const experiment = run.readJson('config.json') as Experiment & { backend?: string };
+  const meta = checkpoint.meta as unknown as CheckpointMeta;
+  if (meta.backend !== kernels().name) {
+    process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
+  }
+  return { experiment, resume: (options) => execute(experiment, run, checkpoint, { ...options, out: dir, force: false }) };
+}
+
+/** Trains in `run`, from the start or from `checkpoint`. */
+async function execute(experiment: Experiment, run: RunDirectory, checkpoint: Checkpoint | null, options: RunOptions): Promise<Summary> {
+  try {
+    return await session(experiment, run, checkpoint, options);
+  } catch (error) {
+    // A file system fault anywhere (ours or a library's) is one line naming the folder.
+    if ((error as NodeJS.ErrnoException).syscall) throw new DiskError(`run folder ${run.dir}: ${describeFsError(error)}`);
+    throw error;
+  }
+}
+
+async function session(experiment: Experiment, run: RunDirectory, checkpoint: Checkpoint | null, options: RunOptions): Promise<Summary> {
+  const started = Date.now();
   const data = loadMnist({
     dir: experiment.data.dir ?? undefined,
     validation: experiment.data.validation,
@@ -60,7 +126,20 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const { circuit, lesion } = buildLesionedCircuit(experiment);
   const every = experiment.metrics.alignmentEvery;
   const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
-  run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+  const { state } = circuit.network;
+  const events$ = train(circuit, data, experiment.training);
+  let records: EpochRecord[] = [];
+  let wallBefore = 0;
+  if (checkpoint) {
+    restoreCheckpoint(state, checkpoint, path.join(run.dir, CHECKPOINT_FILE));
+    const meta = checkpoint.meta as unknown as CheckpointMeta;
+    records = run.keepMetrics(meta.epochs_completed) as EpochRecord[];
+    wallBefore = meta.wall_seconds;
+  } else {
+    run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+  }
+  const resumedAt = records.length;
+  const wallSeconds = (): number => wallBefore + (Date.now() - started) / 1000;
   const observers: RunObserver[] = [
     // Recorders first: an epoch's weights are recorded before a lesion changes them.
     ...(experiment.record ? startRecording(experiment.record, circuit, run.dir, data, experiment.training.batchSize) : []),
@@ -68,26 +147,61 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     ...(options.observe ? [options.observe(circuit, Math.ceil(data.train.count / experiment.training.batchSize))] : []),
   ];
 
-  const records: EpochRecord[] = [];
-  let interrupted = false;
+  /** Writes the run's whole state, unless it holds a NaN or ±∞ (the guard will stop the run). */
+  const saveCheckpoint = (): void => {
+    if (firstNonFinite(state) !== null) return;
+    const meta: CheckpointMeta = { epochs_completed: records.length, wall_seconds: wallSeconds(), backend: kernels().name, version };
+    run.writeCheckpoint(encodeCheckpoint(state, { ...meta }));
+  };
+  const { epochs, checkpointEvery } = experiment.training;
+  const checkpointDue = (epoch: number): boolean => {
+    if (epoch >= epochs) return false;
+    if (checkpointEvery !== null) return checkpointEvery > 0 && epoch % checkpointEvery === 0;
+    const perEpoch = (Date.now() - started) / 1000 / (records.length - resumedAt);
+    return perEpoch * epochs > AUTO_CHECKPOINT_SECONDS;
+  };
+
+  let signal: string | null = null;
+  let divergence: Divergence | null = null;
+  const training = new Subscription();
   await new Promise<void>((resolve, reject) => {
-    const training = train(circuit, data, experiment.training).subscribe({
-      next: (event) => {
-        if (event.kind === 'epoch') {
-          records.push(event.record);
-          run.appendMetrics(alignment ? { ...event.record, alignment: alignment.take() } : event.record);
-        }
-        for (const observer of observers) observer.onEvent(event);
-        options.onEvent?.(event);
-      },
-      error: reject,
-      complete: resolve,
-    });
+    const fail = (error: unknown): void => {
+      training.unsubscribe();
+      reject(error);
+    };
     training.add(
-      options.stop?.subscribe(() => {
-        interrupted = true;
+      events$.subscribe({
+        next: (event) => {
+          try {
+            if (event.kind === 'epoch') {
+              records.push(event.record);
+              run.appendMetrics(alignment ? { ...event.record, alignment: alignment.take() } : event.record);
+              if (checkpointDue(event.record.epoch)) saveCheckpoint();
+            }
+            for (const observer of observers) observer.onEvent(event);
+            options.onEvent?.(event);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        error: (error) => {
+          if (!(error instanceof DivergenceError)) return fail(error);
+          divergence = { ...error.where, message: error.message };
+          resolve();
+        },
+        complete: resolve,
+      }),
+    );
+    training.add(
+      options.stop?.subscribe((name) => {
+        signal = name;
         training.unsubscribe();
-        resolve();
+        try {
+          saveCheckpoint();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
       }),
     );
   });
@@ -95,7 +209,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   alignment?.dispose();
   circuit.dispose();
 
-  run.saveWeights(circuit.network);
+  if (!divergence) run.saveWeights(circuit.network);
   const last = records[records.length - 1];
   const best = records.reduce<EpochRecord | undefined>(
     (a, r) => (r.valid_error !== null && (!a || r.valid_error < a.valid_error!) ? r : a),
@@ -107,16 +221,20 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     seed: experiment.training.seed,
     epochs: experiment.training.epochs,
     epochs_completed: records.length,
-    interrupted,
+    interrupted: signal !== null,
+    diverged: divergence !== null,
+    divergence,
+    signal,
     final: last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null,
     best_valid: best ? { epoch: best.epoch, valid_error: best.valid_error!, test_error: best.test_error } : null,
     training_seconds: records.reduce((sum, r) => sum + r.seconds, 0),
-    wall_seconds: (Date.now() - started) / 1000,
+    wall_seconds: wallSeconds(),
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     backend: kernels().name,
     version,
   };
   run.writeJson('summary.json', summary);
   if (records.length > 0) writeReport([run.dir], path.join(run.dir, 'report.html'));
+  if (!signal && !divergence) run.removeCheckpoint();
   return summary;
 }

@@ -18,12 +18,16 @@
  * the shuffling stream) is registered in the network's state registry, so a checkpoint taken
  * between any two steps resumes exactly where it was: `train` starts from the registered position.
  * A network is trained by one `train` call (its state names are registered once).
+ *
+ * The divergence guard (guard.ts) watches every step: a NaN or ±∞ in a loss, a target or an update
+ * ends the stream with a DivergenceError naming the population, the epoch and the step.
  */
 import { concat, concatMap, defer, EMPTY, map, Observable, of, range } from 'rxjs';
 import { shuffleInPlace } from '../kernels/random';
 import { Circuit } from './circuit';
 import { ticks } from './clock';
 import { evaluate, Examples } from './evaluation';
+import { DivergenceGuard } from './guard';
 import { Stimulus } from './events';
 import { InputNoise, InputNoiseSpec } from './input-noise';
 
@@ -120,6 +124,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const tally = new Tally();
   const reconstruction = new Map<string, { sum: number; count: number }>();
   let trainingSeconds = 0;
+  let guard: DivergenceGuard | undefined;
   const firstPhase: Phase = learnsDecoders && plan.schedule === 'alternating' ? 'decoders' : 'forward';
   let position: Pick<Progress, 'epoch' | 'phase' | 'step'> = { epoch: 1, phase: 'start', step: 0 };
   state.value(
@@ -176,6 +181,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
           const started = process.hrtime.bigint();
           circuit.step(stimulus);
           trainingSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+          guard!.afterStep(epoch, phase, step, learnForward);
           position.step = step + 1;
           return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
         }),
@@ -224,6 +230,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
       entry.count += 1;
       reconstruction.set(pathway, entry);
     });
+    guard = new DivergenceGuard(circuit);
     const first = position.epoch;
     const epochs$ = range(first, Math.max(0, plan.epochs - first + 1)).pipe(
       concatMap((epoch) => {
@@ -239,6 +246,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
         });
         const decoders$ = defer(() => (position.phase === 'decoders' ? phase$(epoch, 'decoders') : EMPTY));
         const end$ = defer(() => {
+          guard!.checkState(epoch, 'end of epoch', steps - 1);
           const event: TrainerEvent = { kind: 'epoch', record: record(epoch) };
           position = { epoch: epoch + 1, phase: 'start', step: 0 };
           return of(event);
@@ -252,6 +260,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
         inner.unsubscribe();
         outcomes.unsubscribe();
         probes.unsubscribe();
+        guard?.dispose();
       };
     });
   });

@@ -45,6 +45,11 @@ export interface Experiment {
     readonly evaluation: { readonly samples: number; readonly every: number };
     /** Train with every output/input transform off, evaluate with them ("train continuous, test discrete"). */
     readonly continuousTraining: boolean;
+    /**
+     * Checkpoint every K epochs (0: only when stopped by a signal); null (the default): every epoch
+     * once the run is expected to last over an hour, else only when stopped.
+     */
+    readonly checkpointEvery: number | null;
   };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
   /** Recorders to switch on (record/spec.ts); null: none. */
@@ -61,6 +66,7 @@ export interface Overrides {
   readonly seed?: number;
   readonly dataDir?: string;
   readonly trainLimit?: number;
+  readonly checkpointEvery?: number;
 }
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
@@ -142,6 +148,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
       ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
+      checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
     record: raw.record ?? null,

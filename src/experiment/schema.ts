@@ -207,6 +207,7 @@ export const experimentSchema = {
           properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
         },
         continuousTraining: { type: 'boolean' },
+        checkpointEvery: { type: 'integer', minimum: 0 },
       },
     },
     metrics: {

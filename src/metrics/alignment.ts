@@ -100,6 +100,12 @@ export class AlignmentMonitor {
       this.steps++;
       if (this.steps % this.every === 0) this.samples.push(this.measure(stimulus.rows));
     });
+    // The step count and the epoch's samples so far are run state: a resumed run samples the same steps.
+    circuit.network.state.value(
+      'metrics/alignment',
+      () => ({ steps: this.steps, samples: this.samples }),
+      (saved) => ({ steps: this.steps, samples: this.samples } = saved as { steps: number; samples: AlignmentSample[] }),
+    );
   }
 
   /** The samples since the last call. */
