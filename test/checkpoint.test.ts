@@ -8,10 +8,11 @@ import { createRule } from '../src/rules';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { lastValueFrom, toArray, filter, map } from 'rxjs';
-import { DataSplits, EpochRecord, train, TrainingPlan } from '../src/engine/trainer';
-import { buildCircuit } from '../src/experiment/build';
+import { filter, lastValueFrom, map, Observable, tap, toArray } from 'rxjs';
+import { DataSplits, EpochRecord, train, TrainerEvent, TrainingPlan } from '../src/engine/trainer';
+import { buildLesionedCircuit } from '../src/experiment/build';
 import { Experiment, loadExperiment } from '../src/experiment/experiment';
+import { LesionMode } from '../src/experiment/lesion';
 import { fillNormal, nextInt, streamState } from '../src/kernels/random';
 import { Circuit } from '../src/engine/circuit';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from '../src/state/checkpoint';
@@ -48,28 +49,37 @@ function snapshot(registry: StateRegistry): Map<string, string> {
   return out;
 }
 
-// Training experiments only (a model and a rule): sweep files and spiking simulations have no trainer state.
-const experiments = fs.readdirSync('experiments').filter((f) => {
-  const json = f.endsWith('.json') ? JSON.parse(fs.readFileSync(path.join('experiments', f), 'utf8')) : null;
-  return json?.model !== undefined && json?.rule !== undefined;
+// Every experiment file that trains a network (spiking simulations and sweep files are other kinds);
+// a lesion in each of its modes, since an active lesion is state too.
+const experiments = fs.readdirSync('experiments').flatMap((f): [string, string, LesionMode | null][] => {
+  const json = JSON.parse(fs.readFileSync(path.join('experiments', f), 'utf8'));
+  if (!f.endsWith('.json') || json.kind === 'spiking' || !('rule' in json && 'model' in json)) return [];
+  if (!json.lesion) return [[f, f, null]];
+  return (['silence', 'freeze', 'randomise'] as const).map((mode) => [`${f} (lesion: ${mode})`, f, mode]);
 });
 
-describe.each(experiments)('checkpoint and resume of %s', (file) => {
-  // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build).
-  const loaded = loadExperiment(path.join('experiments', file), { epochs: 3 });
+describe.each(experiments)('checkpoint and resume of %s', (_label, file, lesionMode) => {
+  // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build), with
+  // its lesion (if any) from epoch 3.
+  const loaded = loadExperiment(path.join('experiments', file), { epochs: 4 });
   const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l.units === 'softmax' ? l.size : 16 })) };
-  const experiment: Experiment = { ...loaded, model };
-  const plan: TrainingPlan = { ...experiment.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
-  const build = (): Circuit => buildCircuit({ ...experiment, training: { ...experiment.training, ...plan } });
+  const lesion = lesionMode && loaded.lesion ? { ...loaded.lesion, mode: lesionMode, fromEpoch: 3 } : null;
+  const plan: TrainingPlan = { ...loaded.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
+  const experiment: Experiment = { ...loaded, model, lesion, record: null, training: { ...loaded.training, ...plan } };
+  /** A fresh run: its circuit and its training events (the lesion sees every one, as in `apical run`). */
+  const build = (): { circuit: Circuit; events$: Observable<TrainerEvent> } => {
+    const built = buildLesionedCircuit(experiment);
+    return { circuit: built.circuit, events$: train(built.circuit, data, plan).pipe(tap((e) => built.lesion?.onEvent(e))) };
+  };
   const data = syntheticSplits(experiment.model.input, 100, 5);
   // Rules with decoders under the alternating schedule take a decoder phase and a forward phase per epoch.
   const stepsPerEpoch = 3 * (createRule(experiment.rule).uses.learnedFeedback && experiment.training.schedule === 'alternating' ? 2 : 1);
 
   let reference: { records: EpochRecord[]; state: Map<string, string> };
   beforeAll(async () => {
-    const circuit = build();
+    const { circuit, events$ } = build();
     const records = await lastValueFrom(
-      train(circuit, data, plan).pipe(
+      events$.pipe(
         filter((e) => e.kind === 'epoch'),
         map((e) => (e as { record: EpochRecord }).record),
         toArray(),
@@ -79,12 +89,12 @@ describe.each(experiments)('checkpoint and resume of %s', (file) => {
   });
 
   // Interrupt after the k-th step of the whole run (k counts decoder and forward steps alike).
-  it.each([1, stepsPerEpoch + 1, 2 * stepsPerEpoch - 1])('resumes exactly after step %i', async (k) => {
-    const first = build();
+  it.each([1, stepsPerEpoch + 1, 2 * stepsPerEpoch - 1, 3 * stepsPerEpoch + 1])('resumes exactly after step %i', async (k) => {
+    const { circuit: first, events$: firstEvents$ } = build();
     const records: EpochRecord[] = [];
     const bytes = await new Promise<Buffer>((resolve, reject) => {
       let done = 0;
-      const sub = train(first, data, plan).subscribe({
+      const sub = firstEvents$.subscribe({
         next: (event) => {
           if (event.kind === 'epoch') records.push(event.record);
           else if (++done === k) {
@@ -98,8 +108,7 @@ describe.each(experiments)('checkpoint and resume of %s', (file) => {
     const checkpoint = decodeCheckpoint(bytes, 'test.ckpt');
     expect(checkpoint.meta).toEqual({ k });
 
-    const resumed = build();
-    const events$ = train(resumed, data, plan);
+    const { circuit: resumed, events$ } = build();
     restoreCheckpoint(resumed.network.state, checkpoint, 'test.ckpt');
     const rest = await lastValueFrom(
       events$.pipe(
@@ -113,8 +122,7 @@ describe.each(experiments)('checkpoint and resume of %s', (file) => {
   });
 
   it('registers parameters, optimiser buffers and seeded streams', () => {
-    const circuit = build();
-    train(circuit, data, plan);
+    const { circuit } = build();
     const names = circuit.network.state.arrays().map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(['W1', 'b1', 'rng/data/shuffle', 'data/order']));
     expect(names.some((n) => n.startsWith('W1/'))).toBe(true);

@@ -11,7 +11,8 @@
  * - randomise: the pathway's weights are drawn afresh (its init, stream "<V_l>/lesion"), its biases
  *              zeroed and its optimiser state reset; it goes on learning.
  * The lesion acts at the boundary between epoch fromEpoch−1 and fromEpoch (exactly: it is applied
- * when the trainer reports the earlier epoch, before the next epoch's first step).
+ * when the trainer reports the earlier epoch, before the next epoch's first step). Whether it is
+ * active is registered in the run's state ("lesion/g4"), so a run resumed after fromEpoch has it.
  */
 import { RunObserver } from '../engine/observer';
 import { TrainerEvent } from '../engine/trainer';
@@ -74,6 +75,11 @@ export class FeedbackLesion implements RunObserver {
     if (spec.mode !== 'silence' && !ownProjection(target)) {
       throw new Error(`pathway ${spec.pathway} borrows the forward weights (${target.kind}): only "silence" applies to it`);
     }
+    // Restored before the arrays: an active lesion swaps its optimiser back in, then the checkpoint
+    // fills the weights and the optimiser's buffers.
+    network.state.value(`lesion/${spec.pathway}`, () => this.active, (active) => {
+      if (active && !this.active) this.apply({ redraw: false });
+    });
   }
 
   /** `rule`, with the lesioned pathway's descent replaced by silence while the lesion is active. */
@@ -99,14 +105,16 @@ export class FeedbackLesion implements RunObserver {
 
   close(): void {}
 
-  private apply(): void {
+  private apply({ redraw } = { redraw: true }): void {
     this.active = true;
     const projection = ownProjection(this.pathway);
     if (!projection) return;
     if (this.spec.mode === 'freeze') projection.setOptimizer(this.optimizer, { weights: true, bias: true });
     if (this.spec.mode === 'randomise') {
-      initialise(this.init, projection.inSize, projection.outSize, streamState(this.seed, `${projection.name}/lesion`), projection.weights);
-      projection.bias.fill(0);
+      if (redraw) {
+        initialise(this.init, projection.inSize, projection.outSize, streamState(this.seed, `${projection.name}/lesion`), projection.weights);
+        projection.bias.fill(0);
+      }
       projection.setOptimizer(this.optimizer);
     }
   }

@@ -134,6 +134,8 @@ export function restoreCheckpoint(registry: StateRegistry, checkpoint: Checkpoin
   for (const value of registry.values()) {
     if (!(value.name in checkpoint.values)) throw new CheckpointError(`${file}: checkpoint has no "${value.name}"`);
   }
-  for (const { name, data } of registered) data.set(checkpoint.arrays.get(name)! as never);
+  // Values first: loading one may swap a component's buffers (an optimiser switched on), which the
+  // arrays then fill.
   for (const value of registry.values()) value.load(checkpoint.values[value.name]);
+  for (const { name, data } of registry.arrays()) data.set(checkpoint.arrays.get(name)! as never);
 }
