@@ -32,6 +32,20 @@ export class RunDirectoryError extends Error {
 
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';
 
+/**
+ * The real cause of a failed recursive mkdir: Node reports ENOENT for a folder it cannot create in
+ * an existing parent (read-only file system), so the last step is tried alone to get its error.
+ */
+function mkdirCause(dir: string, error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(path.dirname(dir))) return error;
+  try {
+    fs.mkdirSync(dir);
+    return error;
+  } catch (cause) {
+    return cause;
+  }
+}
+
 export class RunDirectory {
   private constructor(readonly dir: string) {}
 
@@ -46,7 +60,7 @@ export class RunDirectory {
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new RunDirectoryError(`run folder ${dir} cannot be created: ${describeFsError(error)}`);
+      throw new RunDirectoryError(`run folder ${dir} cannot be created: ${describeFsError(mkdirCause(dir, error))}`);
     }
     const run = new RunDirectory(dir);
     run.probe();
