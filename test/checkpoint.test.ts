@@ -51,9 +51,10 @@ function snapshot(registry: StateRegistry): Map<string, string> {
 
 // Every experiment file that trains a network (spiking simulations and sweep files are other kinds);
 // a lesion in each of its modes, since an active lesion is state too.
-const experiments = fs.readdirSync('experiments').flatMap((f): [string, string, LesionMode | null][] => {
+const experiments = (fs.readdirSync('experiments', { recursive: true }) as string[]).sort().flatMap((f): [string, string, LesionMode | null][] => {
+  if (!f.endsWith('.json')) return [];
   const json = JSON.parse(fs.readFileSync(path.join('experiments', f), 'utf8'));
-  if (!f.endsWith('.json') || json.kind === 'spiking' || !('rule' in json && 'model' in json)) return [];
+  if (json.kind === 'spiking' || !('rule' in json && 'model' in json)) return [];
   if (!json.lesion) return [[f, f, null]];
   return (['silence', 'freeze', 'randomise'] as const).map((mode) => [`${f} (lesion: ${mode})`, f, mode]);
 });
