@@ -8,6 +8,7 @@
  *                                [--epochs N] [--data DIR] [--train-limit N]
  *   apical sweep <sweep.json> [--jobs J] [--out DIR]
  *   apical resume <run-dir>
+ *   apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
  *
  * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
  * file, field or value and what is wrong, and exit status 2. Ctrl-C, SIGTERM or SIGHUP stops after
@@ -31,7 +32,9 @@ import { LiveServer, LiveServerError } from '../live/server';
 import { DiskError } from '../report/durable';
 import { CheckpointError } from '../state/checkpoint';
 import { allRules } from '../rules';
+import { JobRunner } from '../jobs/job';
 import { LocalPool } from '../jobs/local-pool';
+import { parseQueueUrl, QueueUrlError } from '../jobs/queue';
 import { compare, experimentFiles } from './compare';
 import { sweep } from './sweep';
 import { progressPrinter } from './progress';
@@ -47,6 +50,7 @@ const usage = `usage: apical run <experiment.json> [options]
        apical report <run-dir>... [--out FILE]
        apical sweep <sweep.json> [--jobs J] [--out DIR]
        apical resume <run-dir>
+       apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
@@ -63,6 +67,12 @@ DIR/compare.csv and DIR/compare.md (per rule: errors mean ± sd, s/epoch,
 plausibility); --epochs, --data and --train-limit apply to every run.
 \`apical resume\` continues a run stopped by Ctrl-C, SIGTERM, SIGHUP or a crash from its
 last checkpoint; the result is bit-identical to a run never stopped.
+\`apical compare ... --queue redis://host:port/name\` (and \`apical sweep\`) send their
+runs to a BullMQ queue on that Redis server instead of local processes; any
+number of \`apical worker --queue ...\` processes, on any machines, train them (run
+folders and weights in their --store DIR, default runs/worker) and send metrics
+and summaries back. A killed worker's run is taken again after --lock seconds
+(default 30) and resumes from its checkpoint when the worker's store holds it.
 \`apical report\` draws one or more runs on one self-contained page that opens
 offline from any folder (default report.html), with the figure specs beside it
 as JSON (report.json).
@@ -85,6 +95,9 @@ options:
                     every epoch for runs expected to last over an hour)
   --seeds N         compare: seeds 1..N per experiment (default 3)
   --jobs J          compare, sweep: runs at a time (default: one per core)
+  --queue URL       compare, sweep, worker: a BullMQ queue, redis://host:port/name
+  --store DIR       worker: where its run folders go (default runs/worker)
+  --lock SECONDS    worker: how long a dead worker's run stays locked (default 30)
   -h, --help        this text
   -v, --version     apical's version`;
 
@@ -103,6 +116,14 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
+/** Local processes, or with --queue a BullMQ queue (loaded only then). */
+async function jobRunner(values: { jobs?: string; queue?: string }): Promise<JobRunner> {
+  if (!values.queue) return new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
+  const address = parseQueueUrl(values.queue);
+  const { QueueRunner } = await import('../jobs/queue-runner');
+  return new QueueRunner(address, (line) => process.stdout.write(line + '\n'));
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -119,6 +140,9 @@ async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         force: { type: 'boolean' },
         'checkpoint-every': { type: 'string' },
+        queue: { type: 'string' },
+        store: { type: 'string' },
+        lock: { type: 'string' },
         seeds: { type: 'string' },
         jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -150,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'compare') {
     if (!file) throw new UsageError('compare needs experiment files or folders, e.g. apical compare experiments/compare-mnist');
-    const runner = new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
+    const runner = await jobRunner(values);
     const runs = await compare(experimentFiles([file, ...rest]), runner, {
       seeds: positiveInteger('--seeds', values.seeds) ?? 3,
       out: values.out ?? path.join('runs', `compare-${timestamp()}`),
@@ -164,6 +188,17 @@ async function main(argv: string[]): Promise<number> {
     });
     return runs.some((r) => r.status === 'failed') ? 1 : 0;
   }
+  if (command === 'worker') {
+    if (file) throw new UsageError(`unexpected argument "${file}"`);
+    if (!values.queue) throw new UsageError('worker needs --queue redis://host:port/name');
+    const address = parseQueueUrl(values.queue);
+    const { runWorker } = await import('./worker');
+    return runWorker(address, {
+      store: values.store ?? path.join('runs', 'worker'),
+      lockSeconds: positiveInteger('--lock', values.lock) ?? 30,
+      log: (line) => process.stdout.write(line + '\n'),
+    });
+  }
   if (command === 'resume') {
     if (!file) throw new UsageError('resume needs a run folder, e.g. apical resume runs/mnist-dtp-s1-20260101-120000');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -172,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'sweep') {
     if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    const runner = new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
+    const runner = await jobRunner(values);
     await sweep(file, runner, {
       out: values.out ?? path.join('runs', `${path.basename(file, '.json')}-${timestamp()}`),
       command: ['apical', ...argv].join(' '),
@@ -271,7 +306,7 @@ main(process.argv.slice(2)).then(
       process.exit(74);
     }
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError, QueueUrlError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);
