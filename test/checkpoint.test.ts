@@ -63,7 +63,7 @@ describe.each(experiments)('checkpoint and resume of %s', (_label, file, lesionM
   // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build), with
   // its lesion (if any) from epoch 3.
   const loaded = loadExperiment(path.join('experiments', file), { epochs: 4 });
-  const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l.units === 'softmax' ? l.size : 16 })) };
+  const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l.units === 'softmax' ? l.size : 64 })) };
   const lesion = lesionMode && loaded.lesion ? { ...loaded.lesion, mode: lesionMode, fromEpoch: 3 } : null;
   const plan: TrainingPlan = { ...loaded.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
   const experiment: Experiment = { ...loaded, model, lesion, record: null, training: { ...loaded.training, ...plan } };
