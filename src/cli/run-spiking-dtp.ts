@@ -23,6 +23,7 @@ import { SpikeMonitor } from '../record/spike-monitor';
 import { StateMonitor } from '../record/state-monitor';
 import { reportPage } from '../report/page';
 import { TrialRecord, trialRasterFigure, trialRatesFigure, trialTracesFigure } from '../report/figures/spiking-trial';
+import { writeReport } from '../report/report';
 import { RunDirectory } from '../report/run-directory';
 import { SpikingDtp } from '../rules/spiking-dtp';
 import { version } from './version';
@@ -209,6 +210,7 @@ export async function runSpikingDtp(
     version,
   };
   run.writeJson('summary.json', summary);
+  writeReport([run.dir], path.join(run.dir, 'report.html'));
   return summary;
 }
 
@@ -225,6 +227,6 @@ export async function spikingDtpCommand(file: string, options: SpikingDtpOverrid
   process.once('SIGINT', onSignal);
   const summary = await runSpikingDtp(experiment, { out, force: options.force, stop, log: (line) => process.stdout.write(line + '\n') });
   process.removeListener('SIGINT', onSignal);
-  process.stdout.write(`done: ${summary.epochs_completed}/${experiment.training.epochs} epochs; run directory: ${out} (trial figure: ${path.join(out, 'trial.html')})\n`);
+  process.stdout.write(`done: ${summary.epochs_completed}/${experiment.training.epochs} epochs; run directory: ${out} (trial figure: ${path.join(out, 'trial.html')})\nreport: ${path.join(out, 'report.html')}\n`);
   return summary.interrupted ? 130 : 0;
 }

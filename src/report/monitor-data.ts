@@ -50,9 +50,12 @@ function typed<T extends Uint32Array | Float64Array>(file: string, kind: { new (
   return new kind(copy);
 }
 
-/** The monitors of run directory `dir`, or null if it has none. */
-export function readMonitors(dir: string): MonitorData | null {
-  const folder = path.join(dir, 'monitors');
+/**
+ * The monitors of run directory `dir` (its `monitors/` folder, or another such as a spiking DTP
+ * run's recorded `trial/`), or null if it has none.
+ */
+export function readMonitors(dir: string, name = 'monitors'): MonitorData | null {
+  const folder = path.join(dir, name);
   const manifestFile = path.join(folder, 'manifest.json');
   if (!fs.existsSync(manifestFile)) return null;
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));

@@ -100,18 +100,19 @@ function recordingFigures(run: RunFiles, prefix: string): ReportFigure[] {
       },
     );
   }
-  if (run.monitors) figures.push(...monitorFigures(run.monitors, prefix, of));
+  if (run.monitors) figures.push(...monitorFigures(run.monitors, prefix, of, 'monitors'));
+  if (run.trial) figures.push(...monitorFigures(run.trial, `${prefix}trial-`, `${of} (recorded trial)`, 'trial'));
   return figures;
 }
 
 /** Raster, state traces and rates of a spiking run's monitors. */
-function monitorFigures(monitors: MonitorData, prefix: string, of: string): ReportFigure[] {
+function monitorFigures(monitors: MonitorData, prefix: string, of: string, folder: string): ReportFigure[] {
   const figures: ReportFigure[] = [];
   for (const spikes of monitors.spikes) {
     figures.push({
       id: `${prefix}raster-${spikes.name}`,
       title: `Raster: ${spikes.population}${of}`,
-      caption: `One dot per spike, neuron index against time (monitors/${spikes.name}.*.u32).`,
+      caption: `One dot per spike, neuron index against time (${folder}/${spikes.name}.*.u32).`,
       figure: rasterFigure(spikes, monitors.dt),
     });
   }
@@ -120,7 +121,7 @@ function monitorFigures(monitors: MonitorData, prefix: string, of: string): Repo
       figures.push({
         id: `${prefix}state-${state.name}-${variable}`,
         title: `${variable === 'v' ? 'Membrane potential' : `State variable ${variable}`}: ${state.population}${of}`,
-        caption: `${variable} of neurons ${state.indices.join(', ')}, sampled every ${state.every} steps (monitors/${state.name}.${variable}.f64).`,
+        caption: `${variable} of neurons ${state.indices.join(', ')}, sampled every ${state.every} steps (${folder}/${state.name}.${variable}.f64).`,
         figure: stateFigure(state, variable, monitors.dt),
       });
     }
@@ -129,7 +130,7 @@ function monitorFigures(monitors: MonitorData, prefix: string, of: string): Repo
     figures.push({
       id: `${prefix}rate-${rates.name}`,
       title: `Population rate: ${rates.population}${of}`,
-      caption: `Spikes per neuron per second in each bin (monitors/${rates.name}.rate.f64).`,
+      caption: `Spikes per neuron per second in each bin (${folder}/${rates.name}.rate.f64).`,
       figure: rateFigure(rates, monitors.dt),
     });
   }

@@ -26,6 +26,8 @@ export interface RunFiles {
   readonly reconstructions: readonly ReconstructionSample[];
   /** A spiking run's monitors (monitors/), or null. */
   readonly monitors: MonitorData | null;
+  /** A spiking DTP run's recorded trial (trial/, same format), or null. */
+  readonly trial?: MonitorData | null;
   /** Other JSONL files under record/ (file name → lines). */
   readonly other: Readonly<Record<string, readonly Record<string, unknown>[]>>;
 }
@@ -92,6 +94,7 @@ export function readRun(dir: string): RunFiles {
     weights: (recorded.weights ?? []) as WeightStats[],
     reconstructions: (recorded.reconstructions ?? []) as ReconstructionSample[],
     monitors: readMonitors(dir),
+    trial: readMonitors(dir, 'trial'),
     other,
   };
 }

@@ -7,7 +7,7 @@ import { axesLayout, Figure, palette } from '../figure';
 import { MetricsRecord } from '../run-files';
 
 /** Keys the learning curves and the run summary already show, or that are bookkeeping. */
-const shownElsewhere = new Set(['epoch', 't_end_s', 'train_error', 'valid_error', 'test_error', 'seconds', 'eval_seconds', 'wall_seconds', 'valid_loss', 'test_loss']);
+const shownElsewhere = new Set(['epoch', 't_end_s', 'train_error', 'valid_error', 'test_error', 'seconds', 'eval_seconds', 'wall_seconds', 'cpu_seconds', 'valid_loss', 'test_loss']);
 
 /** What the records run along: training epochs, or a spiking run's simulated time. */
 export function xAxis(records: readonly MetricsRecord[]): { key: string; title: string } {
