@@ -35,6 +35,7 @@ import { Population } from '../network/population';
 import { LocalView, Rule } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { directProbes } from './direct-probes';
+import { differenceReconstructionProbes } from './drl-probes';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
@@ -113,7 +114,7 @@ export class Circuit {
     // 2b. Decoder probes: noise injected at population l−1, response of population l, g_l learns.
     const probes: Observable<Reconstruction>[] = [];
     network.feedback.forEach((pathway, l) => {
-      if (!(pathway instanceof DecoderPathway)) return;
+      if (!(pathway instanceof DecoderPathway) || (rule.decoderLoss === 'difference' && l >= 2)) return;
       const above = populations[l - 1];
       const below = l >= 2 ? populations[l - 2] : null;
       const noise = network.state.stream(`${below ? below.name : 'input'}/noise`);
@@ -151,6 +152,7 @@ export class Circuit {
       );
     }
     probes.push(...directProbes(network, activity$[readout.index]));
+    if (rule.decoderLoss === 'difference') probes.push(...differenceReconstructionProbes(network, activity$[hidden.length]));
     this.reconstruction$ = merge(...probes).pipe(share());
 
     // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.

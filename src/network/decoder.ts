@@ -14,6 +14,7 @@
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { Unit } from '../units';
+import { differenceReconstructionDelta } from './difference-reconstruction';
 import { Projection } from './projection';
 
 export class DecoderPathway {
@@ -33,6 +34,8 @@ export class DecoderPathway {
   private readonly delta: Float32Array;
   /** Gradients are waiting to be applied in the learning phase. */
   pending = false;
+  /** Stacked pre-activation errors of the difference reconstruction loss (allocated on first use). */
+  private differenceDelta: Float32Array | undefined;
 
   constructor(
     /** V_l: weights from population l (aboveSize) to population l−1 (belowSize). */
@@ -85,6 +88,23 @@ export class DecoderPathway {
       this.decoded.subarray(rows * below, 2 * rows * below),
       out,
     );
+  }
+
+  /**
+   * Gradients of the difference reconstruction loss L = mean ‖(g(a) − g(b)) − d‖² (Meulemans et al.
+   * 2020, DRL; difference-reconstruction.ts) for signals a, b read by g and the displacement d of
+   * the population below; returns L.
+   */
+  learnDifference(rows: number, a: Float32Array, b: Float32Array, displacement: Float32Array): number {
+    const width = this.projection.inSize;
+    this.stacked.set(a.subarray(0, rows * width), 0);
+    this.stacked.set(b.subarray(0, rows * width), rows * width);
+    const read = this.decode(2 * rows, this.stacked, this.decoded);
+    this.differenceDelta ??= new Float32Array(this.decoded.length);
+    const loss = differenceReconstructionDelta(this.activation, rows, this.projection.outSize, this.decoded, displacement, this.differenceDelta);
+    this.projection.accumulateGradients(2 * rows, read, this.differenceDelta);
+    this.pending = true;
+    return loss;
   }
 
   /**

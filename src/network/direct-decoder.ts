@@ -11,6 +11,7 @@
  * so g_j learns to map output displacements back to the displacement of h_j that caused them.
  */
 import { Activation, kernels } from '../kernels';
+import { differenceReconstructionDelta } from './difference-reconstruction';
 import { Projection } from './projection';
 
 /** Floor of probabilities before the logarithm (float32 softmax can underflow to 0). */
@@ -89,23 +90,11 @@ export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-de
    * activity `h`) and the outputs in `noisyOutput`/`cleanOutput`; returns its batch mean.
    */
   learnFromProbe(rows: number, h: Float32Array): number {
-    const k = kernels();
     const size = rows * this.projection.outSize;
     this.decodeBoth(rows, this.noisyOutput, this.cleanOutput);
-    // e = (g(õ) − g(o)) − (h̃ − h), kept in delta's first half.
-    const e = this.delta;
-    k.axpby(size, 1, this.decoded, -1, this.decoded.subarray(size, 2 * size), e);
-    k.axpby(size, 1, e, -1, this.probe, e);
-    k.axpby(size, 1, e, 1, h, e);
-    let loss = 0;
-    for (let i = 0; i < size; i++) loss += e[i] * e[i];
-    loss /= rows;
-    // ∂L/∂(pre-activations) of the stacked rows: [(2/m)e ∘ g'(õ-row); −(2/m)e ∘ g'(o-row)].
-    const second = this.delta.subarray(size, 2 * size);
-    k.axpby(size, -2 / rows, e, 0, e, second);
-    k.axpby(size, 2 / rows, e, 0, e, e);
-    k.deltaFromGrad(this.activation, size, this.decoded, e, e);
-    k.deltaFromGrad(this.activation, size, this.decoded.subarray(size, 2 * size), second, second);
+    // The displacement d = h̃ − h, written into the probe's buffer.
+    kernels().axpby(size, 1, this.probe, -1, h, this.probe);
+    const loss = differenceReconstructionDelta(this.activation, rows, this.projection.outSize, this.decoded, this.probe, this.delta);
     this.projection.accumulateGradients(2 * rows, this.stacked, this.delta);
     this.pending = true;
     return loss;

@@ -3,6 +3,7 @@ import { backprop } from './bp';
 import { ConditionalDecoderSpec, conditionalDecoders } from './conditional';
 import { directDifferenceTargetPropagation } from './ddtp';
 import { directFeedbackAlignment } from './dfa';
+import { differenceReconstructionTargetPropagation } from './drl';
 import { differenceTargetPropagation } from './dtp';
 import { feedbackAlignment } from './fa';
 import { kolenPollack } from './kp';
@@ -27,7 +28,7 @@ export type RuleSpec =
 export const labelTargetRuleNames = ['sdtp', 'ao-sdtp', 'conditional'] as const;
 
 /** Target propagation from a gradient step at the top: settings `topStep` and `noise` (and `noiseDecay`). */
-export const gradientTargetRuleNames = ['dtp', 'tp', 'ddtp-linear', 'ddtp-tanh'] as const;
+export const gradientTargetRuleNames = ['dtp', 'tp', 'drl', 'ddtp-linear', 'ddtp-tanh'] as const;
 
 export const ruleNames = [...plainRuleNames, ...gradientTargetRuleNames, ...labelTargetRuleNames] as const;
 
@@ -65,6 +66,8 @@ export function createRule(spec: RuleSpec): Rule {
       return differenceTargetPropagation(spec);
     case 'tp':
       return targetPropagation(spec);
+    case 'drl':
+      return differenceReconstructionTargetPropagation(spec);
     case 'ddtp-linear':
       return directDifferenceTargetPropagation(spec, true);
     case 'ddtp-tanh':

@@ -72,6 +72,11 @@ export interface Rule {
   readonly feedback: FeedbackKind;
   /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */
   readonly readoutFeedback?: FeedbackKind;
+  /**
+   * How decoders between hidden populations learn from probes: 'reconstruction' (default; one layer,
+   * ‖g_l(f_l(h̃)) − h̃‖²) or 'difference' (through every layer above; Meulemans et al. 2020's DRL).
+   */
+  readonly decoderLoss?: 'reconstruction' | 'difference';
   /** Standard deviation of the noise probing decoders at `epoch` (0-based); rules with learned feedback only. */
   probeNoise?(epoch: number): number;
   /**
