@@ -96,6 +96,9 @@ export function openResume(dir: string): { experiment: Experiment; resume(option
   }
   const experiment = run.readJson('config.json') as Experiment & { backend?: string };
   const meta = checkpoint.meta as unknown as CheckpointMeta;
+  if (experiment.record) {
+    process.stderr.write(`apical: warning: recorders start afresh: ${path.join(dir, 'record')} will hold the epochs trained from now on only\n`);
+  }
   if (meta.backend !== kernels().name) {
     process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
   }
