@@ -117,8 +117,9 @@ describe('checkpoint and resume from the command line', () => {
     const rng = streamState(2026, 'test/kill-times');
     let kills = 0;
     for (let attempt = 0; kills < 3 && attempt < 8; attempt++) {
-      // Kill a random time (0–300 ms) after the next epoch line: mid-step, mid-evaluation or mid-write.
-      const delay = 300 * nextUniform(rng);
+      // Kill a random time (0–100 ms, less than an epoch, so each attempt gets a little further)
+      // after the next epoch line: mid-step, mid-evaluation or mid-write.
+      const delay = 100 * nextUniform(rng);
       const args = attempt === 0 ? ['run', experimentFile, '--out', dir] : ['resume', dir];
       let armed = false;
       const ended = await apical(args, (stdout, child) => {
