@@ -83,7 +83,9 @@ describe('live view', () => {
       const points = await page.evaluate(() => (globalThis as any).document.getElementById('curves').data[3].y.length); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(points).toBe(4);
       expect(await page.$$eval('#traces g.trace, #signal g.trace', (g) => g.length)).toBeGreaterThan(4);
-      expect(errors).toEqual([]);
+      // A refused connection is the event stream reconnecting after the run closed the server (on a fast
+      // machine the run can end while a page reloads); which resource failed is checked just below.
+      expect(errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
       // Only event streams end early (the reload drops one; the end of the run closes the others).
       expect(failed.filter((url) => !url.endsWith('/events'))).toEqual([]);
     }

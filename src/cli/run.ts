@@ -237,7 +237,9 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
     version,
   };
   run.writeJson('summary.json', summary);
-  if (records.length > 0) writeReport([run.dir], path.join(run.dir, 'report.html'));
+  // The checkpoint goes as soon as the summary says the run finished: a kill while the report is
+  // written (plotly inlined, the slowest write) must not leave a finished run with a stale checkpoint.
   if (!signal && !divergence) run.removeCheckpoint();
+  if (records.length > 0) writeReport([run.dir], path.join(run.dir, 'report.html'));
   return summary;
 }
