@@ -37,6 +37,8 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
   pending = false;
   private readonly activation: Activation;
   private readonly auxiliary: Float32Array | null;
+  /** s: the auxiliary features of a batch (rows × AUXILIARY_FEATURES), AO-SDTP only. */
+  private readonly features: Float32Array;
   private readonly input: Float32Array;
   private readonly decoded: Float32Array;
   private readonly delta: Float32Array;
@@ -60,6 +62,7 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     this.projection = new Projection(name, width, hiddenSize, init, state);
     this.auxiliary = kind === 'auxiliary-decoder' ? new Float32Array(hiddenSize * AUXILIARY_FEATURES) : null;
     if (this.auxiliary) initialise(init, hiddenSize, AUXILIARY_FEATURES, streamState(state.seed, `${name}/auxiliary`), this.auxiliary);
+    this.features = new Float32Array(this.auxiliary ? maxRows * AUXILIARY_FEATURES : 0);
     this.probe = new Float32Array(maxRows * hiddenSize);
     this.sentProbe = new Float32Array(maxRows * hiddenSize);
     this.response = new Float32Array(maxRows * classes);
@@ -77,7 +80,7 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     const width = this.classes + this.sideSize;
     const k = kernels();
     const n = this.sideSize;
-    const aux = this.auxiliary ? this.decoded.subarray(0, rows * n) : null;
+    const aux = this.auxiliary ? this.features.subarray(0, rows * n) : null;
     if (aux) k.dense(rows, n, this.hiddenSize, h, this.auxiliary!, null, Activation.Tanh, aux);
     const s = aux ?? side;
     if (n > 0 && !s) throw new Error(`decoder ${this.projection.name} (${this.kind}) needs side information`);
