@@ -23,6 +23,7 @@ import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
 import { buildLesionedCircuit } from '../experiment/build';
 import { ConfigError, Experiment } from '../experiment/experiment';
+import { RunSummary } from '../jobs/job';
 import { kernels } from '../kernels';
 import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
@@ -46,22 +47,13 @@ export interface RunOptions {
 /** Where a diverged run stopped (DivergenceError.where) and the message it printed. */
 export type Divergence = DivergenceError['where'] & { readonly message: string };
 
-export interface Summary {
-  readonly experiment: string;
-  readonly rule: string;
-  readonly seed: number;
-  readonly epochs: number;
-  readonly epochs_completed: number;
-  readonly interrupted: boolean;
+/** summary.json as `apical run` writes it: what the jobs layer reads, and more. */
+export interface Summary extends RunSummary {
   /** True when the divergence guard stopped the run (`divergence` says where). */
   readonly diverged: boolean;
   readonly divergence: Divergence | null;
   /** The signal that stopped the run, if one did. */
   readonly signal: string | null;
-  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
-  readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
-  readonly training_seconds: number;
-  readonly wall_seconds: number;
   /** Peak resident memory of the process so far, in MiB. */
   readonly peak_rss_mib: number;
   readonly backend: string;

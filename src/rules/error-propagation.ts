@@ -14,6 +14,19 @@ export interface ErrorRuleParts {
   readonly feedback: Exclude<FeedbackKind, 'decoder'>;
 }
 
+/**
+ * What every rule of this family relies on besides its feedback matrix: the error is multiplied by
+ * the derivatives along the way, and nothing learns as a decoder. Each rule adds what its B needs.
+ */
+export const errorFeedbackUses: SignalUse = {
+  weightTransport: false,
+  derivativeChain: true,
+  globalError: false,
+  labelAtHidden: false,
+  outputGradient: false,
+  learnedFeedback: false,
+};
+
 /** Δ ← topDown ∘ T'(h) ∘ f'(a) at a population: through its output transform (if any) and its unit. */
 export function receiveError(at: LocalView, rows: number): void {
   const length = rows * at.size;

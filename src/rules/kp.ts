@@ -5,22 +5,14 @@
  * the same weight decay, so B_l − W_l decays to zero and the rule becomes back-propagation without
  * ever reading W.
  */
-import { errorPropagation } from './error-propagation';
+import { errorFeedbackUses, errorPropagation } from './error-propagation';
 import { expectPathway, Rule } from './rule';
 
 export function kolenPollack(): Rule {
   const base = errorPropagation({
     name: 'kp',
     summary: 'Δ_l = (Δ_{l+1} B_{l+1}ᵀ) ∘ f′(a_l), ΔB_l = ΔW_l with the same decay — Kolen-Pollack, Akrout et al. 2019',
-    uses: {
-      weightTransport: false,
-      derivativeChain: true,
-      globalError: false,
-      labelAtHidden: false,
-      outputGradient: false,
-      learnedFeedback: false,
-      mirroredFeedback: true,
-    },
+    uses: { ...errorFeedbackUses, mirroredFeedback: true },
     feedback: 'mirror',
   });
   return {

@@ -4,18 +4,10 @@
  *                                         B = |R| ∘ sign(W)    (frSF, 'sign-symmetry-random')
  * with R fixed random. Feedback knows only the forward weights' signs (one bit of weight transport).
  */
-import { errorPropagation } from './error-propagation';
+import { errorFeedbackUses, errorPropagation } from './error-propagation';
 import { Rule, SignalUse } from './rule';
 
-const uses: SignalUse = {
-  weightTransport: false,
-  derivativeChain: true,
-  globalError: false,
-  labelAtHidden: false,
-  outputGradient: false,
-  learnedFeedback: false,
-  signTransport: true,
-};
+const uses: SignalUse = { ...errorFeedbackUses, signTransport: true };
 
 export function signSymmetry(randomMagnitudes: boolean): Rule {
   return randomMagnitudes
