@@ -13,7 +13,9 @@ import { launchChromium, watchedPage } from './browser';
 
 const cli = path.resolve('dist/src/cli/main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-live-'));
-const args = ['run', 'experiments/lesion-feedback.json', '--epochs', '4', '--train-limit', '3000'];
+// Long enough that the reload and the second page land mid-run on a fast idle machine too (with
+// 3,000 images the run could end during the reload, and a page then never hears 'done').
+const args = ['run', 'experiments/lesion-feedback.json', '--epochs', '4', '--train-limit', '8000'];
 let browser: Browser;
 
 beforeAll(async () => {
@@ -97,7 +99,7 @@ describe('live view', () => {
     const plain = spawnSync(process.execPath, [cli, ...args, '--out', without], { encoding: 'utf8' });
     expect(plain.status).toBe(0);
     expect(metrics(withLive)).toEqual(metrics(without));
-  });
+  }, 240000);
 
   it('names a port in use in one line', async () => {
     const blocker = net.createServer();
