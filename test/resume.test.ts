@@ -106,9 +106,19 @@ const asRoot = root ? it : it.skip;
 
 describe('checkpoint and resume from the command line', () => {
   const reference = path.join(tmp, 'reference');
+  /** The shortest gap between two epoch lines of the reference run, in ms: one epoch on this machine. */
+  let epochMs = Infinity;
   beforeAll(async () => {
     if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: npm test builds it (npm run build)`);
-    const ended = await apical(['run', experimentFile, '--out', reference]);
+    let lines = 0;
+    let last = 0;
+    const ended = await apical(['run', experimentFile, '--out', reference], (stdout) => {
+      const now = performance.now();
+      if (epochLines(stdout) === lines) return;
+      if (lines > 0) epochMs = Math.min(epochMs, now - last);
+      lines = epochLines(stdout);
+      last = now;
+    });
     expect(ended.status).toBe(0);
   });
 
@@ -117,9 +127,9 @@ describe('checkpoint and resume from the command line', () => {
     const rng = streamState(2026, 'test/kill-times');
     let kills = 0;
     for (let attempt = 0; kills < 3 && attempt < 8; attempt++) {
-      // Kill a random time (0–100 ms, less than an epoch, so each attempt gets a little further)
-      // after the next epoch line: mid-step, mid-evaluation or mid-write.
-      const delay = 100 * nextUniform(rng);
+      // Kill a random time, less than one epoch, after the next epoch line (mid-step,
+      // mid-evaluation or mid-write), so each attempt gets a little further and none finishes.
+      const delay = epochMs * nextUniform(rng);
       const args = attempt === 0 ? ['run', experimentFile, '--out', dir] : ['resume', dir];
       let armed = false;
       const ended = await apical(args, (stdout, child) => {
