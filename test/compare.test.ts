@@ -1,8 +1,10 @@
-/** apical compare: three tiny runs in separate processes, a failing one, the table, and resuming. */
+/** apical compare: three tiny runs in separate processes, a failing one, the table, skipping finished runs and continuing stopped ones. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compare } from '../src/cli/compare';
+import { Subject } from 'rxjs';
+import { compare, planComparison } from '../src/cli/compare';
+import { runExperiment } from '../src/cli/run';
 import { JobRunner, readSummary, RunOutcome, RunRequest } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
@@ -27,18 +29,31 @@ function tinyExperiment(name: string, extra: Record<string, unknown> = {}): stri
   return file;
 }
 
+/** metrics.jsonl without the fields that time the run. */
+function metricsWithoutTimes(dir: string): unknown[] {
+  return fs
+    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { seconds, eval_seconds, ...rest } = JSON.parse(line);
+      return rest;
+    });
+}
+
 describe('apical compare', () => {
   const out = path.join(tmp, 'cmp');
   const files = [tinyExperiment('tiny-bp'), tinyExperiment('tiny-broken', { frozen: ['W9'] })];
   const options = { seeds: 3, out, overrides: { trainLimit: 300 }, command: 'apical compare (test)' };
 
-  it('runs every experiment for every seed and writes a table that matches the runs’ summaries', async () => {
+  it('runs every experiment for every seed, seed by seed, and writes a table that matches the runs’ summaries', async () => {
     const runs = await compare(files, new LocalPool({ jobs: 2 }), options);
     expect(runs.map((r) => `${r.experiment} ${r.seed} ${r.status}`)).toEqual([
-      'tiny-bp 1 finished', 'tiny-bp 2 finished', 'tiny-bp 3 finished',
-      'tiny-broken 1 failed', 'tiny-broken 2 failed', 'tiny-broken 3 failed',
+      'tiny-bp 1 finished', 'tiny-broken 1 failed',
+      'tiny-bp 2 finished', 'tiny-broken 2 failed',
+      'tiny-bp 3 finished', 'tiny-broken 3 failed',
     ]);
-    expect(runs[3].error).toContain('W9');
+    expect(runs[1].error).toContain('W9');
 
     const summaries = [1, 2, 3].map((s) => readSummary(path.join(out, `tiny-bp-s${s}`))!);
     expect(new Set(summaries.map((s) => s.final!.test_error)).size).toBe(3); // different seeds, different runs
@@ -46,13 +61,14 @@ describe('apical compare', () => {
     const csv = fs.readFileSync(path.join(out, 'compare.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
     const col = (name: string): number => csv[0].indexOf(name);
     summaries.forEach((s, i) => {
-      expect(Number(csv[i + 1][col('test_error')])).toBe(s.final!.test_error);
-      expect(Number(csv[i + 1][col('train_error')])).toBe(s.final!.train_error);
-      expect(Number(csv[i + 1][col('best_valid_test_error')])).toBe(s.best_valid!.test_error);
-      expect(Number(csv[i + 1][col('seconds_per_epoch')])).toBeCloseTo(s.training_seconds / 2, 10);
+      const line = csv[2 * i + 1];
+      expect(Number(line[col('test_error')])).toBe(s.final!.test_error);
+      expect(Number(line[col('train_error')])).toBe(s.final!.train_error);
+      expect(Number(line[col('best_valid_test_error')])).toBe(s.best_valid!.test_error);
+      expect(Number(line[col('seconds_per_epoch')])).toBeCloseTo(s.training_seconds / 2, 10);
     });
-    expect(csv[4][col('status')]).toBe('failed');
-    expect(csv[4][col('error')]).toContain('W9');
+    expect(csv[2][col('status')]).toBe('failed');
+    expect(csv[2][col('error')]).toContain('W9');
 
     const md = fs.readFileSync(path.join(out, 'compare.md'), 'utf8');
     const row = md.split('\n').find((l) => l.startsWith('| tiny-bp |'))!.split('|').map((c) => c.trim());
@@ -82,7 +98,33 @@ describe('apical compare', () => {
     };
     const runs = await compare(files, recorder, options);
     expect(asked.map((r) => r.key)).toEqual(['tiny-broken-s1', 'tiny-broken-s2', 'tiny-broken-s3']);
-    expect(runs.slice(0, 3).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(runs.filter((r) => r.experiment === 'tiny-bp').map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+
+  it('continues a run stopped part way from its checkpoint, to the same metrics as a run never stopped', async () => {
+    const again = path.join(tmp, 'cmp-again');
+    const [planned] = planComparison([files[0]], { ...options, seeds: 1, out: again });
+    const stop$ = new Subject<string>();
+    const stopped = await runExperiment(planned.experiment, {
+      out: planned.request.out,
+      force: true,
+      stop: stop$,
+      onEvent: (event) => event.kind === 'epoch' && stop$.next('SIGTERM'),
+    });
+    expect(stopped).toMatchObject({ interrupted: true, epochs_completed: 1 });
+
+    const asked: RunRequest[] = [];
+    const pool = new LocalPool({ jobs: 1 });
+    const recorder: JobRunner = {
+      run(requests) {
+        asked.push(...requests);
+        return pool.run(requests);
+      },
+    };
+    const [run] = await compare([files[0]], recorder, { ...options, seeds: 1, out: again });
+    expect(asked.map((r) => r.resume)).toEqual([true]);
+    expect(run.status).toBe('finished');
+    expect(metricsWithoutTimes(planned.request.out)).toEqual(metricsWithoutTimes(path.join(out, 'tiny-bp-s1')));
   });
 });
 

@@ -12,6 +12,7 @@ import { finishedRun, JobRunner, RunRequest } from '../jobs/job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';
+import { CHECKPOINT_FILE } from '../report/run-directory';
 import { createRule } from '../rules';
 
 export interface CompareOptions {
@@ -40,7 +41,7 @@ interface Planned {
   readonly request: RunRequest;
 }
 
-/** Every (experiment, seed) pair with its run folder; experiment names must differ. */
+/** Every (seed, experiment) pair with its run folder, seed by seed; experiment names must differ. */
 export function planComparison(files: readonly string[], options: CompareOptions): Planned[] {
   const experiments = files.map((file) => loadExperiment(file, options.overrides));
   const seen = new Map<string, string>();
@@ -49,9 +50,9 @@ export function planComparison(files: readonly string[], options: CompareOptions
     if (other) throw new ConfigError(`${e.file}: experiment name "${e.name}" is also used by ${other}; compare needs distinct names`);
     seen.set(e.name, e.file);
   }
-  return experiments.flatMap((experiment) =>
-    Array.from({ length: options.seeds }, (_, i) => {
-      const seed = i + 1;
+  // Seed-major, so a comparison stopped part way has every experiment at its first seeds.
+  return Array.from({ length: options.seeds }, (_, i) => i + 1).flatMap((seed) =>
+    experiments.map((experiment) => {
       const key = `${experiment.name}-s${seed}`;
       const { epochs, trainLimit, dataDir } = options.overrides;
       return {
@@ -60,6 +61,22 @@ export function planComparison(files: readonly string[], options: CompareOptions
       };
     }),
   );
+}
+
+/**
+ * True when the planned run's folder holds a checkpoint of that very run (its config.json has the
+ * same model, data, rule, optimiser and training settings, checkpoint interval aside), so a
+ * comparison stopped part way continues its runs instead of starting them over.
+ */
+function interruptedRun(p: Planned): boolean {
+  if (!fs.existsSync(path.join(p.request.out, CHECKPOINT_FILE))) return false;
+  const settings = (e: Pick<Experiment, 'model' | 'data' | 'rule' | 'training' | 'optimizer'>): string =>
+    JSON.stringify([e.model, e.data, e.rule, { ...e.training, checkpointEvery: undefined }, e.optimizer]);
+  try {
+    return settings(JSON.parse(fs.readFileSync(path.join(p.request.out, 'config.json'), 'utf8'))) === settings(p.experiment);
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the comparison with `runner`, writes the report files, returns every run's row. */
@@ -80,9 +97,10 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
   for (const p of plan) {
     const summary = finishedRun(p.request.out, p.experiment.training.epochs);
     if (summary) rows.set(p.request.key, row(p, { status: 'skipped', summary }));
-    else pending.push(p);
+    else pending.push(interruptedRun(p) ? { ...p, request: { ...p.request, resume: true } } : p);
   }
-  log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished) → ${options.out}`);
+  const resumed = pending.filter((p) => p.request.resume).length;
+  log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished, ${resumed} to resume from a checkpoint) → ${options.out}`);
   const byKey = new Map(pending.map((p) => [p.request.key, p]));
   let done = 0;
   for await (const outcome of runner.run(pending.map((p) => p.request))) {

@@ -22,6 +22,8 @@ export interface RunRequest {
   readonly epochs?: number;
   readonly trainLimit?: number;
   readonly dataDir?: string;
+  /** The folder holds this run's checkpoint: continue it (`apical resume`) instead of starting over. */
+  readonly resume?: boolean;
 }
 
 /** The fields of a run's summary.json that callers read (written by `apical run`). */
@@ -49,6 +51,7 @@ export interface JobRunner {
 
 /** The argument list of `apical run` for `request` (after the command itself). */
 export function runArguments(request: RunRequest): string[] {
+  if (request.resume) return ['resume', request.out];
   const args = ['run', request.experiment, '--seed', String(request.seed), '--out', request.out, '--force'];
   if (request.epochs !== undefined) args.push('--epochs', String(request.epochs));
   if (request.trainLimit !== undefined) args.push('--train-limit', String(request.trainLimit));
