@@ -4,7 +4,7 @@ import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
 import { Network } from '../src/network/network';
-import { TopDecoderPathway } from '../src/network/top-decoder';
+import { SideChannel, TopDecoderPathway } from '../src/network/top-decoder';
 import { ModelSpec } from '../src/network/spec';
 import { OptimizerSpec } from '../src/optim/optimizer';
 import { createRule, RuleSpec } from '../src/rules';
@@ -25,11 +25,11 @@ export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh
 export function smallCircuit(
   model: ModelSpec,
   ruleSpec: RuleSpec,
-  options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec } = {},
+  options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
 ): Circuit {
   const rule = createRule(ruleSpec);
   const seed = options.seed ?? 7;
-  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback });
+  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback, side: options.side });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   for (const p of network.pathways()) {
     if (p.kind === 'decoder' || p instanceof TopDecoderPathway || p instanceof DirectDecoderPathway) p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });

@@ -17,6 +17,7 @@
 import * as path from 'path';
 import { Observable, Subscription } from 'rxjs';
 import { loadMnist } from '../data/mnist';
+import { loadSideInformation } from '../data/side-information';
 import { Circuit } from '../engine/circuit';
 import { DivergenceError, nonFinite } from '../engine/guard';
 import { RunObserver } from '../engine/observer';
@@ -118,11 +119,14 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
   if (data.train.features !== experiment.model.input) {
     throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
   }
-  const { circuit, lesion } = buildLesionedCircuit(experiment);
+  const side = experiment.data.side
+    ? loadSideInformation(experiment.data.side, data.train.labels, data.train.classes, data.trainingFileCount, `${experiment.file}: /data/side`)
+    : undefined;
+  const { circuit, lesion } = buildLesionedCircuit(experiment, side);
   const every = experiment.metrics.alignmentEvery;
   const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
   const { state } = circuit.network;
-  const events$ = train(circuit, data, experiment.training);
+  const events$ = train(circuit, side ? { ...data, train: { ...data.train, side } } : data, experiment.training);
   let records: EpochRecord[] = [];
   let wallBefore = 0;
   if (checkpoint) {

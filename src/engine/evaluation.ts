@@ -14,6 +14,8 @@ export interface Examples {
   readonly labels: Int32Array;
   readonly count: number;
   readonly features: number;
+  /** Side information for a conditional decoder: `size` values per example (count × size). */
+  readonly side?: { readonly size: number; readonly values: Float32Array };
 }
 
 /** The step that only scores a minibatch. */

@@ -9,6 +9,11 @@ export interface Stimulus {
   readonly input: Float32Array;
   /** rows labels: side information that reaches the read-out (and, for some rules, more). */
   readonly labels: Int32Array;
+  /**
+   * rows × k side information for a conditional decoder, when the data supply it (else the
+   * decoder reads the one-hot label).
+   */
+  readonly side?: Float32Array;
   /** Send targets down and learn the forward projections. */
   readonly learnForward: boolean;
   /** Probe every decoder with noisy activity and compute its gradients. */

@@ -117,6 +117,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const shuffleStream = state.stream('data/shuffle');
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
+  const side = examples.side;
+  const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
   const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
   const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
   const network = circuit.network;
@@ -146,7 +148,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   );
 
   /** The minibatch for `step`: a view of the data in order, gathered when shuffled. */
-  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array } => {
+  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array } => {
     const start = step * batchSize;
     const rows = Math.min(batchSize, examples.count - start);
     if (!plan.shuffle) {
@@ -154,14 +156,16 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
         rows,
         input: examples.images.subarray(start * features, (start + rows) * features),
         labels: examples.labels.subarray(start, start + rows),
+        ...(side ? { side: side.values.subarray(start * side.size, (start + rows) * side.size) } : {}),
       };
     }
     for (let r = 0; r < rows; r++) {
       const i = order[start + r];
       batchInput.set(examples.images.subarray(i * features, (i + 1) * features), r * features);
       batchLabels[r] = examples.labels[i];
+      if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
     }
-    return { rows, input: batchInput, labels: batchLabels };
+    return { rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
   };
 
   /** The steps of `phase` not yet done (all of them unless resuming inside it). */

@@ -6,18 +6,21 @@ import { DirectDecoderPathway } from '../network/direct-decoder';
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
-import { TopDecoderPathway } from '../network/top-decoder';
+import { SideChannel, TopDecoderPathway } from '../network/top-decoder';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule } from '../rules';
 import { ConfigError, Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
-export function buildCircuit(experiment: Experiment): Circuit {
-  return buildLesionedCircuit(experiment).circuit;
+export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {
+  return buildLesionedCircuit(experiment, side).circuit;
 }
 
-/** The circuit and its lesion (null without one), which must see every trainer event. */
-export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit; lesion: FeedbackLesion | null } {
+/**
+ * The circuit and its lesion (null without one), which must see every trainer event; `side`: the
+ * side information a conditional decoder reads, when the data supply it.
+ */
+export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel): { circuit: Circuit; lesion: FeedbackLesion | null } {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
   const network = asConfigError(experiment, () =>
@@ -27,6 +30,7 @@ export function buildLesionedCircuit(experiment: Experiment): { circuit: Circuit
       feedback: rule.feedback,
       readoutFeedback: rule.readoutFeedback,
       inputDecoder: experiment.record?.reconstructions !== undefined,
+      side,
     }),
   );
   const frozen = new Set(experiment.training.frozen);

@@ -9,6 +9,7 @@
 import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
+import { SideSpec } from '../data/side-information';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule, RuleSpec } from '../rules';
@@ -28,7 +29,14 @@ export interface Experiment {
   /** The experiment file, as given. */
   readonly file: string;
   readonly model: ModelSpec;
-  readonly data: { readonly source: 'mnist'; readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null };
+  readonly data: {
+    readonly source: 'mnist';
+    readonly dir: string | null;
+    readonly validation: number;
+    readonly trainLimit: number | null;
+    /** Side information for a conditional decoder (data/side-information.ts); absent: the one-hot label. */
+    readonly side?: SideSpec;
+  };
   readonly rule: RuleSpec;
   readonly training: {
     readonly epochs: number;
@@ -124,6 +132,10 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
     throw new ConfigError(`${file}: /optimizer needs a "feedback" optimiser: rule ${rule.name} learns its feedback pathways`);
   }
   const data = raw.data ?? {};
+  if (data.side && !createRule(rule).uses.sideInformation) {
+    throw new ConfigError(`${file}: /data/side is read only by rules with side information in their feedback (conditional); rule ${rule.name} has none`);
+  }
+  const side: SideSpec | undefined = data.side?.file ? { file: path.resolve(path.dirname(file), data.side.file) } : data.side;
   const training = raw.training;
   return {
     name: raw.name,
@@ -135,6 +147,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
       dir: overrides.dataDir ?? data.dir ?? null,
       validation: data.validation ?? 10000,
       trainLimit: overrides.trainLimit ?? data.trainLimit ?? null,
+      ...(side ? { side } : {}),
     },
     rule,
     training: {

@@ -140,6 +140,16 @@ export const experimentSchema = {
         dir: { type: 'string' },
         validation: { type: 'integer', minimum: 1 },
         trainLimit: { type: 'integer', minimum: 1 },
+        side: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: {
+            embedding: { type: 'array', minItems: 1, items: { type: 'array', minItems: 1, items: { type: 'number' } } },
+            file: { type: 'string', minLength: 1 },
+          },
+        },
       },
     },
     rule: {

@@ -17,7 +17,7 @@ import { buildPathway, FeedbackKind, Pathway } from './pathways';
 import { Projection } from './projection';
 import { Population } from './population';
 import { expandLayers, ModelSpec } from './spec';
-import { TopDecoderPathway } from './top-decoder';
+import { SideChannel, TopDecoderPathway } from './top-decoder';
 
 export type { FeedbackKind, Pathway } from './pathways';
 
@@ -35,6 +35,8 @@ export interface NetworkOptions {
    * each population's activity decodes to in input space (Bengio 2014's first auto-encoder).
    */
   readonly inputDecoder?: boolean;
+  /** What a conditional decoder reads as side information, when not the one-hot label. */
+  readonly side?: SideChannel;
 }
 
 export class Network {
@@ -90,6 +92,7 @@ export class Network {
       init,
       decoderUnit,
       decoderInput,
+      side: options.side,
     });
     this.readoutFeedback = buildPathway(options.readoutFeedback ?? 'transpose', context(this.readout));
     this.feedback = [undefined, ...this.populations.map((above, i) => {

@@ -27,7 +27,7 @@ import { MirrorFeedbackPathway } from './mirror-feedback';
 import { Population } from './population';
 import { Projection } from './projection';
 import { SignFeedbackPathway } from './sign-feedback';
-import { TopDecoderPathway } from './top-decoder';
+import { SideChannel, TopDecoderPathway } from './top-decoder';
 import { TransposePathway } from './transpose';
 
 export type Pathway =
@@ -68,6 +68,8 @@ export interface PathwayContext {
   readonly decoderUnit: Unit;
   /** An input transform of learned decoders (none: they read the activity itself). */
   readonly decoderInput?: Unit;
+  /** A conditional decoder's side information, when not the one-hot label. */
+  readonly side?: SideChannel;
 }
 
 /** The pathway of `kind` from `above` to `below`. */
@@ -108,5 +110,5 @@ function directDecoder<K extends 'direct-decoder-linear' | 'direct-decoder-tanh'
 }
 
 function topDecoder<K extends 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder'>(kind: K, c: PathwayContext): TopDecoderPathway<K> {
-  return new TopDecoderPathway(kind, `V${c.above.index}`, c.readout.size, c.belowSize, c.decoderUnit, c.init, c.state, c.maxRows);
+  return new TopDecoderPathway(kind, `V${c.above.index}`, c.readout.size, c.belowSize, c.decoderUnit, c.init, c.state, c.maxRows, c.side);
 }

@@ -5,12 +5,13 @@
  *  - 'top-decoder'         no side input (SDTP, Bartunov et al. 2018);
  *  - 'auxiliary-decoder'   s = tanh(h_L·R), fixed random auxiliary output features of h_L, R drawn
  *                          from the pathway's own stream ("V6/auxiliary") (AO-SDTP, Bartunov et al.);
- *  - 'conditional-decoder' s = the one-hot label: side information (Bengio 2014, §9: an
- *                          auto-encoder conditioned on another modality).
+ *  - 'conditional-decoder' s = side information (Bengio 2014, §9: an auto-encoder conditioned
+ *                          on another modality): the one-hot label by default, or any vector per
+ *                          example that the experiment supplies (a SideChannel of that width).
  * It is trained like every decoder, as a denoising auto-encoder: h_L is probed with noise,
  * h̃_L = h_L + ε, the read-out responds with p̃ = softmax(f_out(h̃_L)), and g learns
  *   L_inv = mean over the batch of ‖g(p̃, s̃) − h̃_L‖²,
- * with s̃ the auxiliary features of h̃_L or the probe's labels. It never reads W_out.
+ * with s̃ the auxiliary features of h̃_L or the probe's side information. It never reads W_out.
  */
 import { Activation, kernels } from '../kernels';
 import { streamState } from '../kernels/random';
@@ -23,6 +24,17 @@ export type TopDecoderKind = 'top-decoder' | 'auxiliary-decoder' | 'conditional-
 
 /** Width of AO-SDTP's auxiliary output features (not published; a choice, documented in RESULTS.md). */
 export const AUXILIARY_FEATURES = 64;
+
+/**
+ * The side information a conditional decoder reads, when it is not the one-hot label: `size`
+ * values per example, and S̄ (classes × size, row-major), the mean side vector of each class, so
+ * that p·S̄ is the side information the read-out's belief p predicts (for the one-hot label S̄ = I
+ * and p·S̄ = p).
+ */
+export interface SideChannel {
+  readonly size: number;
+  readonly meanByClass: Float32Array;
+}
 
 export class TopDecoderPathway<K extends TopDecoderKind> {
   readonly projection: Projection;
@@ -42,8 +54,12 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
   private readonly input: Float32Array;
   private readonly decoded: Float32Array;
   private readonly delta: Float32Array;
-  /** One-hot labels of a probe (conditional decoders' side information). */
-  private readonly labels: Float32Array;
+  /** s: the current minibatch's side information (rows × sideSize; conditional decoders), from `receiveSide`. */
+  readonly side: Float32Array;
+  /** S̄ (classes × sideSize): the mean side vector of each class. */
+  private readonly meanByClass: Float32Array;
+  /** p·S̄ for a minibatch (rows × sideSize). */
+  private readonly belief: Float32Array;
 
   constructor(
     readonly kind: K,
@@ -54,10 +70,12 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     init: InitSpec,
     state: StateRegistry,
     maxRows: number,
+    channel: SideChannel | null = null,
   ) {
     if (unit.activation === undefined) throw new Error(`decoder ${name}: feedback units must be rate units, got ${unit.name}`);
     this.activation = unit.activation;
-    this.sideSize = kind === 'auxiliary-decoder' ? AUXILIARY_FEATURES : kind === 'conditional-decoder' ? classes : 0;
+    const conditional = kind === 'conditional-decoder';
+    this.sideSize = kind === 'auxiliary-decoder' ? AUXILIARY_FEATURES : conditional ? (channel?.size ?? classes) : 0;
     const width = classes + this.sideSize;
     this.projection = new Projection(name, width, hiddenSize, init, state);
     this.auxiliary = kind === 'auxiliary-decoder' ? new Float32Array(hiddenSize * AUXILIARY_FEATURES) : null;
@@ -69,12 +87,33 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     this.input = new Float32Array(2 * maxRows * width);
     this.decoded = new Float32Array(2 * maxRows * hiddenSize);
     this.delta = new Float32Array(maxRows * hiddenSize);
-    this.labels = new Float32Array(kind === 'conditional-decoder' ? maxRows * classes : 0);
+    this.side = new Float32Array(conditional ? maxRows * this.sideSize : 0);
+    this.belief = new Float32Array(conditional ? maxRows * this.sideSize : 0);
+    this.meanByClass = channel?.meanByClass ?? Float32Array.from({ length: conditional ? classes * classes : 0 }, (_, i) => (i % (classes + 1) === 0 ? 1 : 0));
+    if (conditional && this.meanByClass.length !== classes * this.sideSize) {
+      throw new Error(`decoder ${name}: side information of ${this.sideSize} values needs ${classes} class means of that width`);
+    }
+  }
+
+  /** Side information arrives for the current minibatch (rows × sideSize, or longer). */
+  receiveSide(rows: number, side: Float32Array): void {
+    const length = rows * this.sideSize;
+    if (side.length < length) {
+      throw new Error(`decoder ${this.projection.name} reads ${this.sideSize} values of side information per example; it was given ${side.length / rows}`);
+    }
+    this.side.set(side.subarray(0, length));
+  }
+
+  /** p·S̄ (rows × sideSize): the side information the read-out's belief p predicts. */
+  expectedSide(rows: number, p: Float32Array): Float32Array {
+    const out = this.belief.subarray(0, rows * this.sideSize);
+    kernels().dense(rows, this.sideSize, this.classes, p, this.meanByClass, null, Activation.Identity, out);
+    return out;
   }
 
   /**
    * Writes rows [offset, offset + rows) of the decoder's input: [p ; s], with s the auxiliary
-   * features of `h`, or the side matrix `side` (rows × classes: a one-hot label or any vector).
+   * features of `h`, or the side matrix `side` (rows × sideSize).
    */
   private fill(offset: number, rows: number, p: Float32Array, h: Float32Array, side: Float32Array | null): void {
     const width = this.classes + this.sideSize;
@@ -113,15 +152,14 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     kernels().axpby(rows * n, 1, this.decoded, -1, b ? this.decoded.subarray(rows * n, 2 * rows * n) : h, out);
   }
 
-  /** Gradients of the reconstruction loss for the probe now in `probe`/`response`; returns its batch mean. */
-  learnFromProbe(rows: number, labels: Int32Array): number {
+  /**
+   * Gradients of the reconstruction loss for the probe now in `probe`/`response` (with the side
+   * information last received); returns its batch mean.
+   */
+  learnFromProbe(rows: number): number {
     const k = kernels();
     const length = rows * this.hiddenSize;
-    if (this.kind === 'conditional-decoder') {
-      this.labels.fill(0, 0, rows * this.classes);
-      for (let r = 0; r < rows; r++) this.labels[r * this.classes + labels[r]] = 1;
-    }
-    this.fill(0, rows, this.response, this.probe, this.labels);
+    this.fill(0, rows, this.response, this.probe, this.side);
     this.projection.respond(rows, this.input, this.activation, this.decoded);
     const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
     k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
