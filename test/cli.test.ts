@@ -88,6 +88,31 @@ describe('apical CLI errors', () => {
     expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--epochs', '1', '--data', dir, '--out', path.join(tmp, `out-${file}`)), ...fragments);
   });
 
+  it.each([
+    ['without =', 'optimizer.forward.lr', 'expected field.path=value'],
+    ['through a field that is not an object', 'model.layers=3', '/model in', 'is not an object'],
+    ['to a value the schema refuses', 'optimizer.forward.lr=-1', '/optimizer/forward/lr', 'must be > 0'],
+    ['to an unknown field', 'training.epoks=3', '/training', 'unknown field "epoks"'],
+  ])('names a --set %s', (_what, setting, ...fragments) => {
+    expectOneLineError(apical('run', 'experiments/mnist-dtp.json', '--set', setting, '--out', path.join(tmp, 'out-set')), ...fragments);
+  });
+
+  it('--set gives the same run as the file edited by hand, and config.json says so', () => {
+    const edited = writeExperiment('edited', (j) => {
+      j.optimizer.forward.lr = 0.005;
+      j.training.shuffle = true;
+    });
+    const plain = writeExperiment('plain', () => undefined);
+    const args = ['--epochs', '1', '--train-limit', '200', '--force'];
+    expect(apical('run', edited, ...args, '--out', path.join(tmp, 'edited')).status).toBe(0);
+    expect(apical('run', plain, ...args, '--set', 'optimizer.forward.lr=5e-3', '--set', 'training.shuffle=true', '--out', path.join(tmp, 'set')).status).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(tmp, 'set', 'config.json'), 'utf8'));
+    expect(config.optimizer.forward.lr).toBe(0.005);
+    expect(config.training.shuffle).toBe(true);
+    const metrics = (dir: string) => fs.readFileSync(path.join(tmp, dir, 'metrics.jsonl'), 'utf8').replace(/"(eval_)?seconds":[^,]*,/g, '');
+    expect(metrics('set')).toBe(metrics('edited'));
+  });
+
   it('never overwrites a finished run without --force', () => {
     const out = path.join(tmp, 'kept');
     fs.mkdirSync(out);

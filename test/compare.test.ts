@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Subject } from 'rxjs';
 import { compare, planComparison } from '../src/cli/compare';
 import { runExperiment } from '../src/cli/run';
-import { JobRunner, readSummary, RunOutcome, RunRequest } from '../src/jobs/job';
+import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
 import { meanSd } from '../src/report/compare';
@@ -84,6 +84,12 @@ describe('apical compare', () => {
     expect(metrics.map((m) => m.alignment.map((s: { step: number }) => s.step))).toEqual([[3, 6], [9, 12]]);
     expect(metrics[0].alignment[0].update_angle.W1).toBeLessThan(0.01);
     expect(fs.existsSync(path.join(out, 'alignment.html'))).toBe(true);
+  });
+
+  it('passes --set to every run it plans', () => {
+    const plan = planComparison(files, { ...options, overrides: { set: ['optimizer.forward.lr=0.01'] } });
+    expect(plan.map((p) => p.experiment.optimizer.forward.lr)).toEqual([0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
+    expect(runArguments(plan[0].request)).toEqual(expect.arrayContaining(['--set', 'optimizer.forward.lr=0.01']));
   });
 
   it('skips finished runs when re-run and retries only the failed ones', async () => {

@@ -54,10 +54,10 @@ export function planComparison(files: readonly string[], options: CompareOptions
   return Array.from({ length: options.seeds }, (_, i) => i + 1).flatMap((seed) =>
     experiments.map((experiment) => {
       const key = `${experiment.name}-s${seed}`;
-      const { epochs, trainLimit, dataDir } = options.overrides;
+      const { epochs, trainLimit, dataDir, set } = options.overrides;
       return {
         experiment: { ...experiment, training: { ...experiment.training, seed } },
-        request: { key, experiment: experiment.file, seed, out: path.join(options.out, key), epochs, trainLimit, dataDir },
+        request: { key, experiment: experiment.file, seed, out: path.join(options.out, key), epochs, trainLimit, dataDir, set },
       };
     }),
   );

@@ -3,9 +3,9 @@
  * The apical command line.
  *
  *   apical run <experiment.json> [--epochs N] [--seed S] [--out DIR] [--data DIR]
- *                                [--train-limit N] [--force]
+ *                                [--train-limit N] [--set field.path=value ...] [--force]
  *   apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
- *                                [--epochs N] [--data DIR] [--train-limit N]
+ *                                [--epochs N] [--data DIR] [--train-limit N] [--set ...]
  *   apical sweep <sweep.json> [--jobs J] [--out DIR]
  *   apical resume <run-dir>
  *   apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
@@ -64,7 +64,7 @@ with top-down currents and records one trial (trial/, trial.html).
 time (default one per core), each into DIR/<experiment>-s<seed> (default
 runs/compare-<date>), skipping runs already finished there, and writes
 DIR/compare.csv and DIR/compare.md (per rule: errors mean ± sd, s/epoch,
-plausibility); --epochs, --data and --train-limit apply to every run.
+plausibility); --epochs, --data, --train-limit and --set apply to every run.
 \`apical resume\` continues a run stopped by Ctrl-C, SIGTERM, SIGHUP or a crash from its
 last checkpoint; the result is bit-identical to a run never stopped.
 \`apical compare ... --queue redis://host:port/name\` (and \`apical sweep\`) send their
@@ -87,6 +87,9 @@ options:
   --out DIR         run directory (default: runs/<name>-s<seed>-<date>)
   --data DIR        read MNIST's four IDX files (raw or .gz) from DIR
   --train-limit N   train on the first N training images only
+  --set F=V         set the experiment's field F (a dotted path) to V (JSON, else a
+                    string) before it is checked; repeatable, e.g. --set
+                    optimizer.forward.lr=3e-4 --set training.shuffle=false
   --force           overwrite DIR if it already holds a run
   --live            serve a live view of the run on 127.0.0.1 (learning curves,
                     activity traces, learning signals) while it trains
@@ -136,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         data: { type: 'string' },
         'train-limit': { type: 'string' },
+        set: { type: 'string', multiple: true },
         live: { type: 'boolean' },
         port: { type: 'string' },
         force: { type: 'boolean' },
@@ -182,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
         epochs: positiveInteger('--epochs', values.epochs),
         dataDir: values.data,
         trainLimit: positiveInteger('--train-limit', values['train-limit']),
+        set: values.set,
       },
       command: ['apical', ...argv].join(' '),
       log: (line) => process.stdout.write(line + '\n'),
@@ -240,6 +245,7 @@ async function main(argv: string[]): Promise<number> {
     dataDir: values.data,
     trainLimit: positiveInteger('--train-limit', values['train-limit']),
     checkpointEvery: positiveInteger('--checkpoint-every', values['checkpoint-every'], true),
+    set: values.set,
   });
   const out = values.out ?? path.join('runs', `${experiment.name}-s${experiment.training.seed}-${timestamp()}`);
   const { epochs } = experiment.training;

@@ -75,6 +75,11 @@ export interface Overrides {
   readonly dataDir?: string;
   readonly trainLimit?: number;
   readonly checkpointEvery?: number;
+  /**
+   * Settings over the file's, each "a.b.c=value" (value as JSON, else a string), applied before the
+   * file is checked: `--set optimizer.forward.lr=3e-4` for a learning-rate search over many files.
+   */
+  readonly set?: readonly string[];
 }
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
@@ -106,6 +111,29 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/** Applies one "a.b.c=value" setting to the raw experiment `json` (intermediate objects created). */
+function applySetting(json: unknown, setting: string, file: string): void {
+  const match = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)=(.*)$/s.exec(setting);
+  if (!match) throw new ConfigError(`--set ${setting}: expected field.path=value, e.g. optimizer.forward.lr=3e-4`);
+  const [, where, text] = match;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  const keys = where.split('.');
+  let node = json as Record<string, unknown>;
+  keys.slice(0, -1).forEach((key, i) => {
+    node[key] ??= {};
+    if (typeof node[key] !== 'object' || node[key] === null || Array.isArray(node[key])) {
+      throw new ConfigError(`--set ${setting}: /${keys.slice(0, i + 1).join('/')} in ${file} is not an object`);
+    }
+    node = node[key] as Record<string, unknown>;
+  });
+  node[keys[keys.length - 1]] = value;
+}
+
 /** Reads and checks a model spec file. */
 export function loadModel(file: string): ModelSpec {
   const json = readJson(file, 'the model spec');
@@ -116,6 +144,7 @@ export function loadModel(file: string): ModelSpec {
 /** Reads, checks and resolves an experiment file (model inlined, defaults filled, overrides applied). */
 export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
   const json = readJson(file, 'the experiment');
+  for (const setting of overrides.set ?? []) applySetting(json, setting, file);
   if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -22,6 +22,8 @@ export interface RunRequest {
   readonly epochs?: number;
   readonly trainLimit?: number;
   readonly dataDir?: string;
+  /** `run`'s --set settings ("optimizer.forward.lr=3e-4"). */
+  readonly set?: readonly string[];
   /** The folder holds this run's checkpoint: continue it (`apical resume`) instead of starting over. */
   readonly resume?: boolean;
 }
@@ -56,6 +58,7 @@ export function runArguments(request: RunRequest): string[] {
   if (request.epochs !== undefined) args.push('--epochs', String(request.epochs));
   if (request.trainLimit !== undefined) args.push('--train-limit', String(request.trainLimit));
   if (request.dataDir !== undefined) args.push('--data', request.dataDir);
+  for (const setting of request.set ?? []) args.push('--set', setting);
   return args;
 }
 

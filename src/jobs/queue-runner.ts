@@ -40,6 +40,7 @@ export class QueueRunner implements JobRunner {
           epochs: request.epochs,
           trainLimit: request.trainLimit,
           dataDir: request.dataDir,
+          set: request.set,
         });
         const job: RunJob = { key: request.key, experiment };
         return { request, job, id: jobId(job) };
