@@ -91,6 +91,24 @@ describe('APICAL_BACKEND', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).backend).toBe('wasm');
   });
 
+  it('the WebAssembly kernels give the same metrics on one thread and on two (APICAL_WASM_THREADS)', () => {
+    const metrics = (threads: string) => {
+      const out = path.join(tmp, `wasm-${threads}t`);
+      const result = apical({ APICAL_BACKEND: 'wasm', APICAL_WASM_THREADS: threads }, 'run', 'experiments/mnist-dtp.json', '--epochs', '1', '--train-limit', '300', '--out', out);
+      expect(result.status).toBe(0);
+      return fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
+        const { seconds, eval_seconds, ...rest } = JSON.parse(line);
+        return rest;
+      });
+    };
+    const one = metrics('1');
+    expect(one.length).toBe(1);
+    expect(metrics('2')).toEqual(one);
+    const bad = apical({ APICAL_BACKEND: 'wasm', APICAL_WASM_THREADS: '4' }, 'run', 'experiments/mnist-dtp.json', '--out', path.join(tmp, 'bad'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['apical: APICAL_WASM_THREADS must be 1 or 2; got "4"']);
+  });
+
   it('without the addon (no C++ toolchain at install), falls back to the WebAssembly kernels with one note', () => {
     // A copy of the installed package without build/: what `npm install` leaves when g++ is missing.
     const copy = path.join(tmp, 'no-addon');

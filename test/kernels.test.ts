@@ -11,7 +11,7 @@ import * as crypto from 'crypto';
 import * as path from 'path';
 import { Activation, Kernels } from '../src/kernels/kernels';
 import { loadNativeAddon, loadNativeKernels } from '../src/kernels/native';
-import { loadWasmKernels } from '../src/kernels/wasm';
+import { loadWasmKernels, WasmKernels } from '../src/kernels/wasm';
 import { referenceKernels as ref } from '../src/kernels/reference';
 import { nextUniform, streamState } from '../src/kernels/random';
 
@@ -20,8 +20,20 @@ const addon = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeAd
 const describeNative = referenceOnly ? describe.skip : describe;
 /** Every instruction set this CPU runs, each tested in turn (one failing entry if the addon is missing). */
 const ISAS_UNDER_TEST = typeof addon === 'string' ? ['unavailable'] : addon.isas;
-/** The WebAssembly build of the same kernels (wasm/apical_kernels.wasm, committed). */
-const wasm = loadWasmKernels();
+/** The WebAssembly build of the same kernels (wasm/apical_kernels.wasm, committed), on `threads` threads. */
+function loadWasm(threads: '1' | '2'): WasmKernels | string {
+  const saved = process.env.APICAL_WASM_THREADS;
+  process.env.APICAL_WASM_THREADS = threads;
+  try {
+    return loadWasmKernels();
+  } finally {
+    if (saved === undefined) delete process.env.APICAL_WASM_THREADS;
+    else process.env.APICAL_WASM_THREADS = saved;
+  }
+}
+const wasm = loadWasm('1');
+/** A second instance with its helper thread (a worker on the same shared memory). */
+const wasmThreaded = loadWasm('2');
 
 /** The kernels of the path under test (set by each path's beforeAll). */
 let current: Kernels | string = 'not loaded yet';
@@ -127,7 +139,7 @@ const WORKLOAD = `(addon, crypto) => {
 
 /**
  * Every test below, against one backend: `native-<isa>` (one instruction set of the addon) or
- * `wasm` (single-threaded, so its thread-count test is two runs in one process).
+ * `wasm` (one thread, or two: its thread-count test compares two instances in this process).
  */
 function kernelSuites(backend: string): void {
   const isa = backend.replace(/^native-/, '');
@@ -438,13 +450,19 @@ describeNative('native addGaussianNoise', () => {
 
 
 describeNative('native determinism', () => {
-  it('gives bit-identical results with one thread (APICAL_NATIVE_THREADS=1) and with two', () => {
+  it('gives bit-identical results with one thread (APICAL_NATIVE_THREADS=1; wasm: APICAL_WASM_THREADS=1) and with two', () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const workload = new Function(`return ${WORKLOAD}`)() as (addon: unknown, c: typeof crypto) => string;
     const here = [workload(nat(), crypto), workload(nat(), crypto), workload(nat(), crypto)];
     expect(here[1]).toBe(here[0]);
     expect(here[2]).toBe(here[0]);
-    if (backend === 'wasm') return; // one thread only: repeat runs are all there is to compare
+    if (backend === 'wasm') {
+      if (typeof wasm === 'string' || typeof wasmThreaded === 'string') throw new Error(`wasm kernels unavailable: ${wasm} ${wasmThreaded}`);
+      expect(wasm.threads()).toBe(1);
+      expect(wasmThreaded.threads()).toBe(2);
+      expect(workload(current === wasm ? wasmThreaded : wasm, crypto)).toBe(here[0]);
+      return;
+    }
     const addonFile = path.join(__dirname, '..', 'build', 'Release', 'apical_native.node');
     const child = spawnSync(process.execPath, ['-e', `console.log((${WORKLOAD})(require(${JSON.stringify(addonFile)}).paths.${isa}, require('crypto')))`], {
       env: { ...process.env, APICAL_NATIVE_THREADS: '1' },
@@ -518,6 +536,14 @@ describe('wasm', () => {
   beforeAll(() => {
     restartTestData();
     current = wasm;
+  });
+  kernelSuites('wasm');
+});
+
+describe('wasm, two threads', () => {
+  beforeAll(() => {
+    restartTestData();
+    current = wasmThreaded;
   });
   kernelSuites('wasm');
 });

@@ -4,7 +4,7 @@
  * becomes a failed outcome carrying its last error line, never a silent gap.
  *
  * Several runs at once share the cores, so unless the caller's environment says otherwise each
- * child gets APICAL_NATIVE_THREADS=1 when more than one runs at a time.
+ * child gets APICAL_NATIVE_THREADS=1 and APICAL_WASM_THREADS=1 when more than one runs at a time.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -31,6 +31,7 @@ export class LocalPool implements JobRunner {
     this.command = options.command ?? [process.execPath, path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js')];
     const env = { ...(options.env ?? process.env) };
     if (this.jobs > 1 && env.APICAL_NATIVE_THREADS === undefined) env.APICAL_NATIVE_THREADS = '1';
+    if (this.jobs > 1 && env.APICAL_WASM_THREADS === undefined) env.APICAL_WASM_THREADS = '1';
     this.env = env;
   }
 

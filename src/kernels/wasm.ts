@@ -4,15 +4,17 @@
  * SIMD128, and committed as wasm/apical_kernels.wasm — so a user without a C++ toolchain (or whose
  * addon failed to build or load) still runs compiled SIMD kernels, not the TypeScript reference.
  *
- * The module has its own linear memory: each call copies its input arrays in (one reused block,
- * `apical_reserve`), runs the kernel, and copies its outputs back. Outputs may therefore alias
- * inputs exactly as the Kernels interface allows. Sizes and array types are checked here with the
+ * The module's linear memory is a shared WebAssembly.Memory, so that a helper thread (a second
+ * instance of the module, wasm-helper.ts) can take half of a large product. Each call copies its
+ * input arrays in (one reused block, `apical_reserve`), runs the kernel, and copies its outputs
+ * back. Outputs may therefore alias inputs exactly as the Kernels interface allows. Sizes and array types are checked here with the
  * native addon's messages (TypeError / RangeError naming the op and the argument).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Kernels } from './kernels';
 import { packageRoot } from './native';
+import { initCallingThread, startHelper, ThreadExports, wasmThreads } from './wasm-helper';
 
 /** The committed module's path. */
 export function wasmModulePath(): string {
@@ -128,15 +130,14 @@ const OPS: Record<Exclude<keyof Kernels, 'name'>, OpSpec> = {
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u32: Uint32Array } as const;
 const KIND_NAMES = { f32: 'a Float32Array', i32: 'an Int32Array', u32: 'a Uint32Array' } as const;
 
-interface WasmExports {
-  readonly memory: WebAssembly.Memory;
-  readonly _initialize: () => void;
+interface WasmExports extends ThreadExports {
+  readonly __wasm_call_ctors: () => void;
   readonly apical_reserve: (bytes: number) => number;
   readonly [op: string]: unknown;
 }
 
 /** Wraps one exported kernel: checks, copies in, calls, copies out. */
-function wrap(op: string, spec: OpSpec, exports: WasmExports): (...args: unknown[]) => unknown {
+function wrap(op: string, spec: OpSpec, exports: WasmExports, memory: WebAssembly.Memory): (...args: unknown[]) => unknown {
   const fn = exports[op] as (...args: number[]) => number;
   const sizeArgs = spec.sizes.map((name) => spec.args.indexOf(name));
   const scalarArgs = spec.args.map((_, i) => i).filter((i) => !spec.arrays.some((slot) => slot.arg === i));
@@ -184,7 +185,7 @@ function wrap(op: string, spec: OpSpec, exports: WasmExports): (...args: unknown
       }
     }
     const base = exports.apical_reserve(bytes);
-    const buffer = exports.memory.buffer; // after reserve: the memory may have grown
+    const buffer = memory.buffer; // after reserve: the memory may have grown
     const call = args.map((a) => (typeof a === 'boolean' ? Number(a) : a)) as number[];
     spec.arrays.forEach((slot, s) => {
       if (offsets[s] < 0) {
@@ -199,7 +200,7 @@ function wrap(op: string, spec: OpSpec, exports: WasmExports): (...args: unknown
       }
     });
     const result = fn(...call);
-    const after = exports.memory.buffer; // the kernel may have grown the memory (scratch buffers)
+    const after = memory.buffer; // the kernel may have grown the memory (scratch buffers)
     spec.arrays.forEach((slot, s) => {
       if (offsets[s] < 0 || slot.mode === 'in') return;
       (args[slot.arg] as Float32Array).set(new CONSTRUCTORS[slot.kind](after, base + offsets[s], lengths[s]));
@@ -208,17 +209,31 @@ function wrap(op: string, spec: OpSpec, exports: WasmExports): (...args: unknown
   };
 }
 
-/** Loads the WebAssembly kernels (named `wasm`), or returns the reason they are unavailable. */
-export function loadWasmKernels(): Kernels | string {
+/** The WebAssembly kernels, and how many threads run them now (1, or 2 once the helper is up). */
+export type WasmKernels = Kernels & { readonly threads: () => number };
+
+/** Pages of 64 KiB: at start (above the module's data and stack) and at most (2 GiB: i32 pointers stay positive). */
+const INITIAL_PAGES = 64;
+const MAXIMUM_PAGES = 32768;
+
+/**
+ * Loads the WebAssembly kernels (named `wasm`), with a helper thread when wasmThreads() is 2, or
+ * returns the reason they are unavailable. A bad APICAL_WASM_THREADS throws a BackendError.
+ */
+export function loadWasmKernels(): WasmKernels | string {
+  const threads = wasmThreads();
   const file = wasmModulePath();
   if (!fs.existsSync(file)) return `the WebAssembly kernels are missing (${file})`;
   try {
     const module = new WebAssembly.Module(fs.readFileSync(file));
-    const exports = new WebAssembly.Instance(module, {}).exports as unknown as WasmExports;
-    exports._initialize();
-    const kernels: Record<string, unknown> = { name: 'wasm' };
-    for (const [op, spec] of Object.entries(OPS)) kernels[op] = wrap(op, spec, exports);
-    return kernels as unknown as Kernels;
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
+    exports.__wasm_call_ctors();
+    initCallingThread(exports);
+    if (threads === 2) startHelper(module, memory, exports);
+    const kernels: Record<string, unknown> = { name: 'wasm', threads: () => exports.apical_threads() };
+    for (const [op, spec] of Object.entries(OPS)) kernels[op] = wrap(op, spec, exports, memory);
+    return kernels as unknown as WasmKernels;
   } catch (error) {
     return `the WebAssembly kernels failed to load: ${(error as Error).message.split('\n')[0]}`;
   }

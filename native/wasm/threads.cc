@@ -1,0 +1,112 @@
+// threads.cc — runChunks (threadpool.h) for the WebAssembly build: the calling thread and one helper
+// claim a large product's chunks from a shared ticket, as in threadpool.cc. The helper is a second
+// instance of this module on the same shared memory, in a Node worker thread (src/kernels/
+// wasm-helper.ts), running apical_helper() for good. Only the ticket and the job live in memory both
+// instances see; each instance has its own stack and thread-local scratch buffers.
+//
+// Hand-written because wasm has no threads of its own: waking and waiting are memory.atomic.notify
+// and memory.atomic.wait32 on words of this shared state. The helper polls for a while after each
+// job (back-to-back products arrive microseconds apart during training), then sleeps; the caller,
+// once every chunk is claimed, polls for the helper's last one and then waits in 20 µs slices, so a
+// helper descheduled mid-chunk gets the core back. Every chunk is computed the same way whichever
+// instance runs it (same code, same inputs), so results never depend on the thread count or timing.
+#include <cstdint>
+#include <cstdlib>
+
+#include "../threadpool.h"
+
+namespace apical {
+namespace {
+
+inline uint32_t generationOf(uint64_t t) { return static_cast<uint32_t>(t >> 32); }
+inline uint32_t nextOf(uint64_t t) { return static_cast<uint32_t>(t >> 16) & 0xFFFFu; }
+inline uint32_t countOf(uint64_t t) { return static_cast<uint32_t>(t) & 0xFFFFu; }
+
+/** The state both instances share (a global: it lives in the shared linear memory). */
+struct Shared {
+  uint64_t ticket;     // generation:32 | next chunk:16 | chunk count:16, as in threadpool.cc
+  int32_t completed;   // chunks of the current job finished
+  int32_t generation;  // the generation published last: the word the helper sleeps on
+  int32_t sleeping;    // the helper is (about to be) waiting on `generation`
+  int32_t started;     // the helper is running
+  void (*fn)(void*, int);
+  void* ctx;
+};
+Shared shared;
+
+constexpr int kHelperPolls = 1 << 16;  // ≈ 50–100 µs of polling before the helper sleeps
+constexpr int kCallerPolls = 1 << 12;  // before the caller waits for the helper's last chunk
+constexpr int64_t kCallerWaitNs = 20000;
+
+/** Claims and runs chunks of generation `gen` until none are left (either instance). */
+void drain(uint32_t gen) {
+  uint64_t t = __atomic_load_n(&shared.ticket, __ATOMIC_ACQUIRE);
+  while (generationOf(t) == gen && nextOf(t) < countOf(t)) {
+    if (__atomic_compare_exchange_n(&shared.ticket, &t, t + (1ull << 16), true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+      shared.fn(shared.ctx, static_cast<int>(nextOf(t)));
+      __atomic_fetch_add(&shared.completed, 1, __ATOMIC_ACQ_REL);
+      t = __atomic_load_n(&shared.ticket, __ATOMIC_ACQUIRE);
+    }
+  }
+}
+
+}  // namespace
+
+void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
+  if (chunks <= 1 || chunks > 0xFFFF || !helperAllowed()) {
+    for (int c = 0; c < chunks; ++c) fn(ctx, c);
+    return;
+  }
+  shared.fn = fn;
+  shared.ctx = ctx;
+  const uint32_t gen = static_cast<uint32_t>(shared.generation) + 1;
+  __atomic_store_n(&shared.completed, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&shared.ticket, (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(chunks), __ATOMIC_SEQ_CST);
+  __atomic_store_n(&shared.generation, static_cast<int32_t>(gen), __ATOMIC_SEQ_CST);
+  // Dekker-style pairing with the helper's store of `sleeping` then load of `generation`: either it
+  // sees the new generation, or we see it sleeping and wake it.
+  if (__atomic_load_n(&shared.sleeping, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_notify(&shared.generation, 1);
+  drain(gen);
+  for (int polls = 0;; ++polls) {
+    const int32_t done = __atomic_load_n(&shared.completed, __ATOMIC_ACQUIRE);
+    if (done == chunks) break;
+    if (polls > kCallerPolls) __builtin_wasm_memory_atomic_wait32(&shared.completed, done, kCallerWaitNs);
+  }
+}
+
+bool helperAllowed() { return __atomic_load_n(&shared.started, __ATOMIC_ACQUIRE) != 0; }
+
+}  // namespace apical
+
+extern "C" {
+
+/** The helper instance's whole life: claim the chunks of every job published, sleep in between. */
+__attribute__((export_name("apical_helper"))) void apical_helper() {
+  using apical::shared;
+  int32_t seen = __atomic_load_n(&shared.generation, __ATOMIC_ACQUIRE);
+  __atomic_store_n(&shared.started, 1, __ATOMIC_SEQ_CST);
+  for (;;) {
+    int32_t gen = seen;
+    for (int polls = 0; gen == seen && polls < apical::kHelperPolls; ++polls) gen = __atomic_load_n(&shared.generation, __ATOMIC_ACQUIRE);
+    if (gen == seen) {
+      __atomic_store_n(&shared.sleeping, 1, __ATOMIC_SEQ_CST);
+      while ((gen = __atomic_load_n(&shared.generation, __ATOMIC_SEQ_CST)) == seen)
+        __builtin_wasm_memory_atomic_wait32(&shared.generation, seen, -1);
+      __atomic_store_n(&shared.sleeping, 0, __ATOMIC_RELAXED);
+    }
+    seen = gen;
+    apical::drain(static_cast<uint32_t>(gen));
+  }
+}
+
+/** How many threads run the kernels: 2 once the helper is up, else 1. */
+__attribute__((export_name("apical_threads"))) int apical_threads() { return apical::helperAllowed() ? 2 : 1; }
+
+/** 64-byte-aligned memory for a helper instance's stack and thread-local block. */
+__attribute__((export_name("apical_alloc"))) void* apical_alloc(size_t bytes) { return aligned_alloc(64, bytes); }
+
+// thread_local objects with destructors (the kernels' scratch buffers) register them here; neither
+// instance's thread ever ends, so there is nothing to run.
+int __cxa_thread_atexit(void (*)(void*), void*, void*) { return 0; }
+
+}  // extern "C"
