@@ -1,7 +1,7 @@
 /**
  * Kernel benchmark: GFLOP/s of every path this machine runs — the TypeScript reference, the
- * WebAssembly kernels, and each instruction set of the native addon (avx512 / avx2 / generic, or
- * neon) on two threads and, via APICAL_NATIVE_THREADS=1 in a child process, on one — at the matrix
+ * WebAssembly kernels on one thread and two, and each instruction set of the native addon (avx512 /
+ * avx2 / generic, or neon) on two threads and, via APICAL_NATIVE_THREADS=1 in a child process, on one — at the matrix
  * shapes of an MNIST 784-240-240-10 network with minibatches of 100, plus the throughput of the
  * elementwise hot spots (tanh, the RMSprop step, Gaussian noise). Each case is timed on every path
  * in turn before the next case, so the paths are compared side by side.
@@ -24,7 +24,7 @@ export interface KernelBenchRow {
   op: string;
   /** Human-readable shape, e.g. "100×240·(784×240)ᵀ". */
   shape: string;
-  /** "reference", "wasm", "native-<isa>" (default threading) or "native-<isa>-1t" (one thread). */
+  /** "reference", "wasm" or "native-<isa>" (two threads), "wasm-1t" or "native-<isa>-1t" (one thread). */
   backend: string;
   /** Floating-point operations per call (2·m·n·k for products), or elements for elementwise ops. */
   workPerCall: number;
@@ -200,8 +200,10 @@ function paths(options: KernelBenchOptions): { label: string; kernels: Kernels }
   const out: { label: string; kernels: Kernels }[] = [];
   if (options.reference !== false) {
     out.push({ label: 'reference', kernels: referenceKernels });
-    const wasm = loadWasmKernels();
-    if (typeof wasm !== 'string') out.push({ label: 'wasm', kernels: wasm });
+    for (const threads of [1, 2] as const) {
+      const wasm = loadWasmKernels(threads);
+      if (typeof wasm !== 'string') out.push({ label: threads === 1 ? 'wasm-1t' : 'wasm', kernels: wasm });
+    }
   }
   const addon = loadNativeAddon();
   if (typeof addon !== 'string') {

@@ -13,10 +13,10 @@
  *  4. peak resident memory of each.
  *
  *   npm run bench [-- --rounds N] [-- --skip-kernels] [-- --paths avx2,wasm] [-- --threads 1]
- * (--paths: which apical paths run the epoch, from native-<isa> names without "native-", and wasm;
- * default every native set this CPU runs and wasm. The reference backend, ~200× slower, is left
+ * (--paths: which apical paths run the epoch, from native-<isa> names without "native-", wasm (two
+ * threads) and wasm-1t (one); default every native set this CPU runs and wasm. The reference backend, ~200× slower, is left
  * to the kernel table. --threads 1: the epochs on one core each, apical with APICAL_NATIVE_THREADS=1
- * and numpy with OPENBLAS_NUM_THREADS=1 — on a busy shared machine, where OpenBLAS's two threads
+ * and APICAL_WASM_THREADS=1, and numpy with OPENBLAS_NUM_THREADS=1 — on a busy shared machine, where OpenBLAS's two threads
  * spin-wait for each other, the fairer comparison.)
  */
 import { spawnSync } from 'child_process';
@@ -35,16 +35,15 @@ interface EpochTiming {
 const root = packageRoot();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Environment selecting one apical path: a native instruction set, or wasm. */
+/** Environment selecting one apical path: a native instruction set, wasm, or wasm-1t (one thread). */
 function pathEnv(name: string): NodeJS.ProcessEnv {
-  return name === 'wasm'
-    ? { ...process.env, APICAL_BACKEND: 'wasm' }
-    : { ...process.env, APICAL_BACKEND: 'native', APICAL_ISA: name };
+  if (name === 'wasm' || name === 'wasm-1t') return { ...process.env, APICAL_BACKEND: 'wasm', ...(name === 'wasm-1t' ? { APICAL_WASM_THREADS: '1' } : {}) };
+  return { ...process.env, APICAL_BACKEND: 'native', APICAL_ISA: name };
 }
 
 /** `--threads 1`: every epoch run on one thread (set in main). */
 let oneThread = false;
-const threadEnv = (): NodeJS.ProcessEnv => (oneThread ? { APICAL_NATIVE_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } : {});
+const threadEnv = (): NodeJS.ProcessEnv => (oneThread ? { APICAL_NATIVE_THREADS: '1', APICAL_WASM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } : {});
 
 function apicalEpochs(epochs: number, pathName: string): EpochTiming {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-bench-'));
@@ -100,8 +99,8 @@ function productsVsPeak(rows: KernelBenchRow[], peaks: Record<string, [number, n
   const lines = ['| path | threads | 100×784·784×240 GFLOP/s | % of peak | 100×240·240×240 GFLOP/s | % of peak | peak GFLOP/s |', '|---|---|---|---|---|---|---|'];
   const backends = [...new Set(rows.map((r) => r.backend))].filter((b) => b !== 'reference');
   for (const backend of backends) {
-    const single = backend.endsWith('-1t') || backend === 'wasm';
-    const isa = backend === 'wasm' ? 'generic' : backend.replace(/^native-/, '').replace(/-1t$/, '');
+    const single = backend.endsWith('-1t');
+    const isa = backend.startsWith('wasm') ? 'generic' : backend.replace(/^native-/, '').replace(/-1t$/, '');
     const peak = peaks[isa]?.[single ? 0 : 1];
     const cell = (shape: string): string[] => {
       const row = rows.find((r) => r.backend === backend && r.op === 'gemm NN' && r.shape === shape);
@@ -154,7 +153,7 @@ function main(): void {
   };
   const numpyNames = ['numpy, OPENBLAS_CORETYPE as set', 'numpy, OpenBLAS unrestricted'];
   for (let round = 0; round < rounds; round++) {
-    for (const p of paths) record(`apical ${p === 'wasm' ? 'wasm' : `native-${p}`}`, apicalEpochs(epochs, p));
+    for (const p of paths) record(`apical ${p.startsWith('wasm') ? p : `native-${p}`}`, apicalEpochs(epochs, p));
     record(numpyNames[0], numpyEpochs(epochs, false));
     record(numpyNames[1], numpyEpochs(epochs, true));
   }

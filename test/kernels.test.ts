@@ -11,7 +11,7 @@ import * as crypto from 'crypto';
 import * as path from 'path';
 import { Activation, Kernels } from '../src/kernels/kernels';
 import { loadNativeAddon, loadNativeKernels } from '../src/kernels/native';
-import { loadWasmKernels, WasmKernels } from '../src/kernels/wasm';
+import { loadWasmKernels } from '../src/kernels/wasm';
 import { referenceKernels as ref } from '../src/kernels/reference';
 import { nextUniform, streamState } from '../src/kernels/random';
 
@@ -20,20 +20,10 @@ const addon = referenceOnly ? 'skipped: APICAL_BACKEND=reference' : loadNativeAd
 const describeNative = referenceOnly ? describe.skip : describe;
 /** Every instruction set this CPU runs, each tested in turn (one failing entry if the addon is missing). */
 const ISAS_UNDER_TEST = typeof addon === 'string' ? ['unavailable'] : addon.isas;
-/** The WebAssembly build of the same kernels (wasm/apical_kernels.wasm, committed), on `threads` threads. */
-function loadWasm(threads: '1' | '2'): WasmKernels | string {
-  const saved = process.env.APICAL_WASM_THREADS;
-  process.env.APICAL_WASM_THREADS = threads;
-  try {
-    return loadWasmKernels();
-  } finally {
-    if (saved === undefined) delete process.env.APICAL_WASM_THREADS;
-    else process.env.APICAL_WASM_THREADS = saved;
-  }
-}
-const wasm = loadWasm('1');
+/** The WebAssembly build of the same kernels (wasm/apical_kernels.wasm, committed), on one thread. */
+const wasm = loadWasmKernels(1);
 /** A second instance with its helper thread (a worker on the same shared memory). */
-const wasmThreaded = loadWasm('2');
+const wasmThreaded = loadWasmKernels(2);
 
 /** The kernels of the path under test (set by each path's beforeAll). */
 let current: Kernels | string = 'not loaded yet';

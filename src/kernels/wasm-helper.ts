@@ -26,11 +26,11 @@ export interface ThreadExports {
 const STACK_BYTES = 256 * 1024;
 
 /** How many threads the WebAssembly kernels use: 1 or 2 (see the file comment). */
-export function wasmThreads(): number {
+export function wasmThreads(): 1 | 2 {
   const v = process.env.APICAL_WASM_THREADS;
   if (v === undefined || v === '') return os.availableParallelism() >= 2 ? 2 : 1;
   if (v !== '1' && v !== '2') throw new BackendError(`APICAL_WASM_THREADS must be 1 or 2; got "${v}"`);
-  return Number(v);
+  return v === '1' ? 1 : 2;
 }
 
 /** Gives the calling thread's instance its thread-local block (before any kernel runs). */

@@ -217,11 +217,12 @@ const INITIAL_PAGES = 64;
 const MAXIMUM_PAGES = 32768;
 
 /**
- * Loads the WebAssembly kernels (named `wasm`), with a helper thread when wasmThreads() is 2, or
- * returns the reason they are unavailable. A bad APICAL_WASM_THREADS throws a BackendError.
+ * Loads the WebAssembly kernels (named `wasm`) on `threads` threads (default: wasmThreads(), from
+ * APICAL_WASM_THREADS and the cores available; 2 starts the helper thread), or returns the reason
+ * they are unavailable. A bad APICAL_WASM_THREADS throws a BackendError. Each call loads a new,
+ * independent instance.
  */
-export function loadWasmKernels(): WasmKernels | string {
-  const threads = wasmThreads();
+export function loadWasmKernels(threads: 1 | 2 = wasmThreads()): WasmKernels | string {
   const file = wasmModulePath();
   if (!fs.existsSync(file)) return `the WebAssembly kernels are missing (${file})`;
   try {
