@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+
+#include "preemption.h"
 #if defined(__linux__)
 #include <sched.h>
 #endif
@@ -51,10 +53,7 @@ struct Shared {
   void* ctx = nullptr;
   // Owned by whichever caller holds inUse.
   uint32_t generation = 0;
-  uint32_t soloCalls = 0;  // jobs still to run without the helper after it was found preempted
-  uint32_t soloPeriod = 0; // length of the next solo stretch (doubles while preemption persists)
-  uint64_t jobCount = 0;      // jobs run with the helper
-  uint64_t lastLongWait = 0;  // jobCount at the last wait longer than kPreemptedWait (0: none yet)
+  PreemptionPolicy preemption;
   std::thread thread;
   bool running = false;
 };
@@ -66,19 +65,8 @@ Shared& shared() {
 
 constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
 
-/**
- * If the caller waits longer than this for the helper's last chunk, the helper was preempted. A
- * single such wait is usually one of V8's own background threads (GC, compiler) taking the other
- * core for a moment, and is ignored; a second one within kPreemptionWindow jobs means another
- * process is busy there, and the next jobs then run on the caller alone, which is faster than
- * waiting out scheduler time slices — 200 jobs at first, doubling (up to 12 800) each time the
- * helper is again found preempted right after. Results are unaffected (every chunk is computed the
- * same way on either thread).
- */
+/** A wait longer than this for the helper's last chunk counts as a long one (preemption.h). */
 constexpr auto kPreemptedWait = std::chrono::microseconds(300);
-constexpr uint64_t kPreemptionWindow = 64;
-constexpr uint32_t kMinSoloJobs = 200;
-constexpr uint32_t kMaxSoloJobs = 12800;
 
 /** Claims and runs chunks of generation `gen` until none are left (either thread). */
 void drain(Shared* s, uint32_t gen) {
@@ -146,8 +134,7 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
     for (int i = 0; i < chunks; ++i) fn(ctx, i);
     return;
   }
-  if (s->soloCalls > 0) {
-    --s->soloCalls;
+  if (s->preemption.runSolo()) {
     s->inUse.store(false, std::memory_order_release);
     for (int i = 0; i < chunks; ++i) fn(ctx, i);
     return;
@@ -157,12 +144,12 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
     s->thread = std::thread(helperLoop, s, generationOf(s->ticket.load(std::memory_order_relaxed)));
     s->running = true;
   }
-  ++s->jobCount;
   s->fn = fn;
   s->ctx = ctx;
   const uint32_t gen = publish(s, chunks);
   drain(s, gen);
   // Every chunk is claimed; wait for the ones the helper is still running.
+  bool longWait = false;
   if (s->completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
     const auto start = std::chrono::steady_clock::now();
     unsigned spins = 0;
@@ -170,20 +157,9 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
       APICAL_PAUSE();
       if (++spins > 4000) std::this_thread::yield();  // helper descheduled mid-chunk: give it the core
     }
-    bool preempted = false;
-    if (std::chrono::steady_clock::now() - start > kPreemptedWait) {
-      preempted = s->lastLongWait != 0 && s->jobCount - s->lastLongWait <= kPreemptionWindow;
-      s->lastLongWait = s->jobCount;
-    }
-    if (preempted) {
-      s->soloPeriod = s->soloPeriod == 0 ? kMinSoloJobs : std::min(2 * s->soloPeriod, kMaxSoloJobs);
-      s->soloCalls = s->soloPeriod;
-    } else {
-      s->soloPeriod = 0;
-    }
-  } else {
-    s->soloPeriod = 0;
+    longWait = std::chrono::steady_clock::now() - start > kPreemptedWait;
   }
+  s->preemption.finished(longWait);
   s->inUse.store(false, std::memory_order_release);
 }
 

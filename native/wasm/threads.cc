@@ -8,11 +8,13 @@
 // and memory.atomic.wait32 on words of this shared state. The helper polls for a while after each
 // job (back-to-back products arrive microseconds apart during training), then sleeps; the caller,
 // once every chunk is claimed, polls for the helper's last one and then waits in 20 µs slices, so a
-// helper descheduled mid-chunk gets the core back. Every chunk is computed the same way whichever
+// helper descheduled mid-chunk gets the core back; a helper found preempted again and again is left
+// out for a while (preemption.h). Every chunk is computed the same way whichever
 // instance runs it (same code, same inputs), so results never depend on the thread count or timing.
 #include <cstdint>
 #include <cstdlib>
 
+#include "../preemption.h"
 #include "../threadpool.h"
 
 namespace apical {
@@ -33,10 +35,12 @@ struct Shared {
   void* ctx;
 };
 Shared shared;
+PreemptionPolicy preemption;  // the caller's alone
 
 constexpr int kHelperPolls = 1 << 16;  // ≈ 50–100 µs of polling before the helper sleeps
-constexpr int kCallerPolls = 1 << 12;  // before the caller waits for the helper's last chunk
+constexpr int kCallerPolls = 1 << 15;  // ≈ 30 µs of polling before the caller waits for the helper
 constexpr int64_t kCallerWaitNs = 20000;
+constexpr int kLongWaitSlices = 15;  // ≥ 300 µs waited: a long wait, as in threadpool.cc
 
 /** Claims and runs chunks of generation `gen` until none are left (either instance). */
 void drain(uint32_t gen) {
@@ -53,7 +57,7 @@ void drain(uint32_t gen) {
 }  // namespace
 
 void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
-  if (chunks <= 1 || chunks > 0xFFFF || !helperAllowed()) {
+  if (chunks <= 1 || chunks > 0xFFFF || !helperAllowed() || preemption.runSolo()) {
     for (int c = 0; c < chunks; ++c) fn(ctx, c);
     return;
   }
@@ -67,11 +71,17 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
   // sees the new generation, or we see it sleeping and wake it.
   if (__atomic_load_n(&shared.sleeping, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_notify(&shared.generation, 1);
   drain(gen);
+  // Every chunk is claimed; wait for the ones the helper is still running.
+  int slices = 0;
   for (int polls = 0;; ++polls) {
     const int32_t done = __atomic_load_n(&shared.completed, __ATOMIC_ACQUIRE);
     if (done == chunks) break;
-    if (polls > kCallerPolls) __builtin_wasm_memory_atomic_wait32(&shared.completed, done, kCallerWaitNs);
+    if (polls > kCallerPolls) {
+      __builtin_wasm_memory_atomic_wait32(&shared.completed, done, kCallerWaitNs);
+      ++slices;
+    }
   }
+  preemption.finished(slices >= kLongWaitSlices);
 }
 
 bool helperAllowed() { return __atomic_load_n(&shared.started, __ATOMIC_ACQUIRE) != 0; }
