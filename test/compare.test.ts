@@ -9,6 +9,7 @@ import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '..
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
 import { meanSd } from '../src/report/compare';
+import { runMetrics } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-compare-'));
 
@@ -29,17 +30,6 @@ function tinyExperiment(name: string, extra: Record<string, unknown> = {}): stri
   return file;
 }
 
-/** metrics.jsonl without the fields that time the run. */
-function metricsWithoutTimes(dir: string): unknown[] {
-  return fs
-    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { seconds, eval_seconds, ...rest } = JSON.parse(line);
-      return rest;
-    });
-}
 
 describe('apical compare', () => {
   const out = path.join(tmp, 'cmp');
@@ -130,7 +120,7 @@ describe('apical compare', () => {
     const [run] = await compare([files[0]], recorder, { ...options, seeds: 1, out: again });
     expect(asked.map((r) => r.resume)).toEqual([true]);
     expect(run.status).toBe('finished');
-    expect(metricsWithoutTimes(planned.request.out)).toEqual(metricsWithoutTimes(path.join(out, 'tiny-bp-s1')));
+    expect(runMetrics(planned.request.out)).toEqual(runMetrics(path.join(out, 'tiny-bp-s1')));
   });
 });
 

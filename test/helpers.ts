@@ -1,4 +1,6 @@
 /** Small circuits and synthetic data for tests. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { DirectDecoderPathway } from '../src/network/direct-decoder';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
@@ -67,4 +69,15 @@ export function meanLoss(circuit: Circuit, batch: { input: Float32Array; labels:
   circuit.step(stimulus(batch));
   sub.unsubscribe();
   return loss;
+}
+
+const timing = new Set(['seconds', 'eval_seconds']);
+
+/** The metrics.jsonl lines of the run folder `dir`, without the fields that time the run. */
+export function runMetrics(dir: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => Object.fromEntries(Object.entries(JSON.parse(line)).filter(([key]) => !timing.has(key))));
 }

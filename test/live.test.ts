@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Browser, Page } from 'playwright-core';
 import { launchChromium, watchedPage } from './browser';
+import { runMetrics } from './helpers';
 
 const cli = path.resolve('dist/src/cli/main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-live-'));
@@ -25,14 +26,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const timing = new Set(['seconds', 'eval_seconds']);
-function metrics(dir: string): Record<string, unknown>[] {
-  return fs
-    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => Object.fromEntries(Object.entries(JSON.parse(line)).filter(([key]) => !timing.has(key))));
-}
+const metrics = runMetrics;
 
 /** Resolves with the live view's URL once the CLI prints it. */
 function liveUrl(child: ChildProcess): Promise<string> {

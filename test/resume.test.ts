@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { nextUniform, streamState } from '../src/kernels/random';
 import { decodeCheckpoint } from '../src/state/checkpoint';
+import { runMetrics } from './helpers';
 
 const cli = path.resolve('dist/src/cli/main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-resume-'));
@@ -52,19 +53,7 @@ function apical(args: string[], onStdout?: (stdout: string, child: ChildProcess)
 
 const epochLines = (stdout: string): number => (stdout.match(/^epoch +\d+\//gm) ?? []).length;
 
-/** metrics.jsonl without the timing fields, which differ from run to run. */
-function metrics(dir: string): unknown[] {
-  return fs
-    .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { seconds, eval_seconds, ...rest } = JSON.parse(line);
-      void seconds;
-      void eval_seconds;
-      return rest;
-    });
-}
+const metrics = runMetrics;
 
 /** Every weights file of `dir`, byte for byte. */
 function weights(dir: string): Map<string, Buffer> {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { dump } from 'npyjs';
 import { loadMnist } from '../src/data/mnist';
 import { TopDecoderPathway } from '../src/network/top-decoder';
-import { randomBatch, smallCircuit, smallModel, stimulus } from './helpers';
+import { randomBatch, runMetrics, smallCircuit, smallModel, stimulus } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-side-'));
 const cli = path.resolve('dist/src/cli/main.js');
@@ -80,15 +80,7 @@ describe('data.side from the command line', () => {
     return file;
   };
   const run = (file: string) => spawnSync(process.execPath, [cli, 'run', file, '--out', path.join(tmp, `run-${path.basename(file, '.json')}`), '--force'], { encoding: 'utf8' });
-  const metrics = (file: string): unknown[] =>
-    fs
-      .readFileSync(path.join(tmp, `run-${path.basename(file, '.json')}`, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const { seconds, eval_seconds, ...rest } = JSON.parse(line);
-        return rest;
-      });
+  const metrics = (file: string) => runMetrics(path.join(tmp, `run-${path.basename(file, '.json')}`));
   const identity = Array.from({ length: 10 }, (_, c) => Array.from({ length: 10 }, (_, j) => (c === j ? 1 : 0)));
   const { train, trainingFileCount } = loadMnist({ validation: 500 });
   /** A .npy of one row per training image: the one-hot label, or `width` values of anything. */
