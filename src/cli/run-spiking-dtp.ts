@@ -1,13 +1,13 @@
 /**
  * `apical run` for spiking DTP experiments: train a layered spiking network on MNIST with
- * top-down currents (src/rules/spiking-dtp.ts), one trial per image, and write the run directory:
+ * top-down currents (src/rules/spiking-dtp.ts), one trial per image, a minibatch of trials simulated
+ * together, and write the run directory:
  *   config.json, metrics.jsonl (one line per epoch: train_error, valid_error, test_error, seconds,
  *   eval_seconds, cpu_seconds),
- *   summary.json, and the recorded trial of the first test image after training:
+ *   summary.json, and the recorded trial of the first test image the trained network misclassifies:
  *   trial/manifest.json + binaries (spikes of every layer, v of a few neurons per layer; format in
- *   src/record/monitor-files.ts; steps are the simulation's, the trial starts at rates.json's
- *   first_step), trial/rates.json (forward and target-phase rates and targets of
- *   every layer), trial.html (raster, traces, rates).
+ *   src/record/monitor-files.ts; step 0 is the trial's start), trial/rates.json (forward and
+ *   target-phase rates and targets of every layer), trial.html (raster, traces, rates).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,6 +48,7 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
   const network = new SpikingNetwork({
     input: 784,
     layers: experiment.network.layers,
+    batch: experiment.training.batchSize,
     dt,
     neuron: experiment.network.neuron,
     encoder: experiment.network.encoder,
@@ -57,7 +58,6 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
   });
   return new SpikingDtp(network, {
     ...experiment.rule,
-    batchSize: experiment.training.batchSize,
     settleSteps: Math.round(si(experiment.settle, `${where}, settle`) / dt),
     countSteps: Math.round(si(experiment.count, `${where}, count`) / dt),
     forward: experiment.optimizer.forward,
@@ -67,59 +67,78 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
   });
 }
 
+/** Index of the largest of the 10 scores in row r. */
+const argmax = (scores: Float32Array, r: number): number => {
+  let best = 0;
+  for (let c = 1; c < 10; c++) if (scores[r * 10 + c] > scores[r * 10 + best]) best = c;
+  return best;
+};
+
+/** Forward-phase classification of the first `count` examples: the error and the first misclassified example (-1: none). */
+export function spikingEvaluation(rule: SpikingDtp, data: Dataset, count = data.count): { error: number; firstWrong: number } {
+  const B = rule.network.batch;
+  const probs = new Float32Array(B * 10);
+  let errors = 0;
+  let firstWrong = -1;
+  for (let start = 0; start < count; start += B) {
+    const rows = Math.min(B, count - start);
+    rule.infer(data.images.subarray(start * data.features, (start + rows) * data.features), rows, probs);
+    for (let r = 0; r < rows; r++) {
+      if (argmax(probs, r) === data.labels[start + r]) continue;
+      errors++;
+      if (firstWrong < 0) firstWrong = start + r;
+    }
+  }
+  return { error: errors / count, firstWrong };
+}
+
 /** Fraction of the first `count` examples whose forward-phase read-out is wrong. */
 export function spikingError(rule: SpikingDtp, data: Dataset, count = data.count): number {
-  const x = new Float32Array(data.features);
-  const probs = new Float32Array(10);
-  let errors = 0;
-  for (let i = 0; i < count; i++) {
-    x.set(data.images.subarray(i * data.features, (i + 1) * data.features));
-    rule.infer(x, probs);
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (probs[c] > probs[best]) best = c;
-    if (best !== data.labels[i]) errors++;
-  }
-  return errors / count;
+  return spikingEvaluation(rule, data, count).error;
 }
 
 /** Records one trial of image `index` of `data` (not learnt from) into `<dir>/trial`. */
-export function recordTrial(rule: SpikingDtp, data: Dataset, index: number, dir: string, traces: number): TrialRecord {
+export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, dir: string, traces: number): TrialRecord {
+  // A one-trial copy of the network, so that the monitors see this trial's neurons only.
+  const rule = trained.withBatch(1);
   const net = rule.network;
   const sim = net.simulation;
   const steps = 2 * (rule.options.settleSteps + rule.options.countSteps);
   const spikes = net.groups.map((g) => new SpikeMonitor(g.name, g));
-  const states = net.groups.slice(1).map((g) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], Uint32Array.from({ length: Math.min(traces, g.size) }, (_, i) => i), 1, steps));
-  const start = sim.step;
+  const states = net.layers.map((g) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], Uint32Array.from({ length: Math.min(traces, g.size) }, (_, i) => i), 1, steps));
   const x = data.images.slice(index * data.features, (index + 1) * data.features);
-  const rates = rule.trial(x, data.labels[index], false);
+  const rates = rule.trials(x, Int32Array.of(data.labels[index]), 1, false);
   const folder = path.join(dir, 'trial');
-  // Steps relative to the trial's start, so the files and the figure begin at 0.
   const layers = net.groups.map((g, k) => {
+    const l = g === net.encoder ? 0 : net.layers.indexOf(g) + 1;
     const { steps: s, indices } = spikes[k].spikes();
+    const state = l === 0 ? null : states[l - 1];
     return {
       name: g.name,
       size: g.size,
-      spikeSteps: s.map((t) => t - start),
+      spikeSteps: s.slice(),
       spikeIndices: indices.slice(),
-      traced: k === 0 ? [] : Array.from(states[k - 1].indices),
-      v: k === 0 ? null : states[k - 1].values[0].slice(0, states[k - 1].rows * states[k - 1].indices.length),
-      forward: rates.forward[k],
-      target: rates.target[k],
-      goal: k === 0 ? null : rates.targets[k],
+      traced: state ? Array.from(state.indices) : [],
+      v: state ? state.values[0].slice(0, state.rows * state.indices.length) : null,
+      forward: rates.forward[l].slice(),
+      target: rates.target[l].slice(),
+      goal: l === 0 ? null : rates.targets[l].slice(),
     };
   });
   fs.mkdirSync(folder, { recursive: true });
   writeMonitors(path.dirname(folder), [...spikes, ...states], sim.dt, steps, 'trial');
-  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: steps / 2, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], layers };
+  const probabilities = Array.from(rates.probabilities);
+  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: steps / 2, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, 0), layers };
   fs.writeFileSync(
     path.join(folder, 'rates.json'),
     JSON.stringify({
+      image: index,
       label: trial.label,
+      predicted: trial.predicted,
       dt: trial.dt,
       target_phase_step: trial.targetPhaseStep,
       settle_steps: trial.settleSteps,
-      first_step: start,
-      probabilities: Array.from(rates.probabilities),
+      probabilities,
       layers: layers.map((l) => ({ name: l.name, forward: Array.from(l.forward), target: Array.from(l.target), goal: l.goal ? Array.from(l.goal) : null })),
     }) + '\n',
   );
@@ -128,7 +147,7 @@ export function recordTrial(rule: SpikingDtp, data: Dataset, index: number, dir:
 
 /** The trial page: raster, membrane traces, rates and targets. */
 export function trialPage(trial: TrialRecord, title: string): string {
-  return reportPage(title, `<p>One trial (test image of digit ${trial.label}): forward phase, then target phase (shaded) with top-down currents.</p>`, [
+  return reportPage(title, `<p>One trial (a test image of digit ${trial.label}, read out as ${trial.predicted} in the forward phase): forward phase, then target phase (shaded) with top-down currents.</p>`, [
     { id: 'raster', title: 'Spike raster', caption: 'Every spike of every layer (input encoder, hidden LIF populations), trial/*.u32.', figure: trialRasterFigure(trial) },
     { id: 'traces', title: 'Membrane potentials', caption: 'v of the first neurons of each hidden layer, trial/*_v.v.f64.', figure: trialTracesFigure(trial) },
     { id: 'rates', title: 'Rates in both phases and the targets', caption: 'Spike-count rates (÷ r_max) in the forward and target phases and the target ĥ, trial/rates.json.', figure: trialRatesFigure(trial) },
@@ -147,7 +166,10 @@ export async function runSpikingDtp(
   const train = data.train;
   const order = Uint32Array.from({ length: train.count }, (_, i) => i);
   const shuffle = streamState(experiment.training.seed, 'spiking-dtp/shuffle');
-  const x = new Float32Array(train.features);
+  const B = experiment.training.batchSize;
+  const x = new Float32Array(B * train.features);
+  const labels = new Int32Array(B);
+  let firstWrong = -1;
   const testCount = Math.min(data.test.count, experiment.data.testLimit ?? data.test.count);
   let interrupted = false;
   const stopping = options.stop?.subscribe(() => (interrupted = true));
@@ -158,21 +180,25 @@ export async function runSpikingDtp(
     if (experiment.training.shuffle) shuffleInPlace(shuffle, order);
     let errors = 0;
     let seen = 0;
-    for (; seen < train.count && !interrupted; seen++) {
-      const i = order[seen];
-      x.set(train.images.subarray(i * train.features, (i + 1) * train.features));
-      const { probabilities } = rule.trial(x, train.labels[i]);
-      let best = 0;
-      for (let c = 1; c < 10; c++) if (probabilities[c] > probabilities[best]) best = c;
-      if (best !== train.labels[i]) errors++;
-      if (seen % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+    for (let batches = 0; seen < train.count && !interrupted; batches++) {
+      const rows = Math.min(B, train.count - seen);
+      for (let r = 0; r < rows; r++) {
+        const i = order[seen + r];
+        x.set(train.images.subarray(i * train.features, (i + 1) * train.features), r * train.features);
+        labels[r] = train.labels[i];
+      }
+      const { probabilities } = rule.trials(x, labels, rows);
+      for (let r = 0; r < rows; r++) if (argmax(probabilities, r) !== labels[r]) errors++;
+      seen += rows;
+      if (batches % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
     }
     if (interrupted) break;
-    rule.learn();
     const seconds = (performance.now() - start) / 1000;
     const evalStart = performance.now();
     const valid_error = data.valid.count > 0 ? spikingError(rule, data.valid) : null;
-    const test_error = testCount > 0 ? spikingError(rule, data.test, testCount) : null;
+    const test = testCount > 0 ? spikingEvaluation(rule, data.test, testCount) : null;
+    const test_error = test ? test.error : null;
+    if (test) firstWrong = test.firstWrong;
     const cpu = process.cpuUsage(cpuStart);
     const record: SpikingDtpEpoch = {
       epoch,
@@ -193,7 +219,9 @@ export async function runSpikingDtp(
     );
   }
   stopping?.unsubscribe();
-  const trial = recordTrial(rule, data.test, 0, run.dir, experiment.record.traces);
+  // The recorded trial: the first test digit the trained network misclassifies, where the targets
+  // differ most from the forward rates and the apical drive shows (the first test digit if none).
+  const trial = recordTrial(rule, data.test, Math.max(firstWrong, 0), run.dir, experiment.record.traces);
   fs.writeFileSync(path.join(run.dir, 'trial.html'), trialPage(trial, `${experiment.name}: one trial`));
   const last = records[records.length - 1];
   const best = records.reduce<SpikingDtpEpoch | undefined>((a, r) => (r.valid_error !== null && (!a || r.valid_error < a.valid_error!) ? r : a), undefined);

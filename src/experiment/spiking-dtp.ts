@@ -21,7 +21,7 @@ export interface SpikingDtpExperiment {
   /** Uncounted start of each phase, and the counted window after it. */
   readonly settle: string;
   readonly count: string;
-  readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec; readonly inputRate: string; readonly maxRate: string };
+  readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec | null; readonly inputRate: string; readonly maxRate: string };
   readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number };
   readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
   readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
@@ -138,7 +138,7 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     dt: raw.dt,
     settle: raw.settle,
     count: raw.count,
-    network: { ...raw.network, neuron: model(raw.network.neuron), encoder: model(raw.network.encoder) },
+    network: { ...raw.network, neuron: model(raw.network.neuron), encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder) },
     rule: { initScale: 1.5, initBias: 0.8, ...raw.rule },
     data: { dir: overrides.dataDir ?? data.dir ?? null, validation: data.validation ?? 10000, trainLimit: overrides.trainLimit ?? data.trainLimit ?? null, testLimit: data.testLimit ?? null },
     training: {

@@ -1,31 +1,44 @@
 /**
- * A layered spiking network for learning: a rate-to-spike encoder population (Poisson or regular,
- * rates = x · inputRate) followed by populations of LIF neurons, each driven through all-to-all
- * current-based synapses from the one below, with a bias drive and an apical (top-down) drive.
+ * A layered spiking network for learning, simulated for a minibatch of trials at once: populations
+ * of LIF neurons, each driven from the one below, with a bias drive and an apical (top-down) drive.
+ * Copy b of the network (one trial of the batch) is neurons b·n … b·n + n − 1 of each population,
+ * so one compiled state-update loop runs the whole batch (the copies never interact), and the
+ * copies share their weights (dense-spike-projection.ts).
  *
  * Learned quantities are dimensionless "drive units": a weight matrix W_l (k×n, input-major as in
  * the rate networks) and bias b_l, where drive 1 is the threshold gap Vt − El. The synapse from
  * neuron i of a layer firing at its maximum rate r_max adds on average W_ij·(Vt − El) to the
  * target's membrane: w_ij = W_ij·(Vt − El)/(r_max·τs), since each spike adds w to ge, which
  * decays with τs. Rates are read as spike counts over a window, normalised by the layer's r_max.
+ *
+ * The input x ∈ [0, 1]^784 reaches the first layer in one of two ways:
+ *  - spikes: an encoder population (Poisson or regular, rates = x · inputRate) whose spikes are
+ *    delivered like any other layer's;
+ *  - current (encoder null): the mean of that drive, (x·W_1)·(Vt − El), the rate-coded input
+ *    current, computed once per trial for the whole batch with the matrix kernels (src/kernels) and
+ *    added to the first layer's basal drive vb. (For the exponential synapse, a Poisson train of
+ *    rate x·r_in with weight w adds w·x·r_in·τs to ge on average, which is this current.)
  */
 import { compileModel } from '../equations/compile';
 import { Quantity, siValue } from '../equations/dimensions';
 import { ModelSpec, parseModel } from '../equations/model';
 import { Simulation } from '../engine/simulation';
+import { kernels } from '../kernels';
+import { DenseSpikeProjection } from './dense-spike-projection';
 import { NeuronGroup } from './neuron-group';
-import { Synapses } from './synapses';
 
 export interface SpikingNetworkOptions {
   readonly input: number;
   readonly layers: readonly number[];
+  /** Trials simulated together (copies of the network). */
+  readonly batch: number;
   /** Seconds. */
   readonly dt: number;
   /** Hidden neuron model: variables v, ge, vb, va; constants Vt, El, taus. */
   readonly neuron: ModelSpec;
-  /** Encoder model with a `rates` variable (poisson.json or regular.json). */
-  readonly encoder: ModelSpec;
-  /** Encoder rate for x = 1, Hz. */
+  /** Encoder model with a `rates` variable (poisson.json or regular.json), or null for input currents. */
+  readonly encoder: ModelSpec | null;
+  /** Encoder rate for x = 1, Hz (with input currents: the rate W_1 is scaled for). */
   readonly inputRate: number;
   /** Hidden rate that reads as 1, Hz (about 1/refractory period). */
   readonly maxRate: number;
@@ -33,41 +46,56 @@ export interface SpikingNetworkOptions {
 }
 
 export class SpikingNetwork {
+  /** The encoder population (null with input currents). */
+  readonly encoder: NeuronGroup | null;
+  /** The hidden populations h1 … hL, batch × n neurons each. */
+  readonly layers: NeuronGroup[];
+  /** Every population, the encoder first. */
   readonly groups: NeuronGroup[];
-  readonly synapses: Synapses[];
+  /** Projection into layer l + 1 (index l); index 0 is null with input currents. */
+  readonly projections: (DenseSpikeProjection | null)[];
   readonly simulation: Simulation;
   /** W_l, input-major k×n, in drive units. */
   readonly weights: Float32Array[];
   readonly biases: Float32Array[];
-  /** Spike counts of every group since the last startCounting(). */
+  /** Spike counts of every hidden layer (index l − 1) since the window opened. */
   readonly counts: Float64Array[];
+  readonly batch: number;
   private counting = false;
   private countedSteps = 0;
   /** Volts per drive unit (Vt − El). */
   readonly gap: number;
   /** Resting potential El, volts. */
   private readonly rest: number;
+  private readonly taus: number;
+  /** The input current x·W_1 of every copy (drive units), with input currents. */
+  private readonly inputDrive: Float32Array;
+  private readonly trialStream = new Uint32Array(4);
 
   constructor(readonly options: SpikingNetworkOptions) {
-    const { dt, seed } = options;
+    const { dt, seed, batch } = options;
+    this.batch = batch;
     const hidden = compileModel(parseModel(options.neuron), dt);
-    const encoder = new NeuronGroup('input', options.input, compileModel(parseModel(options.encoder), dt), seed);
-    const layers = options.layers.map((size, l) => new NeuronGroup(`h${l + 1}`, size, hidden, seed));
-    this.groups = [encoder, ...layers];
+    this.encoder = options.encoder ? new NeuronGroup('input', batch * options.input, compileModel(parseModel(options.encoder), dt), seed) : null;
+    this.layers = options.layers.map((size, l) => new NeuronGroup(`h${l + 1}`, batch * size, hidden, seed));
+    this.groups = this.encoder ? [this.encoder, ...this.layers] : [...this.layers];
     const constants = hidden.model.constants;
     const value = (name: string): number => siValue(constants.get(name) as Quantity);
     this.gap = value('Vt') - value('El');
     this.rest = value('El');
-    this.synapses = layers.map(
-      (target, l) =>
-        new Synapses({ name: `W${l + 1}`, source: this.groups[l].name, target: target.name, model: 'w : volt', on_pre: 'ge += w', connect: {} }, this.groups[l], target, new Map(), seed),
-    );
-    this.simulation = new Simulation(dt, this.groups, this.synapses);
+    this.taus = value('taus');
     const sizes = [options.input, ...options.layers];
+    this.projections = this.layers.map((target, l) => (l === 0 && !this.encoder ? null : new DenseSpikeProjection(sizes[l], sizes[l + 1], target.variable('ge'))));
+    this.simulation = new Simulation(dt, this.groups, []);
+    this.projections.forEach((p, l) => {
+      const source = l === 0 ? this.encoder : this.layers[l - 1];
+      if (p && source) source.spikes$.subscribe((event) => p.receive(event));
+    });
     this.weights = options.layers.map((n, l) => new Float32Array(sizes[l] * n));
     this.biases = options.layers.map((n) => new Float32Array(n));
-    this.counts = this.groups.map((g) => new Float64Array(g.size));
-    this.groups.forEach((g, k) =>
+    this.inputDrive = new Float32Array(this.encoder ? 0 : batch * options.layers[0]);
+    this.counts = this.layers.map((g) => new Float64Array(g.size));
+    this.layers.forEach((g, k) =>
       g.spikes$.subscribe(({ indices }) => {
         if (!this.counting) return;
         const c = this.counts[k];
@@ -76,62 +104,78 @@ export class SpikingNetwork {
     );
   }
 
-  /** The rate (Hz) that reads as 1 in group k: the encoder's input rate or the hidden maximum. */
-  private rateScale(k: number): number {
-    return k === 0 ? this.options.inputRate : this.options.maxRate;
+  /** Neurons per copy in layer l (0 = input). */
+  size(l: number): number {
+    return l === 0 ? this.options.input : this.options.layers[l - 1];
   }
 
   /** Copies W_l and b_l (drive units) into the synapses' weights and the neurons' bias drive (volts). */
   syncParameters(): void {
-    this.synapses.forEach((s, l) => {
-      const w = s.variable('w');
-      const scale = this.gap / (this.rateScale(l) * siValue(this.groups[l + 1].compiled.model.constants.get('taus') as Quantity));
+    this.projections.forEach((p, l) => {
+      if (!p) return;
+      const scale = this.gap / ((l === 0 ? this.options.inputRate : this.options.maxRate) * this.taus);
       const W = this.weights[l];
-      for (let k = 0; k < w.length; k++) w[k] = W[k] * scale;
-      const vb = this.groups[l + 1].variable('vb');
+      for (let k = 0; k < W.length; k++) p.weights[k] = W[k] * scale;
+    });
+    this.layers.forEach((g, l) => {
+      if (l === 0 && !this.encoder) return; // present() writes the first layer's basal drive
+      const vb = g.variable('vb');
       const b = this.biases[l];
-      for (let j = 0; j < vb.length; j++) vb[j] = b[j] * this.gap;
+      const n = b.length;
+      for (let r = 0; r < this.batch; r++) for (let j = 0; j < n; j++) vb[r * n + j] = b[j] * this.gap;
     });
   }
 
-  /** Sets the encoder's rates from x ∈ [0, 1]. */
-  present(x: Float32Array): void {
-    const rates = this.groups[0].variable('rates');
-    for (let i = 0; i < rates.length; i++) rates[i] = x[i] * this.options.inputRate;
+  /**
+   * Presents rows × input images x ∈ [0, 1] (row r to copy r; copies beyond `rows` get a blank
+   * image): the encoder's rates, or the first layer's basal drive (b_1 + x·W_1)·(Vt − El).
+   */
+  present(x: Float32Array, rows: number): void {
+    const k = this.options.input;
+    if (this.encoder) {
+      const rates = this.encoder.variable('rates');
+      rates.fill(0);
+      for (let i = 0; i < rows * k; i++) rates[i] = x[i] * this.options.inputRate;
+      return;
+    }
+    const n = this.options.layers[0];
+    this.inputDrive.fill(0);
+    if (rows > 0) kernels().gemm(false, false, rows, n, k, 1, x, this.weights[0], 0, this.inputDrive);
+    const vb = this.layers[0].variable('vb');
+    const b = this.biases[0];
+    for (let r = 0; r < this.batch; r++) for (let j = 0; j < n; j++) vb[r * n + j] = (b[j] + this.inputDrive[r * n + j]) * this.gap;
   }
 
-  /** Sets layer l's (1-based) apical drive in drive units, or clears it (null). */
-  setApical(l: number, drive: Float32Array | null): void {
-    const va = this.groups[l].variable('va');
-    if (!drive) va.fill(0);
-    else for (let j = 0; j < va.length; j++) va[j] = drive[j] * this.gap;
+  /** Sets layer l's (1-based) apical drive, rows × n in drive units, or clears it (null). */
+  setApical(l: number, drive: Float32Array | null, rows = 0): void {
+    const va = this.layers[l - 1].variable('va');
+    va.fill(0);
+    if (drive) for (let i = 0; i < rows * this.size(l); i++) va[i] = drive[i] * this.gap;
   }
-
-  private readonly trialStream = new Uint32Array(4);
 
   /**
-   * Starts a trial: every hidden neuron at rest (v = El, no synaptic current, not refractory) and
-   * the encoder's stream noted, so that rewind() can replay the phase with the same input spikes.
+   * Starts a trial: every neuron at rest (v = El, no synaptic current, not refractory) and the
+   * encoder's stream noted, so that rewind() can replay the phase with the same input spikes.
    */
   startTrial(): void {
-    this.trialStream.set(this.groups[0].randomState);
+    if (this.encoder) this.trialStream.set(this.encoder.randomState);
     this.rewind();
   }
 
   /** Back to the trial's start: neurons at rest, the encoder's stream where the trial began. */
   rewind(): void {
-    this.groups[0].randomState.set(this.trialStream);
-    for (const g of this.groups) {
-      g.refractory.fill(0);
-      for (const name of g.compiled.variableNames) {
-        if (name === 'v') g.variable('v').fill(this.rest);
-        else if (name === 'ge') g.variable('ge').fill(0);
-      }
+    if (this.encoder) {
+      this.encoder.randomState.set(this.trialStream);
+      for (const name of this.encoder.compiled.variableNames) if (name !== 'rates') this.encoder.variable(name).fill(0);
     }
-    for (const s of this.synapses) s.clearPending();
+    for (const g of this.layers) {
+      g.refractory.fill(0);
+      g.variable('v').fill(this.rest);
+      g.variable('ge').fill(0);
+    }
   }
 
-  /** Runs `settle` steps uncounted, then `count` steps counted; returns nothing (see rates()). */
+  /** Runs `settle` steps uncounted, then `count` steps counted (see rates()). */
   runPhase(settle: number, count: number): void {
     this.counting = false;
     this.simulation.run(settle);
@@ -142,11 +186,11 @@ export class SpikingNetwork {
     this.countedSteps = count;
   }
 
-  /** Group k's rates over the last counted window, normalised (count / (window · r_max)), into `out`. */
-  rates(k: number, out: Float32Array): Float32Array {
-    const scale = 1 / (this.countedSteps * this.options.dt * this.rateScale(k));
-    const c = this.counts[k];
-    for (let i = 0; i < c.length; i++) out[i] = c[i] * scale;
+  /** Layer l's (1-based) rates over the last counted window, rows × n, normalised (count / (window · r_max)), into `out`. */
+  rates(l: number, out: Float32Array, rows: number): Float32Array {
+    const scale = 1 / (this.countedSteps * this.options.dt * this.options.maxRate);
+    const c = this.counts[l - 1];
+    for (let i = 0; i < rows * this.size(l); i++) out[i] = c[i] * scale;
     return out;
   }
 }

@@ -2,8 +2,10 @@
  * Difference target propagation with spiking populations and top-down currents.
  *
  * A trial presents one image to a SpikingNetwork (spiking-network.ts) in two phases, each starting
- * from rest with the same input spike train (the encoder's stream replayed), so the rates differ
- * between the phases only through the top-down current:
+ * from rest with the same input (the encoder's stream replayed, or the same input current), so the
+ * rates differ between the phases only through the top-down current. A minibatch of trials runs
+ * together (the network simulates one copy per trial); parameters change only between minibatches,
+ * so this is the same computation as running the trials one after another.
  *  1. forward phase: no apical drive; each layer's rate h_l = spike count / (window · r_max);
  *  2. target phase: the same input, and each hidden population receives an apical current
  *     proportional to the difference between its target and its forward rate,
@@ -32,7 +34,6 @@ export interface SpikingDtpOptions {
   readonly topStep: number;
   /** κ: apical drive per unit of rate difference, in units of Vt − El. */
   readonly apicalGain: number;
-  readonly batchSize: number;
   /** Steps per phase: settle uncounted, then count. */
   readonly settleSteps: number;
   readonly countSteps: number;
@@ -45,12 +46,14 @@ export interface SpikingDtpOptions {
   readonly seed: number;
 }
 
-/** The rates of one trial, both phases, every layer (index 0 = input). */
+/** The rates of a batch of trials, both phases, every layer (index 0 = input), rows × n each. */
 export interface TrialRates {
+  readonly rows: number;
   readonly forward: Float32Array[];
   readonly target: Float32Array[];
   /** Targets ĥ_l per hidden layer (index l), index 0 unused. */
   readonly targets: Float32Array[];
+  /** The read-out's probabilities from the forward phase, rows × 10. */
   readonly probabilities: Float32Array;
 }
 
@@ -60,20 +63,21 @@ export class SpikingDtp {
   /** V_l (n_l × n_{l−1}) and c_l of decoder g_l, for l = 2 … L (index l − 2). */
   readonly decoderWeights: Float32Array[];
   readonly decoderBiases: Float32Array[];
+  /** Learned parameters and their optimisers, in a fixed order (for checkpoints). */
+  readonly optimizers: { readonly name: string; readonly param: Float32Array; readonly grad: Float32Array; readonly optimizer: Optimizer }[] = [];
   private readonly sizes: number[];
   private readonly classes = 10;
-  /** Per-batch rows: forward and target-phase rates of every layer. */
+  /** The batch's rows: forward and target-phase rates and targets of every layer. */
   private readonly batchForward: Float32Array[];
   private readonly batchTarget: Float32Array[];
-  private readonly batchLabels: Int32Array;
-  private rows = 0;
-  private readonly optimizers: { param: Float32Array; grad: Float32Array; optimizer: Optimizer }[] = [];
+  private readonly batchGoal: Float32Array[];
+  private readonly probabilities: Float32Array;
   private readonly scratch: Float32Array[];
 
   constructor(readonly network: SpikingNetwork, readonly options: SpikingDtpOptions) {
     const L = network.options.layers.length;
     this.sizes = [network.options.input, ...network.options.layers];
-    const B = options.batchSize;
+    const B = network.batch;
     const init = streamState(options.seed, 'spiking-dtp/init');
     const normal = (n: number, std: number): Float32Array => {
       const out = new Float32Array(n);
@@ -97,110 +101,106 @@ export class SpikingDtp {
     }
     this.batchForward = this.sizes.map((n) => new Float32Array(B * n));
     this.batchTarget = this.sizes.map((n) => new Float32Array(B * n));
-    this.batchLabels = new Int32Array(B);
-    const learn = (param: Float32Array, spec: OptimizerSpec): void => {
-      this.optimizers.push({ param, grad: new Float32Array(param.length), optimizer: createOptimizer(spec, param) });
+    this.batchGoal = this.sizes.map((n) => new Float32Array(B * n));
+    this.probabilities = new Float32Array(B * this.classes);
+    const learn = (name: string, param: Float32Array, spec: OptimizerSpec): void => {
+      this.optimizers.push({ name, param, grad: new Float32Array(param.length), optimizer: createOptimizer(spec, param) });
     };
     for (let l = 0; l < L; l++) {
-      learn(network.weights[l], options.forward);
-      learn(network.biases[l], options.forward);
+      learn(`W${l + 1}`, network.weights[l], options.forward);
+      learn(`b${l + 1}`, network.biases[l], options.forward);
     }
-    learn(this.readoutWeights, options.readout);
-    learn(this.readoutBias, options.readout);
+    learn('readout/W', this.readoutWeights, options.readout);
+    learn('readout/b', this.readoutBias, options.readout);
     this.decoderWeights.forEach((V, k) => {
-      learn(V, options.feedback);
-      learn(this.decoderBiases[k], options.feedback);
+      learn(`g${k + 2}/V`, V, options.feedback);
+      learn(`g${k + 2}/c`, this.decoderBiases[k], options.feedback);
     });
     const widest = Math.max(...this.sizes, this.classes);
     this.scratch = [0, 1, 2, 3].map(() => new Float32Array(B * widest));
   }
 
-  /** Read-out probabilities of one row of top-layer rates (writes `probs`, returns it). */
-  private readout(h: Float32Array, probs: Float32Array, label: number): Float32Array {
+  /** A copy of this rule and its network, with the same parameters, simulating `batch` trials at a time. */
+  withBatch(batch: number): SpikingDtp {
+    const copy = new SpikingDtp(new SpikingNetwork({ ...this.network.options, batch }), this.options);
+    copy.optimizers.forEach((o, k) => o.param.set(this.optimizers[k].param));
+    copy.network.syncParameters();
+    return copy;
+  }
+
+  /** The read-out's probabilities for `rows` rows of top-layer rates (labels for the gradient, or null). */
+  private readout(rows: number, h: Float32Array, labels: Int32Array | null, probs: Float32Array, grad: Float32Array | null): void {
     const k = kernels();
     const top = this.sizes[this.sizes.length - 1];
-    k.gemm(false, false, 1, this.classes, top, 1, h, this.readoutWeights, 0, probs);
-    for (let c = 0; c < this.classes; c++) probs[c] += this.readoutBias[c];
-    k.softmaxCrossEntropy(1, this.classes, probs, Int32Array.of(label), probs, 1, null);
-    return probs;
+    k.gemm(false, false, rows, this.classes, top, 1, h, this.readoutWeights, 0, probs);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < this.classes; c++) probs[r * this.classes + c] += this.readoutBias[c];
+    // grad = p − onehot per row (gradScale m undoes the kernel's batch mean).
+    k.softmaxCrossEntropy(rows, this.classes, probs, labels ?? new Int32Array(rows), probs, rows, grad);
   }
 
-  /** g_l(h) for one row into `out`. */
-  private decode(l: number, h: Float32Array, out: Float32Array): void {
-    kernels().dense(1, this.sizes[l - 1], this.sizes[l], h, this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, out);
-  }
-
-  /** Runs the forward phase only and returns the read-out's probabilities. */
-  infer(x: Float32Array, out: Float32Array = new Float32Array(this.classes)): Float32Array {
+  /** The forward phase of `rows` trials (x: rows × input); leaves the rates in batchForward. */
+  private forwardPhase(x: Float32Array, rows: number): void {
     const net = this.network;
     const L = this.sizes.length - 1;
     for (let l = 1; l <= L; l++) net.setApical(l, null);
-    net.present(x);
+    net.present(x, rows);
     net.startTrial();
     net.runPhase(this.options.settleSteps, this.options.countSteps);
-    const h = net.rates(L, new Float32Array(this.sizes[L]));
-    return this.readout(h, out, 0);
+    this.batchForward[0].set(x.subarray(0, rows * this.sizes[0]));
+    for (let l = 1; l <= L; l++) net.rates(l, this.batchForward[l], rows);
+  }
+
+  /** The read-out's probabilities after the forward phase, rows × 10 into `out`. */
+  infer(x: Float32Array, rows: number, out: Float32Array): Float32Array {
+    this.forwardPhase(x, rows);
+    this.readout(rows, this.batchForward[this.sizes.length - 1], null, out, null);
+    return out;
   }
 
   /**
-   * One training trial (both phases); learning happens once `batchSize` trials are collected.
-   * With `learn` false the trial is only observed (recorded), not learnt from.
-   * Returns the trial's rates and targets.
+   * `rows` training trials (x: rows × input, at most the network's batch), both phases; with `learn`
+   * the parameters are then updated from them (one minibatch), otherwise the trials are only
+   * observed (recorded). Returns views of the trials' rates, valid until the next call.
    */
-  trial(x: Float32Array, label: number, learn = true): TrialRates {
+  trials(x: Float32Array, labels: Int32Array, rows: number, learn = true): TrialRates {
     const net = this.network;
+    const k = kernels();
     const L = this.sizes.length - 1;
-    const { settleSteps, countSteps, topStep, apicalGain } = this.options;
-    const row = this.rows;
-    const forward = this.sizes.map((n, l) => this.batchForward[l].subarray(row * n, (row + 1) * n));
-    const target = this.sizes.map((n, l) => this.batchTarget[l].subarray(row * n, (row + 1) * n));
-
-    for (let l = 1; l <= L; l++) net.setApical(l, null);
-    net.present(x);
-    net.startTrial();
-    forward[0].set(x);
-    target[0].set(x);
-    net.runPhase(settleSteps, countSteps);
-    for (let l = 1; l <= L; l++) net.rates(l, forward[l]);
+    const { topStep, apicalGain } = this.options;
+    this.forwardPhase(x, rows);
+    const forward = this.batchForward;
+    const goal = this.batchGoal;
 
     // Targets: ĥ_L from the read-out's gradient, then difference correction through the decoders.
-    const probabilities = this.readout(forward[L], new Float32Array(this.classes), label);
-    const targets: Float32Array[] = this.sizes.map((n) => new Float32Array(n));
     const top = this.sizes[L];
-    const grad = new Float32Array(this.classes);
-    for (let c = 0; c < this.classes; c++) grad[c] = probabilities[c] - (c === label ? 1 : 0);
-    const dh = new Float32Array(top);
-    kernels().gemm(false, true, 1, top, this.classes, 1, grad, this.readoutWeights, 0, dh);
-    for (let j = 0; j < top; j++) targets[L][j] = forward[L][j] - topStep * dh[j];
+    const [grad, dh, plus, minus] = this.scratch;
+    this.readout(rows, forward[L], labels, this.probabilities, grad);
+    k.gemm(false, true, rows, top, this.classes, 1, grad, this.readoutWeights, 0, dh);
+    k.axpby(rows * top, -topStep, dh, 1, forward[L], goal[L]);
     for (let l = L; l >= 2; l--) {
-      const plus = new Float32Array(this.sizes[l - 1]);
-      const minus = new Float32Array(this.sizes[l - 1]);
-      this.decode(l, targets[l], plus);
-      this.decode(l, forward[l], minus);
-      kernels().addDifference(this.sizes[l - 1], forward[l - 1], plus, minus, targets[l - 1]);
+      const n = this.sizes[l - 1];
+      k.dense(rows, n, this.sizes[l], goal[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, plus);
+      k.dense(rows, n, this.sizes[l], forward[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, minus);
+      k.addDifference(rows * n, forward[l - 1], plus, minus, goal[l - 1]);
     }
+    const [drive] = this.scratch;
     for (let l = 1; l <= L; l++) {
-      const drive = new Float32Array(this.sizes[l]);
-      for (let j = 0; j < drive.length; j++) drive[j] = apicalGain * (targets[l][j] - forward[l][j]);
-      net.setApical(l, drive);
+      k.axpby(rows * this.sizes[l], apicalGain, goal[l], -apicalGain, forward[l], drive);
+      net.setApical(l, drive, rows);
     }
     net.rewind();
-    net.runPhase(settleSteps, countSteps);
-    for (let l = 1; l <= L; l++) net.rates(l, target[l]);
+    net.runPhase(this.options.settleSteps, this.options.countSteps);
+    this.batchTarget[0].set(x.subarray(0, rows * this.sizes[0]));
+    for (let l = 1; l <= L; l++) net.rates(l, this.batchTarget[l], rows);
     for (let l = 1; l <= L; l++) net.setApical(l, null);
 
-    if (learn) {
-      this.batchLabels[row] = label;
-      this.rows++;
-      if (this.rows === this.options.batchSize) this.learn();
-    }
-    return { forward: forward.map((a) => a.slice()), target: target.map((a) => a.slice()), targets, probabilities };
+    if (learn) this.learn(rows, labels);
+    const view = (a: Float32Array[]): Float32Array[] => a.map((v, l) => v.subarray(0, rows * this.sizes[l]));
+    return { rows, forward: view(forward), target: view(this.batchTarget), targets: view(goal), probabilities: this.probabilities.subarray(0, rows * this.classes) };
   }
 
-  /** Applies the collected trials' updates (a partial batch too) and starts a new batch. */
-  learn(): void {
-    const m = this.rows;
-    if (m === 0) return;
+  /** Applies the updates of the batch's `m` trials. */
+  private learn(m: number, labels: Int32Array): void {
     const k = kernels();
     const L = this.sizes.length - 1;
     let o = 0;
@@ -224,7 +224,7 @@ export class SpikingDtp {
     const [, scores, dscores] = this.scratch;
     k.gemm(false, false, m, this.classes, top, 1, this.batchForward[L], this.readoutWeights, 0, scores);
     for (let r = 0; r < m; r++) for (let c = 0; c < this.classes; c++) scores[r * this.classes + c] += this.readoutBias[c];
-    k.softmaxCrossEntropy(m, this.classes, scores, this.batchLabels.subarray(0, m), scores, 1, dscores);
+    k.softmaxCrossEntropy(m, this.classes, scores, labels.subarray(0, m), scores, 1, dscores);
     const u = next();
     k.gemm(true, false, top, this.classes, m, 1, this.batchForward[L], dscores, 0, u.grad);
     const c = next();
@@ -247,6 +247,5 @@ export class SpikingDtp {
       V.optimizer.step(V.grad);
       cb.optimizer.step(cb.grad);
     }
-    this.rows = 0;
   }
 }

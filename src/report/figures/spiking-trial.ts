@@ -12,6 +12,8 @@ export interface TrialRecord {
   readonly settleSteps: number;
   readonly steps: number;
   readonly label: number;
+  /** The read-out's class after the forward phase. */
+  readonly predicted: number;
   readonly layers: readonly {
     readonly name: string;
     readonly size: number;
