@@ -16,6 +16,7 @@
  * signal's number: 130, 143, 129); `apical resume` continues such a run. A full disk or a vanished
  * run folder is one line too (exit status 74); a diverged run says where (exit status 3).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { DataError } from '../data/idx';
@@ -41,7 +42,7 @@ import { progressPrinter } from './progress';
 import { signalExitStatus, stopSignals } from './signals';
 import { openResume, runExperiment, Summary } from './run';
 import { spikingCommand } from './run-spiking';
-import { spikingDtpCommand } from './run-spiking-dtp';
+import { spikingDtpCommand, spikingDtpResumeCommand } from './run-spiking-dtp';
 import { version } from './version';
 
 const usage = `usage: apical run <experiment.json> [options]
@@ -280,6 +281,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** `apical resume <run-dir>`. */
 async function resume(dir: string): Promise<number> {
+  const config = path.join(dir, 'config.json');
+  if (fs.existsSync(config) && experimentKind(config) === 'spiking-dtp') return spikingDtpResumeCommand(dir);
   process.stdout.write(`apical ${version}: resuming ${dir}, ${kernels().name} kernels\n`);
   const run = openResume(dir);
   const signals = stopSignals();

@@ -11,12 +11,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Dataset } from '../data/dataset';
 import { parameterQuantity, siValue } from '../equations/dimensions';
 import { loadSpikingDtpExperiment, SpikingDtpExperiment, SpikingDtpOverrides } from '../experiment/spiking-dtp';
-import { shuffleInPlace, streamState } from '../kernels/random';
+import { kernels } from '../kernels';
+import { shuffleInPlace } from '../kernels/random';
 import { SpikingNetwork } from '../network/spiking-network';
 import { writeMonitors } from '../record/monitor-files';
 import { SpikeMonitor } from '../record/spike-monitor';
@@ -24,8 +25,11 @@ import { StateMonitor } from '../record/state-monitor';
 import { reportPage } from '../report/page';
 import { TrialRecord, trialRasterFigure, trialRatesFigure, trialTracesFigure } from '../report/figures/spiking-trial';
 import { writeReport } from '../report/report';
-import { RunDirectory } from '../report/run-directory';
+import { CHECKPOINT_FILE, RunDirectory, RunDirectoryError } from '../report/run-directory';
 import { SpikingDtp } from '../rules/spiking-dtp';
+import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
+import { StateRegistry } from '../state/registry';
+import { signalExitStatus, stopSignals } from './signals';
 import { version } from './version';
 
 export interface SpikingDtpEpoch {
@@ -154,18 +158,92 @@ export function trialPage(trial: TrialRecord, title: string): string {
   ]);
 }
 
-export async function runSpikingDtp(
-  experiment: SpikingDtpExperiment,
-  options: { readonly out: string; readonly force: boolean; readonly stop?: Observable<unknown>; readonly log?: (line: string) => void },
-): Promise<Record<string, unknown>> {
-  const started = performance.now();
+export interface SpikingDtpRunOptions {
+  /** Emits (a signal's name) when the run should stop: after the current minibatch it saves a checkpoint. */
+  readonly stop?: Observable<unknown>;
+  readonly log?: (line: string) => void;
+}
+
+/** The checkpoint's own fields (beside the state): how far the run got, for `resume`. */
+interface CheckpointMeta {
+  readonly epochs_completed: number;
+  readonly wall_seconds: number;
+  readonly backend: string;
+  readonly version: string;
+}
+
+/** Trains `experiment` into a new run folder `out`. */
+export async function runSpikingDtp(experiment: SpikingDtpExperiment, options: SpikingDtpRunOptions & { readonly out: string; readonly force: boolean }): Promise<SpikingDtpSummary> {
   const run = RunDirectory.create(options.out, options.force);
-  run.writeJson('config.json', { ...experiment, version });
+  run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+  return session(experiment, run, null, options);
+}
+
+/**
+ * Continues the spiking DTP run in `dir` from its checkpoint (`apical resume`): the run is rebuilt
+ * from config.json, its state restored (state/checkpoint.ts), metrics.jsonl trimmed to the
+ * checkpoint's epochs; the result is bit-identical to a run never stopped.
+ */
+export function resumeSpikingDtp(dir: string, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
+  const run = RunDirectory.open(dir);
+  const checkpoint = run.readCheckpoint();
+  if (!checkpoint) {
+    const done = run.summary()?.interrupted === false;
+    throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+  }
+  const experiment = run.readJson('config.json') as SpikingDtpExperiment;
+  const meta = checkpoint.meta as unknown as CheckpointMeta;
+  if (meta.backend !== kernels().name) {
+    process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
+  }
+  return session(experiment, run, checkpoint, options);
+}
+
+export interface SpikingDtpSummary {
+  readonly experiment: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly epochs_completed: number;
+  readonly interrupted: boolean;
+  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
+  readonly best_valid: { readonly epoch: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
+  readonly seconds_per_epoch: number | null;
+  readonly wall_seconds: number;
+  readonly backend: string;
+  readonly version: string;
+}
+
+/**
+ * Trains in `run`, from the start or from `checkpoint`. The state that carries from one minibatch
+ * to the next (parameters, optimiser buffers, the shuffled order and its stream, the encoder's
+ * stream, the position in the epoch) is in a StateRegistry, so a checkpoint is that registry.
+ */
+async function session(experiment: SpikingDtpExperiment, run: RunDirectory, checkpoint: Checkpoint | null, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
+  const started = performance.now();
   const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation, trainLimit: experiment.data.trainLimit ?? undefined });
   const rule = buildSpikingDtp(experiment);
   const train = data.train;
-  const order = Uint32Array.from({ length: train.count }, (_, i) => i);
-  const shuffle = streamState(experiment.training.seed, 'spiking-dtp/shuffle');
+  const state = new StateRegistry(experiment.training.seed);
+  rule.register(state);
+  const order = state.register('spiking-dtp/order', Uint32Array.from({ length: train.count }, (_, i) => i));
+  const shuffle = state.stream('spiking-dtp/shuffle');
+  /** Where training stands: the epoch under way, trials of it seen, and errors among them. */
+  const position = { epoch: 1, seen: 0, errors: 0, cpu: 0, seconds: 0 };
+  state.value('spiking-dtp/position', () => ({ ...position }), (saved) => Object.assign(position, saved));
+  let records: SpikingDtpEpoch[] = [];
+  let wallBefore = 0;
+  if (checkpoint) {
+    restoreCheckpoint(state, checkpoint, path.join(run.dir, CHECKPOINT_FILE));
+    rule.network.syncParameters(); // the synapses' weights and bias drives from the restored W, b
+    const meta = checkpoint.meta as unknown as CheckpointMeta;
+    records = run.keepMetrics(meta.epochs_completed) as SpikingDtpEpoch[];
+    wallBefore = meta.wall_seconds;
+  }
+  const wallSeconds = (): number => wallBefore + (performance.now() - started) / 1000;
+  const saveCheckpoint = (): void => {
+    const meta: CheckpointMeta = { epochs_completed: records.length, wall_seconds: wallSeconds(), backend: kernels().name, version };
+    run.writeCheckpoint(encodeCheckpoint(state, { ...meta }));
+  };
   const B = experiment.training.batchSize;
   const x = new Float32Array(B * train.features);
   const labels = new Int32Array(B);
@@ -173,59 +251,63 @@ export async function runSpikingDtp(
   const testCount = Math.min(data.test.count, experiment.data.testLimit ?? data.test.count);
   let interrupted = false;
   const stopping = options.stop?.subscribe(() => (interrupted = true));
-  const records: SpikingDtpEpoch[] = [];
-  for (let epoch = 1; epoch <= experiment.training.epochs && !interrupted; epoch++) {
+  while (position.epoch <= experiment.training.epochs && !interrupted) {
     const start = performance.now();
     const cpuStart = process.cpuUsage();
-    if (experiment.training.shuffle) shuffleInPlace(shuffle, order);
-    let errors = 0;
-    let seen = 0;
-    for (let batches = 0; seen < train.count && !interrupted; batches++) {
-      const rows = Math.min(B, train.count - seen);
+    if (position.seen === 0 && experiment.training.shuffle) shuffleInPlace(shuffle, order);
+    for (let batches = 0; position.seen < train.count && !interrupted; batches++) {
+      const rows = Math.min(B, train.count - position.seen);
       for (let r = 0; r < rows; r++) {
-        const i = order[seen + r];
+        const i = order[position.seen + r];
         x.set(train.images.subarray(i * train.features, (i + 1) * train.features), r * train.features);
         labels[r] = train.labels[i];
       }
       const { probabilities } = rule.trials(x, labels, rows);
-      for (let r = 0; r < rows; r++) if (argmax(probabilities, r) !== labels[r]) errors++;
-      seen += rows;
+      for (let r = 0; r < rows; r++) if (argmax(probabilities, r) !== labels[r]) position.errors++;
+      position.seen += rows;
       if (batches % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
     }
+    const trainCpu = process.cpuUsage(cpuStart);
+    position.cpu += (trainCpu.user + trainCpu.system) / 1e6;
+    position.seconds += (performance.now() - start) / 1000;
     if (interrupted) break;
-    const seconds = (performance.now() - start) / 1000;
     const evalStart = performance.now();
+    const evalCpuStart = process.cpuUsage();
     const valid_error = data.valid.count > 0 ? spikingError(rule, data.valid) : null;
     const test = testCount > 0 ? spikingEvaluation(rule, data.test, testCount) : null;
     const test_error = test ? test.error : null;
     if (test) firstWrong = test.firstWrong;
-    const cpu = process.cpuUsage(cpuStart);
+    const evalCpu = process.cpuUsage(evalCpuStart);
     const record: SpikingDtpEpoch = {
-      epoch,
-      train_error: errors / seen,
+      epoch: position.epoch,
+      train_error: position.errors / position.seen,
       valid_error,
       test_error,
-      seconds,
+      seconds: position.seconds,
       eval_seconds: (performance.now() - evalStart) / 1000,
-      cpu_seconds: (cpu.user + cpu.system) / 1e6,
+      cpu_seconds: position.cpu + (evalCpu.user + evalCpu.system) / 1e6,
     };
     records.push(record);
     run.appendMetrics(record);
+    Object.assign(position, { epoch: position.epoch + 1, seen: 0, errors: 0, cpu: 0, seconds: 0 });
+    if (position.epoch <= experiment.training.epochs) saveCheckpoint();
     options.log?.(
-      `epoch ${epoch}: train error ${(100 * record.train_error).toFixed(2)}%` +
+      `epoch ${record.epoch}: train error ${(100 * record.train_error).toFixed(2)}%` +
         (record.valid_error !== null ? `, valid ${(100 * record.valid_error).toFixed(2)}%` : '') +
         (record.test_error !== null ? `, test ${(100 * record.test_error).toFixed(2)}%` : '') +
-        ` (${seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation, ${record.cpu_seconds.toFixed(1)} s CPU)`,
+        ` (${record.seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation, ${record.cpu_seconds.toFixed(1)} s CPU)`,
     );
   }
   stopping?.unsubscribe();
+  if (interrupted) saveCheckpoint();
   // The recorded trial: the first test digit the trained network misclassifies, where the targets
   // differ most from the forward rates and the apical drive shows (the first test digit if none).
+  if (firstWrong < 0 && testCount > 0) firstWrong = spikingEvaluation(rule, data.test, testCount).firstWrong;
   const trial = recordTrial(rule, data.test, Math.max(firstWrong, 0), run.dir, experiment.record.traces);
   fs.writeFileSync(path.join(run.dir, 'trial.html'), trialPage(trial, `${experiment.name}: one trial`));
   const last = records[records.length - 1];
   const best = records.reduce<SpikingDtpEpoch | undefined>((a, r) => (r.valid_error !== null && (!a || r.valid_error < a.valid_error!) ? r : a), undefined);
-  const summary = {
+  const summary: SpikingDtpSummary = {
     experiment: experiment.name,
     seed: experiment.training.seed,
     epochs: experiment.training.epochs,
@@ -234,11 +316,13 @@ export async function runSpikingDtp(
     final: last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null,
     best_valid: best ? { epoch: best.epoch, valid_error: best.valid_error, test_error: best.test_error } : null,
     seconds_per_epoch: records.length ? records.reduce((a, r) => a + r.seconds, 0) / records.length : null,
-    wall_seconds: (performance.now() - started) / 1000,
+    wall_seconds: wallSeconds(),
+    backend: kernels().name,
     version,
   };
   run.writeJson('summary.json', summary);
-  writeReport([run.dir], path.join(run.dir, 'report.html'));
+  if (!interrupted) run.removeCheckpoint();
+  if (records.length > 0) writeReport([run.dir], path.join(run.dir, 'report.html'));
   return summary;
 }
 
@@ -247,14 +331,23 @@ export async function spikingDtpCommand(file: string, options: SpikingDtpOverrid
   const experiment = loadSpikingDtpExperiment(file, options);
   const out = options.out ?? path.join('runs', `${experiment.name}-s${experiment.training.seed}-${options.timestamp}`);
   process.stdout.write(`apical ${version}: ${experiment.name} (spiking DTP, ${experiment.network.layers.join('-')} LIF), ${experiment.training.epochs} epochs, seed ${experiment.training.seed} → ${out}\n`);
-  const stop = new Subject<void>();
-  const onSignal = (): void => {
-    process.stderr.write('\napical: interrupted; recording a trial and writing the summary…\n');
-    stop.next();
-  };
-  process.once('SIGINT', onSignal);
-  const summary = await runSpikingDtp(experiment, { out, force: options.force, stop, log: (line) => process.stdout.write(line + '\n') });
-  process.removeListener('SIGINT', onSignal);
-  process.stdout.write(`done: ${summary.epochs_completed}/${experiment.training.epochs} epochs; run directory: ${out} (trial figure: ${path.join(out, 'trial.html')})\nreport: ${path.join(out, 'report.html')}\n`);
-  return summary.interrupted ? 130 : 0;
+  return finishedCommand(out, (stop$, log) => runSpikingDtp(experiment, { out, force: options.force, stop: stop$, log }));
+}
+
+/** `apical resume <run-dir>` for a spiking DTP run. */
+export function spikingDtpResumeCommand(dir: string): Promise<number> {
+  process.stdout.write(`apical ${version}: resuming ${dir} (spiking DTP)\n`);
+  return finishedCommand(dir, (stop$, log) => resumeSpikingDtp(dir, { stop: stop$, log }));
+}
+
+/** Runs a session with Ctrl-C, SIGTERM and SIGHUP stopping it at a checkpoint; the closing lines and exit status. */
+async function finishedCommand(out: string, go: (stop$: Observable<string>, log: (line: string) => void) => Promise<SpikingDtpSummary>): Promise<number> {
+  const signals = stopSignals();
+  let received = 'SIGINT';
+  signals.stop$.subscribe((name) => (received = name));
+  const summary = await go(signals.stop$, (line) => process.stdout.write(line + '\n')).finally(() => signals.dispose());
+  process.stdout.write(`done: ${summary.epochs_completed}/${summary.epochs} epochs; run directory: ${out} (trial figure: ${path.join(out, 'trial.html')})\nreport: ${path.join(out, 'report.html')}\n`);
+  if (!summary.interrupted) return 0;
+  process.stdout.write(`continue it with: npm run apical -- resume ${out}\n`);
+  return signalExitStatus(received);
 }

@@ -26,6 +26,7 @@ import { Simulation } from '../engine/simulation';
 import { kernels } from '../kernels';
 import { DenseSpikeProjection } from './dense-spike-projection';
 import { NeuronGroup } from './neuron-group';
+import { StateRegistry } from '../state/registry';
 
 export interface SpikingNetworkOptions {
   readonly input: number;
@@ -102,6 +103,14 @@ export class SpikingNetwork {
         for (let s = 0; s < indices.length; s++) c[indices[s]]++;
       }),
     );
+  }
+
+  /**
+   * Registers the network's state that outlives a trial: the encoder's random stream (every trial
+   * starts its neurons from rest, and the weights are registered by their learner).
+   */
+  register(state: StateRegistry): void {
+    if (this.encoder) state.register('rng/population/input', this.encoder.randomState);
   }
 
   /** Neurons per copy in layer l (0 = input). */

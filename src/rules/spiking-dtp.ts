@@ -28,6 +28,7 @@ import { Activation, kernels } from '../kernels';
 import { fillNormal, streamState } from '../kernels/random';
 import { createOptimizer, Optimizer, OptimizerSpec } from '../optim/optimizer';
 import { SpikingNetwork } from '../network/spiking-network';
+import { StateRegistry } from '../state/registry';
 
 export interface SpikingDtpOptions {
   /** Top step η̂ on h_L. */
@@ -118,6 +119,15 @@ export class SpikingDtp {
     });
     const widest = Math.max(...this.sizes, this.classes);
     this.scratch = [0, 1, 2, 3].map(() => new Float32Array(B * widest));
+  }
+
+  /** Registers the state that carries from one minibatch to the next: parameters, optimiser buffers, the network's streams. */
+  register(state: StateRegistry): void {
+    for (const { name, param, optimizer } of this.optimizers) {
+      state.register(name, param);
+      for (const [key, buffer] of Object.entries(optimizer.state)) state.register(`${name}/${key}`, buffer);
+    }
+    this.network.register(state);
   }
 
   /** A copy of this rule and its network, with the same parameters, simulating `batch` trials at a time. */
