@@ -26,6 +26,7 @@ import { Simulation } from '../engine/simulation';
 import { kernels } from '../kernels';
 import { DenseSpikeProjection } from './dense-spike-projection';
 import { NeuronGroup } from './neuron-group';
+import { RateToSpikes } from './rate-to-spikes';
 import { StateRegistry } from '../state/registry';
 
 export interface SpikingNetworkOptions {
@@ -142,9 +143,7 @@ export class SpikingNetwork {
   present(x: Float32Array, rows: number): void {
     const k = this.options.input;
     if (this.encoder) {
-      const rates = this.encoder.variable('rates');
-      rates.fill(0);
-      for (let i = 0; i < rows * k; i++) rates[i] = x[i] * this.options.inputRate;
+      new RateToSpikes({ activity: x, size: k }, this.encoder, this.options.inputRate).set(rows);
       return;
     }
     const n = this.options.layers[0];
