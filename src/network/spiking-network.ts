@@ -3,7 +3,8 @@
  * of LIF neurons, each driven from the one below, with a bias drive and an apical (top-down) drive.
  * Copy b of the network (one trial of the batch) is neurons b·n … b·n + n − 1 of each population,
  * so one compiled state-update loop runs the whole batch (the copies never interact), and the
- * copies share their weights (dense-spike-projection.ts).
+ * copies share their weights (dense-spike-projection.ts: encoder spikes are delivered event by
+ * event, the hidden layers' spikes as one matrix product per step).
  *
  * Learned quantities are dimensionless "drive units": a weight matrix W_l (k×n, input-major as in
  * the rate networks) and bias b_l, where drive 1 is the threshold gap Vt − El. The synapse from
@@ -87,7 +88,7 @@ export class SpikingNetwork {
     this.rest = value('El');
     this.taus = value('taus');
     const sizes = [options.input, ...options.layers];
-    this.projections = this.layers.map((target, l) => (l === 0 && !this.encoder ? null : new DenseSpikeProjection(sizes[l], sizes[l + 1], target.variable('ge'))));
+    this.projections = this.layers.map((target, l) => (l === 0 && !this.encoder ? null : new DenseSpikeProjection(sizes[l], sizes[l + 1], target.variable('ge'), l === 0 ? 'events' : 'matrix')));
     this.simulation = new Simulation(dt, this.groups, []);
     this.projections.forEach((p, l) => {
       const source = l === 0 ? this.encoder : this.layers[l - 1];
@@ -126,6 +127,7 @@ export class SpikingNetwork {
       const scale = this.gap / ((l === 0 ? this.options.inputRate : this.options.maxRate) * this.taus);
       const W = this.weights[l];
       for (let k = 0; k < W.length; k++) p.weights[k] = W[k] * scale;
+      p.weightsChanged();
     });
     this.layers.forEach((g, l) => {
       if (l === 0 && !this.encoder) return; // present() writes the first layer's basal drive
