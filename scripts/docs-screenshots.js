@@ -6,6 +6,8 @@
  *                            update sizes, decoded digits
  *   docs/report-spiking.png  report of experiments/cuba.json: raster, membrane potentials, rate
  *   docs/live-view.png       the live view of a short lesion-feedback run, as it finished
+ * and, from a spiking DTP run already made (its trial.html: raster, membrane traces, rates):
+ *   docs/spiking-dtp-trial.png   node scripts/docs-screenshots.js --trial <run-dir>
  * Needs `npm run build`, chromium (apt-get install -y chromium) and ImageMagick's `convert`.
  * Usage: node scripts/docs-screenshots.js
  */
@@ -44,6 +46,13 @@ async function figures(browser, report, ids, file) {
 
 (async () => {
   fs.mkdirSync(runs, { recursive: true });
+  if (process.argv[2] === '--trial') {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+    await figures(browser, path.resolve(process.argv[3], 'trial.html'), ['raster', 'traces', 'rates'], path.join(docs, 'spiking-dtp-trial.png'));
+    await browser.close();
+    console.log('wrote docs/spiking-dtp-trial.png');
+    return;
+  }
   apical('run', 'experiments/lesion-feedback.json', '--out', path.join(runs, 'lesion-feedback'), '--force');
   apical('run', 'experiments/cuba.json', '--out', path.join(runs, 'cuba'), '--force');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });

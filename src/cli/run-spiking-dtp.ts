@@ -103,15 +103,24 @@ export function spikingError(rule: SpikingDtp, data: Dataset, count = data.count
 
 /** Records one trial of image `index` of `data` (not learnt from) into `<dir>/trial`. */
 export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, dir: string, traces: number): TrialRecord {
-  // A one-trial copy of the network, so that the monitors see this trial's neurons only.
+  // One-trial copies of the network, so that the monitors see this trial's neurons only. A copy
+  // starts afresh, so the trial runs identically twice: first to find the neurons whose targets lie
+  // farthest from their forward rates (where the apical drive shows), then recorded, tracing those.
+  const x = data.images.slice(index * data.features, (index + 1) * data.features);
+  const label = Int32Array.of(data.labels[index]);
+  const dry = trained.withBatch(1).trials(x, label, 1, false);
+  const traced = dry.targets.slice(1).map((goal, k) => {
+    const forward = dry.forward[k + 1];
+    const order = Array.from(goal.keys()).sort((a, b) => Math.abs(goal[b] - forward[b]) - Math.abs(goal[a] - forward[a]) || a - b);
+    return Uint32Array.from(order.slice(0, traces)).sort();
+  });
   const rule = trained.withBatch(1);
   const net = rule.network;
   const sim = net.simulation;
   const steps = 2 * (rule.options.settleSteps + rule.options.countSteps);
   const spikes = net.groups.map((g) => new SpikeMonitor(g.name, g));
-  const states = net.layers.map((g) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], Uint32Array.from({ length: Math.min(traces, g.size) }, (_, i) => i), 1, steps));
-  const x = data.images.slice(index * data.features, (index + 1) * data.features);
-  const rates = rule.trials(x, Int32Array.of(data.labels[index]), 1, false);
+  const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], traced[k], 1, steps));
+  const rates = rule.trials(x, label, 1, false);
   const folder = path.join(dir, 'trial');
   const layers = net.groups.map((g, k) => {
     const l = g === net.encoder ? 0 : net.layers.indexOf(g) + 1;
@@ -153,8 +162,8 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
 export function trialPage(trial: TrialRecord, title: string): string {
   return reportPage(title, `<p>One trial (a test image of digit ${trial.label}, read out as ${trial.predicted} in the forward phase): forward phase, then target phase (shaded) with top-down currents.</p>`, [
     { id: 'raster', title: 'Spike raster', caption: 'Every spike of every layer (input encoder, hidden LIF populations), trial/*.u32.', figure: trialRasterFigure(trial) },
-    { id: 'traces', title: 'Membrane potentials', caption: 'v of the first neurons of each hidden layer, trial/*_v.v.f64.', figure: trialTracesFigure(trial) },
-    { id: 'rates', title: 'Rates in both phases and the targets', caption: 'Spike-count rates (÷ r_max) in the forward and target phases and the target ĥ, trial/rates.json.', figure: trialRatesFigure(trial) },
+    { id: 'traces', title: 'Membrane potentials', caption: 'v of the neurons of each hidden layer whose targets lie farthest from their forward rates, trial/*_v.v.f64.', figure: trialTracesFigure(trial) },
+    { id: 'rates', title: 'Rates in both phases and the targets', caption: 'Spike-count rates (÷ r_max) in the forward and target phases and the target ĥ of the neurons whose targets differ most from their forward rates, trial/rates.json.', figure: trialRatesFigure(trial) },
   ]);
 }
 

@@ -92,15 +92,22 @@ export function trialTracesFigure(trial: TrialRecord): Figure {
   };
 }
 
-/** Per layer: forward-phase rate, target-phase rate and target ĥ of the first `show` neurons. */
-export function trialRatesFigure(trial: TrialRecord, show = 60): Figure {
+/**
+ * Per layer: forward-phase rate, target-phase rate and target ĥ of the `show` neurons whose targets
+ * lie farthest from their forward rates (largest |ĥ − h| first), where the apical drive acts.
+ */
+export function trialRatesFigure(trial: TrialRecord, show = 40): Figure {
   const hidden = trial.layers.filter((l) => l.goal);
   const n = hidden.length;
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = { width: 900, height: 260 * n, margin: { t: 30, r: 20, b: 50, l: 70 }, barmode: 'group' };
   hidden.forEach((layer, k) => {
     const axis = k === 0 ? '' : String(k + 1);
-    const x = Array.from({ length: Math.min(show, layer.size) }, (_, i) => i);
+    const distance = (i: number): number => Math.abs(layer.goal![i] - layer.forward[i]);
+    const chosen = Array.from({ length: layer.forward.length }, (_, i) => i)
+      .sort((a, b) => distance(b) - distance(a) || a - b)
+      .slice(0, show);
+    const x = chosen.map(String);
     const series: [string, Float32Array, string][] = [
       ['forward phase', layer.forward, palette[0]],
       ['target phase', layer.target, palette[1]],
@@ -114,14 +121,14 @@ export function trialRatesFigure(trial: TrialRecord, show = 60): Figure {
         legendgroup: name,
         showlegend: k === 0,
         x,
-        y: x.map((i) => +values[i].toFixed(4)),
+        y: chosen.map((i) => +values[i].toFixed(4)),
         marker: { color },
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
       });
     }
     const top = 1 - k / n;
-    layout[`xaxis${axis}`] = { title: { text: `${layer.name} neuron` }, anchor: `y${axis}` };
+    layout[`xaxis${axis}`] = { title: { text: `${layer.name} neuron (largest |ĥ − h| first)` }, type: 'category', anchor: `y${axis}` };
     layout[`yaxis${axis}`] = { title: { text: 'rate / r_max' }, domain: [top - 1 / n + 0.08, top] };
   });
   return { data, layout };
