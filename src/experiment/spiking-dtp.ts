@@ -1,7 +1,9 @@
 /**
  * Spiking DTP experiment files (`"kind": "spiking-dtp"`, e.g. experiments/mnist-spiking-dtp.json):
  * a layered spiking network (src/network/spiking-network.ts) trained on MNIST by difference target
- * propagation with top-down currents (src/rules/spiking-dtp.ts). Times and rates carry units.
+ * propagation with top-down currents (src/rules/spiking-dtp.ts). Times and rates carry units;
+ * `network.encoder` is a rate-to-spike model file (poisson.json, regular.json) or "current" (the
+ * input as rate-coded currents, src/network/spiking-network.ts).
  * Faults become one-line ConfigErrors naming the file and field.
  */
 import Ajv from 'ajv';
