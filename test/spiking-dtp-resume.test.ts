@@ -8,9 +8,10 @@ import { resumeSpikingDtp, runSpikingDtp } from '../src/cli/run-spiking-dtp';
 
 const root = path.join(__dirname, '..');
 const base = loadSpikingDtpExperiment(path.join(root, 'experiments', 'mnist-spiking-dtp.json'));
-// Tiny: two 30-20 epochs on 600 digits, 12-step phases.
+// Tiny: two 30-20 epochs on 600 digits, 12-step phases; learning rates decayed per epoch.
 const experiment: SpikingDtpExperiment = {
   ...base,
+  rule: { ...base.rule, lrDecay: 0.5 },
   settle: '2 ms',
   count: '10 ms',
   network: { ...base.network, layers: [30, 20], encoder: null },

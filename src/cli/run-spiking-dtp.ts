@@ -15,7 +15,7 @@ import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Dataset } from '../data/dataset';
 import { parameterQuantity, siValue } from '../equations/dimensions';
-import { loadSpikingDtpExperiment, SpikingDtpExperiment, SpikingDtpOverrides } from '../experiment/spiking-dtp';
+import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment, SpikingDtpOverrides } from '../experiment/spiking-dtp';
 import { kernels } from '../kernels';
 import { shuffleInPlace } from '../kernels/random';
 import { SpikingNetwork } from '../network/spiking-network';
@@ -117,7 +117,8 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   const rule = trained.withBatch(1);
   const net = rule.network;
   const sim = net.simulation;
-  const steps = 2 * (rule.options.settleSteps + rule.options.countSteps);
+  const phase = rule.options.settleSteps + rule.options.countSteps;
+  const steps = (rule.options.targetPhases === 'joint' ? 2 : 1 + rule.network.layers.length) * phase;
   const spikes = net.groups.map((g) => new SpikeMonitor(g.name, g));
   const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], traced[k], 1, steps));
   const rates = rule.trials(x, label, 1, false);
@@ -141,7 +142,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   fs.mkdirSync(folder, { recursive: true });
   writeMonitors(path.dirname(folder), [...spikes, ...states], sim.dt, steps, 'trial');
   const probabilities = Array.from(rates.probabilities);
-  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: steps / 2, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, 0), layers };
+  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: phase, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, 0), layers };
   fs.writeFileSync(
     path.join(folder, 'rates.json'),
     JSON.stringify({
@@ -200,7 +201,8 @@ export function resumeSpikingDtp(dir: string, options: SpikingDtpRunOptions): Pr
     const done = run.summary()?.interrupted === false;
     throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
   }
-  const experiment = run.readJson('config.json') as SpikingDtpExperiment;
+  const saved = run.readJson('config.json') as SpikingDtpExperiment;
+  const experiment: SpikingDtpExperiment = { ...saved, rule: { ...ruleDefaults, ...saved.rule } };
   const meta = checkpoint.meta as unknown as CheckpointMeta;
   if (meta.backend !== kernels().name) {
     process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
@@ -264,6 +266,7 @@ async function session(experiment: SpikingDtpExperiment, run: RunDirectory, chec
     const start = performance.now();
     const cpuStart = process.cpuUsage();
     if (position.seen === 0 && experiment.training.shuffle) shuffleInPlace(shuffle, order);
+    rule.setEpoch(position.epoch);
     for (let batches = 0; position.seen < train.count && !interrupted; batches++) {
       const rows = Math.min(B, train.count - position.seen);
       for (let r = 0; r < rows; r++) {

@@ -24,7 +24,7 @@ export interface SpikingDtpExperiment {
   readonly settle: string;
   readonly count: string;
   readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec | null; readonly inputRate: string; readonly maxRate: string };
-  readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number };
+  readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number; readonly targetPhases: 'joint' | 'per-layer'; readonly lrDecay: number };
   readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
   readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec; readonly readout: OptimizerSpec };
@@ -70,6 +70,8 @@ const schema = {
         apicalGain: { type: 'number', exclusiveMinimum: 0 },
         initScale: { type: 'number', exclusiveMinimum: 0 },
         initBias: { type: 'number' },
+        targetPhases: { enum: ['joint', 'per-layer'] },
+        lrDecay: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       },
     },
     data: {
@@ -113,6 +115,9 @@ export interface SpikingDtpOverrides {
   readonly trainLimit?: number;
 }
 
+/** Rule settings a file may leave out (also filled into the config.json of a run made before they existed). */
+export const ruleDefaults = { initScale: 1.5, initBias: 0.8, targetPhases: 'joint', lrDecay: 1 } as const;
+
 /** Reads, checks and resolves a spiking DTP experiment (models inlined, defaults filled). */
 export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOverrides = {}): SpikingDtpExperiment {
   let json: unknown;
@@ -141,7 +146,7 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     settle: raw.settle,
     count: raw.count,
     network: { ...raw.network, neuron: model(raw.network.neuron), encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder) },
-    rule: { initScale: 1.5, initBias: 0.8, ...raw.rule },
+    rule: { ...ruleDefaults, ...raw.rule },
     data: { dir: overrides.dataDir ?? data.dir ?? null, validation: data.validation ?? 10000, trainLimit: overrides.trainLimit ?? data.trainLimit ?? null, testLimit: data.testLimit ?? null },
     training: {
       epochs: overrides.epochs ?? raw.training.epochs,

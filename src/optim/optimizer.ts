@@ -31,7 +31,10 @@ export interface Optimizer {
   readonly state: Readonly<Record<string, Float32Array | Float64Array>>;
 }
 
-/** An optimiser for `param`, as `spec` says, with the defaults below filled in. */
+/**
+ * An optimiser for `param`, as `spec` says, with the defaults below filled in. `spec.lr` is read at
+ * every step, so a learning-rate schedule may rewrite it in a spec object of its own.
+ */
 export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optimizer {
   const k = kernels();
   const n = param.length;

@@ -38,6 +38,14 @@ export interface SpikingDtpOptions {
   /** Steps per phase: settle uncounted, then count. */
   readonly settleSteps: number;
   readonly countSteps: number;
+  /**
+   * "joint": one target phase, every layer driven at once (each layer's rate change then also
+   * carries the change of the layer below); "per-layer": one target phase per layer, only it
+   * driven, so its rate change is its own drive's (L + 1 phases per trial).
+   */
+  readonly targetPhases: 'joint' | 'per-layer';
+  /** Learning rates are multiplied by lrDecay^(epoch − 1) in epoch `epoch` (see setEpoch). */
+  readonly lrDecay: number;
   readonly forward: OptimizerSpec;
   readonly feedback: OptimizerSpec;
   readonly readout: OptimizerSpec;
@@ -71,9 +79,13 @@ export class SpikingDtp {
   /** The batch's rows: forward and target-phase rates and targets of every layer. */
   private readonly batchForward: Float32Array[];
   private readonly batchTarget: Float32Array[];
+  /** Per-layer target phases: layer l's rates in the phase that drove layer l − 1. */
+  private readonly batchAnswer: Float32Array[];
   private readonly batchGoal: Float32Array[];
   private readonly probabilities: Float32Array;
   private readonly scratch: Float32Array[];
+  /** Each optimiser's spec (its lr rewritten by setEpoch) and its initial lr. */
+  private readonly schedule: { spec: { lr: number }; lr: number }[] = [];
 
   constructor(readonly network: SpikingNetwork, readonly options: SpikingDtpOptions) {
     const L = network.options.layers.length;
@@ -102,10 +114,14 @@ export class SpikingDtp {
     }
     this.batchForward = this.sizes.map((n) => new Float32Array(B * n));
     this.batchTarget = this.sizes.map((n) => new Float32Array(B * n));
+    this.batchAnswer = this.sizes.map((n) => new Float32Array(options.targetPhases === 'joint' ? 0 : B * n));
     this.batchGoal = this.sizes.map((n) => new Float32Array(B * n));
     this.probabilities = new Float32Array(B * this.classes);
     const learn = (name: string, param: Float32Array, spec: OptimizerSpec): void => {
-      this.optimizers.push({ name, param, grad: new Float32Array(param.length), optimizer: createOptimizer(spec, param) });
+      // The optimiser reads its spec's lr at every step: this copy is where setEpoch decays it.
+      const scheduled = { ...spec };
+      this.schedule.push({ spec: scheduled, lr: spec.lr });
+      this.optimizers.push({ name, param, grad: new Float32Array(param.length), optimizer: createOptimizer(scheduled, param) });
     };
     for (let l = 0; l < L; l++) {
       learn(`W${l + 1}`, network.weights[l], options.forward);
@@ -119,6 +135,11 @@ export class SpikingDtp {
     });
     const widest = Math.max(...this.sizes, this.classes);
     this.scratch = [0, 1, 2, 3].map(() => new Float32Array(B * widest));
+  }
+
+  /** Sets every learning rate for epoch `epoch` (1-based): lr · lrDecay^(epoch − 1), a step decay per epoch. */
+  setEpoch(epoch: number): void {
+    for (const entry of this.schedule) entry.spec.lr = entry.lr * this.options.lrDecay ** (epoch - 1);
   }
 
   /** Registers the state that carries from one minibatch to the next: parameters, optimiser buffers, the network's streams. */
@@ -194,15 +215,29 @@ export class SpikingDtp {
       k.addDifference(rows * n, forward[l - 1], plus, minus, goal[l - 1]);
     }
     const [drive] = this.scratch;
-    for (let l = 1; l <= L; l++) {
-      k.axpby(rows * this.sizes[l], apicalGain, goal[l], -apicalGain, forward[l], drive);
-      net.setApical(l, drive, rows);
-    }
-    net.rewind();
-    net.runPhase(this.options.settleSteps, this.options.countSteps);
     this.batchTarget[0].set(x.subarray(0, rows * this.sizes[0]));
-    for (let l = 1; l <= L; l++) net.rates(l, this.batchTarget[l], rows);
-    for (let l = 1; l <= L; l++) net.setApical(l, null);
+    if (this.options.targetPhases === 'joint') {
+      for (let l = 1; l <= L; l++) {
+        k.axpby(rows * this.sizes[l], apicalGain, goal[l], -apicalGain, forward[l], drive);
+        net.setApical(l, drive, rows);
+      }
+      net.rewind();
+      net.runPhase(this.options.settleSteps, this.options.countSteps);
+      for (let l = 1; l <= L; l++) net.rates(l, this.batchTarget[l], rows);
+      for (let l = 1; l <= L; l++) net.setApical(l, null);
+    } else {
+      // One target phase per layer, the others undriven: layer l's rate change is its own apical
+      // drive's alone, and layer l+1 meanwhile answers the change of l through its synapses.
+      for (let l = 1; l <= L; l++) {
+        k.axpby(rows * this.sizes[l], apicalGain, goal[l], -apicalGain, forward[l], drive);
+        net.setApical(l, drive, rows);
+        net.rewind();
+        net.runPhase(this.options.settleSteps, this.options.countSteps);
+        net.rates(l, this.batchTarget[l], rows);
+        if (l < L) net.rates(l + 1, this.batchAnswer[l + 1], rows);
+        net.setApical(l, null);
+      }
+    }
 
     if (learn) this.learn(rows, labels);
     const view = (a: Float32Array[]): Float32Array[] => a.map((v, l) => v.subarray(0, rows * this.sizes[l]));
@@ -248,10 +283,12 @@ export class SpikingDtp {
       V.grad.fill(0);
       cb.grad.fill(0);
       const [, , y, d] = this.scratch;
-      for (const batch of [this.batchForward, this.batchTarget]) {
-        k.dense(m, this.sizes[l - 1], this.sizes[l], batch[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, y);
-        k.deltaFromTarget(Activation.Sigmoid, m * this.sizes[l - 1], 1 / m, y, batch[l - 1], d);
-        k.gemm(true, false, this.sizes[l], this.sizes[l - 1], m, 1, batch[l], d, 1, V.grad);
+      // Pairs (h_l, h_{l−1}): the forward phase's, and those of the phase that perturbed h_{l−1}.
+      const perturbed = this.options.targetPhases === 'joint' ? this.batchTarget : this.batchAnswer;
+      for (const [above, below] of [[this.batchForward, this.batchForward], [perturbed, this.batchTarget]]) {
+        k.dense(m, this.sizes[l - 1], this.sizes[l], above[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, y);
+        k.deltaFromTarget(Activation.Sigmoid, m * this.sizes[l - 1], 1 / m, y, below[l - 1], d);
+        k.gemm(true, false, this.sizes[l], this.sizes[l - 1], m, 1, above[l], d, 1, V.grad);
         k.columnSums(m, this.sizes[l - 1], 1, d, 1, cb.grad);
       }
       V.optimizer.step(V.grad);
