@@ -8,6 +8,8 @@
  *   docs/live-view.png       the live view of a short lesion-feedback run, as it finished
  * and, from a spiking DTP run already made (its trial.html: raster, membrane traces, rates):
  *   docs/spiking-dtp-trial.png   node scripts/docs-screenshots.js --trial <run-dir>
+ * and from a comparison already made (its alignment.html: angles with back-propagation per layer):
+ *   docs/compare-alignment.png   node scripts/docs-screenshots.js --alignment <compare-dir>
  * Needs `npm run build`, chromium (apt-get install -y chromium) and ImageMagick's `convert`.
  * Usage: node scripts/docs-screenshots.js
  */
@@ -46,11 +48,13 @@ async function figures(browser, report, ids, file) {
 
 (async () => {
   fs.mkdirSync(runs, { recursive: true });
-  if (process.argv[2] === '--trial') {
+  const made = { '--trial': ['trial.html', ['raster', 'traces', 'rates'], 'spiking-dtp-trial.png'], '--alignment': ['alignment.html', ['alignment'], 'compare-alignment.png'] }[process.argv[2]];
+  if (made) {
+    const [page, ids, png] = made;
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
-    await figures(browser, path.resolve(process.argv[3], 'trial.html'), ['raster', 'traces', 'rates'], path.join(docs, 'spiking-dtp-trial.png'));
+    await figures(browser, path.resolve(process.argv[3], page), ids, path.join(docs, png));
     await browser.close();
-    console.log('wrote docs/spiking-dtp-trial.png');
+    console.log(`wrote docs/${png}`);
     return;
   }
   apical('run', 'experiments/lesion-feedback.json', '--out', path.join(runs, 'lesion-feedback'), '--force');

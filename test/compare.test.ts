@@ -129,6 +129,7 @@ describe('the alignment figure', () => {
     const sample = (step: number, w1: number | 'NaN') => ({ step, update_angle: { W1: w1 }, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} });
     const figure = alignmentFigure(new Map([['fa', [[sample(10, 80), sample(20, 'NaN')], [sample(10, 60), sample(20, 'NaN')]]]]));
     expect(figure.data).toHaveLength(1);
-    expect(figure.data[0]).toMatchObject({ name: 'fa W1', x: [10, 20], y: [70, null], xaxis: 'x', yaxis: 'y' });
+    expect(figure.data[0]).toMatchObject({ name: 'fa', showlegend: true, x: [10, 20], y: [70, null], xaxis: 'x', yaxis: 'y' });
+    expect(figure.data[0].hovertemplate).toContain('fa W1');
   });
 });

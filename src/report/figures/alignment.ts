@@ -3,10 +3,12 @@
  * one plotly figure with three panels: the update angle with back-propagation, the feedback matrix's
  * angle with the forward weights, and the target direction's angle with −∂L/∂h. One trace per
  * experiment and layer, averaged over the experiment's runs at each sampled step; NaN samples are gaps.
+ * Each experiment has one colour (dotted after the palette's ten) and one legend entry; its layers
+ * go from pale (the lowest) to full colour (the highest).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Figure } from '../figure';
+import { Figure, palette } from '../figure';
 
 type Angle = number | 'NaN';
 interface Sample {
@@ -34,10 +36,13 @@ export function readAlignment(dir: string): Sample[] {
 /** The figure for `experiments`: label → the sample lists of its runs. */
 export function alignmentFigure(experiments: ReadonlyMap<string, readonly Sample[][]>): Figure {
   const data: Record<string, unknown>[] = [];
+  const labels = [...experiments.keys()];
+  const inLegend = new Set<string>();
   panels.forEach(({ key }, panel) => {
     for (const [label, runs] of experiments) {
-      const layers = new Set(runs.flatMap((samples) => samples.flatMap((s) => Object.keys(s[key] as Record<string, Angle>))));
-      for (const layer of layers) {
+      const layers = [...new Set(runs.flatMap((samples) => samples.flatMap((s) => Object.keys(s[key] as Record<string, Angle>))))];
+      const index = labels.indexOf(label);
+      for (const [i, layer] of layers.entries()) {
         const byStep = new Map<number, number[]>();
         for (const samples of runs) {
           for (const s of samples) {
@@ -50,8 +55,12 @@ export function alignmentFigure(experiments: ReadonlyMap<string, readonly Sample
         data.push({
           type: 'scatter',
           mode: 'lines',
-          name: `${label} ${layer}`,
+          name: inLegend.has(label) ? `${label} ${layer}` : label,
           legendgroup: label,
+          showlegend: !inLegend.has(label) && inLegend.add(label).has(label),
+          line: { color: palette[index % palette.length], dash: index < palette.length ? 'solid' : 'dot', width: 1.5 },
+          opacity: layers.length > 1 ? 0.3 + (0.7 * i) / (layers.length - 1) : 1,
+          hovertemplate: `${label} ${layer}: %{y:.1f}° at step %{x}<extra></extra>`,
           x: steps,
           y: steps.map((step) => {
             const values = byStep.get(step)!;
