@@ -3,12 +3,8 @@
 // tickets; the condition variable is touched only when the helper has gone to sleep after ~200 µs
 // without work. While it spins, the helper yields its core every few µs, so a busy second core
 // (another process, V8's threads) costs the caller almost nothing: the helper then simply claims
-// few chunks. Pinned to one core (taskset), the process never starts the helper.
-//
-// The ticket packs (generation:32 | next chunk:16 | chunk count:16) into one 64-bit atomic. The
-// helper claims a chunk with a CAS that also checks the generation, so a helper waking late can
-// never claim a chunk of a newer job by mistake; it reads the job's fields only after a successful
-// claim, when the caller is guaranteed to still be waiting for that chunk.
+// few chunks. Pinned to one core (taskset), the process never starts the helper. Chunks are
+// claimed from a shared ticket (chunk-ticket.h).
 #include "threadpool.h"
 
 #include <algorithm>
@@ -20,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "chunk-ticket.h"
 #include "preemption.h"
 #if defined(__linux__)
 #include <sched.h>
@@ -34,23 +31,15 @@
 namespace apical {
 namespace {
 
-inline uint32_t generationOf(uint64_t t) { return static_cast<uint32_t>(t >> 32); }
-inline uint32_t nextOf(uint64_t t) { return static_cast<uint32_t>(t >> 16) & 0xFFFFu; }
-inline uint32_t countOf(uint64_t t) { return static_cast<uint32_t>(t) & 0xFFFFu; }
-
 /** Everything the two threads share. Heap-allocated and never freed, so no static destructor can
  *  run while the helper still waits on these objects during process exit. */
 struct Shared {
   std::mutex mutex;
   std::condition_variable wake;
-  std::atomic<uint64_t> ticket{0};
-  std::atomic<uint32_t> completed{0};  // chunks of the current job finished
+  ChunkJob job;
   std::atomic<bool> sleeping{false};   // helper is (about to be) blocked on `wake`
   std::atomic<bool> stop{false};
   std::atomic<bool> inUse{false};      // a caller thread owns the helper for one job
-  // Job fields: written by the owning caller before publishing the ticket.
-  void (*fn)(void*, int) = nullptr;
-  void* ctx = nullptr;
   // Owned by whichever caller holds inUse.
   uint32_t generation = 0;
   PreemptionPolicy preemption;
@@ -68,26 +57,14 @@ constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
 /** A wait longer than this for the helper's last chunk counts as a long one (preemption.h). */
 constexpr auto kPreemptedWait = std::chrono::microseconds(300);
 
-/** Claims and runs chunks of generation `gen` until none are left (either thread). */
-void drain(Shared* s, uint32_t gen) {
-  uint64_t t = s->ticket.load(std::memory_order_acquire);
-  while (generationOf(t) == gen && nextOf(t) < countOf(t)) {
-    if (s->ticket.compare_exchange_weak(t, t + (1ull << 16), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      s->fn(s->ctx, static_cast<int>(nextOf(t)));
-      s->completed.fetch_add(1, std::memory_order_acq_rel);
-      t = s->ticket.load(std::memory_order_acquire);
-    }
-  }
-}
-
 void helperLoop(Shared* s, uint32_t seen) {
   for (;;) {
-    uint32_t gen = generationOf(s->ticket.load(std::memory_order_acquire));
+    uint32_t gen = generationOf(s->job.ticket.load(std::memory_order_acquire));
     if (gen == seen) {
       // Spin for a while: back-to-back products arrive microseconds apart during training.
       const auto start = std::chrono::steady_clock::now();
       unsigned spins = 0;
-      while ((gen = generationOf(s->ticket.load(std::memory_order_acquire))) == seen) {
+      while ((gen = generationOf(s->job.ticket.load(std::memory_order_acquire))) == seen) {
         APICAL_PAUSE();
         if ((++spins & 255u) == 0) {
           if (std::chrono::steady_clock::now() - start > kSpinBeforeSleep) break;
@@ -100,21 +77,20 @@ void helperLoop(Shared* s, uint32_t seen) {
       if (gen == seen) {
         std::unique_lock<std::mutex> lock(s->mutex);
         s->sleeping.store(true, std::memory_order_seq_cst);
-        while ((gen = generationOf(s->ticket.load(std::memory_order_seq_cst))) == seen) s->wake.wait(lock);
+        while ((gen = generationOf(s->job.ticket.load(std::memory_order_seq_cst))) == seen) s->wake.wait(lock);
         s->sleeping.store(false, std::memory_order_relaxed);
       }
     }
     seen = gen;
     if (s->stop.load(std::memory_order_acquire)) return;
-    drain(s, gen);
+    s->job.drain(gen);
   }
 }
 
 /** Publishes a new generation with `chunks` chunks and wakes the helper if it sleeps. */
 uint32_t publish(Shared* s, int chunks) {
   const uint32_t gen = ++s->generation;
-  s->completed.store(0, std::memory_order_relaxed);
-  s->ticket.store((static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(chunks), std::memory_order_seq_cst);
+  s->job.publish(gen, chunks);
   // Dekker-style pairing with the helper's seq_cst store of `sleeping` then load of `ticket`:
   // either it sees the new generation, or we see it sleeping and wake it.
   if (s->sleeping.load(std::memory_order_seq_cst)) {
@@ -141,19 +117,19 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
   }
   if (!s->running) {
     s->stop.store(false, std::memory_order_relaxed);
-    s->thread = std::thread(helperLoop, s, generationOf(s->ticket.load(std::memory_order_relaxed)));
+    s->thread = std::thread(helperLoop, s, generationOf(s->job.ticket.load(std::memory_order_relaxed)));
     s->running = true;
   }
-  s->fn = fn;
-  s->ctx = ctx;
+  s->job.fn = fn;
+  s->job.ctx = ctx;
   const uint32_t gen = publish(s, chunks);
-  drain(s, gen);
+  s->job.drain(gen);
   // Every chunk is claimed; wait for the ones the helper is still running.
   bool longWait = false;
-  if (s->completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
+  if (s->job.completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
     const auto start = std::chrono::steady_clock::now();
     unsigned spins = 0;
-    while (s->completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
+    while (s->job.completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) {
       APICAL_PAUSE();
       if (++spins > 4000) std::this_thread::yield();  // helper descheduled mid-chunk: give it the core
     }

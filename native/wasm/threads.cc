@@ -1,5 +1,5 @@
 // threads.cc — runChunks (threadpool.h) for the WebAssembly build: the calling thread and one helper
-// claim a large product's chunks from a shared ticket, as in threadpool.cc. The helper is a second
+// claim a large product's chunks from a shared ticket (chunk-ticket.h), as in threadpool.cc. The helper is a second
 // instance of this module on the same shared memory, in a Node worker thread (src/kernels/
 // wasm-helper.ts), running apical_helper() for good. Only the ticket and the job live in memory both
 // instances see; each instance has its own stack and thread-local scratch buffers.
@@ -14,25 +14,19 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "../chunk-ticket.h"
 #include "../preemption.h"
 #include "../threadpool.h"
 
 namespace apical {
 namespace {
 
-inline uint32_t generationOf(uint64_t t) { return static_cast<uint32_t>(t >> 32); }
-inline uint32_t nextOf(uint64_t t) { return static_cast<uint32_t>(t >> 16) & 0xFFFFu; }
-inline uint32_t countOf(uint64_t t) { return static_cast<uint32_t>(t) & 0xFFFFu; }
-
 /** The state both instances share (a global: it lives in the shared linear memory). */
 struct Shared {
-  uint64_t ticket;     // generation:32 | next chunk:16 | chunk count:16, as in threadpool.cc
-  int32_t completed;   // chunks of the current job finished
+  ChunkJob job;
   int32_t generation;  // the generation published last: the word the helper sleeps on
   int32_t sleeping;    // the helper is (about to be) waiting on `generation`
   int32_t started;     // the helper is running
-  void (*fn)(void*, int);
-  void* ctx;
 };
 Shared shared;
 PreemptionPolicy preemption;  // the caller's alone
@@ -42,16 +36,10 @@ constexpr int kCallerPolls = 1 << 15;  // ≈ 30 µs of polling before the calle
 constexpr int64_t kCallerWaitNs = 20000;
 constexpr int kLongWaitSlices = 15;  // ≥ 300 µs waited: a long wait, as in threadpool.cc
 
-/** Claims and runs chunks of generation `gen` until none are left (either instance). */
-void drain(uint32_t gen) {
-  uint64_t t = __atomic_load_n(&shared.ticket, __ATOMIC_ACQUIRE);
-  while (generationOf(t) == gen && nextOf(t) < countOf(t)) {
-    if (__atomic_compare_exchange_n(&shared.ticket, &t, t + (1ull << 16), true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-      shared.fn(shared.ctx, static_cast<int>(nextOf(t)));
-      __atomic_fetch_add(&shared.completed, 1, __ATOMIC_ACQ_REL);
-      t = __atomic_load_n(&shared.ticket, __ATOMIC_ACQUIRE);
-    }
-  }
+/** The word of job.completed, for memory.atomic.wait32. */
+int32_t* completedWord() {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(int32_t), "std::atomic<uint32_t> is one plain word");
+  return reinterpret_cast<int32_t*>(&shared.job.completed);
 }
 
 }  // namespace
@@ -61,23 +49,22 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
     for (int c = 0; c < chunks; ++c) fn(ctx, c);
     return;
   }
-  shared.fn = fn;
-  shared.ctx = ctx;
+  shared.job.fn = fn;
+  shared.job.ctx = ctx;
   const uint32_t gen = static_cast<uint32_t>(shared.generation) + 1;
-  __atomic_store_n(&shared.completed, 0, __ATOMIC_RELAXED);
-  __atomic_store_n(&shared.ticket, (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(chunks), __ATOMIC_SEQ_CST);
+  shared.job.publish(gen, chunks);
   __atomic_store_n(&shared.generation, static_cast<int32_t>(gen), __ATOMIC_SEQ_CST);
   // Dekker-style pairing with the helper's store of `sleeping` then load of `generation`: either it
   // sees the new generation, or we see it sleeping and wake it.
   if (__atomic_load_n(&shared.sleeping, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_notify(&shared.generation, 1);
-  drain(gen);
+  shared.job.drain(gen);
   // Every chunk is claimed; wait for the ones the helper is still running.
   int slices = 0;
   for (int polls = 0;; ++polls) {
-    const int32_t done = __atomic_load_n(&shared.completed, __ATOMIC_ACQUIRE);
-    if (done == chunks) break;
+    const uint32_t done = shared.job.completed.load(std::memory_order_acquire);
+    if (done == static_cast<uint32_t>(chunks)) break;
     if (polls > kCallerPolls) {
-      __builtin_wasm_memory_atomic_wait32(&shared.completed, done, kCallerWaitNs);
+      __builtin_wasm_memory_atomic_wait32(completedWord(), static_cast<int32_t>(done), kCallerWaitNs);
       ++slices;
     }
   }
@@ -105,7 +92,7 @@ __attribute__((export_name("apical_helper"))) void apical_helper() {
       __atomic_store_n(&shared.sleeping, 0, __ATOMIC_RELAXED);
     }
     seen = gen;
-    apical::drain(static_cast<uint32_t>(gen));
+    shared.job.drain(static_cast<uint32_t>(gen));
   }
 }
 
