@@ -229,8 +229,8 @@ export function loadWasmKernels(threads: 1 | 2 = wasmThreads()): WasmKernels | s
     const module = new WebAssembly.Module(fs.readFileSync(file));
     const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
-    exports.__wasm_call_ctors();
     initCallingThread(exports);
+    exports.__wasm_call_ctors();
     if (threads === 2) startHelper(module, memory, exports);
     const kernels: Record<string, unknown> = { name: 'wasm', threads: () => exports.apical_threads() };
     for (const [op, spec] of Object.entries(OPS)) kernels[op] = wrap(op, spec, exports, memory);
