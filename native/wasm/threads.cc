@@ -1,16 +1,15 @@
-// threads.cc — runChunks (threadpool.h) for the WebAssembly build: the calling thread and one helper
-// claim a large product's chunks from a shared ticket (chunk-ticket.h), as in threadpool.cc. The helper is a second
-// instance of this module on the same shared memory, in a Node worker thread (src/kernels/
-// wasm-helper.ts), running apical_helper() for good. Only the ticket and the job live in memory both
-// instances see; each instance has its own stack and thread-local scratch buffers.
+// threads.cc — runChunks (threadpool.h) for the WebAssembly build: the calling thread and one
+// helper claim a large product's chunks from a shared ticket (chunk-ticket.h), as in threadpool.cc.
+// The helper is a second instance of this module on the same shared memory, in a Node worker
+// thread (src/kernels/wasm-helper.ts), running apical_helper() for good. Only the job and these
+// words live in memory both instances see; each has its own stack and thread-local scratch buffers.
 //
-// Hand-written because wasm has no threads of its own: waking and waiting are memory.atomic.notify
-// and memory.atomic.wait32 on words of this shared state. The helper polls for a while after each
-// job (back-to-back products arrive microseconds apart during training), then sleeps; the caller,
-// once every chunk is claimed, polls for the helper's last one and then waits in 20 µs slices, so a
-// helper descheduled mid-chunk gets the core back; a helper found preempted again and again is left
-// out for a while (preemption.h). Every chunk is computed the same way whichever
-// instance runs it (same code, same inputs), so results never depend on the thread count or timing.
+// Hand-written because wasm has no threads of its own: the helper sleeps in memory.atomic.wait32
+// and is woken by memory.atomic.notify. After each job it polls for a while before it sleeps
+// (during training the next product follows within tens of µs); the caller, once every chunk is
+// claimed, polls for the helper's last one, and a helper found preempted mid-chunk again and again
+// is left out for a while (preemption.h). Every chunk is computed the same way whichever instance
+// runs it (same code, same inputs), so results never depend on the thread count or on timing.
 #include <cstdint>
 #include <cstdlib>
 
@@ -31,16 +30,8 @@ struct Shared {
 Shared shared;
 PreemptionPolicy preemption;  // the caller's alone
 
-constexpr int kHelperPolls = 1 << 16;  // ≈ 50–100 µs of polling before the helper sleeps
-constexpr int kCallerPolls = 1 << 15;  // ≈ 30 µs of polling before the caller waits for the helper
-constexpr int64_t kCallerWaitNs = 20000;
-constexpr int kLongWaitSlices = 15;  // ≥ 300 µs waited: a long wait, as in threadpool.cc
-
-/** The word of job.completed, for memory.atomic.wait32. */
-int32_t* completedWord() {
-  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(int32_t), "std::atomic<uint32_t> is one plain word");
-  return reinterpret_cast<int32_t*>(&shared.job.completed);
-}
+constexpr int kHelperPolls = 1 << 16;        // polls (≈ 50–100 µs) before the helper sleeps
+constexpr uint32_t kLongWaitPolls = 1 << 18;  // polls (≈ 300 µs): a long wait, as in threadpool.cc
 
 }  // namespace
 
@@ -59,16 +50,9 @@ void runChunks(void (*fn)(void*, int), void* ctx, int chunks) {
   if (__atomic_load_n(&shared.sleeping, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_notify(&shared.generation, 1);
   shared.job.drain(gen);
   // Every chunk is claimed; wait for the ones the helper is still running.
-  int slices = 0;
-  for (int polls = 0;; ++polls) {
-    const uint32_t done = shared.job.completed.load(std::memory_order_acquire);
-    if (done == static_cast<uint32_t>(chunks)) break;
-    if (polls > kCallerPolls) {
-      __builtin_wasm_memory_atomic_wait32(completedWord(), static_cast<int32_t>(done), kCallerWaitNs);
-      ++slices;
-    }
-  }
-  preemption.finished(slices >= kLongWaitSlices);
+  uint32_t polls = 0;
+  while (shared.job.completed.load(std::memory_order_acquire) != static_cast<uint32_t>(chunks)) ++polls;
+  preemption.finished(polls >= kLongWaitPolls);
 }
 
 bool helperAllowed() { return __atomic_load_n(&shared.started, __ATOMIC_ACQUIRE) != 0; }
