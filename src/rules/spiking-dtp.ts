@@ -19,10 +19,16 @@
  * loss's gradient ‖f(h_{l−1}W_l) − ĥ_l‖² with the neuron's own slope f′ in place of a derivative.
  * This is the apical-dendrite picture of Bengio (2014) and of Guerguiev, Lillicrap & Richards
  * (2017): the target arrives at a separate compartment and the plasticity is local.
+ * With `targetPhases: "per-layer"` there is one target phase per layer, only that layer driven, so
+ * that its rate change is its own drive's (in the joint phase layer l's change also carries the
+ * change of layer l − 1 through the synapses).
  * Decoders g_l learn to reconstruct the rates of the layer below from the layer above, from the
- * pairs of both phases (the target phase supplies perturbed activity, as DTP's injected noise does):
- *        loss ‖g_l(h_l) − h_{l−1}‖².
+ * forward pairs and from the pairs of the phase that perturbed h_{l−1} (its target drive supplies
+ * perturbed activity, as DTP's injected noise does): loss ‖g_l(h_l) − h_{l−1}‖².
  * The read-out (a softmax over h_L) learns by its ordinary gradient, as DTP's top layer does.
+ * Every learning rate is lr · lrDecay^(epoch − 1) (setEpoch). On MNIST a small top step (0.5) works
+ * best: with η̂ = 2 the targets of misclassified digits leave the rates' range and the target
+ * phase saturates the neurons (RESULTS.md).
  */
 import { Activation, kernels } from '../kernels';
 import { fillNormal, streamState } from '../kernels/random';
