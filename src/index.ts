@@ -29,7 +29,7 @@ export { runSpikingExperiment } from './cli/run-spiking';
 export type { SpikingSummary } from './cli/run-spiking';
 export { loadSpikingDtpExperiment } from './experiment/spiking-dtp';
 export type { SpikingDtpExperiment } from './experiment/spiking-dtp';
-export { buildSpikingDtp, recordTrial, runSpikingDtp, spikingError } from './cli/run-spiking-dtp';
+export { buildSpikingDtp, recordTrial, resumeSpikingDtp, runSpikingDtp, spikingError } from './cli/run-spiking-dtp';
 
 // Spiking populations: equations with units, groups, synapses, the simulation clock, monitors.
 export { EquationError } from './equations/expression';
@@ -47,6 +47,7 @@ export { RateMonitor } from './record/rate-monitor';
 export { writeMonitors } from './record/monitor-files';
 export { SpikeStatistics } from './metrics/spike-statistics';
 export { SpikingNetwork } from './network/spiking-network';
+export { RateToSpikes } from './network/rate-to-spikes';
 export { SpikingDtp } from './rules/spiking-dtp';
 
 // The engine.
