@@ -162,7 +162,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
 /** The trial page: raster, membrane traces, rates and targets. */
 export function trialPage(trial: TrialRecord, title: string): string {
   return reportPage(title, `<p>One trial (a test image of digit ${trial.label}, read out as ${trial.predicted} in the forward phase): forward phase, then target phase (shaded) with top-down currents.</p>`, [
-    { id: 'raster', title: 'Spike raster', caption: 'Every spike of every layer (input encoder, hidden LIF populations), trial/*.u32.', figure: trialRasterFigure(trial) },
+    { id: 'raster', title: 'Spike raster', caption: 'Every spike of every population (the input encoder when the input is spikes, the hidden LIF layers), trial/*.u32.', figure: trialRasterFigure(trial) },
     { id: 'traces', title: 'Membrane potentials', caption: 'v of the neurons of each hidden layer whose targets lie farthest from their forward rates, trial/*_v.v.f64.', figure: trialTracesFigure(trial) },
     { id: 'rates', title: 'Rates in both phases and the targets', caption: 'Spike-count rates (÷ r_max) in the forward and target phases and the target ĥ of the neurons whose targets differ most from their forward rates, trial/rates.json.', figure: trialRatesFigure(trial) },
   ]);
