@@ -1,14 +1,32 @@
-// node run.js name '{"rule":{...},...}' trainLimit epochs
-const {loadSpikingDtpExperiment}=require('/work/wt/issue8/dist/src/experiment/spiking-dtp');
-const {runSpikingDtp}=require('/work/wt/issue8/dist/src/cli/run-spiking-dtp');
-const fs=require('fs');
-const [name,patch,limit,epochs]=process.argv.slice(2);
-const raw=JSON.parse(fs.readFileSync('/tmp/mnist-spiking-dtp.json'));
-raw.network.encoder='current';
-const merge=(a,b)=>{for(const k in b){if(b[k]&&typeof b[k]==='object'&&!Array.isArray(b[k])&&a[k])merge(a[k],b[k]);else a[k]=b[k];}return a;};
-merge(raw,JSON.parse(patch||'{}'));
-raw.data={...raw.data,trainLimit:+limit||10000,testLimit:1};
-raw.training.epochs=+epochs||3;
-const f=`/tmp/sdtp-search/${name}.json`; fs.writeFileSync(f,JSON.stringify(raw));
-const ex=loadSpikingDtpExperiment(f);
-runSpikingDtp(ex,{out:`/tmp/sdtp-search/runs/${name}`,force:true,log:(l)=>console.log(name,l)}).then(s=>console.log(name,'done',JSON.stringify(s.best_valid)));
+// The validation search's runner: one short spiking DTP run with one setting changed.
+//   node results/mnist-spiking-dtp/search/run.js NAME '<json patch>' TRAIN_LIMIT EPOCHS [BASE]
+// BASE (default experiments/mnist-spiking-dtp.json) patched by the JSON (objects merged), input
+// currents, the first TRAIN_LIMIT training digits, validation on the held-out 10,000, one test
+// digit; writes NAME.json (the experiment run) beside this file and the run to runs/search/NAME.
+// (The search in RESULTS.md ran this against the experiment file of its time; each run's exact
+// experiment is its NAME.json here, its log NAME.log.)
+const fs = require('fs');
+const path = require('path');
+const root = path.resolve(__dirname, '../../..');
+const { loadSpikingDtpExperiment } = require(path.join(root, 'dist/src/experiment/spiking-dtp'));
+const { runSpikingDtp } = require(path.join(root, 'dist/src/cli/run-spiking-dtp'));
+const [name, patch, limit, epochs, base] = process.argv.slice(2);
+const baseFile = path.resolve(base ?? path.join(root, 'experiments/mnist-spiking-dtp.json'));
+const raw = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
+raw.network.neuron = path.resolve(path.dirname(baseFile), raw.network.neuron);
+raw.network.encoder = 'current';
+const merge = (a, b) => {
+  for (const k in b) {
+    if (b[k] && typeof b[k] === 'object' && !Array.isArray(b[k]) && a[k]) merge(a[k], b[k]);
+    else a[k] = b[k];
+  }
+  return a;
+};
+merge(raw, JSON.parse(patch || '{}'));
+raw.data = { ...raw.data, trainLimit: +limit || 10000, testLimit: 1 };
+raw.training.epochs = +epochs || 3;
+const file = path.join(__dirname, `${name}.json`);
+fs.writeFileSync(file, JSON.stringify(raw));
+runSpikingDtp(loadSpikingDtpExperiment(file), { out: path.join(root, 'runs/search', name), force: true, log: (line) => console.log(name, line) }).then((s) =>
+  console.log(name, 'done', JSON.stringify(s.best_valid)),
+);
