@@ -17,8 +17,10 @@ namespace apical {
 void runChunks(void (*fn)(void* ctx, int chunk), void* ctx, int chunks);
 
 /**
- * False when APICAL_NATIVE_THREADS=1 or the process may run on one core only (read once):
- * everything then runs on the calling thread.
+ * Asked once per large product: whether to cut it into chunks for runChunks. False when
+ * APICAL_NATIVE_THREADS=1 or the process may run on one core only (read once): everything then runs
+ * on the calling thread. (The WebAssembly build's, wasm/threads.cc: false until its helper runs and
+ * while the helper is left out after preemptions.)
  */
 bool helperAllowed();
 
