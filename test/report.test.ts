@@ -150,7 +150,7 @@ describe('report figures', () => {
     fs.writeFileSync(path.join(dir, 'metrics.jsonl'), JSON.stringify({ epoch: 1, alignment: [angleSample(1), angleSample(2)] }) + '\n');
     const aligned = reportFigures([{ ...run, dir }]);
     expect(aligned.map((f) => f.id)).toContain('alignment');
-    const trace = aligned.find((f) => f.id === 'alignment')!.figure.data.find((t) => t.name === 'dtp s1 W1')!;
+    const trace = aligned.find((f) => f.id === 'alignment')!.figure.data.find((t) => String(t.hovertemplate).startsWith('dtp s1 W1:'))!;
     expect([trace.x, trace.y]).toEqual([[1, 2], [89, 88]]);
     const two = reportFigures([run, { ...run, label: 'bp s1', activity: [] }]).map((f) => f.id);
     expect(two.slice(0, 2)).toEqual(['learning-curves', 'comparison']);
