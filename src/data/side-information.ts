@@ -36,7 +36,7 @@ function embedding(vectors: readonly (readonly number[])[], labels: Int32Array, 
   if (vectors.length !== classes) throw new DataError(`${where}/embedding has ${vectors.length} vectors; it needs one per class (${classes})`);
   const size = vectors[0].length;
   const ragged = vectors.findIndex((v) => v.length !== size);
-  if (size === 0 || ragged >= 0) throw new DataError(`${where}/embedding/${Math.max(ragged, 0)} has ${vectors[Math.max(ragged, 0)].length} values; every vector needs the same non-zero length (${size || 'at least 1'})`);
+  if (ragged >= 0) throw new DataError(`${where}/embedding/${ragged} has ${vectors[ragged].length} values; every vector needs the first one's ${size}`);
   const rows = new Float32Array(labels.length * size);
   labels.forEach((y, i) => rows.set(vectors[y], i * size));
   return { size, rows };
