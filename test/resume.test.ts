@@ -17,7 +17,11 @@ const cli = path.resolve('dist/src/cli/main.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-resume-'));
 const root = process.getuid?.() === 0;
 
-/** A small DTP net with shuffling and decoders: every kind of state a checkpoint holds. */
+/**
+ * A small DTP net with shuffling, decoders, recorders (a recorder's files and the weights it holds
+ * from the start of an epoch) and a lesion that redraws a decoder at the boundary of epochs 1 and 2:
+ * every kind of state a checkpoint holds.
+ */
 const experimentFile = path.join(tmp, 'tiny-dtp.json');
 fs.writeFileSync(
   experimentFile,
@@ -28,6 +32,8 @@ fs.writeFileSync(
     rule: { name: 'dtp', topStep: 0.3, noise: 0.36 },
     training: { epochs: 10, batchSize: 50, shuffle: true, evalBatchSize: 500, checkpointEvery: 1 },
     optimizer: { forward: { name: 'rmsprop', lr: 0.01 }, feedback: { name: 'rmsprop', lr: 0.005 } },
+    lesion: { pathway: 'g2', mode: 'randomise', fromEpoch: 2 },
+    record: { activity: { every: 3, units: 4 }, weights: { bins: 8 } },
   }),
 );
 
@@ -61,8 +67,17 @@ function weights(dir: string): Map<string, Buffer> {
   return new Map(fs.readdirSync(folder).map((f) => [f, fs.readFileSync(path.join(folder, f))]));
 }
 
+/** Every file of `dir`/record, byte for byte. */
+function recordings(dir: string): Map<string, Buffer> {
+  const folder = path.join(dir, 'record');
+  return new Map(fs.readdirSync(folder).map((f) => [f, fs.readFileSync(path.join(folder, f))]));
+}
+
 function expectSameRun(dir: string, reference: string): void {
   expect(metrics(dir)).toEqual(metrics(reference));
+  const recorded = recordings(reference);
+  expect([...recordings(dir).keys()].sort()).toEqual(['activity.jsonl', 'manifest.json', 'weights.jsonl']);
+  for (const [file, bytes] of recordings(dir)) expect([file, bytes.equals(recorded.get(file)!)]).toEqual([file, true]);
   const ours = weights(dir);
   const theirs = weights(reference);
   expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
@@ -127,7 +142,7 @@ describe('checkpoint and resume from the command line', () => {
         setTimeout(() => child.kill('SIGKILL'), delay);
       });
       if (ended.signal === 'SIGKILL') kills++;
-      else expect(ended.status).toBe(0);
+      else expect([ended.status, ended.stderr]).toEqual([0, '']);
       if (ended.status === 0) break;
     }
     expect(kills).toBe(3);

@@ -89,9 +89,6 @@ export function openResume(dir: string): { experiment: Experiment; resume(option
   }
   const experiment = run.readJson('config.json') as Experiment & { backend?: string };
   const meta = checkpoint.meta as unknown as CheckpointMeta;
-  if (experiment.record) {
-    process.stderr.write(`apical: warning: recorders start afresh: ${path.join(dir, 'record')} will hold the epochs trained from now on only\n`);
-  }
   if (meta.backend !== kernels().name) {
     process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
   }
@@ -127,6 +124,8 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
   const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
   const { state } = circuit.network;
   const events$ = train(circuit, side ? { ...data, train: { ...data.train, side } } : data, experiment.training);
+  // Recorders register their state (file lengths included) before the checkpoint is restored.
+  const recorders = experiment.record ? startRecording(experiment.record, circuit, run.dir, data, experiment.training.batchSize, checkpoint !== null) : [];
   let records: EpochRecord[] = [];
   let wallBefore = 0;
   if (checkpoint) {
@@ -141,7 +140,7 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
   const wallSeconds = (): number => wallBefore + (Date.now() - started) / 1000;
   const observers: RunObserver[] = [
     // Recorders first: an epoch's weights are recorded before a lesion changes them.
-    ...(experiment.record ? startRecording(experiment.record, circuit, run.dir, data, experiment.training.batchSize) : []),
+    ...recorders,
     ...(lesion ? [lesion] : []),
     ...(options.observe ? [options.observe(circuit, Math.ceil(data.train.count / experiment.training.batchSize))] : []),
   ];
@@ -175,9 +174,12 @@ async function session(experiment: Experiment, run: RunDirectory, checkpoint: Ch
             if (event.kind === 'epoch') {
               records.push(event.record);
               run.appendMetrics(alignment ? { ...event.record, alignment: alignment.take() } : event.record);
-              if (checkpointDue(event.record.epoch)) saveCheckpoint();
             }
             for (const observer of observers) observer.onEvent(event);
+            // After the observers, so the checkpoint holds what they did at the epoch's end (a lesion
+            // applied, an epoch's weight statistics written), and before the epoch is reported, so
+            // an epoch on the screen is an epoch a resume starts after.
+            if (event.kind === 'epoch' && checkpointDue(event.record.epoch)) saveCheckpoint();
             options.onEvent?.(event);
           } catch (error) {
             fail(error);

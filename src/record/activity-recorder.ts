@@ -34,6 +34,11 @@ export class ActivityRecorder implements RunObserver {
     private readonly steps: number,
   ) {
     const every = options.every ?? 50;
+    circuit.network.state.value(
+      'record/activity/epoch',
+      () => this.epoch,
+      (epoch) => (this.epoch = epoch as number),
+    );
     const hidden = circuit.network.hidden;
     const names = options.populations ?? hidden.map((p) => p.name);
     for (const name of names) {

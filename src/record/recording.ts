@@ -1,6 +1,11 @@
 /**
  * Starts the recorders an experiment's `record` section asks for, each writing its own file under
  * the run directory's record/ folder, and lists them in record/manifest.json.
+ *
+ * Recordings survive a resume: each file's length is registered in the network's state registry
+ * (and flushed to disk before every checkpoint records it), as is whatever a recorder carries from
+ * one step to the next, so `apical resume` cuts the files back to the checkpoint and goes on, and
+ * a resumed run's record/ equals an uninterrupted run's byte for byte.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,13 +19,23 @@ import { ReconstructionRecorder } from './reconstruction-recorder';
 import { RecordSpec } from './spec';
 import { WeightRecorder } from './weight-recorder';
 
-export function startRecording(spec: RecordSpec, circuit: Circuit, runDir: string, data: DataSplits, batchSize: number): RunObserver[] {
+/** `resume`: reopen the files of a run about to be restored from its checkpoint instead of starting them empty. */
+export function startRecording(spec: RecordSpec, circuit: Circuit, runDir: string, data: DataSplits, batchSize: number, resume = false): RunObserver[] {
   const dir = path.join(runDir, RECORD_DIR);
   fs.mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {};
   const open = (name: string, kind: string): JsonLinesFile => {
     files[name] = kind;
-    return new JsonLinesFile(path.join(dir, name));
+    const file = new JsonLinesFile(path.join(dir, name), resume);
+    circuit.network.state.value(
+      `${RECORD_DIR}/${name}`,
+      () => {
+        file.sync();
+        return file.bytes;
+      },
+      (bytes) => file.truncate(bytes as number),
+    );
+    return file;
   };
   const observers: RunObserver[] = [];
   if (spec.activity) {

@@ -1,7 +1,8 @@
 /**
  * Weight recorder: after every epoch, statistics and histograms of every weight matrix (forward W_l
  * and learned feedback V_l) and of its change over the epoch (record/weights.jsonl). A copy of the
- * weights at the start of the epoch is the only memory it holds, allocated once.
+ * weights at the start of the epoch is the only memory it holds, allocated once (and registered as
+ * state, so a run resumed mid-epoch measures the epoch's update from the same start).
  */
 import { RunObserver } from '../engine/observer';
 import { TrainerEvent } from '../engine/trainer';
@@ -20,7 +21,7 @@ export class WeightRecorder implements RunObserver {
     private readonly bins = 40,
   ) {
     this.projections = network.projections();
-    this.start = this.projections.map((p) => Float32Array.from(p.weights));
+    this.start = this.projections.map((p) => network.state.register(`record/weights/${p.name}`, Float32Array.from(p.weights)));
   }
 
   onEvent(event: TrainerEvent): void {
