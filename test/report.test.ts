@@ -30,15 +30,15 @@ const record = (epoch: number, train: number, test: number | null): MetricsRecor
 });
 
 describe('learning-curve figure', () => {
-  it('has train, valid and test traces per run, in percent, with missing values as gaps', () => {
+  it('has train, valid and test traces per run, in percent; a split evaluated at some epochs joins them with markers, one never evaluated has none', () => {
     const figure = learningCurveFigure([
-      { label: 'a', records: [record(1, 0.1, 0.2), record(2, 0.05, null)] },
+      { label: 'a', records: [record(1, 0.1, 0.2), record(2, 0.05, null), record(3, 0.04, 0.1)] },
       { label: 'b', records: [record(1, 0.3, 0.4)] },
     ]);
-    expect(figure.data.map((t) => t.name)).toEqual(['a train', 'a valid', 'a test', 'b train', 'b valid', 'b test']);
-    expect(figure.data[0]).toMatchObject({ x: [1, 2], y: [10, 5] });
-    expect(figure.data[2]).toMatchObject({ y: [20, null] });
-    expect(figure.data[1]).toMatchObject({ y: [null, null] });
+    expect(figure.data.map((t) => t.name)).toEqual(['a train', 'a test', 'b train', 'b test']);
+    expect(figure.data[0]).toMatchObject({ x: [1, 2, 3], y: [10, 5, 4], mode: 'lines' });
+    expect(figure.data[1]).toMatchObject({ x: [1, 3], y: [20, 10], mode: 'lines+markers' });
+    expect(figure.data[3]).toMatchObject({ x: [1], y: [40], mode: 'lines' });
   });
 });
 

@@ -35,8 +35,8 @@ export function livePage(title: string): string {
     Plotly.newPlot('curves', [
       { type: 'scatter', mode: 'lines', name: 'train (running)', x: [], y: [], line: { color: '#bbb' } },
       { type: 'scatter', mode: 'lines+markers', name: 'train', x: [], y: [], line: { color: '#1f77b4', dash: 'dot' } },
-      { type: 'scatter', mode: 'lines+markers', name: 'valid', x: [], y: [], line: { color: '#1f77b4', dash: 'dash' } },
-      { type: 'scatter', mode: 'lines+markers', name: 'test', x: [], y: [], line: { color: '#1f77b4' } }
+      { type: 'scatter', mode: 'lines+markers', name: 'valid', x: [], y: [], connectgaps: true, line: { color: '#1f77b4', dash: 'dash' } },
+      { type: 'scatter', mode: 'lines+markers', name: 'test', x: [], y: [], connectgaps: true, line: { color: '#1f77b4' } }
     ], axes('epoch', 'error (%)'), { displaylogo: false });
     select.innerHTML = '';
     hello.populations.forEach(function (name) { var o = document.createElement('option'); o.text = name; select.add(o); });

@@ -13,17 +13,27 @@ const splits = [
   { key: 'test_error', name: 'test', dash: 'solid' },
 ] as const;
 
-/** The learning-curve figure for `curves`; a missing value (null) is a gap. */
+/**
+ * The learning-curve figure for `curves`. A split evaluated only at some epochs (a stochastic net's
+ * 100-sample test every 50 epochs) is drawn through the epochs it has, with markers; a split never
+ * evaluated has no trace.
+ */
 export function learningCurveFigure(curves: readonly Curve[], title = 'Learning curves'): Figure {
   const data = curves.flatMap((curve, i) =>
-    splits.map(({ key, name, dash }) => ({
-      type: 'scatter',
-      mode: 'lines',
-      name: `${curve.label} ${name}`,
-      x: curve.records.map((r) => r.epoch),
-      y: curve.records.map((r) => (typeof r[key] === 'number' ? 100 * (r[key] as number) : null)),
-      line: { color: palette[i % palette.length], dash },
-    })),
+    splits.flatMap(({ key, name, dash }) => {
+      const evaluated = curve.records.filter((r) => typeof r[key] === 'number');
+      if (evaluated.length === 0) return [];
+      return [
+        {
+          type: 'scatter',
+          mode: evaluated.length < curve.records.length ? 'lines+markers' : 'lines',
+          name: `${curve.label} ${name}`,
+          x: evaluated.map((r) => r.epoch),
+          y: evaluated.map((r) => 100 * (r[key] as number)),
+          line: { color: palette[i % palette.length], dash },
+        },
+      ];
+    }),
   );
   return {
     data,
