@@ -10,6 +10,9 @@
  *   docs/spiking-dtp-trial.png   node scripts/docs-screenshots.js --trial <run-dir>
  * and from a comparison already made (its alignment.html: angles with back-propagation per layer):
  *   docs/compare-alignment.png   node scripts/docs-screenshots.js --alignment <compare-dir>
+ * and from runs already made, their learning curves on one report (apical report) with the table of
+ * their final and best-validation errors:
+ *   docs/<name>.png              node scripts/docs-screenshots.js --curves <name> <run-dir>...
  * Needs `npm run build`, chromium (apt-get install -y chromium) and ImageMagick's `convert`.
  * Usage: node scripts/docs-screenshots.js
  */
@@ -49,6 +52,16 @@ async function figures(browser, report, ids, file) {
 (async () => {
   fs.mkdirSync(runs, { recursive: true });
   const made = { '--trial': ['trial.html', ['raster', 'traces', 'rates'], 'spiking-dtp-trial.png'], '--alignment': ['alignment.html', ['alignment'], 'compare-alignment.png'] }[process.argv[2]];
+  if (process.argv[2] === '--curves') {
+    const [name, ...dirs] = process.argv.slice(3);
+    const report = path.join(runs, `${name}.html`);
+    apical('report', ...dirs, '--out', report);
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+    await figures(browser, report, dirs.length > 1 ? ['learning-curves', 'comparison'] : ['learning-curves'], path.join(docs, `${name}.png`));
+    await browser.close();
+    console.log(`wrote docs/${name}.png`);
+    return;
+  }
   if (made) {
     const [page, ids, png] = made;
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });

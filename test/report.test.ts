@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MetricsRecord } from '../src/report/run-files';
+import { comparisonFigure } from '../src/report/figures/comparison';
 import { learningCurveFigure } from '../src/report/figures/learning-curves';
 import { ActivitySample, WeightStats } from '../src/record/formats';
 import { digitsFigure } from '../src/report/figures/digits';
@@ -39,6 +40,18 @@ describe('learning-curve figure', () => {
     expect(figure.data[0]).toMatchObject({ x: [1, 2, 3], y: [10, 5, 4], mode: 'lines' });
     expect(figure.data[1]).toMatchObject({ x: [1, 3], y: [20, 10], mode: 'lines+markers' });
     expect(figure.data[3]).toMatchObject({ x: [1], y: [40], mode: 'lines' });
+  });
+});
+
+describe('comparison figure', () => {
+  it('gives each run its last evaluated test error and the test error at its best validation error', () => {
+    const valid = (r: MetricsRecord, v: number | null): MetricsRecord => ({ ...r, valid_error: v });
+    const figure = comparisonFigure([
+      { label: 'a', records: [valid(record(1, 0.1, 0.2), 0.3), valid(record(2, 0.05, 0.1), 0.15), valid(record(3, 0.04, null), null)] },
+      { label: 'b', records: [valid(record(1, 0.3, 0.4), 0.2), valid(record(2, 0.2, 0.3), 0.25)] },
+    ]);
+    expect(figure.data[0]).toMatchObject({ x: ['a', 'b'], y: [10, 30] });
+    expect(figure.data[1]).toMatchObject({ x: ['a', 'b'], y: [10, 40] });
   });
 });
 

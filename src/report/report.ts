@@ -158,7 +158,7 @@ export function reportFigures(runs: readonly RunFiles[]): ReportFigure[] {
     figures.push({
       id: 'comparison',
       title: 'Runs compared',
-      caption: 'Test error after the last epoch and at the epoch of best validation error, per run.',
+      caption: 'Test error at the last epoch a run was tested and at its epoch of best validation error, per run.',
       figure: comparisonFigure(curves),
     });
   }

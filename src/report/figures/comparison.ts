@@ -1,11 +1,15 @@
-/** Several runs side by side: final and best-validation test error (%) per run. */
+/**
+ * Several runs side by side: the last test error (%) of each run (the last epoch it was evaluated:
+ * a run still going, or one tested every N epochs, has epochs without one) and the test error at
+ * its best validation error.
+ */
 import { Figure, palette } from '../figure';
 import { MetricsRecord } from '../run-files';
 
 export function comparisonFigure(runs: readonly { readonly label: string; readonly records: readonly MetricsRecord[] }[]): Figure {
   const final = runs.map((run) => {
-    const last = run.records[run.records.length - 1];
-    return typeof last?.test_error === 'number' ? 100 * last.test_error : null;
+    const last = [...run.records].reverse().find((r) => typeof r.test_error === 'number');
+    return last ? 100 * (last.test_error as number) : null;
   });
   const best = runs.map((run) => {
     let bestValid = Infinity;
@@ -21,7 +25,7 @@ export function comparisonFigure(runs: readonly { readonly label: string; readon
   const labels = runs.map((run) => run.label);
   return {
     data: [
-      { type: 'bar', name: 'final test error', x: labels, y: final, marker: { color: palette[0] } },
+      { type: 'bar', name: 'last test error', x: labels, y: final, marker: { color: palette[0] } },
       { type: 'bar', name: 'test error at best validation', x: labels, y: best, marker: { color: palette[1] } },
     ],
     layout: {
