@@ -41,6 +41,13 @@ describe('learning-curve figure', () => {
     expect(figure.data[1]).toMatchObject({ x: [1, 3], y: [20, 10], mode: 'lines+markers' });
     expect(figure.data[3]).toMatchObject({ x: [1], y: [40], mode: 'lines' });
   });
+
+  it('spans the log axis from a tenth of the lowest held-out error to the highest error', () => {
+    const figure = learningCurveFigure([{ label: 'a', records: [record(1, 0.3, 0.2), record(2, 0, 0.02), record(3, 0.00001, 0.05)] }]);
+    const [low, high] = (figure.layout.yaxis as { range: number[] }).range;
+    expect(low).toBeCloseTo(Math.log10(0.2), 10);
+    expect(high).toBeCloseTo(Math.log10(30) + 0.05, 10);
+  });
 });
 
 describe('comparison figure', () => {

@@ -40,9 +40,26 @@ export function learningCurveFigure(curves: readonly Curve[], title = 'Learning 
     layout: {
       title: { text: title },
       xaxis: { title: { text: 'epoch' } },
-      yaxis: { title: { text: 'error (%)' }, type: 'log' },
+      yaxis: { title: { text: 'error (%)' }, type: 'log', range: logRange(curves) },
       width: 900,
       height: 480,
     },
   };
+}
+
+/**
+ * The log axis' range (log10 of %): from a tenth of the lowest validation or test error up to the
+ * highest error. A training error falling towards 0 would otherwise stretch the axis over decades
+ * and squeeze the held-out curves, the ones runs are compared by, into a thin band; it runs off
+ * the bottom instead. Undefined (plotly's own range) when nothing was evaluated.
+ */
+function logRange(curves: readonly Curve[]): [number, number] | undefined {
+  const values = (keys: readonly string[]): number[] =>
+    curves.flatMap((curve) => curve.records.flatMap((r) => keys.map((key) => r[key as keyof MetricsRecord]).filter((v): v is number => typeof v === 'number' && v > 0)));
+  const heldOut = values(['valid_error', 'test_error']);
+  const all = values(splits.map((split) => split.key));
+  if (heldOut.length === 0 || all.length === 0) return undefined;
+  const low = Math.min(...heldOut) / 10;
+  const high = Math.max(...all);
+  return [Math.log10(100 * low), Math.log10(100 * high) + 0.05];
 }
