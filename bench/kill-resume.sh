@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Kill-and-resume on the 784-240x7-10 DTP net (10,000 images, 6 epochs, a checkpoint every epoch):
+# Kill-and-resume on a 784-240x7-10 DTP net (10,000 images, 6 epochs, a checkpoint every epoch):
 # a reference run, then the same run SIGKILLed 4 times, each a random 0-5 s after its next epoch
-# reached metrics.jsonl, resumed each time; then metrics (timing fields aside) and every weights
-# file are compared byte for byte. Needs `npm run build`.
+# reached metrics.jsonl, resumed each time; then metrics (timing fields aside), every weights file
+# and every recorder file are compared byte for byte. Needs `npm run build`.
+#   bash bench/kill-resume.sh [experiment]   (default experiments/lesion-feedback.json: recorders
+#                                            on, a feedback pathway silenced from epoch 4)
 set -u
 cd "$(dirname "$0")/.."
 export OUT=$(mktemp -d)
 apical() { node dist/src/cli/main.js "$@"; }
-args=(experiments/mnist-dtp.json --train-limit 10000 --epochs 6 --checkpoint-every 1)
+args=("${1:-experiments/lesion-feedback.json}" --train-limit 10000 --epochs 6 --checkpoint-every 1)
 apical run "${args[@]}" --out "$OUT/ref" >"$OUT/ref.log" 2>&1
 lines() { if [ -f "$OUT/victim/metrics.jsonl" ]; then wc -l <"$OUT/victim/metrics.jsonl"; else echo 0; fi; }
 RANDOM=2026
@@ -36,5 +38,9 @@ def metrics(d):
 print('metrics identical:', metrics('ref') == metrics('victim'), len(metrics('ref')), 'epochs')
 files = sorted(os.listdir(f'{out}/ref/weights'))
 print('weights identical:', all(filecmp.cmp(f'{out}/ref/weights/{f}', f'{out}/victim/weights/{f}', shallow=False) for f in files), len(files), 'files')
+if os.path.isdir(f'{out}/ref/record'):
+    files = sorted(os.listdir(f'{out}/ref/record'))
+    same = sorted(os.listdir(f'{out}/victim/record')) == files and all(filecmp.cmp(f'{out}/ref/record/{f}', f'{out}/victim/record/{f}', shallow=False) for f in files)
+    print('recordings identical:', same, ', '.join(files))
 PY
 rm -rf "$OUT"
