@@ -85,6 +85,7 @@ function expectSameRun(dir: string, reference: string): void {
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
   expect(summary).toMatchObject({ interrupted: false, diverged: false, epochs_completed: 10 });
   expect(fs.existsSync(path.join(dir, 'checkpoint.ckpt'))).toBe(false);
+  expect(fs.existsSync(path.join(dir, 'run.lock'))).toBe(false);
 }
 
 function expectOneLine(ended: Ended, status: number, ...fragments: string[]): void {
@@ -186,6 +187,28 @@ describe('checkpoint and resume from the command line', () => {
     expect(spawnSync('mount', ['-o', 'remount,size=64m', disk]).status).toBe(0);
     expect((await apical(['resume', dir])).status).toBe(0);
     expectSameRun(dir, reference);
+  });
+
+  it('refuses a second apical process in a run folder in use, and takes over the lock a killed one left', async () => {
+    const dir = path.join(tmp, 'busy');
+    let others: Promise<Ended[]> | undefined;
+    let pid = 0;
+    const first = await apical(['run', experimentFile, '--out', dir, '--epochs', '100000'], (stdout, child) => {
+      if (others || epochLines(stdout) < 1) return;
+      pid = child.pid!;
+      others = Promise.all([apical(['resume', dir]), apical(['run', experimentFile, '--out', dir, '--force'])]);
+      void others.then(() => child.kill('SIGKILL'));
+    });
+    expect(first.signal).toBe('SIGKILL');
+    for (const ended of await others!) expectOneLine(ended, 2, `${dir}: in use by apical process ${pid} on ${os.hostname()}`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'run.lock'), 'utf8')).pid).toBe(pid);
+    // The killed process's lock is stale: a resume takes the folder over (and is stopped here).
+    let sent = false;
+    const resumed = await apical(['resume', dir], (stdout, child) => {
+      if (!sent && epochLines(stdout) >= 1) sent = child.kill('SIGTERM');
+    });
+    expect(resumed.status).toBe(143);
+    expect(fs.existsSync(path.join(dir, 'run.lock'))).toBe(false);
   });
 
   it('a run folder that vanishes mid-run stops it with one line naming the folder', async () => {

@@ -185,8 +185,12 @@ interface CheckpointMeta {
 /** Trains `experiment` into a new run folder `out`. */
 export async function runSpikingDtp(experiment: SpikingDtpExperiment, options: SpikingDtpRunOptions & { readonly out: string; readonly force: boolean }): Promise<SpikingDtpSummary> {
   const run = RunDirectory.create(options.out, options.force);
-  run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
-  return session(experiment, run, null, options);
+  try {
+    run.writeJson('config.json', { ...experiment, backend: kernels().name, version });
+    return await session(experiment, run, null, options);
+  } finally {
+    run.close();
+  }
 }
 
 /**
@@ -194,20 +198,24 @@ export async function runSpikingDtp(experiment: SpikingDtpExperiment, options: S
  * from config.json, its state restored (state/checkpoint.ts), metrics.jsonl trimmed to the
  * checkpoint's epochs; the result is bit-identical to a run never stopped.
  */
-export function resumeSpikingDtp(dir: string, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
+export async function resumeSpikingDtp(dir: string, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
   const run = RunDirectory.open(dir);
-  const checkpoint = run.readCheckpoint();
-  if (!checkpoint) {
-    const done = run.summary()?.interrupted === false;
-    throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+  try {
+    const checkpoint = run.readCheckpoint();
+    if (!checkpoint) {
+      const done = run.summary()?.interrupted === false;
+      throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+    }
+    const saved = run.readJson('config.json') as SpikingDtpExperiment;
+    const experiment: SpikingDtpExperiment = { ...saved, rule: { ...ruleDefaults, ...saved.rule } };
+    const meta = checkpoint.meta as unknown as CheckpointMeta;
+    if (meta.backend !== kernels().name) {
+      process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
+    }
+    return await session(experiment, run, checkpoint, options);
+  } finally {
+    run.close();
   }
-  const saved = run.readJson('config.json') as SpikingDtpExperiment;
-  const experiment: SpikingDtpExperiment = { ...saved, rule: { ...ruleDefaults, ...saved.rule } };
-  const meta = checkpoint.meta as unknown as CheckpointMeta;
-  if (meta.backend !== kernels().name) {
-    process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
-  }
-  return session(experiment, run, checkpoint, options);
 }
 
 export interface SpikingDtpSummary {

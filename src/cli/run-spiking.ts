@@ -35,47 +35,51 @@ export async function runSpikingExperiment(
   options: { readonly out: string; readonly force: boolean; readonly stop?: Observable<unknown>; readonly onWindow?: (record: Record<string, unknown>) => void },
 ): Promise<SpikingSummary> {
   const run = RunDirectory.create(options.out, options.force);
-  run.writeJson('config.json', { ...experiment, version });
-  fs.mkdirSync(monitorFolder(run.dir), { recursive: true });
-  const setupStart = performance.now();
-  const { simulation, monitors, dt, steps, binSteps } = buildSpiking(experiment, monitorFolder(run.dir));
-  const statistics = new SpikeStatistics(simulation.groups);
-  const setupSeconds = (performance.now() - setupStart) / 1000;
+  try {
+    run.writeJson('config.json', { ...experiment, version });
+    fs.mkdirSync(monitorFolder(run.dir), { recursive: true });
+    const setupStart = performance.now();
+    const { simulation, monitors, dt, steps, binSteps } = buildSpiking(experiment, monitorFolder(run.dir));
+    const statistics = new SpikeStatistics(simulation.groups);
+    const setupSeconds = (performance.now() - setupStart) / 1000;
 
-  let interrupted = false;
-  const stopping = options.stop?.subscribe(() => (interrupted = true));
-  let wall = 0;
-  while (simulation.step < steps && !interrupted) {
-    const window = Math.min(binSteps, steps - simulation.step);
-    const start = performance.now();
-    simulation.run(window);
-    wall += (performance.now() - start) / 1000;
-    const record = { t_end_s: +(simulation.step * dt).toFixed(9), ...statistics.takeWindow(window), wall_seconds: (performance.now() - start) / 1000 };
-    run.appendMetrics(record);
-    options.onWindow?.(record);
-    await new Promise((resolve) => setImmediate(resolve));
+    let interrupted = false;
+    const stopping = options.stop?.subscribe(() => (interrupted = true));
+    let wall = 0;
+    while (simulation.step < steps && !interrupted) {
+      const window = Math.min(binSteps, steps - simulation.step);
+      const start = performance.now();
+      simulation.run(window);
+      wall += (performance.now() - start) / 1000;
+      const record = { t_end_s: +(simulation.step * dt).toFixed(9), ...statistics.takeWindow(window), wall_seconds: (performance.now() - start) / 1000 };
+      run.appendMetrics(record);
+      options.onWindow?.(record);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    stopping?.unsubscribe();
+    writeMonitors(run.dir, monitors, dt, simulation.step);
+    statistics.close();
+    simulation.dispose();
+    const summary: SpikingSummary = {
+      experiment: experiment.name,
+      seed: experiment.seed,
+      neurons: simulation.groups.reduce((n, g) => n + g.size, 0),
+      synapses: simulation.synapses.reduce((n, s) => n + s.size, 0),
+      dt_seconds: dt,
+      simulated_seconds: simulation.step * dt,
+      steps: simulation.step,
+      ...statistics.total(simulation.step),
+      interrupted,
+      wall_seconds: wall,
+      setup_seconds: setupSeconds,
+      version,
+    };
+    run.writeJson('summary.json', summary);
+    writeReport([run.dir], path.join(run.dir, 'report.html'));
+    return summary;
+  } finally {
+    run.close();
   }
-  stopping?.unsubscribe();
-  writeMonitors(run.dir, monitors, dt, simulation.step);
-  statistics.close();
-  simulation.dispose();
-  const summary: SpikingSummary = {
-    experiment: experiment.name,
-    seed: experiment.seed,
-    neurons: simulation.groups.reduce((n, g) => n + g.size, 0),
-    synapses: simulation.synapses.reduce((n, s) => n + s.size, 0),
-    dt_seconds: dt,
-    simulated_seconds: simulation.step * dt,
-    steps: simulation.step,
-    ...statistics.total(simulation.step),
-    interrupted,
-    wall_seconds: wall,
-    setup_seconds: setupSeconds,
-    version,
-  };
-  run.writeJson('summary.json', summary);
-  writeReport([run.dir], path.join(run.dir, 'report.html'));
-  return summary;
 }
 
 /** The command: `apical run <spiking experiment>`; prints one line per window and the totals. */

@@ -29,7 +29,7 @@ import { kernels } from '../kernels';
 import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
 import { describeFsError, DiskError } from '../report/durable';
-import { CHECKPOINT_FILE, RunDirectory, RunDirectoryError } from '../report/run-directory';
+import { CHECKPOINT_FILE, OpenOptions, RunDirectory, RunDirectoryError } from '../report/run-directory';
 import { writeReport } from '../report/report';
 import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
 import { version } from './version';
@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly stop?: Observable<string>;
   /** Further observers of the run (e.g. the live view), given the circuit once it is built and the training steps per epoch. */
   readonly observe?: (circuit: Circuit, stepsPerEpoch: number) => RunObserver;
+  /** Take the run folder over from a lock whose holder cannot be checked (report/run-directory.ts). */
+  readonly takeOver?: boolean;
 }
 
 /** Where a diverged run stopped (DivergenceError.where) and the message it printed. */
@@ -75,27 +77,32 @@ const AUTO_CHECKPOINT_SECONDS = 3600;
 
 /** Trains `experiment` into a new run folder `options.out`. */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<Summary> {
-  const run = RunDirectory.create(options.out, options.force);
+  const run = RunDirectory.create(options.out, options.force, options);
   return execute(experiment, run, null, options);
 }
 
 /** The run in `dir` and its checkpoint, ready to `resume` (which returns the final summary). */
-export function openResume(dir: string): { experiment: Experiment; resume(options: Omit<RunOptions, 'out' | 'force'>): Promise<Summary> } {
-  const run = RunDirectory.open(dir);
-  const checkpoint = run.readCheckpoint();
-  if (!checkpoint) {
-    const done = run.summary()?.interrupted === false;
-    throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+export function openResume(dir: string, options: OpenOptions = {}): { experiment: Experiment; resume(options: Omit<RunOptions, 'out' | 'force'>): Promise<Summary> } {
+  const run = RunDirectory.open(dir, options);
+  try {
+    const checkpoint = run.readCheckpoint();
+    if (!checkpoint) {
+      const done = run.summary()?.interrupted === false;
+      throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+    }
+    const experiment = run.readJson('config.json') as Experiment & { backend?: string };
+    const meta = checkpoint.meta as unknown as CheckpointMeta;
+    if (meta.backend !== kernels().name) {
+      process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
+    }
+    return { experiment, resume: (options) => execute(experiment, run, checkpoint, { ...options, out: dir, force: false }) };
+  } catch (error) {
+    run.close();
+    throw error;
   }
-  const experiment = run.readJson('config.json') as Experiment & { backend?: string };
-  const meta = checkpoint.meta as unknown as CheckpointMeta;
-  if (meta.backend !== kernels().name) {
-    process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
-  }
-  return { experiment, resume: (options) => execute(experiment, run, checkpoint, { ...options, out: dir, force: false }) };
 }
 
-/** Trains in `run`, from the start or from `checkpoint`. */
+/** Trains in `run`, from the start or from `checkpoint`, and releases the folder. */
 async function execute(experiment: Experiment, run: RunDirectory, checkpoint: Checkpoint | null, options: RunOptions): Promise<Summary> {
   try {
     return await session(experiment, run, checkpoint, options);
@@ -103,6 +110,8 @@ async function execute(experiment: Experiment, run: RunDirectory, checkpoint: Ch
     // A file system fault anywhere (ours or a library's) is one line naming the folder.
     if ((error as NodeJS.ErrnoException).syscall) throw new DiskError(`run folder ${run.dir}: ${describeFsError(error)}`);
     throw error;
+  } finally {
+    run.close();
   }
 }
 

@@ -43,14 +43,15 @@ export async function runWorker(address: QueueAddress, options: WorkerOptions): 
     const training = { ...experiment.training, checkpointEvery: experiment.training.checkpointEvery ?? 1 };
     let summary: Summary | ReturnType<typeof readSummary>;
     if (fs.existsSync(path.join(dir, CHECKPOINT_FILE))) {
-      const run = openResume(dir);
+      // BullMQ gave us the job because its previous holder stalled: its folder lock is stale.
+      const run = openResume(dir, { takeOver: true });
       log(`${me}: ${key}: resuming from its checkpoint in ${dir}`);
       summary = await run.resume({ stop: signals.stop$ });
     } else if ((summary = finishedRun(dir, training.epochs))) {
       log(`${me}: ${key}: already finished in ${dir}`);
     } else {
       log(`${me}: ${key}: training into ${dir}`);
-      summary = await runExperiment({ ...experiment, training }, { out: dir, force: true, stop: signals.stop$ });
+      summary = await runExperiment({ ...experiment, training }, { out: dir, force: true, takeOver: true, stop: signals.stop$ });
     }
     if (summary!.interrupted) {
       // Stopped by a signal: the checkpoint is saved; leave the job for another worker.

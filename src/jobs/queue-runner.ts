@@ -74,10 +74,14 @@ export class QueueRunner implements JobRunner {
       return { request, status: 'failed', error: (error as Error).message };
     }
     const run = RunDirectory.create(request.out, true);
-    run.writeJson('config.json', result.config);
-    for (const record of result.metrics) run.appendMetrics(record);
     const summary = { ...result.summary, worker: { host: result.host, dir: result.dir, coordinator: os.hostname() } };
-    run.writeJson('summary.json', summary);
+    try {
+      run.writeJson('config.json', result.config);
+      for (const record of result.metrics) run.appendMetrics(record);
+      run.writeJson('summary.json', summary);
+    } finally {
+      run.close();
+    }
     return { request, status: 'finished', summary };
   }
 }

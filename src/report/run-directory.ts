@@ -5,13 +5,20 @@
  *   summary.json     final and best-validation test error, wall time, seed, version
  *   weights/         one little-endian float32 file per parameter array, and manifest.json
  *   checkpoint.ckpt  the run's whole state at its last checkpoint (state/checkpoint.ts), if any
- * A directory that already holds a run is never overwritten unless asked (`force`).
+ *   run.lock         while a process works in the folder: its pid, host and start time
+ * A directory that already holds a run is never overwritten unless asked (`force`), and one that
+ * another apical process is working in is refused (two processes appending to one metrics.jsonl
+ * and replacing each other's checkpoints would leave neither run intact). A lock left by a process
+ * that died (SIGKILL, a crash) is taken over when its pid is gone from this host; a lock from
+ * another host is taken over only when the caller knows its holder is dead (`takeOver`: a queue
+ * worker re-running a job whose previous worker BullMQ found stalled).
  *
  * Every file is written so that a crash or a full disk leaves the previous version intact
  * (durable.ts): JSON, weights and checkpoints by atomic rename, metrics.jsonl by appending whole
  * lines only. A folder that cannot be created or written is refused before anything runs.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Network } from '../network/network';
 import { Checkpoint, decodeCheckpoint } from '../state/checkpoint';
@@ -31,6 +38,32 @@ export class RunDirectoryError extends Error {
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';
+export const LOCK_FILE = 'run.lock';
+
+/** What run.lock holds. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+/** Whether the process holding a lock may still be running (only a pid on this host can be checked). */
+function mayBeRunning(holder: LockHolder): boolean {
+  if (holder.host !== os.hostname()) return true;
+  if (holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Options of `create` and `open`. */
+export interface OpenOptions {
+  /** Take the folder over even from a lock whose holder cannot be checked (another host's). */
+  readonly takeOver?: boolean;
+}
 
 /**
  * The real cause of a failed recursive mkdir: Node reports ENOENT for a folder it cannot create in
@@ -47,10 +80,15 @@ function mkdirCause(dir: string, error: unknown): unknown {
 }
 
 export class RunDirectory {
+  private locked = false;
+
   private constructor(readonly dir: string) {}
 
-  /** Creates `dir`; refuses one that already holds files unless `force`, or one it cannot write. */
-  static create(dir: string, force: boolean): RunDirectory {
+  /**
+   * Creates `dir` and holds it until `close`; refuses one that already holds files unless `force`,
+   * one it cannot write, and one another process is working in.
+   */
+  static create(dir: string, force: boolean, options: OpenOptions = {}): RunDirectory {
     if (fs.existsSync(dir)) {
       if (!fs.statSync(dir).isDirectory()) throw new RunDirectoryError(`--out ${dir}: exists and is not a directory`);
       if (fs.readdirSync(dir).length > 0 && !force) {
@@ -64,16 +102,58 @@ export class RunDirectory {
     }
     const run = new RunDirectory(dir);
     run.probe();
+    run.lock(options);
     for (const stale of ['metrics.jsonl', CHECKPOINT_FILE]) fs.rmSync(path.join(dir, stale), { force: true });
     return run;
   }
 
-  /** An existing run folder, to resume the run in it. */
-  static open(dir: string): RunDirectory {
+  /** An existing run folder, to resume the run in it; held until `close`. */
+  static open(dir: string, options: OpenOptions = {}): RunDirectory {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new RunDirectoryError(`${dir}: no such run folder`);
     const run = new RunDirectory(dir);
     run.probe();
+    run.lock(options);
     return run;
+  }
+
+  /** Releases the folder (removes run.lock if it is still this process's). */
+  close(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    const holder = this.lockHolder();
+    if (holder && holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(path.join(this.dir, LOCK_FILE), { force: true });
+  }
+
+  /** Creates run.lock, exclusively; a stale one (its process gone) is replaced. */
+  private lock({ takeOver = false }: OpenOptions): void {
+    const file = path.join(this.dir, LOCK_FILE);
+    const me: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+    for (;;) {
+      try {
+        fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
+        this.locked = true;
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunDirectoryError(`run folder ${this.dir} cannot be written: ${describeFsError(error)}`);
+      }
+      const holder = this.lockHolder();
+      if (holder && !takeOver && mayBeRunning(holder)) {
+        throw new RunDirectoryError(
+          `${this.dir}: in use by apical process ${holder.pid} on ${holder.host} since ${holder.since}; wait for it or stop it (if no such process is running, delete ${file})`,
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** Who holds run.lock, or null (no lock, or an unreadable one, which counts as stale). */
+  private lockHolder(): LockHolder | null {
+    try {
+      const holder = JSON.parse(fs.readFileSync(path.join(this.dir, LOCK_FILE), 'utf8')) as LockHolder;
+      return typeof holder.pid === 'number' && typeof holder.host === 'string' ? holder : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Writes and removes a small file: a folder we cannot write is refused before training. */
