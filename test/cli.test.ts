@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defaultMnistDir, MNIST_FILES } from '../src/data/mnist';
+import { loadExperiment } from '../src/experiment/experiment';
 import { runMetrics } from './helpers';
 
 const cli = path.resolve('dist/src/cli/main.js');
@@ -111,6 +112,16 @@ describe('apical CLI errors', () => {
     expect(config.optimizer.forward.lr).toBe(0.005);
     expect(config.training.shuffle).toBe(true);
     expect(runMetrics(path.join(tmp, 'set'))).toEqual(runMetrics(path.join(tmp, 'edited')));
+  });
+
+  it('--set field=null removes the field, as if the file did not have it', () => {
+    const file = path.join('experiments', 'lesion-feedback.json');
+    const loaded = loadExperiment(file);
+    expect(loaded.lesion).not.toBeNull();
+    const removed = loadExperiment(file, { set: ['lesion=null', 'record.reconstructions=null'] });
+    expect(removed.lesion).toBeNull();
+    expect(Object.keys(removed.record!)).toEqual(['activity', 'weights']);
+    expect({ ...removed, lesion: loaded.lesion, record: loaded.record }).toEqual(loaded);
   });
 
   it('never overwrites a finished run without --force', () => {

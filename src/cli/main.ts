@@ -90,7 +90,8 @@ options:
   --train-limit N   train on the first N training images only
   --set F=V         set the experiment's field F (a dotted path) to V (JSON, else a
                     string) before it is checked; repeatable, e.g. --set
-                    optimizer.forward.lr=3e-4 --set training.shuffle=false
+                    optimizer.forward.lr=3e-4 --set training.shuffle=false;
+                    null removes the field (--set lesion=null)
   --force           overwrite DIR if it already holds a run
   --live            serve a live view of the run on 127.0.0.1 (learning curves,
                     activity traces, learning signals) while it trains

@@ -78,6 +78,7 @@ export interface Overrides {
   /**
    * Settings over the file's, each "a.b.c=value" (value as JSON, else a string), applied before the
    * file is checked: `--set optimizer.forward.lr=3e-4` for a learning-rate search over many files.
+   * The value null removes the field (`--set lesion=null`: the same run without its lesion).
    */
   readonly set?: readonly string[];
 }
@@ -111,7 +112,7 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-/** Applies one "a.b.c=value" setting to the raw experiment `json` (intermediate objects created). */
+/** Applies one "a.b.c=value" setting to the raw experiment `json` (intermediate objects created; null deletes). */
 function applySetting(json: unknown, setting: string, file: string): void {
   const match = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)=(.*)$/s.exec(setting);
   if (!match) throw new ConfigError(`--set ${setting}: expected field.path=value, e.g. optimizer.forward.lr=3e-4`);
@@ -131,7 +132,8 @@ function applySetting(json: unknown, setting: string, file: string): void {
     }
     node = node[key] as Record<string, unknown>;
   });
-  node[keys[keys.length - 1]] = value;
+  if (value === null) delete node[keys[keys.length - 1]];
+  else node[keys[keys.length - 1]] = value;
 }
 
 /** Reads and checks a model spec file. */
