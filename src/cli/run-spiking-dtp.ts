@@ -25,11 +25,12 @@ import { StateMonitor } from '../record/state-monitor';
 import { reportPage } from '../report/page';
 import { TrialRecord, trialRasterFigure, trialRatesFigure, trialTracesFigure } from '../report/figures/spiking-trial';
 import { writeReport } from '../report/report';
-import { CHECKPOINT_FILE, RunDirectory, RunDirectoryError } from '../report/run-directory';
+import { CHECKPOINT_FILE, RunDirectory } from '../report/run-directory';
 import { SpikingDtp } from '../rules/spiking-dtp';
 import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
 import { StateRegistry } from '../state/registry';
 import { signalExitStatus, stopSignals } from './signals';
+import { warnIfOtherKernels } from './run';
 import { version } from './version';
 
 export interface SpikingDtpEpoch {
@@ -199,19 +200,11 @@ export async function runSpikingDtp(experiment: SpikingDtpExperiment, options: S
  * checkpoint's epochs; the result is bit-identical to a run never stopped.
  */
 export async function resumeSpikingDtp(dir: string, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
-  const run = RunDirectory.open(dir);
+  const { run, checkpoint } = RunDirectory.resume(dir);
   try {
-    const checkpoint = run.readCheckpoint();
-    if (!checkpoint) {
-      const done = run.summary()?.interrupted === false;
-      throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
-    }
+    warnIfOtherKernels(dir, checkpoint);
     const saved = run.readJson('config.json') as SpikingDtpExperiment;
     const experiment: SpikingDtpExperiment = { ...saved, rule: { ...ruleDefaults, ...saved.rule } };
-    const meta = checkpoint.meta as unknown as CheckpointMeta;
-    if (meta.backend !== kernels().name) {
-      process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
-    }
     return await session(experiment, run, checkpoint, options);
   } finally {
     run.close();

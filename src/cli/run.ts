@@ -29,7 +29,7 @@ import { kernels } from '../kernels';
 import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
 import { describeFsError, DiskError } from '../report/durable';
-import { CHECKPOINT_FILE, OpenOptions, RunDirectory, RunDirectoryError } from '../report/run-directory';
+import { CHECKPOINT_FILE, OpenOptions, RunDirectory } from '../report/run-directory';
 import { writeReport } from '../report/report';
 import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
 import { version } from './version';
@@ -83,22 +83,23 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
 
 /** The run in `dir` and its checkpoint, ready to `resume` (which returns the final summary). */
 export function openResume(dir: string, options: OpenOptions = {}): { experiment: Experiment; resume(options: Omit<RunOptions, 'out' | 'force'>): Promise<Summary> } {
-  const run = RunDirectory.open(dir, options);
+  const { run, checkpoint } = RunDirectory.resume(dir, options);
+  let experiment: Experiment;
   try {
-    const checkpoint = run.readCheckpoint();
-    if (!checkpoint) {
-      const done = run.summary()?.interrupted === false;
-      throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
-    }
-    const experiment = run.readJson('config.json') as Experiment & { backend?: string };
-    const meta = checkpoint.meta as unknown as CheckpointMeta;
-    if (meta.backend !== kernels().name) {
-      process.stderr.write(`apical: warning: ${dir} was trained with ${meta.backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
-    }
-    return { experiment, resume: (options) => execute(experiment, run, checkpoint, { ...options, out: dir, force: false }) };
+    experiment = run.readJson('config.json') as Experiment;
   } catch (error) {
     run.close();
     throw error;
+  }
+  warnIfOtherKernels(dir, checkpoint);
+  return { experiment, resume: (options) => execute(experiment, run, checkpoint, { ...options, out: dir, force: false }) };
+}
+
+/** Warns when `checkpoint` was written by other kernels than this process's (the last bits may differ). */
+export function warnIfOtherKernels(dir: string, checkpoint: Checkpoint): void {
+  const { backend } = checkpoint.meta as unknown as CheckpointMeta;
+  if (backend !== kernels().name) {
+    process.stderr.write(`apical: warning: ${dir} was trained with ${backend} kernels, now ${kernels().name}: the resumed run may differ in the last bits\n`);
   }
 }
 

@@ -116,6 +116,25 @@ export class RunDirectory {
     return run;
   }
 
+  /**
+   * An existing run folder and the checkpoint to continue from (`apical resume`), held until
+   * `close`; a finished run, one without a checkpoint and a damaged checkpoint are refused.
+   */
+  static resume(dir: string, options: OpenOptions = {}): { run: RunDirectory; checkpoint: Checkpoint } {
+    const run = RunDirectory.open(dir, options);
+    try {
+      const file = path.join(dir, CHECKPOINT_FILE);
+      if (!fs.existsSync(file)) {
+        const done = run.summary()?.interrupted === false;
+        throw new RunDirectoryError(`${dir}: ${done ? 'the run has finished' : `holds no checkpoint (${CHECKPOINT_FILE}) to resume from`}`);
+      }
+      return { run, checkpoint: decodeCheckpoint(fs.readFileSync(file), file) };
+    } catch (error) {
+      run.close();
+      throw error;
+    }
+  }
+
   /** Releases the folder (removes run.lock if it is still this process's). */
   close(): void {
     if (!this.locked) return;
@@ -210,13 +229,6 @@ export class RunDirectory {
   summary(): { interrupted: boolean } | null {
     const file = path.join(this.dir, 'summary.json');
     return fs.existsSync(file) ? (this.readJson('summary.json') as { interrupted: boolean }) : null;
-  }
-
-  /** The last checkpoint, or null when the run has none. */
-  readCheckpoint(): Checkpoint | null {
-    const file = path.join(this.dir, CHECKPOINT_FILE);
-    if (!fs.existsSync(file)) return null;
-    return decodeCheckpoint(fs.readFileSync(file), file);
   }
 
   /** Saves every projection's weights and biases with a manifest. */

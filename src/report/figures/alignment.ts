@@ -52,12 +52,14 @@ export function alignmentFigure(experiments: ReadonlyMap<string, readonly Sample
           }
         }
         const steps = [...byStep.keys()].sort((a, b) => a - b);
+        const first = !inLegend.has(label);
+        inLegend.add(label);
         data.push({
           type: 'scatter',
           mode: 'lines',
-          name: inLegend.has(label) ? `${label} ${layer}` : label,
+          name: first ? label : `${label} ${layer}`,
           legendgroup: label,
-          showlegend: !inLegend.has(label) && inLegend.add(label).has(label),
+          showlegend: first,
           line: { color: palette[index % palette.length], dash: index < palette.length ? 'solid' : 'dot', width: 1.5 },
           opacity: layers.length > 1 ? 0.3 + (0.7 * i) / (layers.length - 1) : 1,
           hovertemplate: `${label} ${layer}: %{y:.1f}° at step %{x}<extra></extra>`,
