@@ -143,10 +143,16 @@ export function loadModel(file: string): ModelSpec {
   return json as unknown as ModelSpec;
 }
 
+/** The experiment file's JSON with `settings` ("a.b.c=value", as --set takes them) applied, unchecked. */
+export function experimentJson(file: string, settings: readonly string[] = []): unknown {
+  const json = readJson(file, 'the experiment');
+  for (const setting of settings) applySetting(json, setting, file);
+  return json;
+}
+
 /** Reads, checks and resolves an experiment file (model inlined, defaults filled, overrides applied). */
 export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
-  const json = readJson(file, 'the experiment');
-  for (const setting of overrides.set ?? []) applySetting(json, setting, file);
+  const json = experimentJson(file, overrides.set);
   if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,6 +4,7 @@
  * A failed run is a row with its error; it counts in "runs" but not in the means.
  */
 import { RunSummary } from '../jobs/job';
+import { csvCell } from './csv';
 import { SignalUse } from '../rules';
 import { plausibilityCells, plausibilityTitles } from './plausibility';
 
@@ -24,11 +25,6 @@ const csvColumns = [
   'best_valid_epoch', 'best_valid_test_error', 'seconds_per_epoch', 'out', 'error',
 ] as const;
 
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Seconds of training per epoch of a finished run. */
 function secondsPerEpoch(summary: RunSummary): number | null {

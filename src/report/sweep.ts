@@ -5,6 +5,7 @@
  * appears with its reason, never as a number; a cell not run yet appears as pending ("…").
  */
 import { RunSummary } from '../jobs/job';
+import { csvCell } from './csv';
 import { axesLayout, Figure, palette } from './figure';
 
 /** One cell and how it ended. */
@@ -20,11 +21,6 @@ export interface SweepRow {
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
 
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** sweep.csv: errors in %, training seconds per epoch. */
 export function sweepCsv(rows: readonly SweepRow[]): string {

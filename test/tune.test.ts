@@ -1,0 +1,108 @@
+/**
+ * `tune` (src/jobs/tune.ts) with a runner that stands in for training: a run's validation error is
+ * a known function of its settings and epochs, so what successive halving must find is known.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { JobRunner, RunOutcome, RunRequest } from '../src/jobs/job';
+import { parseSearchSpace, SpaceError } from '../src/jobs/search-space';
+import { tune } from '../src/jobs/tune';
+
+const experiment = path.resolve(__dirname, '../experiments/mnist-dtp.json');
+const space = parseSearchSpace({ 'optimizer.forward.lr': { 'log-uniform': [1e-4, 1] }, 'rule.noise': { uniform: [0.1, 0.5] } }, 'space.json');
+
+/** Validation error of a run: lowest at lr = 1e-2, falling with epochs as 1/epochs. */
+const validError = (lr: number, epochs: number): number => 0.02 + 0.05 * Math.log10(lr / 1e-2) ** 2 + 0.1 / epochs;
+
+/** Writes each request's summary.json as a run would; records what it was asked to run. */
+class FormulaRunner implements JobRunner {
+  readonly asked: RunRequest[] = [];
+  async *run(requests: readonly RunRequest[]): AsyncIterable<RunOutcome> {
+    for (const request of requests) {
+      this.asked.push(request);
+      const lr = Number(request.set!.find((s) => s.startsWith('optimizer.forward.lr='))!.split('=')[1]);
+      const epochs = request.epochs!;
+      const valid = validError(lr, epochs);
+      const summary = {
+        experiment: 'mnist-dtp', rule: 'dtp', seed: request.seed, epochs, epochs_completed: epochs, interrupted: false,
+        final: { train_error: 0, valid_error: valid, test_error: valid + 0.001 },
+        best_valid: { epoch: epochs, valid_error: valid, test_error: valid + 0.001 },
+        training_seconds: epochs * 2, wall_seconds: epochs * 2,
+      };
+      fs.mkdirSync(request.out, { recursive: true });
+      fs.writeFileSync(path.join(request.out, 'summary.json'), JSON.stringify(summary));
+      yield { request, status: 'finished', summary };
+    }
+  }
+}
+
+let out: string;
+beforeEach(() => (out = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-tune-'))));
+afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+const options = () => ({ space, spaceFile: 'space.json', trials: 27, budget: 27, eta: 3, minEpochs: 1, seed: 5, out, overrides: {}, command: 'apical tune test' });
+
+test('successive halving trains every trial briefly, the best third longer, and picks the lowest validation error', async () => {
+  const runner = new FormulaRunner();
+  const result = await tune(experiment, runner, options());
+  // Rungs of 1, 3, 9, 27 epochs for 27, 9, 3, 1 trials.
+  const byEpochs = new Map<number, number>();
+  for (const r of runner.asked) byEpochs.set(r.epochs!, (byEpochs.get(r.epochs!) ?? 0) + 1);
+  expect([...byEpochs]).toEqual([[1, 27], [3, 9], [9, 3], [27, 1]]);
+  // Each rung promotes the trials with the lowest errors of the rung before.
+  const rung = (k: number) => result.rows.filter((r) => r.rung === k);
+  for (let k = 1; k < 4; k++) {
+    const promoted = new Set(rung(k).map((r) => r.trial));
+    const worstPromoted = Math.max(...rung(k - 1).filter((r) => promoted.has(r.trial)).map((r) => r.validError!));
+    const bestLeft = Math.min(...rung(k - 1).filter((r) => !promoted.has(r.trial)).map((r) => r.validError!));
+    expect(worstPromoted).toBeLessThanOrEqual(bestLeft);
+  }
+  // The winner is the trial whose lr is nearest 1e-2 on the log scale among all 27.
+  const lrs = rung(0).map((r) => ({ trial: r.trial, distance: Math.abs(Math.log10((r.settings['optimizer.forward.lr'] as number) / 1e-2)) }));
+  const nearest = lrs.sort((a, b) => a.distance - b.distance)[0].trial;
+  expect(result.best!.trial).toBe(nearest);
+  // best.json is the experiment with those settings, loadable from the search folder.
+  const best = JSON.parse(fs.readFileSync(path.join(out, 'best.json'), 'utf8'));
+  expect(best.optimizer.forward.lr).toBe(result.best!.settings['optimizer.forward.lr']);
+  expect(best.rule.noise).toBe(result.best!.settings['rule.noise']);
+  expect(fs.existsSync(path.resolve(out, best.model))).toBe(true);
+  const csv = fs.readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('trial,rung,epochs,optimizer.forward.lr,rule.noise,status,valid_error,best_epoch,test_error,training_seconds,out,error');
+  expect(csv).toHaveLength(1 + 27 + 9 + 3 + 1);
+  const md = fs.readFileSync(path.join(out, 'tune.md'), 'utf8');
+  // 108 epochs run against 27 × 27 = 729 for every trial to the budget: 6.75×.
+  expect(md).toContain('for 108 epochs');
+  expect(md).toContain('(6.8× this search)');
+  expect(fs.readFileSync(path.join(out, 'tune.html'), 'utf8')).toContain('Validation error against optimizer.forward.lr');
+});
+
+test('the same command proposes the same trials, and a re-run only reads back what finished', async () => {
+  const first = await tune(experiment, new FormulaRunner(), options());
+  const again = new FormulaRunner();
+  const second = await tune(experiment, again, options());
+  expect(again.asked).toHaveLength(0);
+  expect(second.rows.map((r) => [r.trial, r.rung, r.validError])).toEqual(first.rows.map((r) => [r.trial, r.rung, r.validError]));
+  // A rung cut short: its missing runs run again, nothing else.
+  fs.rmSync(path.join(out, 'trials', 't000-e1'), { recursive: true });
+  const third = new FormulaRunner();
+  await tune(experiment, third, options());
+  expect(third.asked.map((r) => r.key)).toEqual(['t000-e1']);
+});
+
+test('a folder holding another search, or settings the experiment refuses, are one-line errors', async () => {
+  await tune(experiment, new FormulaRunner(), { ...options(), trials: 3, budget: 3 });
+  await expect(tune(experiment, new FormulaRunner(), { ...options(), trials: 3, budget: 3, seed: 6 })).rejects.toThrow(`${out}: holds another search (search.json differs)`);
+  const wrong = parseSearchSpace({ 'training.epochz': { integer: [1, 3] } }, 'bad.json');
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-tune-'));
+  try {
+    const attempt = tune(experiment, new FormulaRunner(), { ...options(), space: wrong, spaceFile: 'bad.json', out: fresh });
+    await expect(attempt).rejects.toThrow(SpaceError);
+    await expect(tune(experiment, new FormulaRunner(), { ...options(), space: wrong, spaceFile: 'bad.json', out: fresh })).rejects.toThrow(
+      'bad.json: a trial\'s settings do not fit',
+    );
+    await expect(tune(experiment, new FormulaRunner(), { ...options(), space: wrong, spaceFile: 'bad.json', out: fresh })).rejects.toThrow('/training has an unknown field "epochz"');
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+  }
+});
