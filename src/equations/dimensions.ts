@@ -84,3 +84,21 @@ export function parameterQuantity(value: string | number, scope: ReadonlyMap<str
   }
   throw new EquationError(`${where}: "${value}" is not a quantity`);
 }
+
+/** How a required dimension is named in messages ("is volt, not a time"). */
+const dimensionNames: Readonly<Record<string, string>> = { second: 'a time', Hz: 'a rate' };
+
+/**
+ * The SI value of a quantity that must have the dimension of `unit` (`second`, `Hz`, `volt` … or `1`),
+ * e.g. readQuantity("0.1 ms", "second", "cuba.json, dt") = 1e-4. The text may use `constants`.
+ * Any other dimension is one line naming `where`, the text and both dimensions:
+ * `cuba.json, dt "5 mV" is volt, not a time`.
+ */
+export function readQuantity(text: string | number, unit: string, where: string, constants: ReadonlyMap<string, Quantity> = new Map()): number {
+  const q = parameterQuantity(text, constants, where);
+  const required = unitQuantity(unit, where);
+  if (!sameDimension(q, required)) {
+    throw new EquationError(`${where} "${text}" is ${describeUnit(q)}, not ${dimensionNames[unit] ?? describeUnit(required)}`);
+  }
+  return siValue(q);
+}

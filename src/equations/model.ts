@@ -11,7 +11,7 @@
  * with one line naming the equation and both units.
  */
 import { MathNode } from 'mathjs';
-import { describeUnit, parameterQuantity, Quantity, quantityOf, sameDimension, unitQuantity } from './dimensions';
+import { describeUnit, parameterQuantity, Quantity, quantityOf, readQuantity, sameDimension, unitQuantity } from './dimensions';
 import { EquationError, parseExpression, substitute } from './expression';
 
 /** A model as written in models/*.json. */
@@ -112,6 +112,22 @@ export function checkStatement(statement: Statement, targetUnit: Quantity, scope
 }
 
 /**
+ * Initial values of a model's variables, e.g. { v: "Vr + rand()*(Vt - Vr)", ge: "0 mV" }, as
+ * dimension-checked statements `v = …` (they may read the constants, the variables, i and N).
+ */
+export function initialStatements(model: Model, values: Readonly<Record<string, string>>, where: string): Statement[] {
+  const scope = new Map<string, Quantity | boolean>([...model.constants, ['i', 1], ['N', 1]]);
+  for (const v of model.variables) scope.set(v.name, v.unit);
+  return Object.entries(values).map(([target, text]) => {
+    const variable = model.variables.find((v) => v.name === target);
+    if (!variable) throw new EquationError(`${where}: "${target}" is not a variable of model "${model.name}"`);
+    const statement: Statement = { target, op: '=', expression: parseExpression(text, `${where}, ${target}`), text: `${target} = ${text}` };
+    checkStatement(statement, variable.unit, scope, where);
+    return statement;
+  });
+}
+
+/**
  * Parses and dimension-checks a model. `overrides` replace the model's own constants (a population
  * may set taum differently); `shared` are constants of the experiment visible to every model.
  */
@@ -204,9 +220,7 @@ export function parseModel(
   }
   let refractory = 0;
   if (spec.refractory) {
-    const q = parameterQuantity(spec.refractory, constants, `${where}, refractory`);
-    if (!sameDimension(q, unitQuantity('second', ''))) throw new EquationError(`${where}: refractory "${spec.refractory}" is ${describeUnit(q)}, not a time`);
-    refractory = (q as any).value as number;
+    refractory = readQuantity(spec.refractory, 'second', `${where}, refractory`, constants);
   }
   return {
     name: spec.name,

@@ -3,7 +3,7 @@
  * (dimensions checked) and compiled for dt, populations initialised, synapses drawn, monitors attached.
  */
 import { compileModel } from '../equations/compile';
-import { describeUnit, parameterQuantity, Quantity, sameDimension, siValue, unitQuantity } from '../equations/dimensions';
+import { readQuantity } from '../equations/dimensions';
 import { EquationError } from '../equations/expression';
 import { evaluateConstants, parseModel } from '../equations/model';
 import { Simulation } from '../engine/simulation';
@@ -25,21 +25,14 @@ export interface SpikingRun {
   readonly binSteps: number;
 }
 
-/** A time given as text ("0.1 ms"), in seconds; anything but a time is an error naming `what`. */
-export function seconds(text: string, constants: ReadonlyMap<string, Quantity>, what: string): number {
-  const q = parameterQuantity(text, constants, what);
-  if (!sameDimension(q, unitQuantity('second', ''))) throw new EquationError(`${what}: "${text}" is ${describeUnit(q)}, not a time`);
-  return siValue(q);
-}
-
 /** Builds the simulation; `streamFolder` receives streaming spike monitors' files. */
 export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null): SpikingRun {
   const where = experiment.file;
   const shared = evaluateConstants(experiment.parameters, `${where}, parameters`);
-  const dt = seconds(experiment.dt, shared, `${where}, dt`);
+  const dt = readQuantity(experiment.dt, 'second', `${where}, dt`, shared);
   if (!(dt > 0)) throw new EquationError(`${where}, dt: must be positive, got "${experiment.dt}"`);
-  const steps = Math.round(seconds(experiment.duration, shared, `${where}, duration`) / dt);
-  const binSteps = Math.max(1, Math.round(seconds(experiment.metrics.bin, shared, `${where}, metrics.bin`) / dt));
+  const steps = Math.round(readQuantity(experiment.duration, 'second', `${where}, duration`, shared) / dt);
+  const binSteps = Math.max(1, Math.round(readQuantity(experiment.metrics.bin, 'second', `${where}, metrics.bin`, shared) / dt));
   const { seed } = experiment;
 
   const groups = experiment.populations.map((p) => {
@@ -54,7 +47,7 @@ export function buildSpiking(experiment: SpikingExperiment, streamFolder: string
   const monitors: Monitor[] = experiment.monitors.map((m) => {
     const group = byName.get(m.population)!;
     if (m.kind === 'spikes') return new SpikeMonitor(m.name, group, m.stream && streamFolder ? `${streamFolder}/${m.name}` : null);
-    if (m.kind === 'rate') return new RateMonitor(m.name, group, Math.max(1, Math.round(seconds(m.bin, shared, `${where}, monitor ${m.name}`) / dt)), steps);
+    if (m.kind === 'rate') return new RateMonitor(m.name, group, Math.max(1, Math.round(readQuantity(m.bin, 'second', `${where}, monitor ${m.name}`, shared) / dt)), steps);
     const bad = m.indices.find((i) => i >= group.size);
     if (bad !== undefined) throw new EquationError(`${where}, monitor ${m.name}: neuron ${bad} is outside population "${group.name}" (size ${group.size})`);
     return new StateMonitor(m.name, simulation, group, m.variables, Uint32Array.from(m.indices), m.every, steps);

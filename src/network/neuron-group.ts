@@ -7,11 +7,11 @@
  * (groups, thresholds, synapses, resets).
  */
 import { Subject } from 'rxjs';
-import { compileStatements, CompiledModel } from '../equations/compile';
-import { EquationError, parseExpression } from '../equations/expression';
-import { checkStatement, Statement } from '../equations/model';
+import { codeGenerator } from '../equations/compile';
+import { EquationError } from '../equations/expression';
+import { CompiledModel } from '../equations/generator';
+import { initialStatements } from '../equations/model';
 import { nextUniform, RngState, streamState } from '../kernels/random';
-import { Quantity } from '../equations/dimensions';
 
 /** The neurons of one population that spiked in one step. */
 export interface SpikeEvent {
@@ -61,16 +61,7 @@ export class NeuronGroup {
   initialise(values: Readonly<Record<string, string>>, seed: number): void {
     const model = this.compiled.model;
     const where = `population "${this.name}", initial values`;
-    const scope = new Map<string, Quantity | boolean>([...model.constants, ['i', 1], ['N', 1]]);
-    for (const v of model.variables) scope.set(v.name, v.unit);
-    const statements: Statement[] = Object.entries(values).map(([target, text]) => {
-      const variable = model.variables.find((v) => v.name === target);
-      if (!variable) throw new EquationError(`${where}: "${target}" is not a variable of model "${model.name}"`);
-      const statement: Statement = { target, op: '=', expression: parseExpression(text, `${where}, ${target}`), text: `${target} = ${text}` };
-      checkStatement(statement, variable.unit, scope, where);
-      return statement;
-    });
-    const assign = compileStatements(model, this.compiled.dt, statements, where);
+    const assign = codeGenerator().neuronStatements(model, this.compiled.dt, initialStatements(model, values, where), where);
     const all = new Uint32Array(this.size).map((_, i) => i);
     const stream = streamState(seed, `population/${this.name}/init`);
     assign(all, this.size, this.size, this.state, 0, () => nextUniform(stream));

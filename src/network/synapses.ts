@@ -14,9 +14,11 @@
  *    condition);
  *  - a condition alone: every pair that satisfies it.
  */
-import { EquationError, literal, parseExpression, toJavaScript } from '../equations/expression';
-import { describeUnit, Quantity, quantityOf, sameDimension, siValue, unitQuantity } from '../equations/dimensions';
-import { checkStatement, parseStatements, Statement } from '../equations/model';
+import { codeGenerator } from '../equations/compile';
+import { describeUnit, Quantity, quantityOf, sameDimension, unitQuantity } from '../equations/dimensions';
+import { EquationError, parseExpression } from '../equations/expression';
+import { PairCondition, SynapseContext, SynapticFunction } from '../equations/generator';
+import { checkStatement, parseStatements } from '../equations/model';
 import { nextUniform, streamState } from '../kernels/random';
 import { NeuronGroup, SpikeEvent } from './neuron-group';
 
@@ -50,8 +52,6 @@ interface DelayGroup {
   readonly rowStart: Uint32Array;
 }
 
-type Deliver = (spikes: Uint32Array, count: number, rowStart: Uint32Array, post: Uint32Array, synapse: readonly Float64Array[], pre: readonly Float64Array[], target: readonly Float64Array[]) => void;
-
 export class Synapses {
   /** Presynaptic and postsynaptic index of each synapse (synapses sorted by delay, then i). */
   readonly pre: Uint32Array;
@@ -61,7 +61,7 @@ export class Synapses {
   readonly variableNames: readonly string[];
   readonly variables: Float64Array[];
   private readonly groups: DelayGroup[];
-  private readonly deliver: Deliver;
+  private readonly deliver: SynapticFunction;
   private readonly history: Uint32Array[];
   private readonly historyCounts: Int32Array;
 
@@ -87,24 +87,14 @@ export class Synapses {
       scope.set(v.name, v.unit);
     }
     for (const d of declared) scope.set(d.name, d.unit);
-    const resolve = (name: string): string | undefined => {
-      const own = this.variableNames.indexOf(name);
-      if (own >= 0) return `syn${own}[k]`;
-      const postName = name.endsWith('_post') ? name.slice(0, -5) : name;
-      const post = target.compiled.variableNames.indexOf(postName);
-      if (post >= 0) return `tgt${post}[j]`;
-      if (name.endsWith('_pre')) {
-        const p = source.compiled.variableNames.indexOf(name.slice(0, -4));
-        if (p >= 0) return `src${p}[i]`;
-      }
-      const q = constants.get(name);
-      if (q !== undefined) return literal(siValue(q));
-      if (name === 'i' || name === 'j') return name;
-      if (name === 'N_pre') return String(source.size);
-      if (name === 'N_post') return String(target.size);
-      if (name === 'dt') return literal(dt);
-      return undefined;
+    const context: SynapseContext = {
+      variables: this.variableNames,
+      source: { variables: source.compiled.variableNames, size: source.size },
+      target: { variables: target.compiled.variableNames, size: target.size },
+      constants,
+      dt,
     };
+    const generator = codeGenerator();
 
     const statements = parseStatements(spec.on_pre, `${where}, on_pre`);
     for (const s of statements) {
@@ -114,19 +104,18 @@ export class Synapses {
       }
       checkStatement(s, unit, scope, `${where}, on_pre`);
     }
-    this.deliver = compileDelivery(statements, resolve, this.variableNames.length, source.compiled.variableNames.length, target.compiled.variableNames.length, where);
+    this.deliver = generator.synapticStatements(statements, context, where);
 
     // Connectivity, then per-synapse values, in the order drawn; then sorted by (delay, i).
     const rand = ((s) => () => nextUniform(s))(streamState(seed, `synapses/${spec.name}/connect`));
-    const { pre, post } = connect(spec.connect, source.size, target.size, resolve, rand, where);
+    const condition = generator.pairCondition(spec.connect.condition ? parseExpression(spec.connect.condition, `${where}, connect.condition`) : null, context, `${where}, connect.condition`);
+    const { pre, post } = connect(spec.connect, source.size, target.size, condition, rand, where);
     const count = pre.length;
     const valueOf = (text: string, unit: Quantity, what: string): Float64Array => {
       const node = parseExpression(text, `${where}, ${what}`);
       const q = quantityOf(node, scope, `${where}, ${what} "${text}"`);
       if (!sameDimension(q, unit)) throw new EquationError(`${where}, ${what} "${text}": expected ${describeUnit(unit)}, got ${describeUnit(q)}`);
-      const f = new Function('pre', 'post', 'n', 'rand', `"use strict"; const out = new Float64Array(n);
-for (let k = 0; k < n; k++) { const i = pre[k], j = post[k]; out[k] = ${toJavaScript(node, resolve, `${where}, ${what}`)}; }
-return out;`) as (pre: Uint32Array, post: Uint32Array, n: number, rand: () => number) => Float64Array;
+      const f = generator.perSynapseExpression(node, context, `${where}, ${what}`);
       return f(pre, post, count, ((s) => () => nextUniform(s))(streamState(seed, `synapses/${spec.name}/${what}`)));
     };
     const initial = declared.map((d) => (spec.init?.[d.name] !== undefined ? valueOf(spec.init[d.name], d.unit, `init ${d.name}`) : new Float64Array(count)));
@@ -197,30 +186,8 @@ return out;`) as (pre: Uint32Array, post: Uint32Array, n: number, rand: () => nu
   }
 }
 
-/** The delivery loop for on_pre statements over the synapses of the given spiking neurons. */
-function compileDelivery(statements: readonly Statement[], resolve: (name: string) => string | undefined, nSyn: number, nPre: number, nPost: number, where: string): Deliver {
-  const arrays = [
-    ...Array.from({ length: nSyn }, (_, k) => `const syn${k} = synapse[${k}];`),
-    ...Array.from({ length: nPre }, (_, k) => `const src${k} = pre[${k}];`),
-    ...Array.from({ length: nPost }, (_, k) => `const tgt${k} = target[${k}];`),
-  ].join('\n');
-  const body = statements.map((s) => `${resolve(s.target)} ${s.op} ${toJavaScript(s.expression, resolve, `${where}, "${s.text}"`)};`).join('\n      ');
-  return new Function('spikes', 'count', 'rowStart', 'post', 'synapse', 'pre', 'target', `"use strict";
-${arrays}
-for (let s = 0; s < count; s++) {
-  const i = spikes[s];
-  const end = rowStart[i + 1];
-  for (let k = rowStart[i]; k < end; k++) {
-    const j = post[k];
-      ${body}
-  }
-}`) as Deliver;
-}
-
 /** Draws (pre, post) pairs; see the file comment for the three ways. */
-function connect(spec: ConnectSpec, nPre: number, nPost: number, resolve: (name: string) => string | undefined, rand: () => number, where: string): { pre: Uint32Array; post: Uint32Array } {
-  const conditionSource = spec.condition ? toJavaScript(parseExpression(spec.condition, `${where}, connect.condition`), resolve, `${where}, connect.condition`) : 'true';
-  const condition = new Function('i', 'j', `"use strict"; return ${conditionSource};`) as (i: number, j: number) => boolean;
+function connect(spec: ConnectSpec, nPre: number, nPost: number, condition: PairCondition, rand: () => number, where: string): { pre: Uint32Array; post: Uint32Array } {
   const pre: number[] = [];
   const post: number[] = [];
   if (spec.indegree !== undefined) {
