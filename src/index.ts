@@ -33,7 +33,7 @@ export type { SpikingDtpExperiment } from './experiment/spiking-dtp';
 // The run session: a run's life for every kind of experiment.
 export { openSession, runSession } from './session/session';
 export type { NewRunOptions, OpenedRun, SessionOptions, SessionResult } from './session/session';
-export type { EpochResult, ExperimentKind, SessionEvent, Training } from './session/kind';
+export type { AnyExperimentKind, EpochResult, ExperimentKind, SessionEvent, Training } from './session/kind';
 export { loadAnyExperiment, openRun, runExperiment, runKind, runSpikingExperiment } from './session/kinds';
 export { rateKind } from './session/rate';
 export type { Summary } from './session/rate';

@@ -95,3 +95,6 @@ export interface ExperimentKind<X extends object = object, R extends EpochResult
   /** Builds the run (data loaded, state registered): the checkpoint, if any, is restored next. */
   start(experiment: X, context: StartContext): Training<R, S>;
 }
+
+/** A kind whatever its types (the registry's entries). */
+export type AnyExperimentKind = ExperimentKind<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

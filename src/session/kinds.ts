@@ -6,23 +6,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Experiment, Overrides } from '../experiment/experiment';
 import { experimentKind, SpikingExperiment } from '../experiment/spiking';
-import { ExperimentKind } from './kind';
+import { AnyExperimentKind } from './kind';
 import { rateKind, Summary } from './rate';
 import { OpenOptions } from './run-directory';
 import { NewRunOptions, OpenedRun, openSession, runSession } from './session';
 import { spikingKind, SpikingSummary } from './spiking';
 import { spikingDtpKind } from './spiking-dtp';
 
-const kinds: readonly ExperimentKind<any, any, any>[] = [rateKind, spikingKind, spikingDtpKind]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const kinds: readonly AnyExperimentKind[] = [rateKind, spikingKind, spikingDtpKind];
 
 /** The kind an experiment file's `kind` field names; anything else is read as a rate experiment (whose schema then says what is wrong). */
-function kindOf(name: string | null): ExperimentKind<any, any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function kindOf(name: string | null): AnyExperimentKind {
   return kinds.find((k) => k.name === name) ?? rateKind;
 }
 
 /** An experiment file read and checked by its kind, with the file's own epoch count (before --epochs). */
 export interface LoadedExperiment {
-  readonly kind: ExperimentKind<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly kind: AnyExperimentKind;
   readonly experiment: object;
   readonly fileEpochs: number | null;
 }
@@ -34,7 +34,7 @@ export function loadAnyExperiment(file: string, overrides: Overrides): LoadedExp
 }
 
 /** The kind of the run in folder `dir` (by its config.json; a folder without one counts as a rate run). */
-export function runKind(dir: string): ExperimentKind<any, any, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function runKind(dir: string): AnyExperimentKind {
   const config = path.join(dir, 'config.json');
   return fs.existsSync(config) ? kindOf(experimentKind(config)) : rateKind;
 }
