@@ -10,7 +10,7 @@ import * as path from 'path';
 import { loadMnist } from '../src/data/mnist';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { loadSpikingDtpExperiment } from '../src/experiment/spiking-dtp';
-import { buildSpikingDtp } from '../src/cli/run-spiking-dtp';
+import { buildSpikingDtp } from '../src/session/spiking-dtp';
 import { packageRoot } from '../src/kernels/native';
 
 const variant = process.argv[2] ?? 'committed';

@@ -12,6 +12,10 @@
  * `loadMnist` gives the data, and the figure builders turn run files into plotly specs that
  * `notebookFigure` draws in a notebook. Spiking experiments (experiments/cuba.json) run with
  * `loadSpikingExperiment` and `runSpikingExperiment`; their monitors read back with `readRun`.
+ *
+ * Every kind of experiment runs through the session (src/session/): `runSession(kind, experiment,
+ * options)` into a new folder, `openSession(kind, dir).resume(options)` from a checkpoint, or by
+ * file and folder whatever their kind, `loadAnyExperiment(file, overrides)` and `openRun(dir)`.
  */
 
 // Experiments and runs.
@@ -20,16 +24,25 @@ export type { Experiment, Overrides } from './experiment/experiment';
 export { buildCircuit, buildLesionedCircuit } from './experiment/build';
 export { FeedbackLesion } from './experiment/lesion';
 export type { LesionMode, LesionSpec } from './experiment/lesion';
-export { runExperiment } from './cli/run';
-export type { RunOptions, Summary } from './cli/run';
 export { experimentKind, loadNeuronModel, loadSpikingExperiment } from './experiment/spiking';
 export type { SpikingExperiment } from './experiment/spiking';
 export { buildSpiking } from './experiment/build-spiking';
-export { runSpikingExperiment } from './cli/run-spiking';
-export type { SpikingSummary } from './cli/run-spiking';
 export { loadSpikingDtpExperiment } from './experiment/spiking-dtp';
 export type { SpikingDtpExperiment } from './experiment/spiking-dtp';
-export { buildSpikingDtp, recordTrial, resumeSpikingDtp, runSpikingDtp, spikingError } from './cli/run-spiking-dtp';
+
+// The run session: a run's life for every kind of experiment.
+export { openSession, runSession } from './session/session';
+export type { NewRunOptions, OpenedRun, SessionOptions, SessionResult } from './session/session';
+export type { AnyExperimentKind, EpochResult, ExperimentKind, SessionEvent, Training } from './session/kind';
+export { loadAnyExperiment, openRun, runExperiment, runKind, runSpikingExperiment } from './session/kinds';
+export { rateKind } from './session/rate';
+export type { Summary } from './session/rate';
+export { spikingKind } from './session/spiking';
+export type { SpikingSummary } from './session/spiking';
+export { buildSpikingDtp, spikingDtpKind } from './session/spiking-dtp';
+export type { SpikingDtpEpoch, SpikingDtpSummary } from './session/spiking-dtp';
+export { recordTrial, spikingError } from './session/spiking-dtp-trial';
+export { RunDirectory } from './session/run-directory';
 
 // Spiking populations: equations with units, groups, synapses, the simulation clock, monitors.
 export { EquationError } from './equations/expression';

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Subject } from 'rxjs';
 import { compare, planComparison } from '../src/cli/compare';
-import { runExperiment } from '../src/cli/run';
+import { runExperiment } from '../src/session/kinds';
 import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';

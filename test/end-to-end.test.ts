@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runExperiment } from '../src/cli/run';
+import { runExperiment } from '../src/session/kinds';
 import { loadExperiment } from '../src/experiment/experiment';
 import { Network } from '../src/network/network';
 

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Subject } from 'rxjs';
 import { loadSpikingDtpExperiment, SpikingDtpExperiment } from '../src/experiment/spiking-dtp';
-import { resumeSpikingDtp, runSpikingDtp } from '../src/cli/run-spiking-dtp';
+import { openSession, runSession } from '../src/session/session';
+import { spikingDtpKind } from '../src/session/spiking-dtp';
 
 const root = path.join(__dirname, '..');
 const base = loadSpikingDtpExperiment(path.join(root, 'experiments', 'mnist-spiking-dtp.json'));
@@ -29,19 +30,19 @@ test('stop mid-epoch, resume: metrics and the recorded trial equal an uninterrup
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sdtp-resume-'));
   const whole = path.join(tmp, 'whole');
   const parts = path.join(tmp, 'parts');
-  await runSpikingDtp(experiment, { out: whole, force: false });
+  await runSession(spikingDtpKind, experiment, { out: whole, force: false });
 
   // The run yields to the event loop every 25 minibatches; a stop queued now lands at its second
   // yield (50 of the epoch's 60 minibatches), after which it saves a checkpoint and returns.
   const stop = new Subject<string>();
-  const stopped = runSpikingDtp(experiment, { out: parts, force: false, stop });
+  const stopped = runSession(spikingDtpKind, experiment, { out: parts, force: false, stop });
   setImmediate(() => stop.next('SIGTERM'));
-  const first = await stopped;
+  const first = (await stopped).summary;
   expect(first.interrupted).toBe(true);
   expect(first.epochs_completed).toBe(0);
   expect(fs.existsSync(path.join(parts, 'checkpoint.ckpt'))).toBe(true);
 
-  const resumed = await resumeSpikingDtp(parts, {});
+  const resumed = (await openSession(spikingDtpKind, parts).resume({})).summary;
   expect(resumed.interrupted).toBe(false);
   expect(resumed.epochs_completed).toBe(2);
   expect(fs.existsSync(path.join(parts, 'checkpoint.ckpt'))).toBe(false);

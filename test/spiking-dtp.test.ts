@@ -4,7 +4,7 @@ import { loadMnist, subset } from '../src/data/mnist';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { SpikingNetwork } from '../src/network/spiking-network';
 import { SpikingDtp } from '../src/rules/spiking-dtp';
-import { spikingError } from '../src/cli/run-spiking-dtp';
+import { spikingError } from '../src/session/spiking-dtp-trial';
 
 const model = (name: string) => loadNeuronModel(path.join(__dirname, '..', 'models', 'neurons', `${name}.json`));
 

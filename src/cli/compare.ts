@@ -12,7 +12,7 @@ import { finishedRun, JobRunner, RunRequest } from '../jobs/job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';
-import { CHECKPOINT_FILE } from '../report/run-directory';
+import { CHECKPOINT_FILE } from '../session/run-directory';
 import { createRule } from '../rules';
 
 export interface CompareOptions {

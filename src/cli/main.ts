@@ -10,48 +10,103 @@
  *   apical resume <run-dir>
  *   apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
  *
+ * Each command is a line of the table below (its synopsis and handler); `run` and `resume` hand
+ * the run to the session (src/session/) through run.ts, which prints it.
+ *
  * A user's mistake (bad flag, bad experiment field, bad data file) ends with one line naming the
  * file, field or value and what is wrong, and exit status 2. Ctrl-C, SIGTERM or SIGHUP stops after
  * the current step, writes a checkpoint, the weights and the summary (exit status 128 + the
  * signal's number: 130, 143, 129); `apical resume` continues such a run. A full disk or a vanished
  * run folder is one line too (exit status 74); a diverged run says where (exit status 3).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { DataError } from '../data/idx';
-import { ConfigError, loadExperiment } from '../experiment/experiment';
-import { experimentKind } from '../experiment/spiking';
+import { ConfigError, Overrides } from '../experiment/experiment';
 import { EquationError } from '../equations/expression';
-import { BackendError, kernels } from '../kernels';
+import { BackendError } from '../kernels';
 import { plausibilityTable } from '../report/plausibility';
 import { writeReport } from '../report/report';
-import { RunDirectoryError } from '../report/run-directory';
+import { RunDirectoryError } from '../session/run-directory';
 import { RunReadError } from '../report/run-files';
-import { LiveFeed } from '../live/feed';
-import { LiveServer, LiveServerError } from '../live/server';
+import { LiveServerError } from '../live/server';
 import { DiskError } from '../report/durable';
 import { CheckpointError } from '../state/checkpoint';
 import { allRules } from '../rules';
 import { JobRunner } from '../jobs/job';
 import { LocalPool } from '../jobs/local-pool';
 import { parseQueueUrl, QueueUrlError } from '../jobs/queue';
+import { version } from '../session/version';
 import { compare, experimentFiles } from './compare';
 import { sweep } from './sweep';
-import { progressPrinter } from './progress';
+import { resumeCommand, runCommand } from './run';
 import { signalExitStatus, stopSignals } from './signals';
-import { openResume, runExperiment, Summary } from './run';
-import { spikingCommand } from './run-spiking';
-import { spikingDtpCommand, spikingDtpResumeCommand } from './run-spiking-dtp';
-import { version } from './version';
 
-const usage = `usage: apical run <experiment.json> [options]
-       apical rules
-       apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
-       apical report <run-dir>... [--out FILE]
-       apical sweep <sweep.json> [--jobs J] [--out DIR]
-       apical resume <run-dir>
-       apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
+/** The command line's flags: how each is parsed, and its line(s) in the usage text. */
+const flags: readonly { readonly name: string; readonly type: 'string' | 'boolean'; readonly multiple?: true; readonly short?: string; readonly arg?: string; readonly help: readonly string[] }[] = [
+  { name: 'epochs', type: 'string', arg: 'N', help: ["train for N epochs instead of the file's number"] },
+  { name: 'seed', type: 'string', arg: 'S', help: ["experiment seed (default: the file's, else 1)"] },
+  { name: 'out', type: 'string', arg: 'DIR', help: ['run directory (default: runs/<name>-s<seed>-<date>)'] },
+  { name: 'data', type: 'string', arg: 'DIR', help: ["read MNIST's four IDX files (raw or .gz) from DIR"] },
+  { name: 'train-limit', type: 'string', arg: 'N', help: ['train on the first N training images only'] },
+  {
+    name: 'set',
+    type: 'string',
+    multiple: true,
+    arg: 'F=V',
+    help: [
+      "set the experiment's field F (a dotted path) to V (JSON, else a",
+      'string) before it is checked; repeatable, e.g. --set',
+      'optimizer.forward.lr=3e-4 --set training.shuffle=false;',
+      'null removes the field (--set lesion=null)',
+    ],
+  },
+  { name: 'force', type: 'boolean', help: ['overwrite DIR if it already holds a run'] },
+  { name: 'live', type: 'boolean', help: ['serve a live view of the run on 127.0.0.1 (learning curves,', 'activity traces, learning signals) while it trains'] },
+  { name: 'port', type: 'string', arg: 'P', help: ["the live view's port (default 8123; 0: any free port)"] },
+  {
+    name: 'checkpoint-every',
+    type: 'string',
+    arg: 'K',
+    help: ['checkpoint every K epochs (0: only when stopped; default:', 'every epoch for runs expected to last over an hour)'],
+  },
+  { name: 'seeds', type: 'string', arg: 'N', help: ['compare: seeds 1..N per experiment (default 3)'] },
+  { name: 'jobs', type: 'string', arg: 'J', help: ['compare, sweep: runs at a time (default: one per core)'] },
+  { name: 'queue', type: 'string', arg: 'URL', help: ['compare, sweep, worker: a BullMQ queue, redis://host:port/name'] },
+  { name: 'store', type: 'string', arg: 'DIR', help: ['worker: where its run folders go (default runs/worker)'] },
+  { name: 'lock', type: 'string', arg: 'SECONDS', help: ["worker: how long a dead worker's run stays locked (default 30)"] },
+  { name: 'help', type: 'boolean', short: 'h', help: ['this text'] },
+  { name: 'version', type: 'boolean', short: 'v', help: ["apical's version"] },
+];
+
+/** The flags' values (parseArgs): text, --set's list, and the switches. */
+type FlagValues = { readonly [name: string]: string | undefined } & { readonly set?: string[]; readonly live?: boolean; readonly force?: boolean };
+
+/** What a command's handler is given: the flags' values, the arguments after the command, and the whole command line. */
+interface Invocation {
+  readonly values: FlagValues;
+  readonly args: readonly string[];
+  readonly argv: readonly string[];
+}
+
+/** The commands: synopsis (after "apical ") and handler, resolving with the exit status. */
+const commands: readonly { readonly name: string; readonly synopsis: string; readonly run: (invocation: Invocation) => Promise<number> }[] = [
+  { name: 'run', synopsis: 'run <experiment.json> [options]', run },
+  { name: 'rules', synopsis: 'rules', run: rules },
+  { name: 'compare', synopsis: 'compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]', run: compareCommand },
+  { name: 'report', synopsis: 'report <run-dir>... [--out FILE]', run: report },
+  { name: 'sweep', synopsis: 'sweep <sweep.json> [--jobs J] [--out DIR]', run: sweepCommand },
+  { name: 'resume', synopsis: 'resume <run-dir>', run: resume },
+  { name: 'worker', synopsis: 'worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]', run: worker },
+];
+
+/** A flag's line(s) in the usage text: the flag padded to a column, its help indented under it. */
+function flagHelp(flag: (typeof flags)[number]): string {
+  const key = `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.arg ? ` ${flag.arg}` : ''}`;
+  return `  ${key.length < 18 ? key.padEnd(18) : `${key}  `}${flag.help.join('\n' + ' '.repeat(20))}`;
+}
+
+const usage = `usage: ${commands.map((c) => `apical ${c.synopsis}`).join('\n       ')}
 
 Trains the network an experiment file describes and writes a run directory
 (config.json, metrics.jsonl, summary.json, weights/, record/, report.html).
@@ -83,28 +138,7 @@ skipping cells already finished there, and writes DIR/sweep.csv, DIR/sweep.md
 and DIR/sweep.html (test error against depth).
 
 options:
-  --epochs N        train for N epochs instead of the file's number
-  --seed S          experiment seed (default: the file's, else 1)
-  --out DIR         run directory (default: runs/<name>-s<seed>-<date>)
-  --data DIR        read MNIST's four IDX files (raw or .gz) from DIR
-  --train-limit N   train on the first N training images only
-  --set F=V         set the experiment's field F (a dotted path) to V (JSON, else a
-                    string) before it is checked; repeatable, e.g. --set
-                    optimizer.forward.lr=3e-4 --set training.shuffle=false;
-                    null removes the field (--set lesion=null)
-  --force           overwrite DIR if it already holds a run
-  --live            serve a live view of the run on 127.0.0.1 (learning curves,
-                    activity traces, learning signals) while it trains
-  --port P          the live view's port (default 8123; 0: any free port)
-  --checkpoint-every K  checkpoint every K epochs (0: only when stopped; default:
-                    every epoch for runs expected to last over an hour)
-  --seeds N         compare: seeds 1..N per experiment (default 3)
-  --jobs J          compare, sweep: runs at a time (default: one per core)
-  --queue URL       compare, sweep, worker: a BullMQ queue, redis://host:port/name
-  --store DIR       worker: where its run folders go (default runs/worker)
-  --lock SECONDS    worker: how long a dead worker's run stays locked (default 30)
-  -h, --help        this text
-  -v, --version     apical's version`;
+${flags.map(flagHelp).join('\n')}`;
 
 class UsageError extends Error {}
 
@@ -122,11 +156,116 @@ function timestamp(): string {
 }
 
 /** Local processes, or with --queue a BullMQ queue (loaded only then). */
-async function jobRunner(values: { jobs?: string; queue?: string }): Promise<JobRunner> {
+async function jobRunner(values: FlagValues): Promise<JobRunner> {
   if (!values.queue) return new LocalPool({ jobs: positiveInteger('--jobs', values.jobs) });
   const address = parseQueueUrl(values.queue);
   const { QueueRunner } = await import('../jobs/queue-runner');
   return new QueueRunner(address, (line) => process.stdout.write(line + '\n'));
+}
+
+/** Refuses arguments beyond the first. */
+function noMore(args: readonly string[]): void {
+  if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`);
+}
+
+const log = (line: string): void => void process.stdout.write(line + '\n');
+
+async function run({ values, args }: Invocation): Promise<number> {
+  const [file] = args;
+  if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
+  noMore(args);
+  // Each flag is checked when the experiment's kind reads it: a kind passes over flags it has no use for.
+  const overrides: Overrides = {
+    get epochs() {
+      return positiveInteger('--epochs', values.epochs);
+    },
+    get seed() {
+      return positiveInteger('--seed', values.seed, true);
+    },
+    dataDir: values.data,
+    get trainLimit() {
+      return positiveInteger('--train-limit', values['train-limit']);
+    },
+    get checkpointEvery() {
+      return positiveInteger('--checkpoint-every', values['checkpoint-every'], true);
+    },
+    set: values.set,
+  };
+  return runCommand(file, overrides, {
+    out: values.out,
+    force: values.force ?? false,
+    timestamp: timestamp(),
+    live: () => {
+      if (values.port !== undefined && !values.live) throw new UsageError("--port is the live view's port: add --live");
+      return values.live ? (positiveInteger('--port', values.port, true) ?? 8123) : undefined;
+    },
+  });
+}
+
+async function rules(): Promise<number> {
+  process.stdout.write(plausibilityTable(allRules()) + '\n');
+  return 0;
+}
+
+async function report({ values, args }: Invocation): Promise<number> {
+  if (args.length === 0) throw new UsageError('report needs at least one run directory');
+  const written = writeReport([...args], values.out ?? 'report.html');
+  process.stdout.write(`wrote ${written.html} (${written.figures.length} figures) and ${written.json}\n`);
+  return 0;
+}
+
+async function compareCommand({ values, args, argv }: Invocation): Promise<number> {
+  if (args.length === 0) throw new UsageError('compare needs experiment files or folders, e.g. apical compare experiments/compare-mnist');
+  const runner = await jobRunner(values);
+  const runs = await compare(experimentFiles([...args]), runner, {
+    seeds: positiveInteger('--seeds', values.seeds) ?? 3,
+    out: values.out ?? path.join('runs', `compare-${timestamp()}`),
+    overrides: {
+      epochs: positiveInteger('--epochs', values.epochs),
+      dataDir: values.data,
+      trainLimit: positiveInteger('--train-limit', values['train-limit']),
+      set: values.set,
+    },
+    command: ['apical', ...argv].join(' '),
+    log,
+  });
+  return runs.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+async function worker({ values, args }: Invocation): Promise<number> {
+  if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+  if (!values.queue) throw new UsageError('worker needs --queue redis://host:port/name');
+  const address = parseQueueUrl(values.queue);
+  const { runWorker } = await import('../jobs/queue-worker');
+  const signals = stopSignals();
+  const signal = await runWorker(address, {
+    store: values.store ?? path.join('runs', 'worker'),
+    lockSeconds: positiveInteger('--lock', values.lock) ?? 30,
+    log,
+    stop$: signals.stop$,
+  });
+  signals.dispose();
+  return signalExitStatus(signal);
+}
+
+async function resume({ args }: Invocation): Promise<number> {
+  const [dir] = args;
+  if (!dir) throw new UsageError('resume needs a run folder, e.g. apical resume runs/mnist-dtp-s1-20260101-120000');
+  noMore(args);
+  return resumeCommand(dir);
+}
+
+async function sweepCommand({ values, args, argv }: Invocation): Promise<number> {
+  const [file] = args;
+  if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
+  noMore(args);
+  const runner = await jobRunner(values);
+  await sweep(file, runner, {
+    out: values.out ?? path.join('runs', `${path.basename(file, '.json')}-${timestamp()}`),
+    command: ['apical', ...argv].join(' '),
+    log,
+  });
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -135,30 +274,12 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        epochs: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        data: { type: 'string' },
-        'train-limit': { type: 'string' },
-        set: { type: 'string', multiple: true },
-        live: { type: 'boolean' },
-        port: { type: 'string' },
-        force: { type: 'boolean' },
-        'checkpoint-every': { type: 'string' },
-        queue: { type: 'string' },
-        store: { type: 'string' },
-        lock: { type: 'string' },
-        seeds: { type: 'string' },
-        jobs: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: Object.fromEntries(flags.map(({ name, type, multiple, short }) => [name, { type, ...(multiple ? { multiple } : {}), ...(short ? { short } : {}) }])),
     });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  const { values, positionals } = parsed;
+  const values = parsed.values as FlagValues;
   if (values.help) {
     process.stdout.write(usage + '\n');
     return 0;
@@ -167,145 +288,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version + '\n');
     return 0;
   }
-  const [command, file, ...rest] = positionals;
-  if (command === 'rules') {
-    process.stdout.write(plausibilityTable(allRules()) + '\n');
-    return 0;
-  }
-  if (command === 'report') {
-    if (!file) throw new UsageError('report needs at least one run directory');
-    const report = writeReport([file, ...rest], values.out ?? 'report.html');
-    process.stdout.write(`wrote ${report.html} (${report.figures.length} figures) and ${report.json}\n`);
-    return 0;
-  }
-  if (command === 'compare') {
-    if (!file) throw new UsageError('compare needs experiment files or folders, e.g. apical compare experiments/compare-mnist');
-    const runner = await jobRunner(values);
-    const runs = await compare(experimentFiles([file, ...rest]), runner, {
-      seeds: positiveInteger('--seeds', values.seeds) ?? 3,
-      out: values.out ?? path.join('runs', `compare-${timestamp()}`),
-      overrides: {
-        epochs: positiveInteger('--epochs', values.epochs),
-        dataDir: values.data,
-        trainLimit: positiveInteger('--train-limit', values['train-limit']),
-        set: values.set,
-      },
-      command: ['apical', ...argv].join(' '),
-      log: (line) => process.stdout.write(line + '\n'),
-    });
-    return runs.some((r) => r.status === 'failed') ? 1 : 0;
-  }
-  if (command === 'worker') {
-    if (file) throw new UsageError(`unexpected argument "${file}"`);
-    if (!values.queue) throw new UsageError('worker needs --queue redis://host:port/name');
-    const address = parseQueueUrl(values.queue);
-    const { runWorker } = await import('./worker');
-    return runWorker(address, {
-      store: values.store ?? path.join('runs', 'worker'),
-      lockSeconds: positiveInteger('--lock', values.lock) ?? 30,
-      log: (line) => process.stdout.write(line + '\n'),
-    });
-  }
-  if (command === 'resume') {
-    if (!file) throw new UsageError('resume needs a run folder, e.g. apical resume runs/mnist-dtp-s1-20260101-120000');
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    return resume(file);
-  }
-  if (command === 'sweep') {
-    if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    const runner = await jobRunner(values);
-    await sweep(file, runner, {
-      out: values.out ?? path.join('runs', `${path.basename(file, '.json')}-${timestamp()}`),
-      command: ['apical', ...argv].join(' '),
-      log: (line) => process.stdout.write(line + '\n'),
-    });
-    return 0;
-  }
-  if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"\n${usage}` : usage);
-  if (!file) throw new UsageError('run needs an experiment file, e.g. apical run experiments/mnist-dtp.json');
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  const kind = experimentKind(file);
-  if (kind === 'spiking') {
-    return spikingCommand(file, { seed: positiveInteger('--seed', values.seed, true), out: values.out, force: values.force ?? false, timestamp: timestamp() });
-  }
-  if (kind === 'spiking-dtp') {
-    return spikingDtpCommand(file, {
-      epochs: positiveInteger('--epochs', values.epochs),
-      seed: positiveInteger('--seed', values.seed, true),
-      dataDir: values.data,
-      trainLimit: positiveInteger('--train-limit', values['train-limit']),
-      out: values.out,
-      force: values.force ?? false,
-      timestamp: timestamp(),
-    });
-  }
-
-  const experiment = loadExperiment(file, {
-    epochs: positiveInteger('--epochs', values.epochs),
-    seed: positiveInteger('--seed', values.seed, true),
-    dataDir: values.data,
-    trainLimit: positiveInteger('--train-limit', values['train-limit']),
-    checkpointEvery: positiveInteger('--checkpoint-every', values['checkpoint-every'], true),
-    set: values.set,
-  });
-  const out = values.out ?? path.join('runs', `${experiment.name}-s${experiment.training.seed}-${timestamp()}`);
-  const { epochs } = experiment.training;
-  process.stdout.write(
-    `apical ${version}: ${experiment.name} (${experiment.rule.name}, ${experiment.model.name}), ${epochs} epochs, ` +
-      `seed ${experiment.training.seed}, ${kernels().name} kernels → ${out}\n`,
-  );
-
-  const signals = stopSignals();
-  if (values.port !== undefined && !values.live) throw new UsageError('--port is the live view\'s port: add --live');
-  const live = values.live
-    ? await LiveServer.start(positiveInteger('--port', values.port, true) ?? 8123, `${experiment.name} s${experiment.training.seed}`)
-    : null;
-  if (live) process.stdout.write(`live view: ${live.url}\n`);
-  const summary = await runExperiment(experiment, {
-    out,
-    force: values.force ?? false,
-    onEvent: progressPrinter(epochs),
-    stop: signals.stop$,
-    observe: live ? (circuit, steps) => new LiveFeed(circuit, live, steps) : undefined,
-  }).finally(() => live?.close());
-  signals.dispose();
-  const fileEpochs = values.epochs === undefined ? epochs : loadExperiment(file).training.epochs;
-  if (epochs < fileEpochs && !summary.interrupted && !summary.diverged) {
-    process.stdout.write(
-      `\nThat was ${epochs} of the experiment's ${fileEpochs} epochs. All of them:\n  npm run apical -- run ${file}\n` +
-        `(reproductions and their measured results: README.md, RESULTS.md)\n`,
-    );
-  }
-  return finished(summary, out);
-}
-
-/** `apical resume <run-dir>`. */
-async function resume(dir: string): Promise<number> {
-  const config = path.join(dir, 'config.json');
-  if (fs.existsSync(config) && experimentKind(config) === 'spiking-dtp') return spikingDtpResumeCommand(dir);
-  process.stdout.write(`apical ${version}: resuming ${dir}, ${kernels().name} kernels\n`);
-  const run = openResume(dir);
-  const signals = stopSignals();
-  const summary = await run.resume({ onEvent: progressPrinter(run.experiment.training.epochs), stop: signals.stop$ });
-  signals.dispose();
-  return finished(summary, dir);
-}
-
-/** The closing lines of a run, and its exit status. */
-function finished(summary: Summary, out: string): number {
-  const best = summary.best_valid;
-  const final = summary.final;
-  if (summary.divergence) process.stderr.write(`apical: ${summary.divergence.message}; stopped (summary.json marks the run diverged, the last good checkpoint is kept)\n`);
-  process.stdout.write(
-    `done: ${summary.epochs_completed}/${summary.epochs} epochs in ${summary.wall_seconds.toFixed(1)} s` +
-      (final?.test_error != null ? `; final test error ${(100 * final.test_error).toFixed(2)}%` : '') +
-      (best?.test_error != null ? `; at best validation (epoch ${best.epoch}) ${(100 * best.test_error).toFixed(2)}%` : '') +
-      `\nrun directory: ${out}\n`,
-  );
-  if (summary.epochs_completed > 0) process.stdout.write(`report: ${path.join(out, 'report.html')}\n`);
-  if (summary.signal) process.stdout.write(`continue it with: npm run apical -- resume ${out}\n`);
-  return summary.diverged ? 3 : summary.signal ? signalExitStatus(summary.signal) : 0;
+  const [name, ...args] = parsed.positionals;
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage}` : usage);
+  return command.run({ values, args, argv });
 }
 
 main(process.argv.slice(2)).then(

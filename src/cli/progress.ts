@@ -1,5 +1,10 @@
-/** Terminal output for `apical run`: a progress bar within each epoch (TTY only) and a line per epoch. */
-import { EpochRecord, TrainerEvent } from '../engine/trainer';
+/**
+ * Terminal output for `apical run`: a progress bar within each epoch (TTY only) and a line per epoch
+ * of a rate run; a line per epoch of a spiking DTP run, per window of a spiking simulation.
+ */
+import { EpochRecord } from '../engine/trainer';
+import { SessionEvent } from '../session/kind';
+import { SpikingDtpEpoch } from '../session/spiking-dtp';
 
 const percent = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).toFixed(2).padStart(5)}%`);
 
@@ -15,17 +20,17 @@ export function epochLine(r: EpochRecord, epochs: number): string {
 }
 
 /** A writer for trainer events: bar on stderr when it is a terminal, epoch lines on stdout. */
-export function progressPrinter(epochs: number): (event: TrainerEvent) => void {
+export function progressPrinter(epochs: number): (event: SessionEvent) => void {
   const tty = process.stderr.isTTY === true;
   const width = 30;
   let lastDrawn = 0;
   return (event) => {
     if (event.kind === 'epoch') {
       if (tty) process.stderr.write('\r\x1b[K');
-      process.stdout.write(epochLine(event.record, epochs) + '\n');
+      process.stdout.write(epochLine(event.record as EpochRecord, epochs) + '\n');
       return;
     }
-    if (!tty) return;
+    if (event.kind !== 'progress' || !tty) return;
     const now = Date.now();
     if (now - lastDrawn < 100 && event.done !== event.total) return;
     lastDrawn = now;
@@ -34,4 +39,23 @@ export function progressPrinter(epochs: number): (event: TrainerEvent) => void {
       `\r\x1b[Kepoch ${event.epoch}/${epochs} ${event.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.done}/${event.total}`,
     );
   };
+}
+
+/** A line per epoch of a spiking DTP run. */
+export function spikingDtpPrinter(event: SessionEvent): void {
+  if (event.kind !== 'epoch') return;
+  const record = event.record as SpikingDtpEpoch;
+  process.stdout.write(
+    `epoch ${record.epoch}: train error ${(100 * record.train_error).toFixed(2)}%` +
+      (record.valid_error !== null ? `, valid ${(100 * record.valid_error).toFixed(2)}%` : '') +
+      (record.test_error !== null ? `, test ${(100 * record.test_error).toFixed(2)}%` : '') +
+      ` (${record.seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation, ${record.cpu_seconds.toFixed(1)} s CPU)\n`,
+  );
+}
+
+/** A line per simulated window of a spiking run. */
+export function windowPrinter(event: SessionEvent): void {
+  if (event.kind !== 'window') return;
+  const r = event.record;
+  process.stdout.write(`  t=${r.t_end_s} s  spikes ${r.spikes}  rate ${(r.mean_rate_hz as number).toFixed(2)} Hz\n`);
 }

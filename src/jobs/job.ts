@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { RunSummary } from '../report/run-files';
 
 /** One `apical run`: an experiment file, a seed and `run`'s overrides, into its own folder. */
 export interface RunRequest {
@@ -26,20 +27,6 @@ export interface RunRequest {
   readonly set?: readonly string[];
   /** The folder holds this run's checkpoint: continue it (`apical resume`) instead of starting over. */
   readonly resume?: boolean;
-}
-
-/** The fields of a run's summary.json that callers read (written by `apical run`). */
-export interface RunSummary {
-  readonly experiment: string;
-  readonly rule: string;
-  readonly seed: number;
-  readonly epochs: number;
-  readonly epochs_completed: number;
-  readonly interrupted: boolean;
-  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
-  readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
-  readonly training_seconds: number;
-  readonly wall_seconds: number;
 }
 
 export type RunOutcome =

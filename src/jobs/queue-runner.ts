@@ -13,7 +13,7 @@
 import * as os from 'os';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { loadExperiment } from '../experiment/experiment';
-import { RunDirectory } from '../report/run-directory';
+import { RunDirectory } from '../session/run-directory';
 import { JobRunner, RunOutcome, RunRequest } from './job';
 import { jobId, QueueAddress, RunJob, RunResult } from './queue';
 

@@ -1,6 +1,6 @@
 /**
  * Runs through a queue on a Redis server: what the coordinator (`apical compare --queue`, queue-
- * runner.ts) and the workers (`apical worker`, cli/worker.ts) agree on. This file loads nothing of
+ * runner.ts) and the workers (`apical worker`, queue-worker.ts) agree on. This file loads nothing of
  * BullMQ or Redis: without `--queue` those are never imported.
  *
  *   --queue redis://[user:password@]host[:port]/name
@@ -15,7 +15,7 @@
 import { createHash } from 'crypto';
 import { EpochRecord } from '../engine/trainer';
 import { Experiment } from '../experiment/experiment';
-import { RunSummary } from './job';
+import { RunSummary } from '../report/run-files';
 
 export interface QueueAddress {
   readonly host: string;

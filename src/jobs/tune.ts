@@ -19,9 +19,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, experimentJson, loadExperiment, Overrides } from '../experiment/experiment';
 import { reportPage } from '../report/page';
-import { CHECKPOINT_FILE } from '../report/run-directory';
+import { CHECKPOINT_FILE } from '../session/run-directory';
 import { SearchedField, TrialRow, tuneCsv, tuneFigures, tuneMarkdown } from '../report/tune';
-import { finishedRun, JobRunner, RunRequest, RunSummary } from './job';
+import { RunSummary } from '../report/run-files';
+import { finishedRun, JobRunner, RunRequest } from './job';
 import { proposeTrial, SearchSpace, setArguments, Settings, SpaceError } from './search-space';
 import { promote, rungs } from './successive-halving';
 

@@ -3,8 +3,8 @@
  * its settings), a Markdown table of mean ± sd over seeds beside the rule's plausibility columns.
  * A failed run is a row with its error; it counts in "runs" but not in the means.
  */
-import { RunSummary } from '../jobs/job';
 import { csvCell } from './csv';
+import { RunSummary } from './run-files';
 import { SignalUse } from '../rules';
 import { plausibilityCells, plausibilityTitles } from './plausibility';
 

@@ -32,6 +32,23 @@ export interface RunFiles {
   readonly other: Readonly<Record<string, readonly Record<string, unknown>[]>>;
 }
 
+/**
+ * The fields of summary.json that every training run writes (session/rate.ts writes more) and that
+ * compare, sweep and the queue read back.
+ */
+export interface RunSummary {
+  readonly experiment: string;
+  readonly rule: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly epochs_completed: number;
+  readonly interrupted: boolean;
+  readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
+  readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
+  readonly training_seconds: number;
+  readonly wall_seconds: number;
+}
+
 /** A run directory that cannot be read. */
 export class RunReadError extends Error {
   override readonly name = 'RunReadError';

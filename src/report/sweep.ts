@@ -4,8 +4,8 @@
  * rule and unit type. A cell that could not run (a rule needing a derivative its units lack)
  * appears with its reason, never as a number; a cell not run yet appears as pending ("…").
  */
-import { RunSummary } from '../jobs/job';
 import { csvCell } from './csv';
+import { RunSummary } from './run-files';
 import { axesLayout, Figure, palette } from './figure';
 
 /** One cell and how it ended. */

@@ -9,7 +9,8 @@ const fs = require('fs');
 const path = require('path');
 const root = path.resolve(__dirname, '../../..');
 const { loadSpikingDtpExperiment } = require(path.join(root, 'dist/src/experiment/spiking-dtp'));
-const { runSpikingDtp } = require(path.join(root, 'dist/src/cli/run-spiking-dtp'));
+const { runSession } = require(path.join(root, 'dist/src/session/session'));
+const { spikingDtpKind } = require(path.join(root, 'dist/src/session/spiking-dtp'));
 const [name, patch, limit, epochs, base] = process.argv.slice(2);
 const baseFile = path.resolve(base ?? path.join(root, 'experiments/mnist-spiking-dtp.json'));
 const raw = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
@@ -27,6 +28,7 @@ raw.data = { ...raw.data, trainLimit: +limit || 10000, testLimit: 1 };
 raw.training.epochs = +epochs || 3;
 const file = path.join(__dirname, `${name}.json`);
 fs.writeFileSync(file, JSON.stringify(raw));
-runSpikingDtp(loadSpikingDtpExperiment(file), { out: path.join(root, 'runs/search', name), force: true, log: (line) => console.log(name, line) }).then((s) =>
-  console.log(name, 'done', JSON.stringify(s.best_valid)),
+const onEvent = (event) => event.kind === 'epoch' && console.log(name, JSON.stringify(event.record));
+runSession(spikingDtpKind, loadSpikingDtpExperiment(file), { out: path.join(root, 'runs/search', name), force: true, onEvent }).then(({ summary }) =>
+  console.log(name, 'done', JSON.stringify(summary.best_valid)),
 );

@@ -22,7 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Network } from '../network/network';
 import { Checkpoint, decodeCheckpoint } from '../state/checkpoint';
-import { appendLine, describeFsError, writeFileAtomic } from './durable';
+import { appendLine, describeFsError, writeFileAtomic } from '../report/durable';
 
 export interface WeightEntry {
   readonly name: string;

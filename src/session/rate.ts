@@ -1,0 +1,109 @@
+/**
+ * The rate experiment kind (experiment files without `kind`, e.g. experiments/mnist-dtp.json): load
+ * MNIST (and side information), build the circuit (experiment/build.ts), train it epoch by epoch
+ * (engine/trainer.ts) with its recorders, lesion, alignment metrics and the live view watching, and
+ * at the end save the weights (weights/, unless the run diverged).
+ *
+ *   metrics.jsonl  the trainer's EpochRecord per epoch, with `alignment` when metrics.alignmentEvery is set
+ *   summary.json   Summary below
+ */
+import { loadMnist } from '../data/mnist';
+import { loadSideInformation } from '../data/side-information';
+import { RunObserver } from '../engine/observer';
+import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
+import { buildLesionedCircuit } from '../experiment/build';
+import { ConfigError, Experiment, loadExperiment } from '../experiment/experiment';
+import { kernels } from '../kernels';
+import { AlignmentMonitor } from '../metrics/alignment';
+import { startRecording } from '../record/recording';
+import { RunSummary } from '../report/run-files';
+import { Divergence, ExperimentKind } from './kind';
+import { bestValidation, finalErrors } from './session';
+import { version } from './version';
+
+/** summary.json of a rate run: what compare, sweep and the queue read, and more. */
+export interface Summary extends RunSummary {
+  /** True when the divergence guard stopped the run (`divergence` says where). */
+  readonly diverged: boolean;
+  readonly divergence: Divergence | null;
+  /** The signal that stopped the run, if one did. */
+  readonly signal: string | null;
+  /** Peak resident memory of the process so far, in MiB. */
+  readonly peak_rss_mib: number;
+  readonly backend: string;
+  readonly version: string;
+}
+
+export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
+  name: 'rate',
+
+  load(file, overrides) {
+    const experiment = loadExperiment(file, { ...overrides, epochs: undefined });
+    const fileEpochs = experiment.training.epochs;
+    return { experiment: { ...experiment, training: { ...experiment.training, epochs: overrides.epochs ?? fileEpochs } }, fileEpochs };
+  },
+
+  about: ({ name, training }) => ({ name, seed: training.seed, epochs: training.epochs }),
+
+  config: (experiment) => ({ ...experiment, backend: kernels().name, version }),
+
+  start(experiment, { run, resuming, observe }) {
+    const data = loadMnist({
+      dir: experiment.data.dir ?? undefined,
+      validation: experiment.data.validation,
+      trainLimit: experiment.data.trainLimit ?? undefined,
+    });
+    if (data.train.features !== experiment.model.input) {
+      throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
+    }
+    const side = experiment.data.side
+      ? loadSideInformation(experiment.data.side, data.train.labels, data.train.classes, data.trainingFileCount, `${experiment.file}: /data/side`)
+      : undefined;
+    const { circuit, lesion } = buildLesionedCircuit(experiment, side);
+    const every = experiment.metrics.alignmentEvery;
+    const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
+    const { batchSize } = experiment.training;
+    const events$ = train(circuit, side ? { ...data, train: { ...data.train, side } } : data, experiment.training);
+    // Recorders register their state (file lengths included) before the checkpoint is restored.
+    const recorders = experiment.record ? startRecording(experiment.record, circuit, run.dir, data, batchSize, resuming) : [];
+    const observers: RunObserver[] = [
+      // Recorders first: an epoch's weights are recorded before a lesion changes them.
+      ...recorders,
+      ...(lesion ? [lesion] : []),
+      ...(observe ? [observe(circuit, Math.ceil(data.train.count / batchSize))] : []),
+    ];
+    return {
+      events$,
+      state: circuit.network.state,
+      checkpointEvery: experiment.training.checkpointEvery,
+      metricsLine: (record) => (alignment ? { ...record, alignment: alignment.take() } : record),
+      observe: (event) => {
+        for (const observer of observers) observer.onEvent(event as TrainerEvent);
+      },
+      finish({ records, signal, divergence, wallSeconds }) {
+        for (const observer of observers) observer.close();
+        alignment?.dispose();
+        circuit.dispose();
+        if (!divergence) run.saveWeights(circuit.network);
+        return {
+          experiment: experiment.name,
+          rule: experiment.rule.name,
+          seed: experiment.training.seed,
+          epochs: experiment.training.epochs,
+          epochs_completed: records.length,
+          interrupted: signal !== null,
+          diverged: divergence !== null,
+          divergence,
+          signal,
+          final: finalErrors(records),
+          best_valid: bestValidation(records),
+          training_seconds: records.reduce((sum, r) => sum + r.seconds, 0),
+          wall_seconds: wallSeconds(),
+          peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+          backend: kernels().name,
+          version,
+        };
+      },
+    };
+  },
+};
