@@ -2,6 +2,7 @@
  * `tune` (src/jobs/tune.ts) with a runner that stands in for training: a run's validation error is
  * a known function of its settings and epochs, so what successive halving must find is known.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -105,4 +106,43 @@ test('a folder holding another search, or settings the experiment refuses, are o
   } finally {
     fs.rmSync(fresh, { recursive: true, force: true });
   }
+});
+
+describe('apical tune on the command line', () => {
+  const cli = path.resolve(__dirname, '../dist/src/cli/main.js');
+  const apical = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') });
+
+  test('a small real search: every trial trained, the best 1/η longer, best.json runs', () => {
+    const spaceFile = path.join(out, 'space.json');
+    fs.writeFileSync(spaceFile, JSON.stringify({ 'optimizer.forward.lr': { 'log-uniform': [1e-5, 1e-2] } }));
+    const search = path.join(out, 'search');
+    const result = apical('tune', 'experiments/mnist-bp.json', '--space', spaceFile, '--trials', '4', '--budget', '2', '--eta', '2', '--train-limit', '500', '--jobs', '2', '--out', search);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const rows = fs.readFileSync(path.join(search, 'trials.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    // Rungs: 4 trials × 1 epoch, then the best 2 × 2 epochs.
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([['0', '1'], ['0', '1'], ['0', '1'], ['0', '1'], ['1', '2'], ['1', '2']]);
+    for (const r of rows) expect(Number(r[5])).toBeGreaterThan(0);
+    const summaries = rows.map((r) => JSON.parse(fs.readFileSync(path.join(search, r[9], 'summary.json'), 'utf8')));
+    expect(summaries.map((s) => s.epochs_completed)).toEqual([1, 1, 1, 1, 2, 2]);
+    const best = apical('run', path.join(search, 'best.json'), '--epochs', '1', '--train-limit', '200', '--out', path.join(out, 'best-run'));
+    expect(best.status).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'best-run', 'config.json'), 'utf8'));
+    expect([rows[4][3], rows[5][3]].map(Number)).toContain(config.optimizer.forward.lr);
+    // Again: nothing left to train.
+    const again = apical('tune', 'experiments/mnist-bp.json', '--space', spaceFile, '--trials', '4', '--budget', '2', '--eta', '2', '--train-limit', '500', '--jobs', '2', '--out', search);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('rung 0: 4 trials × 1 epochs (4 already finished)');
+    expect(again.stdout).toContain('rung 1: 2 trials × 2 epochs (2 already finished)');
+  });
+
+  test('a bad search space is one line naming the file and the field', () => {
+    const spaceFile = path.join(out, 'bad.json');
+    fs.writeFileSync(spaceFile, JSON.stringify({ 'rule.noise': { uniform: [1, 0] } }));
+    const result = apical('tune', 'experiments/mnist-dtp.json', '--space', spaceFile, '--trials', '3', '--out', path.join(out, 's'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`apical: ${spaceFile}: "rule.noise": "uniform" needs low < high, got [1, 0]\n`);
+    const missing = apical('tune', 'experiments/mnist-dtp.json', '--trials', '3');
+    expect(missing.stderr).toBe('apical: tune needs --space FILE, the search space\n');
+  });
 });

@@ -7,6 +7,8 @@
  *   apical compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]
  *                                [--epochs N] [--data DIR] [--train-limit N] [--set ...]
  *   apical sweep <sweep.json> [--jobs J] [--out DIR]
+ *   apical tune <experiment.json> --space space.json --trials N [--budget EPOCHS] [--eta H]
+ *                                [--min-epochs E] [--seed S] [--jobs J | --queue URL] [--out DIR]
  *   apical resume <run-dir>
  *   apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
  *
@@ -37,8 +39,10 @@ import { JobRunner } from '../jobs/job';
 import { LocalPool } from '../jobs/local-pool';
 import { parseQueueUrl, QueueUrlError } from '../jobs/queue';
 import { version } from '../session/version';
-import { compare, experimentFiles } from './compare';
-import { sweep } from './sweep';
+import { compare, experimentFiles } from '../jobs/compare';
+import { loadSearchSpace, SpaceError } from '../jobs/search-space';
+import { sweep } from '../jobs/sweep';
+import { tune } from '../jobs/tune';
 import { resumeCommand, runCommand } from './run';
 import { signalExitStatus, stopSignals } from './signals';
 
@@ -71,8 +75,13 @@ const flags: readonly { readonly name: string; readonly type: 'string' | 'boolea
     help: ['checkpoint every K epochs (0: only when stopped; default:', 'every epoch for runs expected to last over an hour)'],
   },
   { name: 'seeds', type: 'string', arg: 'N', help: ['compare: seeds 1..N per experiment (default 3)'] },
-  { name: 'jobs', type: 'string', arg: 'J', help: ['compare, sweep: runs at a time (default: one per core)'] },
-  { name: 'queue', type: 'string', arg: 'URL', help: ['compare, sweep, worker: a BullMQ queue, redis://host:port/name'] },
+  { name: 'jobs', type: 'string', arg: 'J', help: ['compare, sweep, tune: runs at a time (default: one per core)'] },
+  { name: 'queue', type: 'string', arg: 'URL', help: ['compare, sweep, tune, worker: a BullMQ queue, redis://host:port/name'] },
+  { name: 'space', type: 'string', arg: 'FILE', help: ['tune: the search space (fields and their distributions)'] },
+  { name: 'trials', type: 'string', arg: 'N', help: ['tune: trials at the first rung'] },
+  { name: 'budget', type: 'string', arg: 'EPOCHS', help: ["tune: epochs of the last rung (default: the file's)"] },
+  { name: 'eta', type: 'string', arg: 'H', help: ['tune: each rung keeps the best 1/H for H times the epochs (default 3)'] },
+  { name: 'min-epochs', type: 'string', arg: 'E', help: ['tune: epochs of the first rung at least (default 1)'] },
   { name: 'store', type: 'string', arg: 'DIR', help: ['worker: where its run folders go (default runs/worker)'] },
   { name: 'lock', type: 'string', arg: 'SECONDS', help: ["worker: how long a dead worker's run stays locked (default 30)"] },
   { name: 'help', type: 'boolean', short: 'h', help: ['this text'] },
@@ -96,6 +105,7 @@ const commands: readonly { readonly name: string; readonly synopsis: string; rea
   { name: 'compare', synopsis: 'compare <experiment.json | folder>... [--seeds N] [--jobs J] [--out DIR]', run: compareCommand },
   { name: 'report', synopsis: 'report <run-dir>... [--out FILE]', run: report },
   { name: 'sweep', synopsis: 'sweep <sweep.json> [--jobs J] [--out DIR]', run: sweepCommand },
+  { name: 'tune', synopsis: 'tune <experiment.json> --space space.json --trials N [--budget EPOCHS] [--seed S]', run: tuneCommand },
   { name: 'resume', synopsis: 'resume <run-dir>', run: resume },
   { name: 'worker', synopsis: 'worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]', run: worker },
 ];
@@ -136,6 +146,14 @@ as JSON (report.json).
 depth, J processes at a time, each into DIR/<cell> (default runs/<sweep>-<date>),
 skipping cells already finished there, and writes DIR/sweep.csv, DIR/sweep.md
 and DIR/sweep.html (test error against depth).
+\`apical tune\` searches the experiment's fields named in the space file for the
+lowest validation error: N trials drawn from the space with search seed S (default
+1; the training seed stays the file's), trained by successive halving (each rung
+keeps the best 1/H of the trials for H times the epochs, up to --budget), through
+the same processes or queue as compare, into DIR/trials/ (default
+runs/tune-<name>-<date>); re-running the same command continues the search. It
+writes DIR/trials.csv, DIR/tune.md, DIR/tune.html and DIR/best.json (the
+experiment with the best trial's settings).
 
 options:
 ${flags.map(flagHelp).join('\n')}`;
@@ -268,6 +286,33 @@ async function sweepCommand({ values, args, argv }: Invocation): Promise<number>
   return 0;
 }
 
+async function tuneCommand({ values, args, argv }: Invocation): Promise<number> {
+  const [file] = args;
+  if (!file) throw new UsageError('tune needs an experiment file, e.g. apical tune experiments/mnist-dtp.json --space space.json --trials 27');
+  noMore(args);
+  if (!values.space) throw new UsageError('tune needs --space FILE, the search space');
+  const trials = positiveInteger('--trials', values.trials);
+  if (trials === undefined) throw new UsageError('tune needs --trials N, the number of trials at the first rung');
+  const eta = positiveInteger('--eta', values.eta) ?? 3;
+  if (eta < 2) throw new UsageError(`--eta must be at least 2, got "${values.eta}"`);
+  const space = loadSearchSpace(values.space);
+  const runner = await jobRunner(values);
+  const { best } = await tune(file, runner, {
+    space,
+    spaceFile: values.space,
+    trials,
+    budget: positiveInteger('--budget', values.budget),
+    eta,
+    minEpochs: positiveInteger('--min-epochs', values['min-epochs']) ?? 1,
+    seed: positiveInteger('--seed', values.seed, true) ?? 1,
+    out: values.out ?? path.join('runs', `tune-${path.basename(file, '.json')}-${timestamp()}`),
+    overrides: { dataDir: values.data, trainLimit: positiveInteger('--train-limit', values['train-limit']), set: values.set },
+    command: ['apical', ...argv].join(' '),
+    log,
+  });
+  return best ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -302,7 +347,7 @@ main(process.argv.slice(2)).then(
       process.exit(74);
     }
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError, QueueUrlError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError, QueueUrlError, SpaceError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Experiment, loadExperiment, Overrides } from '../experiment/experiment';
-import { finishedRun, JobRunner, RunRequest } from '../jobs/job';
+import { finishedRun, JobRunner, RunRequest } from './job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';

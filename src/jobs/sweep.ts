@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadSweep, planSweep } from '../experiment/sweep';
-import { finishedRun, JobRunner } from '../jobs/job';
+import { finishedRun, JobRunner } from './job';
 import { escapeHtml, reportPage } from '../report/page';
 import { depthFigure, sweepCsv, sweepMarkdown, SweepRow } from '../report/sweep';
 
