@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Subject } from 'rxjs';
-import { compare, planComparison } from '../src/cli/compare';
+import { compare, planComparison } from '../src/jobs/compare';
 import { runExperiment } from '../src/session/kinds';
 import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { sweep } from '../src/cli/sweep';
+import { sweep } from '../src/jobs/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
 import { depthFigure, sweepMarkdown } from '../src/report/sweep';
