@@ -55,7 +55,8 @@ export function lesionTarget(network: Network, name: string): Pathway | string {
 
 /** The pathway's own learned projection, if it has one (decoders do; transposes borrow W_l; fixed and mirror matrices are not projections). */
 function ownProjection(pathway: Pathway): Projection | null {
-  return pathway.kind === 'decoder' ? pathway.projection : null;
+  const learned = pathway.projections?.() ?? [];
+  return learned.length === 1 ? learned[0] : null;
 }
 
 export class FeedbackLesion implements RunObserver {
