@@ -15,6 +15,7 @@ import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Dataset } from '../data/dataset';
 import { parameterQuantity, siValue } from '../equations/dimensions';
+import { asConfigError } from '../experiment/experiment';
 import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment, SpikingDtpOverrides } from '../experiment/spiking-dtp';
 import { kernels } from '../kernels';
 import { shuffleInPlace } from '../kernels/random';
@@ -46,12 +47,12 @@ export interface SpikingDtpEpoch {
 
 const si = (text: string, what: string): number => siValue(parameterQuantity(text, new Map(), what));
 
-/** The network and rule an experiment describes. */
-export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
+/** The network and rule an experiment describes, for data of `shape` (input size and class count). */
+export function buildSpikingDtp(experiment: SpikingDtpExperiment, shape: { readonly features: number; readonly classes: number }): SpikingDtp {
   const where = experiment.file;
   const dt = si(experiment.dt, `${where}, dt`);
-  const network = new SpikingNetwork({
-    input: 784,
+  const network = asConfigError(where, () => new SpikingNetwork({
+    input: shape.features,
     layers: experiment.network.layers,
     batch: experiment.training.batchSize,
     dt,
@@ -59,8 +60,9 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
     encoder: experiment.network.encoder,
     inputRate: si(experiment.network.inputRate, `${where}, network.inputRate`),
     maxRate: si(experiment.network.maxRate, `${where}, network.maxRate`),
+    roles: experiment.network.roles,
     seed: experiment.training.seed,
-  });
+  }));
   return new SpikingDtp(network, {
     ...experiment.rule,
     settleSteps: Math.round(si(experiment.settle, `${where}, settle`) / dt),
@@ -69,27 +71,28 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
     feedback: experiment.optimizer.feedback,
     readout: experiment.optimizer.readout,
     seed: experiment.training.seed,
+    classes: shape.classes,
   });
 }
 
-/** Index of the largest of the 10 scores in row r. */
-const argmax = (scores: Float32Array, r: number): number => {
+/** Index of the largest of the `classes` scores in row r. */
+const argmax = (scores: Float32Array, classes: number, r: number): number => {
   let best = 0;
-  for (let c = 1; c < 10; c++) if (scores[r * 10 + c] > scores[r * 10 + best]) best = c;
+  for (let c = 1; c < classes; c++) if (scores[r * classes + c] > scores[r * classes + best]) best = c;
   return best;
 };
 
 /** Forward-phase classification of the first `count` examples: the error and the first misclassified example (-1: none). */
 export function spikingEvaluation(rule: SpikingDtp, data: Dataset, count = data.count): { error: number; firstWrong: number } {
   const B = rule.network.batch;
-  const probs = new Float32Array(B * 10);
+  const probs = new Float32Array(B * data.classes);
   let errors = 0;
   let firstWrong = -1;
   for (let start = 0; start < count; start += B) {
     const rows = Math.min(B, count - start);
     rule.infer(data.images.subarray(start * data.features, (start + rows) * data.features), rows, probs);
     for (let r = 0; r < rows; r++) {
-      if (argmax(probs, r) === data.labels[start + r]) continue;
+      if (argmax(probs, data.classes, r) === data.labels[start + r]) continue;
       errors++;
       if (firstWrong < 0) firstWrong = start + r;
     }
@@ -121,7 +124,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   const phase = rule.options.settleSteps + rule.options.countSteps;
   const steps = (rule.options.targetPhases === 'joint' ? 2 : 1 + rule.network.layers.length) * phase;
   const spikes = net.groups.map((g) => new SpikeMonitor(g.name, g));
-  const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], traced[k], 1, steps));
+  const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, [net.roles.membrane], traced[k], 1, steps));
   const rates = rule.trials(x, label, 1, false);
   const folder = path.join(dir, 'trial');
   const layers = net.groups.map((g, k) => {
@@ -143,7 +146,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   fs.mkdirSync(folder, { recursive: true });
   writeMonitors(path.dirname(folder), [...spikes, ...states], sim.dt, steps, 'trial');
   const probabilities = Array.from(rates.probabilities);
-  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: phase, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, 0), layers };
+  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: phase, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, data.classes, 0), layers };
   fs.writeFileSync(
     path.join(folder, 'rates.json'),
     JSON.stringify({
@@ -233,8 +236,8 @@ export interface SpikingDtpSummary {
 async function session(experiment: SpikingDtpExperiment, run: RunDirectory, checkpoint: Checkpoint | null, options: SpikingDtpRunOptions): Promise<SpikingDtpSummary> {
   const started = performance.now();
   const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation, trainLimit: experiment.data.trainLimit ?? undefined });
-  const rule = buildSpikingDtp(experiment);
   const train = data.train;
+  const rule = buildSpikingDtp(experiment, train);
   const state = new StateRegistry(experiment.training.seed);
   rule.register(state);
   const order = state.register('spiking-dtp/order', Uint32Array.from({ length: train.count }, (_, i) => i));
@@ -276,7 +279,7 @@ async function session(experiment: SpikingDtpExperiment, run: RunDirectory, chec
         labels[r] = train.labels[i];
       }
       const { probabilities } = rule.trials(x, labels, rows);
-      for (let r = 0; r < rows; r++) if (argmax(probabilities, r) !== labels[r]) position.errors++;
+      for (let r = 0; r < rows; r++) if (argmax(probabilities, train.classes, r) !== labels[r]) position.errors++;
       position.seen += rows;
       if (batches % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -7,7 +7,7 @@ import { Network } from '../network/network';
 import { Projection } from '../network/projection';
 import { SideChannel } from '../network/top-decoder';
 import { createRule } from '../rules';
-import { ConfigError, Experiment } from './experiment';
+import { asConfigError, ConfigError, Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
 export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {
@@ -21,7 +21,7 @@ export function buildCircuit(experiment: Experiment, side?: SideChannel): Circui
 export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel): { circuit: Circuit; lesion: FeedbackLesion | null } {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
-  const network = asConfigError(experiment, () =>
+  const network = asConfigError(experiment.file, () =>
     new Network(experiment.model, {
       seed,
       maxRows: Math.max(batchSize, evalBatchSize),
@@ -62,16 +62,7 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
     const feedbackInit = experiment.model.feedback?.init ?? experiment.model.init ?? { name: 'orthogonal' as const };
     lesion = new FeedbackLesion(experiment.lesion, network, experiment.optimizer.feedback ?? experiment.optimizer.forward, feedbackInit, seed);
   }
-  const circuit = asConfigError(experiment, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
+  const circuit = asConfigError(experiment.file, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
   lesion?.start();
   return { circuit, lesion };
-}
-
-/** A model the code cannot build (a unit without the derivative a rule needs…) is the file's fault. */
-function asConfigError<T>(experiment: Experiment, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    throw new ConfigError(`${experiment.file}: ${(error as Error).message}`);
-  }
 }

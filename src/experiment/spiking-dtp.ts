@@ -12,6 +12,7 @@ import * as path from 'path';
 import { ConfigError } from './experiment';
 import { loadNeuronModel } from './spiking';
 import { ModelSpec } from '../equations/model';
+import { defaultNeuronRoles, NeuronRoles } from '../network/neuron-roles';
 import { OptimizerSpec } from '../optim/optimizer';
 
 export interface SpikingDtpExperiment {
@@ -23,7 +24,15 @@ export interface SpikingDtpExperiment {
   /** Uncounted start of each phase, and the counted window after it. */
   readonly settle: string;
   readonly count: string;
-  readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec | null; readonly inputRate: string; readonly maxRate: string };
+  readonly network: {
+    readonly layers: readonly number[];
+    readonly neuron: ModelSpec;
+    readonly encoder: ModelSpec | null;
+    readonly inputRate: string;
+    readonly maxRate: string;
+    /** The neuron model's names for the roles the network needs (network/neuron-roles.ts), when not lif-apical's. */
+    readonly roles?: NeuronRoles;
+  };
   readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number; readonly targetPhases: 'joint' | 'per-layer'; readonly lrDecay: number };
   readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
   readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
@@ -59,6 +68,11 @@ const schema = {
         encoder: { type: 'string' },
         inputRate: { type: 'string' },
         maxRate: { type: 'string' },
+        roles: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(['threshold', 'rest', 'synapseTau', 'membrane', 'synapse', 'basal', 'apical'].map((role) => [role, { type: 'string' }])),
+        },
       },
     },
     rule: {
@@ -145,7 +159,12 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     dt: raw.dt,
     settle: raw.settle,
     count: raw.count,
-    network: { ...raw.network, neuron: model(raw.network.neuron), encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder) },
+    network: {
+      ...raw.network,
+      neuron: model(raw.network.neuron),
+      encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder),
+      ...(raw.network.roles ? { roles: { ...defaultNeuronRoles, ...raw.network.roles } } : {}),
+    },
     rule: { ...ruleDefaults, ...raw.rule },
     data: { dir: overrides.dataDir ?? data.dir ?? null, validation: data.validation ?? 10000, trainLimit: overrides.trainLimit ?? data.trainLimit ?? null, testLimit: data.testLimit ?? null },
     training: {

@@ -59,6 +59,8 @@ export interface SpikingDtpOptions {
   readonly initScale: number;
   readonly initBias: number;
   readonly seed: number;
+  /** Classes the read-out tells apart (from the data). */
+  readonly classes: number;
 }
 
 /** The rates of a batch of trials, both phases, every layer (index 0 = input), rows × n each. */
@@ -68,7 +70,7 @@ export interface TrialRates {
   readonly target: Float32Array[];
   /** Targets ĥ_l per hidden layer (index l), index 0 unused. */
   readonly targets: Float32Array[];
-  /** The read-out's probabilities from the forward phase, rows × 10. */
+  /** The read-out's probabilities from the forward phase, rows × classes. */
   readonly probabilities: Float32Array;
 }
 
@@ -81,7 +83,7 @@ export class SpikingDtp {
   /** Learned parameters and their optimisers, in a fixed order (for checkpoints). */
   readonly optimizers: { readonly name: string; readonly param: Float32Array; readonly grad: Float32Array; readonly optimizer: Optimizer }[] = [];
   private readonly sizes: number[];
-  private readonly classes = 10;
+  private readonly classes: number;
   /** The batch's rows: forward and target-phase rates and targets of every layer. */
   private readonly batchForward: Float32Array[];
   private readonly batchTarget: Float32Array[];
@@ -95,6 +97,7 @@ export class SpikingDtp {
 
   constructor(readonly network: SpikingNetwork, readonly options: SpikingDtpOptions) {
     const L = network.options.layers.length;
+    this.classes = options.classes;
     this.sizes = [network.options.input, ...network.options.layers];
     const B = network.batch;
     const init = streamState(options.seed, 'spiking-dtp/init');
@@ -187,7 +190,7 @@ export class SpikingDtp {
     for (let l = 1; l <= L; l++) net.rates(l, this.batchForward[l], rows);
   }
 
-  /** The read-out's probabilities after the forward phase, rows × 10 into `out`. */
+  /** The read-out's probabilities after the forward phase, rows × classes into `out`. */
   infer(x: Float32Array, rows: number, out: Float32Array): Float32Array {
     this.forwardPhase(x, rows);
     this.readout(rows, this.batchForward[this.sizes.length - 1], null, out, null);
