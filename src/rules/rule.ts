@@ -96,6 +96,11 @@ export interface Rule {
    * read-out's view, for rules whose feedback comes straight from the output.
    */
   descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number, readout: LocalView): void;
+  /**
+   * In place of `descend` when the pathway delivers nothing (a silenced pathway, experiment/lesion.ts),
+   * so that the population's target is its own activity. Default: a zero top-down signal.
+   */
+  silenced?(below: LocalView, rows: number): void;
 }
 
 /** The default top step: the read-out's error Δ_out sent down its pathway, top.topDown ← Δ_out·Bᵀ. */
