@@ -216,6 +216,7 @@ export async function resumeSpikingDtp(dir: string, options: SpikingDtpRunOption
 
 export interface SpikingDtpSummary {
   readonly experiment: string;
+  readonly rule: 'spiking-dtp';
   readonly seed: number;
   readonly epochs: number;
   readonly epochs_completed: number;
@@ -223,6 +224,8 @@ export interface SpikingDtpSummary {
   readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
   readonly best_valid: { readonly epoch: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
   readonly seconds_per_epoch: number | null;
+  /** Seconds of training, evaluation excluded, over every epoch (as a rate run's summary has it). */
+  readonly training_seconds: number;
   readonly wall_seconds: number;
   readonly backend: string;
   readonly version: string;
@@ -323,15 +326,18 @@ async function session(experiment: SpikingDtpExperiment, run: RunDirectory, chec
   fs.writeFileSync(path.join(run.dir, 'trial.html'), trialPage(trial, `${experiment.name}: one trial`));
   const last = records[records.length - 1];
   const best = records.reduce<SpikingDtpEpoch | undefined>((a, r) => (r.valid_error !== null && (!a || r.valid_error < a.valid_error!) ? r : a), undefined);
+  const trainingSeconds = records.reduce((a, r) => a + r.seconds, 0);
   const summary: SpikingDtpSummary = {
     experiment: experiment.name,
+    rule: 'spiking-dtp',
     seed: experiment.training.seed,
     epochs: experiment.training.epochs,
     epochs_completed: records.length,
     interrupted,
     final: last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null,
     best_valid: best ? { epoch: best.epoch, valid_error: best.valid_error, test_error: best.test_error } : null,
-    seconds_per_epoch: records.length ? records.reduce((a, r) => a + r.seconds, 0) / records.length : null,
+    seconds_per_epoch: records.length ? trainingSeconds / records.length : null,
+    training_seconds: trainingSeconds,
     wall_seconds: wallSeconds(),
     backend: kernels().name,
     version,
