@@ -4,13 +4,19 @@
  * without a target (ĥ_1 = h_1), no apical drive, no rate change, so W_1 and b_1 stop learning while
  * everything above goes on — as in the rate lesion test (test/lesion.test.ts).
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { runSpikingDtp } from '../src/cli/run-spiking-dtp';
+import { ConfigError } from '../src/experiment/experiment';
 import { FeedbackLesion } from '../src/experiment/lesion';
+import { loadSpikingDtpExperiment } from '../src/experiment/spiking-dtp';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { nextInt, nextUniform, streamState } from '../src/kernels/random';
 import { SpikingNetwork } from '../src/network/spiking-network';
 import { SpikingDtp } from '../src/rules/spiking-dtp';
 import { StateRegistry } from '../src/state/registry';
+import { runMetrics } from './helpers';
 
 const lif = loadNeuronModel(path.join(__dirname, '..', 'models', 'neurons', 'lif-apical.json'));
 const input = 20;
@@ -58,5 +64,46 @@ describe('a silenced spiking feedback pathway', () => {
   it('leaves learning above it, and the intact network learns at every layer', () => {
     for (const name of ['W2', 'b2', 'readout/W', 'g2/V']) expect(lesioned.after[name]).not.toEqual(lesioned.before[name]);
     for (const name of ['W1', 'b1', 'W2', 'readout/W', 'g2/V']) expect(intact.after[name]).not.toEqual(intact.before[name]);
+  });
+});
+
+describe('a lesion in a spiking DTP experiment file', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-spiking-lesion-'));
+  const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
+  function file(name: string, extra: Record<string, unknown>): string {
+    const f = path.join(tmp, `${name}.json`);
+    fs.writeFileSync(
+      f,
+      JSON.stringify({
+        ...base,
+        name,
+        network: { ...base.network, layers: [40, 40], neuron: path.join(__dirname, '..', 'models', 'neurons', 'lif-apical.json') },
+        data: { source: 'mnist', validation: 100, trainLimit: 200, testLimit: 100 },
+        training: { epochs: 2, batchSize: 20, seed: 3 },
+        record: { traces: 1 },
+        ...extra,
+      }),
+    );
+    return f;
+  }
+  const metrics = async (name: string, extra: Record<string, unknown>) => {
+    const out = path.join(tmp, name);
+    await runSpikingDtp(loadSpikingDtpExperiment(file(name, extra)), { out, force: false });
+    return runMetrics(out).map(({ cpu_seconds, ...m }) => m); // eslint-disable-line @typescript-eslint/no-unused-vars
+  };
+
+  it('changes nothing before its epoch and the run from it on', async () => {
+    const intact = await metrics('intact', {});
+    const lesioned = await metrics('lesioned', { lesion: { pathway: 'g2', mode: 'silence', fromEpoch: 2 } });
+    expect(lesioned[0]).toEqual(intact[0]);
+    expect(lesioned[1]).not.toEqual(intact[1]);
+  });
+
+  it('is refused in one line when it names a pathway the network lacks or a mode spiking decoders lack', () => {
+    expect(() => loadSpikingDtpExperiment(file('bad-mode', { lesion: { pathway: 'g2', mode: 'freeze' } }))).toThrow(/bad-mode\.json: \/lesion\/mode must be equal to constant$/);
+    const experiment = loadSpikingDtpExperiment(file('bad-pathway', { lesion: { pathway: 'g3', mode: 'silence' } }));
+    return expect(runSpikingDtp(experiment, { out: path.join(tmp, 'bad-pathway'), force: false })).rejects.toThrow(
+      new ConfigError(`${experiment.file}: /lesion/pathway names "g3", which the network does not have (it has g2)`),
+    );
   });
 });

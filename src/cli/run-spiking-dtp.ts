@@ -15,7 +15,8 @@ import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { Dataset } from '../data/dataset';
 import { parameterQuantity, siValue } from '../equations/dimensions';
-import { asConfigError } from '../experiment/experiment';
+import { asConfigError, ConfigError } from '../experiment/experiment';
+import { FeedbackLesion, lesionTarget, LesionSpec } from '../experiment/lesion';
 import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment, SpikingDtpOverrides } from '../experiment/spiking-dtp';
 import { kernels } from '../kernels';
 import { shuffleInPlace } from '../kernels/random';
@@ -73,6 +74,16 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment, shape: { reado
     seed: experiment.training.seed,
     classes: shape.classes,
   });
+}
+
+/** The experiment's lesion `spec` of one of `learner`'s decoder pathways: its rule wrapped, its state in `state`. */
+function spikingLesion(experiment: SpikingDtpExperiment, spec: LesionSpec, learner: SpikingDtp, state: StateRegistry): FeedbackLesion {
+  const target = lesionTarget(learner, spec.pathway);
+  if (typeof target === 'string') throw new ConfigError(`${experiment.file}: /lesion/pathway ${target}`);
+  const lesion = new FeedbackLesion(spec, { feedback: learner.feedback, state }, experiment.optimizer.feedback, { name: 'orthogonal' }, experiment.training.seed);
+  learner.rule = lesion.wrap(learner.rule);
+  lesion.start();
+  return lesion;
 }
 
 /** Index of the largest of the `classes` scores in row r. */
@@ -243,6 +254,7 @@ async function session(experiment: SpikingDtpExperiment, run: RunDirectory, chec
   const rule = buildSpikingDtp(experiment, train);
   const state = new StateRegistry(experiment.training.seed);
   rule.register(state);
+  const lesion = experiment.lesion ? spikingLesion(experiment, experiment.lesion, rule, state) : null;
   const order = state.register('spiking-dtp/order', Uint32Array.from({ length: train.count }, (_, i) => i));
   const shuffle = state.stream('spiking-dtp/shuffle');
   /** Where training stands: the epoch under way, trials of it seen, and errors among them. */
@@ -308,6 +320,7 @@ async function session(experiment: SpikingDtpExperiment, run: RunDirectory, chec
     };
     records.push(record);
     run.appendMetrics(record);
+    lesion?.epochEnded(record.epoch);
     Object.assign(position, { epoch: position.epoch + 1, seen: 0, errors: 0, cpu: 0, seconds: 0 });
     if (position.epoch <= experiment.training.epochs) saveCheckpoint();
     options.log?.(

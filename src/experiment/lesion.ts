@@ -109,7 +109,12 @@ export class FeedbackLesion implements RunObserver {
   }
 
   onEvent(event: TrainerEvent): void {
-    if (event.kind === 'epoch' && event.record.epoch === (this.spec.fromEpoch ?? 1) - 1) this.apply();
+    if (event.kind === 'epoch') this.epochEnded(event.record.epoch);
+  }
+
+  /** Epoch `epoch` (1-based) is over: the lesion starts if the next one is its first. */
+  epochEnded(epoch: number): void {
+    if (epoch === (this.spec.fromEpoch ?? 1) - 1) this.apply();
   }
 
   close(): void {}

@@ -13,6 +13,8 @@ import { ConfigError } from './experiment';
 import { loadNeuronModel } from './spiking';
 import { ModelSpec } from '../equations/model';
 import { defaultNeuronRoles, NeuronRoles } from '../network/neuron-roles';
+import { lesionSchema, LesionSpec } from './lesion';
+import { optimizerSchema } from './schema';
 import { OptimizerSpec } from '../optim/optimizer';
 
 export interface SpikingDtpExperiment {
@@ -39,13 +41,9 @@ export interface SpikingDtpExperiment {
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec; readonly readout: OptimizerSpec };
   /** How many neurons per layer to trace in the recorded trial. */
   readonly record: { readonly traces: number };
+  /** A decoder pathway silenced from some epoch on (lesion.ts; only "silence": the decoders have no projection to freeze or redraw). */
+  readonly lesion?: LesionSpec;
 }
-
-const optimizer = {
-  type: 'object',
-  required: ['name', 'lr'],
-  properties: { name: { enum: ['sgd', 'rmsprop', 'adam'] }, lr: { type: 'number', exclusiveMinimum: 0 } },
-} as const;
 
 const schema = {
   type: 'object',
@@ -114,9 +112,10 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       required: ['forward', 'feedback', 'readout'],
-      properties: { forward: optimizer, feedback: optimizer, readout: optimizer },
+      properties: { forward: optimizerSchema, feedback: optimizerSchema, readout: optimizerSchema },
     },
     record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 } } },
+    lesion: { ...lesionSchema, properties: { ...lesionSchema.properties, mode: { const: 'silence' } } },
   },
 } as const;
 
@@ -175,5 +174,6 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     },
     optimizer: raw.optimizer,
     record: { traces: raw.record?.traces ?? 5 },
+    ...(raw.lesion ? { lesion: raw.lesion } : {}),
   };
 }

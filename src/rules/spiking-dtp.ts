@@ -214,11 +214,17 @@ export class SpikingDtp {
     this.network.register(state);
   }
 
-  /** A copy of this rule and its network, with the same parameters, simulating `batch` trials at a time. */
+  /**
+   * A copy of this learner and its network, with the same parameters, simulating `batch` (at most
+   * this one's batch) trials at a time, to observe trials: it forms its targets through this one's
+   * rule and decoder pathways (a lesion included), and must not learn.
+   */
   withBatch(batch: number): SpikingDtp {
     const copy = new SpikingDtp(new SpikingNetwork({ ...this.network.options, batch }), this.options);
     copy.optimizers.forEach((o, k) => o.param.set(this.optimizers[k].param));
     copy.network.syncParameters();
+    copy.rule = this.rule;
+    this.feedback.forEach((pathway, l) => (copy.feedback[l] = pathway));
     return copy;
   }
 
