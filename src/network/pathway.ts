@@ -22,7 +22,6 @@ import { Unit } from '../units';
 import { InitSpec } from './init';
 import { Population } from './population';
 import { Projection } from './projection';
-import type { SideChannel } from './top-decoder';
 
 /** One minibatch as a pathway sees it. */
 export interface Minibatch {
@@ -99,6 +98,17 @@ export interface PathwaySite {
   readonly populations: readonly Population[];
   /** The read-out: the source of direct feedback. */
   readonly readout: Population;
+}
+
+/**
+ * The side information a conditional decoder reads, when it is not the one-hot label: `size`
+ * values per example, and S̄ (classes × size, row-major), the mean side vector of each class, so
+ * that p·S̄ is the side information the read-out's belief p predicts (for the one-hot label S̄ = I
+ * and p·S̄ = p).
+ */
+export interface SideChannel {
+  readonly size: number;
+  readonly meanByClass: Float32Array;
 }
 
 /** What a pathway is built from. */

@@ -19,24 +19,15 @@ import { StateRegistry } from '../state/registry';
 import { Unit } from '../units';
 import { initialise, InitSpec } from './init';
 import { oneHot } from './one-hot';
-import { Minibatch, Pathway, PathwayOptimizers, PathwaySite, Probe } from './pathway';
+import { Minibatch, Pathway, PathwayOptimizers, PathwaySite, Probe, SideChannel } from './pathway';
 import { Projection } from './projection';
+
+export type { SideChannel } from './pathway';
 
 export type TopDecoderKind = 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder';
 
 /** Width of AO-SDTP's auxiliary output features (not published; a choice, documented in RESULTS.md). */
 export const AUXILIARY_FEATURES = 64;
-
-/**
- * The side information a conditional decoder reads, when it is not the one-hot label: `size`
- * values per example, and S̄ (classes × size, row-major), the mean side vector of each class, so
- * that p·S̄ is the side information the read-out's belief p predicts (for the one-hot label S̄ = I
- * and p·S̄ = p).
- */
-export interface SideChannel {
-  readonly size: number;
-  readonly meanByClass: Float32Array;
-}
 
 export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
   readonly projection: Projection;
