@@ -32,10 +32,10 @@ const settings: Record<string, typeof committed> = {
 settings.current = { ...settings.poisson, network: { ...settings.poisson.network, encoder: null } };
 const experiment = settings[variant];
 if (!experiment) throw new Error(`unknown variant "${variant}" (poisson, current, committed)`);
-const rule = buildSpikingDtp(experiment);
 const data = loadMnist({ validation: 0, trainLimit: trials });
+const rule = buildSpikingDtp(experiment, data.train);
 const B = experiment.training.batchSize;
 const start = process.cpuUsage();
-for (let i = 0; i < trials; i += B) rule.trials(data.train.images.subarray(i * 784, (i + B) * 784), data.train.labels.subarray(i, i + B), B);
+for (let i = 0; i < trials; i += B) rule.trials(data.train.images.subarray(i * data.train.features, (i + B) * data.train.features), data.train.labels.subarray(i, i + B), B);
 const cpu = process.cpuUsage(start);
 console.log(`${variant}: ${((cpu.user + cpu.system) / 1e3 / trials).toFixed(3)} ms CPU per training trial (${trials} trials, batch ${B})`);

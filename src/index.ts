@@ -53,7 +53,7 @@ export { NeuronGroup } from './network/neuron-group';
 export type { SpikeEvent } from './network/neuron-group';
 export { Synapses } from './network/synapses';
 export type { SynapsesSpec } from './network/synapses';
-export { Simulation } from './engine/simulation';
+export { Simulation } from './network/simulation';
 export { SpikeMonitor } from './record/spike-monitor';
 export { StateMonitor } from './record/state-monitor';
 export { RateMonitor } from './record/rate-monitor';

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Subject } from 'rxjs';
 import { compare, planComparison } from '../src/jobs/compare';
 import { runExperiment } from '../src/session/kinds';
+import { Experiment } from '../src/experiment/experiment';
 import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
@@ -78,7 +79,7 @@ describe('apical compare', () => {
 
   it('passes --set to every run it plans', () => {
     const plan = planComparison(files, { ...options, overrides: { set: ['optimizer.forward.lr=0.01'] } });
-    expect(plan.map((p) => p.experiment.optimizer.forward.lr)).toEqual([0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
+    expect(plan.map((p) => (p.experiment.resolved as Experiment).optimizer.forward.lr)).toEqual([0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
     expect(runArguments(plan[0].request)).toEqual(expect.arrayContaining(['--set', 'optimizer.forward.lr=0.01']));
   });
 
@@ -101,7 +102,7 @@ describe('apical compare', () => {
     const again = path.join(tmp, 'cmp-again');
     const [planned] = planComparison([files[0]], { ...options, seeds: 1, out: again });
     const stop$ = new Subject<string>();
-    const stopped = await runExperiment(planned.experiment, {
+    const stopped = await runExperiment(planned.experiment.resolved as Experiment, {
       out: planned.request.out,
       force: true,
       stop: stop$,

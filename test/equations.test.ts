@@ -3,7 +3,7 @@ import * as path from 'path';
 import { compileModel } from '../src/equations/compile';
 import { EquationError } from '../src/equations/expression';
 import { ModelSpec, parseModel } from '../src/equations/model';
-import { Simulation } from '../src/engine/simulation';
+import { Simulation } from '../src/network/simulation';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { NeuronGroup } from '../src/network/neuron-group';
 

@@ -1,15 +1,14 @@
 /** Small circuits and synthetic data for tests. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DirectDecoderPathway } from '../src/network/direct-decoder';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
 import { Network } from '../src/network/network';
-import { SideChannel, TopDecoderPathway } from '../src/network/top-decoder';
+import { SideChannel } from '../src/network/top-decoder';
 import { ModelSpec } from '../src/network/spec';
 import { OptimizerSpec } from '../src/optim/optimizer';
-import { createRule, RuleSpec } from '../src/rules';
+import { createRule, Rule, RuleSpec } from '../src/rules';
 
 export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh'): ModelSpec {
   return {
@@ -26,17 +25,16 @@ export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh
 
 export function smallCircuit(
   model: ModelSpec,
-  ruleSpec: RuleSpec,
+  ruleSpec: RuleSpec | Rule,
   options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
 ): Circuit {
-  const rule = createRule(ruleSpec);
+  const rule = 'receive' in ruleSpec ? ruleSpec : createRule(ruleSpec);
   const seed = options.seed ?? 7;
   const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback, side: options.side });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
-  for (const p of network.pathways()) {
-    if (p.kind === 'decoder' || p instanceof TopDecoderPathway || p instanceof DirectDecoderPathway) p.projection.setOptimizer(options.feedback ?? { name: 'sgd', lr: 0 });
-    if (p.kind === 'mirror') p.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
-  }
+  const still = { name: 'sgd', lr: 0 } as const;
+  const optimizers = { forward: options.forward ?? still, feedback: options.feedback ?? still, frozen: () => ({ weights: false, bias: false }) };
+  for (const p of network.pathways()) p.setOptimizers?.(optimizers);
   return new Circuit(network, rule);
 }
 

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { compileModel } from '../src/equations/compile';
 import { parseModel } from '../src/equations/model';
-import { Simulation } from '../src/engine/simulation';
+import { Simulation } from '../src/network/simulation';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { Network } from '../src/network/network';
 import { NeuronGroup } from '../src/network/neuron-group';

@@ -29,7 +29,7 @@ function circuitFor(sizes: number[], ruleSpec: RuleSpec, inputDecoder = false): 
   const rule = createRule(ruleSpec);
   const network = new Network(smallModel(sizes, 'tanh'), { seed: 5, maxRows: 20, feedback: rule.feedback, inputDecoder });
   for (const p of network.populations) p.projection.setOptimizer({ name: 'sgd', lr: 0.05 });
-  for (const p of network.feedback) if (p?.kind === 'decoder') p.projection.setOptimizer({ name: 'sgd', lr: 0.05 });
+  for (const p of network.feedback) p?.setOptimizers?.({ forward: { name: 'sgd', lr: 0.05 }, feedback: { name: 'sgd', lr: 0.05 }, frozen: () => ({ weights: false, bias: false }) });
   return new Circuit(network, rule);
 }
 

@@ -15,7 +15,7 @@ function build(seed: number, forwardLr: number, batch: number, encoder: string |
   const adam = (lr: number) => ({ name: 'adam' as const, lr });
   return new SpikingDtp(network, {
     topStep: 2, apicalGain: 3, settleSteps: 5, countSteps: 30, targetPhases: 'joint', lrDecay: 1,
-    forward: adam(forwardLr), feedback: adam(1e-3), readout: adam(3e-3), initScale: 1.5, initBias: 0.8, seed,
+    forward: adam(forwardLr), feedback: adam(1e-3), readout: adam(3e-3), initScale: 1.5, initBias: 0.8, seed, classes: 10,
   });
 }
 

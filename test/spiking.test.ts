@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compileModel } from '../src/equations/compile';
 import { evaluateConstants, ModelSpec, parseModel } from '../src/equations/model';
-import { Simulation } from '../src/engine/simulation';
+import { Simulation } from '../src/network/simulation';
 import { buildSpiking } from '../src/experiment/build-spiking';
 import { loadSpikingExperiment, SpikingExperiment } from '../src/experiment/spiking';
 import { NeuronGroup } from '../src/network/neuron-group';

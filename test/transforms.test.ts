@@ -5,6 +5,7 @@
  * straight-through one (the surrogate); and the error when a rule needs a derivative a unit lacks.
  */
 import { Circuit } from '../src/engine/circuit';
+import { DecoderPathway } from '../src/network/decoder';
 import { ModelSpec } from '../src/network/spec';
 import { randomBatch, smallCircuit, stimulus } from './helpers';
 import { UnitSpec } from '../src/units';
@@ -48,7 +49,7 @@ function setWeights(circuit: Circuit): { W: Matrix[]; b: number[][]; V: Matrix; 
   const b = populations.map((p, l) => bias(p.projection.bias, l + 1));
   // Back-propagation's pathway is W2's transpose: only DTP has a decoder to set.
   const decoder = feedback[2]!;
-  if (decoder.kind !== 'decoder') return { W, b, V: [], c: [] };
+  if (!(decoder instanceof DecoderPathway)) return { W, b, V: [], c: [] };
   const V = fill(decoder.projection.weights, 4, 4, 7);
   const c = bias(decoder.projection.bias, 7);
   return { W, b, V, c };
@@ -111,7 +112,7 @@ describe("Lee et al.'s discrete network", () => {
     const circuit = smallCircuit(leeNet(), { name: 'dtp', topStep: 1, noise: 0.3 });
     const w = setWeights(circuit);
     const decoder = circuit.network.feedback[2]!;
-    if (decoder.kind !== 'decoder') throw new Error('expected a decoder');
+    if (!(decoder instanceof DecoderPathway)) throw new Error('expected a decoder');
     circuit.stimulus$.next(stimulus(batch, { probeDecoders: true, noise: 0.3 }));
     const probe = rowsOf(decoder.probe, 2, 4);
     const response = map(addBias(matmul(map(probe, sign), w.W[1]), w.b[1]), Math.tanh);

@@ -9,33 +9,30 @@
  * The phases of one step, in this fixed order:
  *  1. present input   — `stimulus$.next(s)`;
  *  2. forward sweep   — activity$[l] = f_l(activity$[l−1]) for l = 1 … L+1 (each population sends
- *                       its output transform of h_l, if it has one). As the sweep passes
- *                       population l−1, decoder g_l is probed when `s.probeDecoders` (noise
- *                       injected into h_{l−1}, which sends its transform of the probe, population l
- *                       responds, g_l computes its gradients);
+ *                       its output transform of h_l, if it has one). When `s.probeDecoders`,
+ *                       every pathway's probes run once the population each waits for has fired
+ *                       (a decoder g_l: noise injected into h_{l−1}, population l responds, g_l
+ *                       computes its gradients; network/pathway.ts); a rule may replace a
+ *                       pathway's probes with its own (DRL);
  *  3. top target      — the read-out scores the labels (outcome$) and, when `s.learnForward`,
  *                       sends ∂Loss/∂h_L down its transposed weights; the rule's `top` turns it into
  *                       its own top signal;
  *  4. top-down        — for l = L … 1: population l `receive`s (forms its target and delta), then the
  *                       pathway l → l−1 `descend`s;
  *  5. local learning  — `learn$.next()`: every projection with fresh gradients takes one optimiser
- *                       step (forward projections from their population's delta and input);
+ *                       step (forward projections from their population's delta and input, then
+ *                       each pathway's `applyGradients`);
  *  6. record          — recorders have seen outcome$ and reconstruction$ during the step.
  * Phases 1–4 happen synchronously inside `stimulus$.next`, so within a step the order is exact and
  * across steps nothing computed at step t acts before step t+1.
  */
 import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { kernels } from '../kernels';
-import { DecoderPathway } from '../network/decoder';
-import { DirectDecoderPathway } from '../network/direct-decoder';
-import { MirrorFeedbackPathway } from '../network/mirror-feedback';
-import { TopDecoderPathway } from '../network/top-decoder';
-import { Network } from '../network/network';
+import { Network, Pathway } from '../network/network';
+import { oneHot } from '../network/one-hot';
 import { Population } from '../network/population';
 import { LocalView, Rule } from '../rules';
 import { errorFromReadout } from '../rules/rule';
-import { directProbes } from './direct-probes';
-import { differenceReconstructionProbes } from './drl-probes';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
@@ -50,12 +47,6 @@ function localView(population: Population): LocalView {
     throughUnit: (length, g, d) => population.throughUnit(length, g, d),
     throughSend: (length, g, d) => population.throughSend(length, g, d),
   };
-}
-
-/** The read-out's target: the one-hot label of each row. */
-function oneHot(rows: number, classes: number, labels: Int32Array, out: Float32Array): void {
-  out.fill(0, 0, rows * classes);
-  for (let i = 0; i < rows; i++) out[i * classes + labels[i]] = 1;
 }
 
 export class Circuit {
@@ -111,61 +102,20 @@ export class Circuit {
     }
     this.activity$ = activity$;
 
-    // 2b. Decoder probes: noise injected at population l−1, response of population l, g_l learns.
+    // 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
+    //     pathway's own probes with its own).
     const probes: Observable<Reconstruction>[] = [];
-    network.feedback.forEach((pathway, l) => {
-      if (!(pathway instanceof DecoderPathway) || (rule.decoderLoss === 'difference' && l >= 2)) return;
-      const above = populations[l - 1];
-      const below = l >= 2 ? populations[l - 2] : null;
-      const noise = network.state.stream(`${below ? below.name : 'input'}/noise`);
-      const name = `g${l}`;
-      probes.push(
-        activity$[l - 1].pipe(
-          filter(({ stimulus }) => stimulus.probeDecoders),
-          map(({ stimulus, activity }): Reconstruction => {
-            const rows = stimulus.rows;
-            // The input decoder g_1 (when built) probes the input itself, which has no output transform.
-            k.addGaussianNoise(rows * pathway.projection.outSize, below ? below.activity : activity, stimulus.noise, noise, pathway.probe);
-            above.respond(rows, below ? below.send(rows, pathway.probe, pathway.sentProbe) : pathway.probe, pathway.response);
-            return { stimulus, pathway: name, error: pathway.learnFromProbe(rows) };
-          }),
-        ),
-      );
-    });
-    // 2c. The read-out's own decoder (SDTP, AO-SDTP, conditional): noise injected at h_L, the read-out's
-    //     probabilities respond, g_{L+1} learns.
-    const topDecoder = network.readoutFeedback;
-    // Side information reaches a conditional decoder with each minibatch: the stimulus's own, else
-    // the one-hot label.
-    const conditional = topDecoder instanceof TopDecoderPathway && topDecoder.kind === 'conditional-decoder' ? topDecoder : null;
-    const labelSide = new Float32Array(conditional ? network.options.maxRows * readout.size : 0);
-    const deliverSide = ({ rows, labels, side }: Stimulus): void => {
-      if (!conditional) return;
-      if (side) conditional.receiveSide(rows, side);
-      else {
-        oneHot(rows, readout.size, labels, labelSide);
-        conditional.receiveSide(rows, labelSide);
+    const ends: [Pathway, number][] = [...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])), [network.readoutFeedback, readout.index]];
+    for (const [pathway, l] of ends) {
+      for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
+        probes.push(
+          activity$[probe.after].pipe(
+            filter(({ stimulus }) => stimulus.probeDecoders),
+            map(({ stimulus }): Reconstruction => ({ stimulus, pathway: probe.pathway, error: probe.run(stimulus) })),
+          ),
+        );
       }
-    };
-    if (topDecoder instanceof TopDecoderPathway) {
-      const top = hidden[hidden.length - 1];
-      const noise = network.state.stream(`${top.name}/noise`);
-      probes.push(
-        activity$[top.index].pipe(
-          filter(({ stimulus }) => stimulus.probeDecoders),
-          map(({ stimulus }): Reconstruction => {
-            const { rows, labels } = stimulus;
-            k.addGaussianNoise(rows * top.size, top.activity, stimulus.noise, noise, topDecoder.probe);
-            readout.respond(rows, top.send(rows, topDecoder.probe, topDecoder.sentProbe), topDecoder.response);
-            k.softmaxCrossEntropy(rows, readout.size, topDecoder.response, labels, topDecoder.response, 1, null);
-            deliverSide(stimulus);
-            return { stimulus, pathway: `g${readout.index}`, error: topDecoder.learnFromProbe(rows) };
-          }),
-        ),
-      );
     }
-    probes.push(...directProbes(network, activity$[readout.index]));
-    if (rule.decoderLoss === 'difference') probes.push(...differenceReconstructionProbes(network, activity$[hidden.length]));
     this.reconstruction$ = merge(...probes).pipe(share());
 
     // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
@@ -192,7 +142,7 @@ export class Circuit {
       filter(({ stimulus }) => stimulus.learnForward),
       map(({ stimulus }): TopDown => {
         const readoutView = views[readout.index - 1];
-        deliverSide(stimulus);
+        for (const pathway of network.pathways()) pathway.present?.(stimulus);
         if (rule.fromReadout) rule.fromReadout(network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
         else errorFromReadout(rule.name, network.readoutFeedback, readoutView, views[top.index - 1], stimulus.rows);
         rule.top(views[top.index - 1], stimulus.rows);
@@ -234,14 +184,7 @@ export class Circuit {
           population.projection.applyGradients();
         }
         this.pendingForward.clear();
-        for (const pathway of network.pathways()) {
-          if (pathway instanceof DecoderPathway && pathway.pending) {
-            pathway.projection.applyGradients();
-            pathway.pending = false;
-          } else if ((pathway instanceof MirrorFeedbackPathway || pathway instanceof TopDecoderPathway || pathway instanceof DirectDecoderPathway) && pathway.pending) {
-            pathway.applyGradients();
-          }
-        }
+        for (const pathway of network.pathways()) pathway.applyGradients?.();
       }),
     );
   }

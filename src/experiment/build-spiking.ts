@@ -6,7 +6,7 @@ import { compileModel } from '../equations/compile';
 import { readQuantity } from '../equations/dimensions';
 import { EquationError } from '../equations/expression';
 import { evaluateConstants, parseModel } from '../equations/model';
-import { Simulation } from '../engine/simulation';
+import { Simulation } from '../network/simulation';
 import { NeuronGroup } from '../network/neuron-group';
 import { Synapses } from '../network/synapses';
 import { Monitor } from '../record/monitor-files';

@@ -2,14 +2,12 @@
  * From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters,
  * and the lesion the experiment asks for.
  */
-import { DirectDecoderPathway } from '../network/direct-decoder';
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
-import { SideChannel, TopDecoderPathway } from '../network/top-decoder';
-import { OptimizerSpec } from '../optim/optimizer';
+import { SideChannel } from '../network/top-decoder';
 import { createRule } from '../rules';
-import { ConfigError, Experiment } from './experiment';
+import { asConfigError, ConfigError, Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
 export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {
@@ -23,7 +21,7 @@ export function buildCircuit(experiment: Experiment, side?: SideChannel): Circui
 export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel): { circuit: Circuit; lesion: FeedbackLesion | null } {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
-  const network = asConfigError(experiment, () =>
+  const network = asConfigError(experiment.file, () =>
     new Network(experiment.model, {
       seed,
       maxRows: Math.max(batchSize, evalBatchSize),
@@ -39,16 +37,13 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
   if (unknown.length > 0) {
     throw new ConfigError(`${experiment.file}: /training/frozen names "${unknown[0]}", which the network does not have (it has ${known.join(', ')})`);
   }
-  const setOptimizer = (projection: Projection, spec: OptimizerSpec): void =>
-    projection.setOptimizer(spec, { weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) });
-  for (const population of network.populations) setOptimizer(population.projection, experiment.optimizer.forward);
-  for (const pathway of network.pathways()) {
-    if (pathway.kind === 'decoder' || pathway instanceof TopDecoderPathway || pathway instanceof DirectDecoderPathway) {
-      setOptimizer(pathway.projection, experiment.optimizer.feedback ?? experiment.optimizer.forward);
-    }
-    // Kolen-Pollack: the feedback matrix takes the same optimiser (and weight decay) as the forward weights.
-    if (pathway.kind === 'mirror') pathway.setOptimizer(experiment.optimizer.forward);
-  }
+  const optimizers = {
+    forward: experiment.optimizer.forward,
+    feedback: experiment.optimizer.feedback ?? experiment.optimizer.forward,
+    frozen: (projection: Projection) => ({ weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) }),
+  };
+  for (const population of network.populations) population.projection.setOptimizer(optimizers.forward, optimizers.frozen(population.projection));
+  for (const pathway of network.pathways()) pathway.setOptimizers?.(optimizers);
   const hidden = network.hidden.map((p) => p.name);
   const unknownPopulation = experiment.record?.activity?.populations?.find((name) => !hidden.includes(name));
   if (unknownPopulation) {
@@ -67,16 +62,7 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
     const feedbackInit = experiment.model.feedback?.init ?? experiment.model.init ?? { name: 'orthogonal' as const };
     lesion = new FeedbackLesion(experiment.lesion, network, experiment.optimizer.feedback ?? experiment.optimizer.forward, feedbackInit, seed);
   }
-  const circuit = asConfigError(experiment, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
+  const circuit = asConfigError(experiment.file, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
   lesion?.start();
   return { circuit, lesion };
-}
-
-/** A model the code cannot build (a unit without the derivative a rule needs…) is the file's fault. */
-function asConfigError<T>(experiment: Experiment, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    throw new ConfigError(`${experiment.file}: ${(error as Error).message}`);
-  }
 }

@@ -18,10 +18,11 @@ import { RunObserver } from '../engine/observer';
 import { TrainerEvent } from '../engine/trainer';
 import { streamState } from '../kernels/random';
 import { initialise, InitSpec } from '../network/init';
-import { Network, Pathway } from '../network/network';
+import { Pathway } from '../network/pathway';
 import { Projection } from '../network/projection';
 import { OptimizerSpec } from '../optim/optimizer';
 import { Rule } from '../rules';
+import { StateRegistry } from '../state/registry';
 
 export type LesionMode = 'silence' | 'freeze' | 'randomise';
 
@@ -44,8 +45,14 @@ export const lesionSchema = {
   },
 } as const;
 
+/** What a lesion acts on: the feedback pathways by the population they leave, and the run's state. */
+export interface LesionSite {
+  readonly feedback: readonly (Pathway | undefined)[];
+  readonly state: StateRegistry;
+}
+
 /** The pathway `name` ("g3") of `network`, or a message saying which exist. */
-export function lesionTarget(network: Network, name: string): Pathway | string {
+export function lesionTarget(network: Pick<LesionSite, 'feedback'>, name: string): Pathway | string {
   const l = Number(name.slice(1));
   const pathway = l >= 2 ? network.feedback[l] : undefined;
   if (pathway) return pathway;
@@ -55,7 +62,8 @@ export function lesionTarget(network: Network, name: string): Pathway | string {
 
 /** The pathway's own learned projection, if it has one (decoders do; transposes borrow W_l; fixed and mirror matrices are not projections). */
 function ownProjection(pathway: Pathway): Projection | null {
-  return pathway.kind === 'decoder' ? pathway.projection : null;
+  const learned = pathway.projections?.() ?? [];
+  return learned.length === 1 ? learned[0] : null;
 }
 
 export class FeedbackLesion implements RunObserver {
@@ -64,7 +72,7 @@ export class FeedbackLesion implements RunObserver {
 
   constructor(
     readonly spec: LesionSpec,
-    network: Network,
+    network: LesionSite,
     private readonly optimizer: OptimizerSpec,
     private readonly init: InitSpec,
     private readonly seed: number,
@@ -88,8 +96,9 @@ export class FeedbackLesion implements RunObserver {
     const wrapped: Rule = Object.create(rule);
     const lesion = this;
     wrapped.descend = function (pathway, above, below, rows, readout) {
-      if (lesion.active && pathway === lesion.pathway) below.topDown.fill(0, 0, rows * below.size);
-      else rule.descend(pathway, above, below, rows, readout);
+      if (!(lesion.active && pathway === lesion.pathway)) rule.descend(pathway, above, below, rows, readout);
+      else if (rule.silenced) rule.silenced(below, rows);
+      else below.topDown.fill(0, 0, rows * below.size);
     };
     return wrapped;
   }
@@ -100,7 +109,12 @@ export class FeedbackLesion implements RunObserver {
   }
 
   onEvent(event: TrainerEvent): void {
-    if (event.kind === 'epoch' && event.record.epoch === (this.spec.fromEpoch ?? 1) - 1) this.apply();
+    if (event.kind === 'epoch') this.epochEnded(event.record.epoch);
+  }
+
+  /** Epoch `epoch` (1-based) is over: the lesion starts if the next one is its first. */
+  epochEnded(epoch: number): void {
+    if (epoch === (this.spec.fromEpoch ?? 1) - 1) this.apply();
   }
 
   close(): void {}

@@ -39,7 +39,8 @@ const init = {
   },
 } as const;
 
-const optimizer = {
+/** An optimiser and its settings (optim/optimizer.ts), as every experiment kind writes it. */
+export const optimizerSchema = {
   type: 'object',
   required: ['name', 'lr'],
   properties: {
@@ -229,7 +230,7 @@ export const experimentSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['forward'],
-      properties: { forward: optimizer, feedback: optimizer },
+      properties: { forward: optimizerSchema, feedback: optimizerSchema },
     },
     record: recordSchema,
     lesion: lesionSchema,

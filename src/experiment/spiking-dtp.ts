@@ -12,6 +12,9 @@ import * as path from 'path';
 import { ConfigError } from './experiment';
 import { loadNeuronModel } from './spiking';
 import { ModelSpec } from '../equations/model';
+import { defaultNeuronRoles, NeuronRoles } from '../network/neuron-roles';
+import { lesionSchema, LesionSpec } from './lesion';
+import { optimizerSchema } from './schema';
 import { OptimizerSpec } from '../optim/optimizer';
 
 export interface SpikingDtpExperiment {
@@ -23,20 +26,24 @@ export interface SpikingDtpExperiment {
   /** Uncounted start of each phase, and the counted window after it. */
   readonly settle: string;
   readonly count: string;
-  readonly network: { readonly layers: readonly number[]; readonly neuron: ModelSpec; readonly encoder: ModelSpec | null; readonly inputRate: string; readonly maxRate: string };
+  readonly network: {
+    readonly layers: readonly number[];
+    readonly neuron: ModelSpec;
+    readonly encoder: ModelSpec | null;
+    readonly inputRate: string;
+    readonly maxRate: string;
+    /** The neuron model's names for the roles the network needs (network/neuron-roles.ts), when not lif-apical's. */
+    readonly roles?: NeuronRoles;
+  };
   readonly rule: { readonly topStep: number; readonly apicalGain: number; readonly initScale: number; readonly initBias: number; readonly targetPhases: 'joint' | 'per-layer'; readonly lrDecay: number };
   readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
   readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec; readonly readout: OptimizerSpec };
   /** How many neurons per layer to trace in the recorded trial. */
   readonly record: { readonly traces: number };
+  /** A decoder pathway silenced from some epoch on (lesion.ts; only "silence": the decoders have no projection to freeze or redraw). */
+  readonly lesion?: LesionSpec;
 }
-
-const optimizer = {
-  type: 'object',
-  required: ['name', 'lr'],
-  properties: { name: { enum: ['sgd', 'rmsprop', 'adam'] }, lr: { type: 'number', exclusiveMinimum: 0 } },
-} as const;
 
 const schema = {
   type: 'object',
@@ -59,6 +66,11 @@ const schema = {
         encoder: { type: 'string' },
         inputRate: { type: 'string' },
         maxRate: { type: 'string' },
+        roles: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(['threshold', 'rest', 'synapseTau', 'membrane', 'synapse', 'basal', 'apical'].map((role) => [role, { type: 'string' }])),
+        },
       },
     },
     rule: {
@@ -100,9 +112,10 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       required: ['forward', 'feedback', 'readout'],
-      properties: { forward: optimizer, feedback: optimizer, readout: optimizer },
+      properties: { forward: optimizerSchema, feedback: optimizerSchema, readout: optimizerSchema },
     },
     record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 } } },
+    lesion: { ...lesionSchema, properties: { ...lesionSchema.properties, mode: { const: 'silence' } } },
   },
 } as const;
 
@@ -145,7 +158,12 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     dt: raw.dt,
     settle: raw.settle,
     count: raw.count,
-    network: { ...raw.network, neuron: model(raw.network.neuron), encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder) },
+    network: {
+      ...raw.network,
+      neuron: model(raw.network.neuron),
+      encoder: raw.network.encoder === 'current' ? null : model(raw.network.encoder),
+      ...(raw.network.roles ? { roles: { ...defaultNeuronRoles, ...raw.network.roles } } : {}),
+    },
     rule: { ...ruleDefaults, ...raw.rule },
     data: { dir: overrides.dataDir ?? data.dir ?? null, validation: data.validation ?? 10000, trainLimit: overrides.trainLimit ?? data.trainLimit ?? null, testLimit: data.testLimit ?? null },
     training: {
@@ -156,5 +174,6 @@ export function loadSpikingDtpExperiment(file: string, overrides: SpikingDtpOver
     },
     optimizer: raw.optimizer,
     record: { traces: raw.record?.traces ?? 5 },
+    ...(raw.lesion ? { lesion: raw.lesion } : {}),
   };
 }

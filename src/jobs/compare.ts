@@ -7,13 +7,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, Experiment, loadExperiment, Overrides } from '../experiment/experiment';
+import { ConfigError, Overrides } from '../experiment/experiment';
+import { LearningExperiment, loadLearningExperiment } from '../experiment/learning-experiment';
 import { finishedRun, JobRunner, RunRequest } from './job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';
 import { CHECKPOINT_FILE } from '../session/run-directory';
-import { createRule } from '../rules';
 
 export interface CompareOptions {
   readonly seeds: number;
@@ -37,13 +37,14 @@ export function experimentFiles(inputs: readonly string[]): string[] {
 }
 
 interface Planned {
-  readonly experiment: Experiment;
+  readonly experiment: LearningExperiment;
   readonly request: RunRequest;
 }
 
 /** Every (seed, experiment) pair with its run folder, seed by seed; experiment names must differ. */
 export function planComparison(files: readonly string[], options: CompareOptions): Planned[] {
-  const experiments = files.map((file) => loadExperiment(file, options.overrides));
+  const load = (seed: number) => files.map((file) => loadLearningExperiment(file, { ...options.overrides, seed }));
+  const experiments = load(1);
   const seen = new Map<string, string>();
   for (const e of experiments) {
     const other = seen.get(e.name);
@@ -52,11 +53,11 @@ export function planComparison(files: readonly string[], options: CompareOptions
   }
   // Seed-major, so a comparison stopped part way has every experiment at its first seeds.
   return Array.from({ length: options.seeds }, (_, i) => i + 1).flatMap((seed) =>
-    experiments.map((experiment) => {
+    (seed === 1 ? experiments : load(seed)).map((experiment) => {
       const key = `${experiment.name}-s${seed}`;
       const { epochs, trainLimit, dataDir, set } = options.overrides;
       return {
-        experiment: { ...experiment, training: { ...experiment.training, seed } },
+        experiment,
         request: { key, experiment: experiment.file, seed, out: path.join(options.out, key), epochs, trainLimit, dataDir, set },
       };
     }),
@@ -70,10 +71,8 @@ export function planComparison(files: readonly string[], options: CompareOptions
  */
 function interruptedRun(p: Planned): boolean {
   if (!fs.existsSync(path.join(p.request.out, CHECKPOINT_FILE))) return false;
-  const settings = (e: Pick<Experiment, 'model' | 'data' | 'rule' | 'training' | 'optimizer'>): string =>
-    JSON.stringify([e.model, e.data, e.rule, { ...e.training, checkpointEvery: undefined }, e.optimizer]);
   try {
-    return settings(JSON.parse(fs.readFileSync(path.join(p.request.out, 'config.json'), 'utf8'))) === settings(p.experiment);
+    return p.experiment.sameRun(JSON.parse(fs.readFileSync(path.join(p.request.out, 'config.json'), 'utf8')));
   } catch {
     return false;
   }
@@ -88,7 +87,7 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
   const row = (p: Planned, rest: Pick<ComparedRun, 'status' | 'summary' | 'error'>): ComparedRun => ({
     experiment: p.experiment.name,
     rule: p.experiment.rule.name,
-    uses: createRule(p.experiment.rule).uses,
+    uses: p.experiment.rule.uses,
     seed: p.request.seed,
     out: p.request.out,
     ...rest,

@@ -15,10 +15,7 @@
 import { Subscription } from 'rxjs';
 import { Circuit } from '../engine/circuit';
 import { kernels } from '../kernels';
-import { FixedFeedbackPathway } from '../network/fixed-feedback';
-import { MirrorFeedbackPathway } from '../network/mirror-feedback';
 import { Pathway } from '../network/pathways';
-import { SignFeedbackPathway } from '../network/sign-feedback';
 
 export type Angle = number | 'NaN';
 
@@ -60,16 +57,6 @@ export function normRatio(length: number, a: ArrayLike<number>, b: ArrayLike<num
 }
 
 const written = (x: number): Angle => (Number.isNaN(x) ? 'NaN' : x);
-
-/** A feedback matrix in its forward counterpart's layout, when the pathway has one. */
-function feedbackMatrix(pathway: Pathway): Float32Array | null {
-  if (pathway instanceof SignFeedbackPathway) {
-    pathway.refresh();
-    return pathway.matrix;
-  }
-  if (pathway instanceof FixedFeedbackPathway || pathway instanceof MirrorFeedbackPathway) return pathway.matrix;
-  return null;
-}
 
 /** Samples alignment every `every` learning steps of `circuit`; `take` hands over what it has. */
 export class AlignmentMonitor {
@@ -148,10 +135,9 @@ export class AlignmentMonitor {
     });
     const pairs: [Pathway | undefined, number][] = [...feedback.map((pathway, l): [Pathway | undefined, number] => [pathway, l]), [readoutFeedback, readout.index]];
     for (const [pathway, l] of pairs) {
-      const matrix = pathway && feedbackMatrix(pathway);
       const forward = this.circuit.network.populations[l - 1]?.projection;
+      const matrix = pathway && forward && pathway.feedbackMatrix?.(forward);
       if (!matrix || !forward || matrix.length !== forward.weights.length) continue;
-      if (pathway instanceof FixedFeedbackPathway && pathway.sourceSize !== forward.outSize) continue;
       sample.feedback_angle[forward.name] = written(angleDegrees(matrix.length, matrix, forward.weights));
       sample.feedback_norm_ratio[forward.name] = written(normRatio(matrix.length, matrix, forward.weights));
     }

@@ -15,9 +15,10 @@ import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { Unit } from '../units';
 import { differenceReconstructionDelta } from './difference-reconstruction';
+import { Pathway, PathwayOptimizers, PathwaySite, Probe } from './pathway';
 import { Projection } from './projection';
 
-export class DecoderPathway {
+export class DecoderPathway implements Pathway {
   readonly kind = 'decoder' as const;
   /** h̃: the noisy probe of the population below. */
   readonly probe: Float32Array;
@@ -33,7 +34,7 @@ export class DecoderPathway {
   private readonly decoded: Float32Array;
   private readonly delta: Float32Array;
   /** Gradients are waiting to be applied in the learning phase. */
-  pending = false;
+  private pending = false;
   /** Stacked pre-activation errors of the difference reconstruction loss (allocated on first use). */
   private differenceDelta: Float32Array | undefined;
 
@@ -57,6 +58,46 @@ export class DecoderPathway {
     this.stacked = new Float32Array(2 * maxRows * aboveSize);
     this.decoded = new Float32Array(2 * maxRows * belowSize);
     this.delta = new Float32Array(maxRows * belowSize);
+  }
+
+  projections(): readonly Projection[] {
+    return [this.projection];
+  }
+
+  setOptimizers({ feedback, frozen }: PathwayOptimizers): void {
+    this.projection.setOptimizer(feedback, frozen(this.projection));
+  }
+
+  setTransforms(on: boolean): void {
+    this.transforms = on;
+  }
+
+  /**
+   * The one-layer probe (part of the forward sweep, once population l−1 has fired): noise injected
+   * at population l−1 (stream "<h_{l−1}>/noise"; the input decoder g_1 probes the input itself, which
+   * has no output transform), h̃ = h_{l−1} + ε; population l responds with f_l(h̃); g_l learns.
+   */
+  probes({ above, below, state }: PathwaySite): Probe[] {
+    const noise = state.stream(`${below ? below.name : 'input'}/noise`);
+    const k = kernels();
+    return [
+      {
+        after: above.index - 1,
+        pathway: `g${above.index}`,
+        run: ({ rows, input, noise: sd }) => {
+          k.addGaussianNoise(rows * this.projection.outSize, below ? below.activity : input, sd, noise, this.probe);
+          above.respond(rows, below ? below.send(rows, this.probe, this.sentProbe) : this.probe, this.response);
+          return this.learnFromProbe(rows);
+        },
+      },
+    ];
+  }
+
+  /** One optimiser step, if a probe left gradients (learning phase). */
+  applyGradients(): void {
+    if (!this.pending) return;
+    this.projection.applyGradients();
+    this.pending = false;
   }
 
   /** out ← g_l(source) for `rows` rows; returns what the projection read (T(source) or source). */

@@ -12,6 +12,7 @@
  */
 import { Activation, kernels } from '../kernels';
 import { differenceReconstructionDelta } from './difference-reconstruction';
+import { Pathway, PathwayOptimizers, PathwaySite, Probe } from './pathway';
 import { Projection } from './projection';
 
 /** Floor of probabilities before the logarithm (float32 softmax can underflow to 0). */
@@ -35,13 +36,13 @@ export function logSoftmaxRows(rows: number, classes: number, x: Float32Array): 
   }
 }
 
-export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-decoder-tanh'> {
+export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-decoder-tanh'> implements Pathway {
   /** h̃_j: the noisy probe of the population this pathway reaches. */
   readonly probe: Float32Array;
   /** õ and o: the output's log-probabilities for the probe and for the clean sweep. */
   readonly noisyOutput: Float32Array;
   readonly cleanOutput: Float32Array;
-  pending = false;
+  private pending = false;
   readonly activation: Activation;
   private readonly stacked: Float32Array;
   private readonly decoded: Float32Array;
@@ -51,7 +52,7 @@ export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-de
     readonly kind: K,
     /** Q_j: classes → the population's size. */
     readonly projection: Projection,
-    maxRows: number,
+    private readonly maxRows: number,
   ) {
     this.activation = kind === 'direct-decoder-linear' ? Activation.Identity : Activation.Tanh;
     const { inSize: classes, outSize: size } = projection;
@@ -61,6 +62,50 @@ export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-de
     this.stacked = new Float32Array(2 * maxRows * classes);
     this.decoded = new Float32Array(2 * maxRows * size);
     this.delta = new Float32Array(2 * maxRows * size);
+  }
+
+  projections(): readonly Projection[] {
+    return [this.projection];
+  }
+
+  setOptimizers({ feedback, frozen }: PathwayOptimizers): void {
+    this.projection.setOptimizer(feedback, frozen(this.projection));
+  }
+
+  /**
+   * The probe (part of the forward sweep, once the read-out has responded): h_j is probed with
+   * noise, h̃_j = h_j + ε (stream "<h_j>/direct-noise"), the populations above respond in turn up to
+   * the read-out, and the decoder learns from the clean and noisy outputs (as log-probabilities).
+   */
+  probes({ below: population, populations, readout, state }: PathwaySite): Probe[] {
+    if (!population) throw new Error(`decoder ${this.projection.name} reaches a hidden population`);
+    const k = kernels();
+    const top = populations[readout.index - 2];
+    const widest = Math.max(...populations.map((p) => p.size));
+    const ping = new Float32Array(this.maxRows * widest);
+    const pong = new Float32Array(this.maxRows * widest);
+    const sent = new Float32Array(this.maxRows * widest);
+    const noise = state.stream(`${population.name}/direct-noise`);
+    return [
+      {
+        after: readout.index,
+        pathway: `g${population.index + 1}`,
+        run: ({ rows, noise: sd }) => {
+          readout.respond(rows, top.send(rows, top.activity, sent), this.cleanOutput);
+          logSoftmaxRows(rows, readout.size, this.cleanOutput);
+          k.addGaussianNoise(rows * population.size, population.activity, sd, noise, this.probe);
+          let x = this.probe;
+          for (let m = population.index + 1; m < readout.index; m++) {
+            const out = x === ping ? pong : ping;
+            populations[m - 1].respond(rows, populations[m - 2].send(rows, x, sent), out);
+            x = out;
+          }
+          readout.respond(rows, top.send(rows, x, sent), this.noisyOutput);
+          logSoftmaxRows(rows, readout.size, this.noisyOutput);
+          return this.learnFromProbe(rows, population.activity);
+        },
+      },
+    ];
   }
 
   /** decoded[0..2rows) ← g([a; b]). */
@@ -100,7 +145,9 @@ export class DirectDecoderPathway<K extends 'direct-decoder-linear' | 'direct-de
     return loss;
   }
 
+  /** One optimiser step, if a probe left gradients (learning phase). */
   applyGradients(): void {
+    if (!this.pending) return;
     this.projection.applyGradients();
     this.pending = false;
   }

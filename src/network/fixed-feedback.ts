@@ -12,8 +12,10 @@
 import { kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { initialise, InitSpec } from './init';
+import { ErrorPathway } from './pathway';
+import { Projection } from './projection';
 
-export class FixedFeedbackPathway<K extends 'random' | 'direct'> {
+export class FixedFeedbackPathway<K extends 'random' | 'direct'> implements ErrorPathway {
   /** B: belowSize × sourceSize, the layout of a forward matrix from below to the source. */
   readonly matrix: Float32Array;
 
@@ -30,6 +32,11 @@ export class FixedFeedbackPathway<K extends 'random' | 'direct'> {
   ) {
     this.matrix = new Float32Array(belowSize * sourceSize);
     initialise(init, belowSize, sourceSize, rng, this.matrix);
+  }
+
+  /** B, when it stands in for `forward` (a direct pathway does only at the read-out, where its source is the read-out's error). */
+  feedbackMatrix(forward: Projection): Float32Array | null {
+    return this.sourceSize === forward.outSize ? this.matrix : null;
   }
 
   /** out ← Δ·Bᵀ for an error Δ of `rows` × sourceSize. */

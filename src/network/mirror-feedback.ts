@@ -9,17 +9,18 @@
  */
 import { kernels } from '../kernels';
 import { streamState } from '../kernels/random';
-import { createOptimizer, Optimizer, OptimizerSpec } from '../optim/optimizer';
+import { createOptimizer, Optimizer } from '../optim/optimizer';
 import { StateRegistry } from '../state/registry';
 import { initialise, InitSpec } from './init';
+import { ErrorPathway, PathwayOptimizers } from './pathway';
 
-export class MirrorFeedbackPathway {
+export class MirrorFeedbackPathway implements ErrorPathway {
   readonly kind = 'mirror' as const;
   readonly matrix: Float32Array;
   private readonly grad: Float32Array;
   private optimizer: Optimizer | undefined;
   /** A gradient is waiting for the learning phase. */
-  pending = false;
+  private pending = false;
 
   constructor(
     readonly name: string,
@@ -35,8 +36,8 @@ export class MirrorFeedbackPathway {
   }
 
   /** The optimiser of the forward weights it mirrors (same rule, same weight decay, own state). */
-  setOptimizer(spec: OptimizerSpec): void {
-    this.optimizer = createOptimizer(spec, this.matrix);
+  setOptimizers({ forward }: PathwayOptimizers): void {
+    this.optimizer = createOptimizer(forward, this.matrix);
     for (const [buffer, data] of Object.entries(this.optimizer.state)) this.state.register(`${this.name}/${buffer}`, data, { replace: true });
   }
 
@@ -51,8 +52,13 @@ export class MirrorFeedbackPathway {
     this.pending = true;
   }
 
-  /** One optimiser step (learning phase). */
+  feedbackMatrix(): Float32Array {
+    return this.matrix;
+  }
+
+  /** One optimiser step, if it learned this step (learning phase). */
   applyGradients(): void {
+    if (!this.pending) return;
     if (!this.optimizer) throw new Error(`feedback matrix ${this.name} has no optimiser`);
     this.optimizer.step(this.grad);
     this.pending = false;

@@ -11,13 +11,11 @@
  */
 import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
-import { DecoderPathway } from './decoder';
-import { DirectDecoderPathway } from './direct-decoder';
-import { buildPathway, FeedbackKind, Pathway } from './pathways';
+import { buildPathway, FeedbackKind, Pathway, PathwayContext, PathwaySite } from './pathways';
 import { Projection } from './projection';
 import { Population } from './population';
 import { expandLayers, ModelSpec } from './spec';
-import { SideChannel, TopDecoderPathway } from './top-decoder';
+import { SideChannel } from './top-decoder';
 
 export type { FeedbackKind, Pathway } from './pathways';
 
@@ -83,24 +81,35 @@ export class Network {
     const decoderUnit: Unit = unitNamed(spec.feedback?.units ?? 'tanh');
     const decoderInput = spec.feedback?.input === undefined ? undefined : unitNamed(spec.feedback.input);
     const init = spec.feedback?.init ?? spec.init ?? { name: 'orthogonal' as const };
-    const context = (above: Population) => ({
-      state: this.state,
-      maxRows: options.maxRows,
-      above,
-      belowSize: above.index === 1 ? this.inputSize : this.populations[above.index - 2].size,
-      readout: this.readout,
+    const context = (kind: FeedbackKind, above: Population): PathwayContext => ({
+      ...this.site(above.index),
+      kind,
       init,
       decoderUnit,
       decoderInput,
       side: options.side,
     });
-    this.readoutFeedback = buildPathway(options.readoutFeedback ?? 'transpose', context(this.readout));
+    this.readoutFeedback = buildPathway(context(options.readoutFeedback ?? 'transpose', this.readout));
     this.feedback = [undefined, ...this.populations.map((above, i) => {
       const index = i + 1;
       if (above === this.readout) return undefined;
       if (index < 2 && !(options.inputDecoder && options.feedback === 'decoder')) return undefined;
-      return buildPathway(options.feedback, context(above));
+      return buildPathway(context(options.feedback, above));
     })];
+  }
+
+  /** Where the pathway leaving population l sits (l = L + 1: the read-out's). */
+  site(l: number): PathwaySite {
+    const below = l === 1 ? null : this.populations[l - 2];
+    return {
+      state: this.state,
+      maxRows: this.options.maxRows,
+      above: this.populations[l - 1],
+      below,
+      belowSize: below ? below.size : this.inputSize,
+      populations: this.populations,
+      readout: this.readout,
+    };
   }
 
   /** Every feedback pathway, the read-out's last. */
@@ -114,12 +123,12 @@ export class Network {
    */
   setTransforms(on: boolean): void {
     for (const population of this.populations) population.transforms = on;
-    for (const pathway of this.pathways()) if (pathway instanceof DecoderPathway) pathway.transforms = on;
+    for (const pathway of this.pathways()) pathway.setTransforms?.(on);
   }
 
   /** Every learned projection, forward first, for saving and counting. */
   projections(): Projection[] {
-    const decoders = this.pathways().flatMap((p) => (p instanceof DecoderPathway || p instanceof TopDecoderPathway || p instanceof DirectDecoderPathway ? [p.projection] : []));
-    return [...this.populations.map((p) => p.projection), ...decoders];
+    const learned = this.pathways().flatMap((p) => p.projections?.() ?? []);
+    return [...this.populations.map((p) => p.projection), ...learned];
   }
 }

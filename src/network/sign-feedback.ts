@@ -9,9 +9,10 @@
 import { kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { initialise, InitSpec } from './init';
+import { ErrorPathway } from './pathway';
 import { Projection } from './projection';
 
-export class SignFeedbackPathway<K extends 'sign' | 'sign-random'> {
+export class SignFeedbackPathway<K extends 'sign' | 'sign-random'> implements ErrorPathway {
   /** B, in the forward weights' layout (inSize × outSize). */
   readonly matrix: Float32Array;
   private readonly magnitudes: Float32Array | null;
@@ -41,6 +42,12 @@ export class SignFeedbackPathway<K extends 'sign' | 'sign-random'> {
     const b = this.matrix;
     const r = this.magnitudes;
     for (let i = 0; i < b.length; i++) b[i] = Math.sign(w[i]) * (r ? r[i] : 1);
+  }
+
+  /** B from W's current signs. */
+  feedbackMatrix(): Float32Array {
+    this.refresh();
+    return this.matrix;
   }
 
   /** out ← Δ·Bᵀ with B built from W's current signs. */

@@ -23,10 +23,11 @@
 import { compileModel } from '../equations/compile';
 import { Quantity, siValue } from '../equations/dimensions';
 import { ModelSpec, parseModel } from '../equations/model';
-import { Simulation } from '../engine/simulation';
+import { Simulation } from './simulation';
 import { kernels } from '../kernels';
 import { DenseSpikeProjection } from './dense-spike-projection';
 import { NeuronGroup } from './neuron-group';
+import { checkNeuronRoles, defaultNeuronRoles, NeuronRoles } from './neuron-roles';
 import { RateToSpikes } from './rate-to-spikes';
 import { StateRegistry } from '../state/registry';
 
@@ -37,8 +38,10 @@ export interface SpikingNetworkOptions {
   readonly batch: number;
   /** Seconds. */
   readonly dt: number;
-  /** Hidden neuron model: variables v, ge, vb, va; constants Vt, El, taus. */
+  /** Hidden neuron model, with a quantity for every role (neuron-roles.ts). */
   readonly neuron: ModelSpec;
+  /** The model's names for the roles (default: lif-apical.json's v, ge, vb, va, Vt, El, taus). */
+  readonly roles?: NeuronRoles;
   /** Encoder model with a `rates` variable (poisson.json or regular.json), or null for input currents. */
   readonly encoder: ModelSpec | null;
   /** Encoder rate for x = 1, Hz (with input currents: the rate W_1 is scaled for). */
@@ -74,21 +77,26 @@ export class SpikingNetwork {
   /** The input current x·W_1 of every copy (drive units), with input currents. */
   private readonly inputDrive: Float32Array;
   private readonly trialStream = new Uint32Array(4);
+  /** The hidden model's names for what the network drives and reads. */
+  readonly roles: NeuronRoles;
 
   constructor(readonly options: SpikingNetworkOptions) {
     const { dt, seed, batch } = options;
     this.batch = batch;
     const hidden = compileModel(parseModel(options.neuron), dt);
+    this.roles = options.roles ?? defaultNeuronRoles;
+    const roles = this.roles;
+    checkNeuronRoles(hidden, roles);
     this.encoder = options.encoder ? new NeuronGroup('input', batch * options.input, compileModel(parseModel(options.encoder), dt), seed) : null;
     this.layers = options.layers.map((size, l) => new NeuronGroup(`h${l + 1}`, batch * size, hidden, seed));
     this.groups = this.encoder ? [this.encoder, ...this.layers] : [...this.layers];
     const constants = hidden.model.constants;
     const value = (name: string): number => siValue(constants.get(name) as Quantity);
-    this.gap = value('Vt') - value('El');
-    this.rest = value('El');
-    this.taus = value('taus');
+    this.gap = value(roles.threshold) - value(roles.rest);
+    this.rest = value(roles.rest);
+    this.taus = value(roles.synapseTau);
     const sizes = [options.input, ...options.layers];
-    this.projections = this.layers.map((target, l) => (l === 0 && !this.encoder ? null : new DenseSpikeProjection(sizes[l], sizes[l + 1], target.variable('ge'), l === 0 ? 'events' : 'matrix')));
+    this.projections = this.layers.map((target, l) => (l === 0 && !this.encoder ? null : new DenseSpikeProjection(sizes[l], sizes[l + 1], target.variable(roles.synapse), l === 0 ? 'events' : 'matrix')));
     this.simulation = new Simulation(dt, this.groups, []);
     this.projections.forEach((p, l) => {
       const source = l === 0 ? this.encoder : this.layers[l - 1];
@@ -131,7 +139,7 @@ export class SpikingNetwork {
     });
     this.layers.forEach((g, l) => {
       if (l === 0 && !this.encoder) return; // present() writes the first layer's basal drive
-      const vb = g.variable('vb');
+      const vb = g.variable(this.roles.basal);
       const b = this.biases[l];
       const n = b.length;
       for (let r = 0; r < this.batch; r++) for (let j = 0; j < n; j++) vb[r * n + j] = b[j] * this.gap;
@@ -151,14 +159,14 @@ export class SpikingNetwork {
     const n = this.options.layers[0];
     this.inputDrive.fill(0);
     if (rows > 0) kernels().gemm(false, false, rows, n, k, 1, x, this.weights[0], 0, this.inputDrive);
-    const vb = this.layers[0].variable('vb');
+    const vb = this.layers[0].variable(this.roles.basal);
     const b = this.biases[0];
     for (let r = 0; r < this.batch; r++) for (let j = 0; j < n; j++) vb[r * n + j] = (b[j] + this.inputDrive[r * n + j]) * this.gap;
   }
 
   /** Sets layer l's (1-based) apical drive, rows × n in drive units, or clears it (null). */
   setApical(l: number, drive: Float32Array | null, rows = 0): void {
-    const va = this.layers[l - 1].variable('va');
+    const va = this.layers[l - 1].variable(this.roles.apical);
     va.fill(0);
     if (drive) for (let i = 0; i < rows * this.size(l); i++) va[i] = drive[i] * this.gap;
   }
@@ -180,8 +188,8 @@ export class SpikingNetwork {
     }
     for (const g of this.layers) {
       g.refractory.fill(0);
-      g.variable('v').fill(this.rest);
-      g.variable('ge').fill(0);
+      g.variable(this.roles.membrane).fill(this.rest);
+      g.variable(this.roles.synapse).fill(0);
     }
   }
 

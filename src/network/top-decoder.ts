@@ -18,25 +18,18 @@ import { streamState } from '../kernels/random';
 import { StateRegistry } from '../state/registry';
 import { Unit } from '../units';
 import { initialise, InitSpec } from './init';
+import { oneHot } from './one-hot';
+import { Minibatch, Pathway, PathwayOptimizers, PathwaySite, Probe, SideChannel } from './pathway';
 import { Projection } from './projection';
+
+export type { SideChannel } from './pathway';
 
 export type TopDecoderKind = 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder';
 
 /** Width of AO-SDTP's auxiliary output features (not published; a choice, documented in RESULTS.md). */
 export const AUXILIARY_FEATURES = 64;
 
-/**
- * The side information a conditional decoder reads, when it is not the one-hot label: `size`
- * values per example, and S̄ (classes × size, row-major), the mean side vector of each class, so
- * that p·S̄ is the side information the read-out's belief p predicts (for the one-hot label S̄ = I
- * and p·S̄ = p).
- */
-export interface SideChannel {
-  readonly size: number;
-  readonly meanByClass: Float32Array;
-}
-
-export class TopDecoderPathway<K extends TopDecoderKind> {
+export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
   readonly projection: Projection;
   /** h̃_L: the noisy probe of the top hidden population. */
   readonly probe: Float32Array;
@@ -46,7 +39,7 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
   readonly response: Float32Array;
   readonly sideSize: number;
   /** A gradient is waiting for the learning phase. */
-  pending = false;
+  private pending = false;
   private readonly activation: Activation;
   private readonly auxiliary: Float32Array | null;
   /** s: the auxiliary features of a batch (rows × AUXILIARY_FEATURES), AO-SDTP only. */
@@ -60,6 +53,8 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
   private readonly meanByClass: Float32Array;
   /** p·S̄ for a minibatch (rows × sideSize). */
   private readonly belief: Float32Array;
+  /** The one-hot label of a minibatch, the side information of a conditional decoder when the data supply none. */
+  private readonly labelSide: Float32Array;
 
   constructor(
     readonly kind: K,
@@ -89,10 +84,53 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     this.delta = new Float32Array(maxRows * hiddenSize);
     this.side = new Float32Array(conditional ? maxRows * this.sideSize : 0);
     this.belief = new Float32Array(conditional ? maxRows * this.sideSize : 0);
+    this.labelSide = new Float32Array(conditional ? maxRows * classes : 0);
     this.meanByClass = channel?.meanByClass ?? Float32Array.from({ length: conditional ? classes * classes : 0 }, (_, i) => (i % (classes + 1) === 0 ? 1 : 0));
     if (conditional && this.meanByClass.length !== classes * this.sideSize) {
       throw new Error(`decoder ${name}: side information of ${this.sideSize} values needs ${classes} class means of that width`);
     }
+  }
+
+  projections(): readonly Projection[] {
+    return [this.projection];
+  }
+
+  setOptimizers({ feedback, frozen }: PathwayOptimizers): void {
+    this.projection.setOptimizer(feedback, frozen(this.projection));
+  }
+
+  /** A conditional decoder reads the minibatch's side information: the stimulus's own, else the one-hot label. */
+  present({ rows, labels, side }: Minibatch): void {
+    if (this.kind !== 'conditional-decoder') return;
+    if (side) this.receiveSide(rows, side);
+    else {
+      oneHot(rows, this.classes, labels, this.labelSide);
+      this.receiveSide(rows, this.labelSide);
+    }
+  }
+
+  /**
+   * The probe (once h_L has fired): noise injected at h_L (stream "<h_L>/noise"), the read-out's
+   * probabilities respond, g_{L+1} learns.
+   */
+  probes({ above: readout, below: top, state }: PathwaySite): Probe[] {
+    if (!top) throw new Error(`decoder ${this.projection.name} reaches the top hidden population`);
+    const noise = state.stream(`${top.name}/noise`);
+    const k = kernels();
+    return [
+      {
+        after: top.index,
+        pathway: `g${readout.index}`,
+        run: (batch) => {
+          const { rows, labels } = batch;
+          k.addGaussianNoise(rows * top.size, top.activity, batch.noise, noise, this.probe);
+          readout.respond(rows, top.send(rows, this.probe, this.sentProbe), this.response);
+          k.softmaxCrossEntropy(rows, readout.size, this.response, labels, this.response, 1, null);
+          this.present(batch);
+          return this.learnFromProbe(rows);
+        },
+      },
+    ];
   }
 
   /** Side information arrives for the current minibatch (rows × sideSize, or longer). */
@@ -168,8 +206,9 @@ export class TopDecoderPathway<K extends TopDecoderKind> {
     return error;
   }
 
-  /** One optimiser step (learning phase). */
+  /** One optimiser step, if a probe left gradients (learning phase). */
   applyGradients(): void {
+    if (!this.pending) return;
     this.projection.applyGradients();
     this.pending = false;
   }

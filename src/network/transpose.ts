@@ -4,9 +4,10 @@
  * Lillicrap et al. 2016): the one non-local wiring in apical, and rules that use it declare it.
  */
 import { kernels } from '../kernels';
+import { ErrorPathway } from './pathway';
 import { Projection } from './projection';
 
-export class TransposePathway {
+export class TransposePathway implements ErrorPathway {
   readonly kind = 'transpose' as const;
 
   constructor(

@@ -4,7 +4,7 @@
  * values[variable][row · indices.length + column], row r taken at step r · every.
  */
 import { Subscription } from 'rxjs';
-import { Simulation } from '../engine/simulation';
+import { Simulation } from '../network/simulation';
 import { NeuronGroup } from '../network/neuron-group';
 
 export class StateMonitor {

@@ -3,11 +3,12 @@
  * Sacramento & Grewe 2020, NeurIPS, §4, "DRL"): the targets are DTP's,
  *   ĥ_L = h_L − η̂ ∂Loss/∂h_L,  ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l),
  * but each decoder g_i learns so that a perturbation of h_{i−1}, propagated up to h_L and back down
- * as a DTP target through every decoder above, comes back as itself (engine/drl-probes.ts):
+ * as a DTP target through every decoder above, comes back as itself (drl-probes.ts):
  *   L_i = mean ‖(g_i(t_i) − g_i(h_i)) − ε‖².
  * This makes the propagated targets approximate Gauss-Newton targets even where the layers are not
  * invertible, which plain DTP's one-layer reconstruction loss does not.
  */
+import { differenceReconstructionProbe } from './drl-probes';
 import { differenceTargetPropagation } from './dtp';
 import { Rule } from './rule';
 import { TargetPropagationSpec } from './target-propagation';
@@ -17,6 +18,8 @@ export function differenceReconstructionTargetPropagation(spec: TargetPropagatio
     ...differenceTargetPropagation(spec),
     name: 'drl',
     summary: 'DTP targets; decoders trained by the difference reconstruction loss through every layer above — DRL, Meulemans et al. 2020',
-    decoderLoss: 'difference',
+    // Decoders between hidden populations learn through every layer above; the input decoder g_1
+    // (for recordings) keeps its one-layer probe.
+    probes: (network, l) => (l >= 2 && l < network.readout.index ? [differenceReconstructionProbe(network, l)] : undefined),
   };
 }

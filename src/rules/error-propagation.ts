@@ -4,14 +4,15 @@
  * differing only in the feedback matrix B: W itself (back-propagation), a fixed random matrix
  * (feedback alignment), the signs of W (sign symmetry) or a learned mirror of W (Kolen-Pollack).
  */
-import { ErrorPathway, FeedbackKind } from '../network/pathways';
-import { expectPathway, LocalView, Rule, SignalUse } from './rule';
+import { ErrorPathway, FeedbackKind, isErrorPathway, Pathway } from '../network/pathways';
+import { LocalView, Rule, SignalUse } from './rule';
 
 export interface ErrorRuleParts {
   readonly name: string;
   readonly summary: string;
   readonly uses: SignalUse;
-  readonly feedback: Exclude<FeedbackKind, 'decoder'>;
+  /** A kind of error pathway (out = Δ·Bᵀ); the circuit checks that the network built it. */
+  readonly feedback: FeedbackKind;
 }
 
 /**
@@ -36,8 +37,10 @@ export function receiveError(at: LocalView, rows: number): void {
 
 /** A rule that propagates Δ_l = (Δ_{l+1}·Bᵀ) ∘ f'(a_l) through pathways of kind `feedback`, the read-out's included. */
 export function errorPropagation(parts: ErrorRuleParts): Rule {
-  const pathway = (p: Parameters<Rule['descend']>[0]): ErrorPathway =>
-    expectPathway(parts.name, p, parts.feedback) as ErrorPathway;
+  const pathway = (p: Pathway): ErrorPathway => {
+    if (!isErrorPathway(p)) throw new Error(`rule ${parts.name} needs error pathways (out = Δ·Bᵀ), got ${p.kind}`);
+    return p;
+  };
   return {
     ...parts,
     readoutFeedback: parts.feedback,

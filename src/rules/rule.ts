@@ -14,7 +14,9 @@
  * Within a training step the engine calls, in this order (see engine/circuit.ts):
  *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
  */
-import { FeedbackKind, isErrorPathway, Pathway } from '../network/pathways';
+import type { Network } from '../network/network';
+import { Probe } from '../network/pathway';
+import { BuiltinPathway, FeedbackKind, isErrorPathway, Pathway } from '../network/pathways';
 
 /** What a rule can see at one population. */
 export interface LocalView {
@@ -73,10 +75,10 @@ export interface Rule {
   /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */
   readonly readoutFeedback?: FeedbackKind;
   /**
-   * How decoders between hidden populations learn from probes: 'reconstruction' (default; one layer,
-   * ‖g_l(f_l(h̃)) − h̃‖²) or 'difference' (through every layer above; Meulemans et al. 2020's DRL).
+   * The probes that train pathway l (the one leaving population l) in place of its own, when this
+   * rule trains it differently (DRL: through every layer above); undefined: the pathway's own.
    */
-  readonly decoderLoss?: 'reconstruction' | 'difference';
+  probes?(network: Network, l: number): Probe[] | undefined;
   /** Standard deviation of the noise probing decoders at `epoch` (0-based); rules with learned feedback only. */
   probeNoise?(epoch: number): number;
   /**
@@ -94,6 +96,11 @@ export interface Rule {
    * read-out's view, for rules whose feedback comes straight from the output.
    */
   descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number, readout: LocalView): void;
+  /**
+   * In place of `descend` when the pathway delivers nothing (a silenced pathway, experiment/lesion.ts),
+   * so that the population's target is its own activity. Default: a zero top-down signal.
+   */
+  silenced?(below: LocalView, rows: number): void;
 }
 
 /** The default top step: the read-out's error Δ_out sent down its pathway, top.topDown ← Δ_out·Bᵀ. */
@@ -103,11 +110,11 @@ export function errorFromReadout(rule: string, pathway: Pathway, readout: LocalV
 }
 
 /** The pathway a rule expected, or a clear error. */
-export function expectPathway<K extends Pathway['kind']>(
+export function expectPathway<K extends BuiltinPathway['kind']>(
   rule: string,
   pathway: Pathway,
   kind: K,
-): Extract<Pathway, { kind: K }> {
+): Extract<BuiltinPathway, { kind: K }> {
   if (pathway.kind !== kind) throw new Error(`rule ${rule} needs ${kind} feedback pathways, got ${pathway.kind}`);
-  return pathway as Extract<Pathway, { kind: K }>;
+  return pathway as Extract<BuiltinPathway, { kind: K }>;
 }

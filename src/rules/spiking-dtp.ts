@@ -30,11 +30,14 @@
  * best: with η̂ = 2 the targets of misclassified digits leave the rates' range and the target
  * phase saturates the neurons (RESULTS.md).
  */
-import { Activation, kernels } from '../kernels';
+import { kernels } from '../kernels';
 import { fillNormal, streamState } from '../kernels/random';
 import { createOptimizer, Optimizer, OptimizerSpec } from '../optim/optimizer';
+import { LearnedArray, RateDecoderPathway } from '../network/rate-decoder';
 import { SpikingNetwork } from '../network/spiking-network';
 import { StateRegistry } from '../state/registry';
+import { LocalView, Rule } from './rule';
+import { targetPropagationUses } from './target-propagation';
 
 export interface SpikingDtpOptions {
   /** Top step η̂ on h_L. */
@@ -59,6 +62,8 @@ export interface SpikingDtpOptions {
   readonly initScale: number;
   readonly initBias: number;
   readonly seed: number;
+  /** Classes the read-out tells apart (from the data). */
+  readonly classes: number;
 }
 
 /** The rates of a batch of trials, both phases, every layer (index 0 = input), rows × n each. */
@@ -68,20 +73,57 @@ export interface TrialRates {
   readonly target: Float32Array[];
   /** Targets ĥ_l per hidden layer (index l), index 0 unused. */
   readonly targets: Float32Array[];
-  /** The read-out's probabilities from the forward phase, rows × 10. */
+  /** The read-out's probabilities from the forward phase, rows × classes. */
   readonly probabilities: Float32Array;
+}
+
+/**
+ * Spiking DTP's target formation, in the seam every rule fills (rule.ts): at h_L the read-out's
+ * gradient ∂loss/∂h_L arrives as topDown, ĥ_L = h_L − η̂·topDown; each decoder pathway sends
+ * ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l). A population forms no delta when it receives its target:
+ * its rate change in the target phase, driven by the target, is what it learns from.
+ */
+export function spikingDifferenceTargetPropagation(topStep: number): Rule {
+  return {
+    name: 'spiking-dtp',
+    summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l) on spike-count rates, targets as apical currents, ΔW_l ∝ h_{l−1}ᵀ(h_l^target − h_l) — spiking DTP',
+    uses: { ...targetPropagationUses, derivativeChain: false },
+    feedback: 'rate-decoder',
+    top(at, rows) {
+      kernels().axpby(rows * at.size, -topStep, at.topDown, 1, at.activity, at.target);
+    },
+    receive() {
+      // The target is formed; the delta comes from the target phase.
+    },
+    descend(pathway, above, below, rows) {
+      if (!(pathway instanceof RateDecoderPathway)) throw new Error(`rule spiking-dtp needs rate-decoder pathways, got ${pathway.kind}`);
+      pathway.sendTarget(rows, above.target, above.activity, below.activity, below.target);
+    },
+    silenced(at, rows) {
+      at.target.set(at.activity.subarray(0, rows * at.size));
+    },
+  };
+}
+
+/** What the rule sees of a spiking population: its forward rates, the signal from above, its target. */
+function rateView(name: string, size: number, activity: Float32Array, topDown: Float32Array, target: Float32Array): LocalView {
+  const noDerivative = (): never => {
+    throw new Error(`population ${name} is spiking: its rates have no unit derivative`);
+  };
+  return { name, size, activity, topDown, target, delta: new Float32Array(0), throughUnit: noDerivative, throughSend: noDerivative };
 }
 
 export class SpikingDtp {
   readonly readoutWeights: Float32Array;
   readonly readoutBias: Float32Array;
-  /** V_l (n_l × n_{l−1}) and c_l of decoder g_l, for l = 2 … L (index l − 2). */
-  readonly decoderWeights: Float32Array[];
-  readonly decoderBiases: Float32Array[];
+  /** feedback[l]: the decoder pathway g_l from population l to l − 1 (l = 2 … L; undefined elsewhere). */
+  readonly feedback: (RateDecoderPathway | undefined)[];
+  /** The rule forming the targets (a lesion wraps it). */
+  rule: Rule;
   /** Learned parameters and their optimisers, in a fixed order (for checkpoints). */
   readonly optimizers: { readonly name: string; readonly param: Float32Array; readonly grad: Float32Array; readonly optimizer: Optimizer }[] = [];
   private readonly sizes: number[];
-  private readonly classes = 10;
+  private readonly classes: number;
   /** The batch's rows: forward and target-phase rates and targets of every layer. */
   private readonly batchForward: Float32Array[];
   private readonly batchTarget: Float32Array[];
@@ -90,11 +132,15 @@ export class SpikingDtp {
   private readonly batchGoal: Float32Array[];
   private readonly probabilities: Float32Array;
   private readonly scratch: Float32Array[];
+  /** What the rule sees of each hidden population (index l), and of the read-out. */
+  private readonly views: LocalView[];
+  private readonly readoutView: LocalView;
   /** Each optimiser's spec (its lr rewritten by setEpoch) and its initial lr. */
   private readonly schedule: { spec: { lr: number }; lr: number }[] = [];
 
   constructor(readonly network: SpikingNetwork, readonly options: SpikingDtpOptions) {
     const L = network.options.layers.length;
+    this.classes = options.classes;
     this.sizes = [network.options.input, ...network.options.layers];
     const B = network.batch;
     const init = streamState(options.seed, 'spiking-dtp/init');
@@ -112,22 +158,24 @@ export class SpikingDtp {
     const top = this.sizes[L];
     this.readoutWeights = normal(top * this.classes, 1 / Math.sqrt(top));
     this.readoutBias = new Float32Array(this.classes);
-    this.decoderWeights = [];
-    this.decoderBiases = [];
+    const decoderWeights: Float32Array[] = [];
+    const decoderBiases: Float32Array[] = [];
     for (let l = 2; l <= L; l++) {
-      this.decoderWeights.push(normal(this.sizes[l] * this.sizes[l - 1], 1 / Math.sqrt(this.sizes[l])));
-      this.decoderBiases.push(new Float32Array(this.sizes[l - 1]));
+      decoderWeights.push(normal(this.sizes[l] * this.sizes[l - 1], 1 / Math.sqrt(this.sizes[l])));
+      decoderBiases.push(new Float32Array(this.sizes[l - 1]));
     }
     this.batchForward = this.sizes.map((n) => new Float32Array(B * n));
     this.batchTarget = this.sizes.map((n) => new Float32Array(B * n));
     this.batchAnswer = this.sizes.map((n) => new Float32Array(options.targetPhases === 'joint' ? 0 : B * n));
     this.batchGoal = this.sizes.map((n) => new Float32Array(B * n));
     this.probabilities = new Float32Array(B * this.classes);
-    const learn = (name: string, param: Float32Array, spec: OptimizerSpec): void => {
+    const learn = (name: string, param: Float32Array, spec: OptimizerSpec): LearnedArray => {
       // The optimiser reads its spec's lr at every step: this copy is where setEpoch decays it.
       const scheduled = { ...spec };
       this.schedule.push({ spec: scheduled, lr: spec.lr });
-      this.optimizers.push({ name, param, grad: new Float32Array(param.length), optimizer: createOptimizer(scheduled, param) });
+      const entry = { name, param, grad: new Float32Array(param.length), optimizer: createOptimizer(scheduled, param) };
+      this.optimizers.push(entry);
+      return entry;
     };
     for (let l = 0; l < L; l++) {
       learn(`W${l + 1}`, network.weights[l], options.forward);
@@ -135,12 +183,21 @@ export class SpikingDtp {
     }
     learn('readout/W', this.readoutWeights, options.readout);
     learn('readout/b', this.readoutBias, options.readout);
-    this.decoderWeights.forEach((V, k) => {
-      learn(`g${k + 2}/V`, V, options.feedback);
-      learn(`g${k + 2}/c`, this.decoderBiases[k], options.feedback);
+    this.feedback = [undefined, undefined];
+    decoderWeights.forEach((V, k) => {
+      const l = k + 2;
+      const weights = learn(`g${l}/V`, V, options.feedback);
+      const bias = learn(`g${l}/c`, decoderBiases[k], options.feedback);
+      this.feedback[l] = new RateDecoderPathway(l, this.sizes[l], this.sizes[l - 1], weights, bias, B);
     });
     const widest = Math.max(...this.sizes, this.classes);
     this.scratch = [0, 1, 2, 3].map(() => new Float32Array(B * widest));
+    this.rule = spikingDifferenceTargetPropagation(options.topStep);
+    // ∂loss/∂h_L arrives at the top population (a scratch buffer: nothing else is sent down).
+    const [, topDown] = this.scratch;
+    this.views = this.sizes.map((n, l) => rateView(l === 0 ? 'input' : `h${l}`, n, this.batchForward[l], l === L ? topDown : new Float32Array(0), this.batchGoal[l]));
+    const [grad] = this.scratch;
+    this.readoutView = rateView('out', this.classes, this.probabilities, grad, new Float32Array(0));
   }
 
   /** Sets every learning rate for epoch `epoch` (1-based): lr · lrDecay^(epoch − 1), a step decay per epoch. */
@@ -157,11 +214,17 @@ export class SpikingDtp {
     this.network.register(state);
   }
 
-  /** A copy of this rule and its network, with the same parameters, simulating `batch` trials at a time. */
+  /**
+   * A copy of this learner and its network, with the same parameters, simulating `batch` (at most
+   * this one's batch) trials at a time, to observe trials: it forms its targets through this one's
+   * rule and decoder pathways (a lesion included), and must not learn.
+   */
   withBatch(batch: number): SpikingDtp {
     const copy = new SpikingDtp(new SpikingNetwork({ ...this.network.options, batch }), this.options);
     copy.optimizers.forEach((o, k) => o.param.set(this.optimizers[k].param));
     copy.network.syncParameters();
+    copy.rule = this.rule;
+    this.feedback.forEach((pathway, l) => (copy.feedback[l] = pathway));
     return copy;
   }
 
@@ -187,7 +250,7 @@ export class SpikingDtp {
     for (let l = 1; l <= L; l++) net.rates(l, this.batchForward[l], rows);
   }
 
-  /** The read-out's probabilities after the forward phase, rows × 10 into `out`. */
+  /** The read-out's probabilities after the forward phase, rows × classes into `out`. */
   infer(x: Float32Array, rows: number, out: Float32Array): Float32Array {
     this.forwardPhase(x, rows);
     this.readout(rows, this.batchForward[this.sizes.length - 1], null, out, null);
@@ -203,22 +266,23 @@ export class SpikingDtp {
     const net = this.network;
     const k = kernels();
     const L = this.sizes.length - 1;
-    const { topStep, apicalGain } = this.options;
+    const { apicalGain } = this.options;
     this.forwardPhase(x, rows);
     const forward = this.batchForward;
     const goal = this.batchGoal;
 
-    // Targets: ĥ_L from the read-out's gradient, then difference correction through the decoders.
+    // Targets, in the circuit's order (engine/circuit.ts): ∂loss/∂h_L through the read-out's
+    // weights, the rule's top target, then down the decoder pathways, population by population.
     const top = this.sizes[L];
-    const [grad, dh, plus, minus] = this.scratch;
+    const [grad] = this.scratch;
+    const views = this.views;
     this.readout(rows, forward[L], labels, this.probabilities, grad);
-    k.gemm(false, true, rows, top, this.classes, 1, grad, this.readoutWeights, 0, dh);
-    k.axpby(rows * top, -topStep, dh, 1, forward[L], goal[L]);
+    k.gemm(false, true, rows, top, this.classes, 1, grad, this.readoutWeights, 0, views[L].topDown);
+    this.rule.top(views[L], rows);
+    this.rule.receive(views[L], rows);
     for (let l = L; l >= 2; l--) {
-      const n = this.sizes[l - 1];
-      k.dense(rows, n, this.sizes[l], goal[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, plus);
-      k.dense(rows, n, this.sizes[l], forward[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, minus);
-      k.addDifference(rows * n, forward[l - 1], plus, minus, goal[l - 1]);
+      this.rule.descend(this.feedback[l]!, views[l], views[l - 1], rows, this.readoutView);
+      this.rule.receive(views[l - 1], rows);
     }
     const [drive] = this.scratch;
     this.batchTarget[0].set(x.subarray(0, rows * this.sizes[0]));
@@ -282,23 +346,14 @@ export class SpikingDtp {
     k.columnSums(m, this.classes, 1, dscores, 0, c.grad);
     u.optimizer.step(u.grad);
     c.optimizer.step(c.grad);
-    // Decoders: reconstruct layer l−1 from layer l, on both phases' rates.
+    // Decoders learn from pairs (h_l, h_{l−1}): the forward phase's, and those of the phase that
+    // perturbed h_{l−1}.
+    const perturbed = this.options.targetPhases === 'joint' ? this.batchTarget : this.batchAnswer;
     for (let l = 2; l <= L; l++) {
-      const V = next();
-      const cb = next();
-      V.grad.fill(0);
-      cb.grad.fill(0);
-      const [, , y, d] = this.scratch;
-      // Pairs (h_l, h_{l−1}): the forward phase's, and those of the phase that perturbed h_{l−1}.
-      const perturbed = this.options.targetPhases === 'joint' ? this.batchTarget : this.batchAnswer;
-      for (const [above, below] of [[this.batchForward, this.batchForward], [perturbed, this.batchTarget]]) {
-        k.dense(m, this.sizes[l - 1], this.sizes[l], above[l], this.decoderWeights[l - 2], this.decoderBiases[l - 2], Activation.Sigmoid, y);
-        k.deltaFromTarget(Activation.Sigmoid, m * this.sizes[l - 1], 1 / m, y, below[l - 1], d);
-        k.gemm(true, false, this.sizes[l], this.sizes[l - 1], m, 1, above[l], d, 1, V.grad);
-        k.columnSums(m, this.sizes[l - 1], 1, d, 1, cb.grad);
-      }
-      V.optimizer.step(V.grad);
-      cb.optimizer.step(cb.grad);
+      this.feedback[l]!.learnFromPairs(m, [
+        [this.batchForward, this.batchForward],
+        [perturbed, this.batchTarget],
+      ]);
     }
   }
 }

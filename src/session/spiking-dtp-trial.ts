@@ -15,24 +15,24 @@ import { reportPage } from '../report/page';
 import { TrialRecord, trialRasterFigure, trialRatesFigure, trialTracesFigure } from '../report/figures/spiking-trial';
 import { SpikingDtp } from '../rules/spiking-dtp';
 
-/** Index of the largest of the 10 scores in row r. */
-export const argmax = (scores: Float32Array, r: number): number => {
+/** Index of the largest of the `classes` scores in row r. */
+export const argmax = (scores: Float32Array, classes: number, r: number): number => {
   let best = 0;
-  for (let c = 1; c < 10; c++) if (scores[r * 10 + c] > scores[r * 10 + best]) best = c;
+  for (let c = 1; c < classes; c++) if (scores[r * classes + c] > scores[r * classes + best]) best = c;
   return best;
 };
 
 /** Forward-phase classification of the first `count` examples: the error and the first misclassified example (-1: none). */
 export function spikingEvaluation(rule: SpikingDtp, data: Dataset, count = data.count): { error: number; firstWrong: number } {
   const B = rule.network.batch;
-  const probs = new Float32Array(B * 10);
+  const probs = new Float32Array(B * data.classes);
   let errors = 0;
   let firstWrong = -1;
   for (let start = 0; start < count; start += B) {
     const rows = Math.min(B, count - start);
     rule.infer(data.images.subarray(start * data.features, (start + rows) * data.features), rows, probs);
     for (let r = 0; r < rows; r++) {
-      if (argmax(probs, r) === data.labels[start + r]) continue;
+      if (argmax(probs, data.classes, r) === data.labels[start + r]) continue;
       errors++;
       if (firstWrong < 0) firstWrong = start + r;
     }
@@ -64,7 +64,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   const phase = rule.options.settleSteps + rule.options.countSteps;
   const steps = (rule.options.targetPhases === 'joint' ? 2 : 1 + rule.network.layers.length) * phase;
   const spikes = net.groups.map((g) => new SpikeMonitor(g.name, g));
-  const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, ['v'], traced[k], 1, steps));
+  const states = net.layers.map((g, k) => new StateMonitor(`${g.name}_v`, sim, g, [net.roles.membrane], traced[k], 1, steps));
   const rates = rule.trials(x, label, 1, false);
   const folder = path.join(dir, 'trial');
   const layers = net.groups.map((g, k) => {
@@ -86,7 +86,7 @@ export function recordTrial(trained: SpikingDtp, data: Dataset, index: number, d
   fs.mkdirSync(folder, { recursive: true });
   writeMonitors(path.dirname(folder), [...spikes, ...states], sim.dt, steps, 'trial');
   const probabilities = Array.from(rates.probabilities);
-  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: phase, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, 0), layers };
+  const trial: TrialRecord = { dt: sim.dt, targetPhaseStep: phase, settleSteps: rule.options.settleSteps, steps, label: data.labels[index], predicted: argmax(rates.probabilities, data.classes, 0), layers };
   fs.writeFileSync(
     path.join(folder, 'rates.json'),
     JSON.stringify({

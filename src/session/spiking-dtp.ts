@@ -17,6 +17,8 @@ import { Observable } from 'rxjs';
 import { loadMnist } from '../data/mnist';
 import { parameterQuantity, siValue } from '../equations/dimensions';
 import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment } from '../experiment/spiking-dtp';
+import { asConfigError, ConfigError } from '../experiment/experiment';
+import { FeedbackLesion, lesionTarget, LesionSpec } from '../experiment/lesion';
 import { kernels } from '../kernels';
 import { shuffleInPlace } from '../kernels/random';
 import { SpikingNetwork } from '../network/spiking-network';
@@ -36,6 +38,7 @@ export interface SpikingDtpEpoch extends EpochResult {
 /** summary.json of a spiking DTP run. */
 export interface SpikingDtpSummary {
   readonly experiment: string;
+  readonly rule: 'spiking-dtp';
   readonly seed: number;
   readonly epochs: number;
   readonly epochs_completed: number;
@@ -43,6 +46,8 @@ export interface SpikingDtpSummary {
   readonly final: { readonly train_error: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
   readonly best_valid: { readonly epoch: number; readonly valid_error: number | null; readonly test_error: number | null } | null;
   readonly seconds_per_epoch: number | null;
+  /** Seconds of training, evaluation excluded, over every epoch (as a rate run's summary has it). */
+  readonly training_seconds: number;
   readonly wall_seconds: number;
   readonly backend: string;
   readonly version: string;
@@ -50,21 +55,24 @@ export interface SpikingDtpSummary {
 
 const si = (text: string, what: string): number => siValue(parameterQuantity(text, new Map(), what));
 
-/** The network and rule an experiment describes. */
-export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
+/** The network and rule an experiment describes, for data of `shape` (input size and class count). */
+export function buildSpikingDtp(experiment: SpikingDtpExperiment, shape: { readonly features: number; readonly classes: number }): SpikingDtp {
   const where = experiment.file;
   const dt = si(experiment.dt, `${where}, dt`);
-  const network = new SpikingNetwork({
-    input: 784,
-    layers: experiment.network.layers,
-    batch: experiment.training.batchSize,
-    dt,
-    neuron: experiment.network.neuron,
-    encoder: experiment.network.encoder,
-    inputRate: si(experiment.network.inputRate, `${where}, network.inputRate`),
-    maxRate: si(experiment.network.maxRate, `${where}, network.maxRate`),
-    seed: experiment.training.seed,
-  });
+  const network = asConfigError(where, () =>
+    new SpikingNetwork({
+      input: shape.features,
+      layers: experiment.network.layers,
+      batch: experiment.training.batchSize,
+      dt,
+      neuron: experiment.network.neuron,
+      encoder: experiment.network.encoder,
+      inputRate: si(experiment.network.inputRate, `${where}, network.inputRate`),
+      maxRate: si(experiment.network.maxRate, `${where}, network.maxRate`),
+      roles: experiment.network.roles,
+      seed: experiment.training.seed,
+    }),
+  );
   return new SpikingDtp(network, {
     ...experiment.rule,
     settleSteps: Math.round(si(experiment.settle, `${where}, settle`) / dt),
@@ -73,7 +81,18 @@ export function buildSpikingDtp(experiment: SpikingDtpExperiment): SpikingDtp {
     feedback: experiment.optimizer.feedback,
     readout: experiment.optimizer.readout,
     seed: experiment.training.seed,
+    classes: shape.classes,
   });
+}
+
+/** The experiment's lesion `spec` of one of `learner`'s decoder pathways: its rule wrapped, its state in `state`. */
+function spikingLesion(experiment: SpikingDtpExperiment, spec: LesionSpec, learner: SpikingDtp, state: StateRegistry): FeedbackLesion {
+  const target = lesionTarget(learner, spec.pathway);
+  if (typeof target === 'string') throw new ConfigError(`${experiment.file}: /lesion/pathway ${target}`);
+  const lesion = new FeedbackLesion(spec, { feedback: learner.feedback, state }, experiment.optimizer.feedback, { name: 'orthogonal' }, experiment.training.seed);
+  learner.rule = lesion.wrap(learner.rule);
+  lesion.start();
+  return lesion;
 }
 
 export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoch, SpikingDtpSummary> = {
@@ -96,10 +115,11 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
 
   start(experiment, { run }) {
     const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation, trainLimit: experiment.data.trainLimit ?? undefined });
-    const rule = buildSpikingDtp(experiment);
     const train = data.train;
+    const rule = buildSpikingDtp(experiment, train);
     const state = new StateRegistry(experiment.training.seed);
     rule.register(state);
+    const lesion = experiment.lesion ? spikingLesion(experiment, experiment.lesion, rule, state) : null;
     const order = state.register('spiking-dtp/order', Uint32Array.from({ length: train.count }, (_, i) => i));
     const shuffle = state.stream('spiking-dtp/shuffle');
     /** Where training stands: the epoch under way, trials of it seen, and errors among them. */
@@ -134,7 +154,7 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
               labels[r] = train.labels[i];
             }
             const { probabilities } = rule.trials(x, labels, rows);
-            for (let r = 0; r < rows; r++) if (argmax(probabilities, r) !== labels[r]) position.errors++;
+            for (let r = 0; r < rows; r++) if (argmax(probabilities, train.classes, r) !== labels[r]) position.errors++;
             position.seen += rows;
             if (batches % 25 === 24) {
               await new Promise((resolve) => setImmediate(resolve));
@@ -157,6 +177,8 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
             eval_seconds: (performance.now() - evalStart) / 1000,
             cpu_seconds: position.cpu + (evalCpu.user + evalCpu.system) / 1e6,
           };
+          // A lesion due at this epoch's end acts before the checkpoint the session writes after the event.
+          lesion?.epochEnded(record.epoch);
           Object.assign(position, { epoch: position.epoch + 1, seen: 0, errors: 0, cpu: 0, seconds: 0 });
           subscriber.next({ kind: 'epoch', record });
           if (subscriber.closed) return;
@@ -181,15 +203,18 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
         if (firstWrong < 0 && testCount > 0) firstWrong = spikingEvaluation(rule, data.test, testCount).firstWrong;
         const trial = recordTrial(rule, data.test, Math.max(firstWrong, 0), run.dir, experiment.record.traces);
         fs.writeFileSync(path.join(run.dir, 'trial.html'), trialPage(trial, `${experiment.name}: one trial`));
+        const trainingSeconds = records.reduce((a, r) => a + r.seconds, 0);
         return {
           experiment: experiment.name,
+          rule: 'spiking-dtp',
           seed: experiment.training.seed,
           epochs,
           epochs_completed: records.length,
           interrupted: signal !== null,
           final: finalErrors(records),
           best_valid: bestValidation(records),
-          seconds_per_epoch: records.length ? records.reduce((a, r) => a + r.seconds, 0) / records.length : null,
+          seconds_per_epoch: records.length ? trainingSeconds / records.length : null,
+          training_seconds: trainingSeconds,
           wall_seconds: wallSeconds(),
           backend: kernels().name,
           version,

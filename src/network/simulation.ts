@@ -9,8 +9,8 @@
  * does work only for the neurons that spiked.
  */
 import { Subject, Subscription } from 'rxjs';
-import { NeuronGroup } from '../network/neuron-group';
-import { Synapses } from '../network/synapses';
+import { NeuronGroup } from './neuron-group';
+import { Synapses } from './synapses';
 
 export class Simulation {
   /** The next step to run. */

@@ -1,0 +1,54 @@
+/**
+ * An experiment of any kind that learns (a rate circuit, spiking DTP), as a plan of runs sees it:
+ * its name and file, seed and epochs, its rule and the signals that rule uses, and the settings that
+ * decide its results. `apical compare` and the job runners plan with this, never asking the kind.
+ */
+import { createRule, SignalUse } from '../rules';
+import { spikingDifferenceTargetPropagation } from '../rules/spiking-dtp';
+import { ConfigError, Experiment, loadExperiment, Overrides } from './experiment';
+import { experimentKind } from './spiking';
+import { loadSpikingDtpExperiment, SpikingDtpExperiment } from './spiking-dtp';
+
+export interface LearningExperiment {
+  readonly name: string;
+  readonly file: string;
+  readonly rule: { readonly name: string; readonly uses: SignalUse };
+  readonly training: { readonly epochs: number; readonly seed: number };
+  /** The experiment as its kind's loader resolved it (what a run writes to config.json). */
+  readonly resolved: Experiment | SpikingDtpExperiment;
+  /** Whether a run's config.json describes this very run (same settings, the checkpoint interval aside). */
+  sameRun(config: unknown): boolean;
+}
+
+/** Reads, checks and resolves a learning experiment of any kind, `overrides` applied. */
+export function loadLearningExperiment(file: string, overrides: Overrides = {}): LearningExperiment {
+  const kind = experimentKind(file);
+  if (kind === 'spiking') throw new ConfigError(`${file}: a spiking simulation ("kind": "spiking") learns nothing; compare and sweep take learning experiments`);
+  if (kind === 'spiking-dtp') {
+    if (overrides.set?.length) throw new ConfigError(`${file}: --set applies to rate experiments; a spiking DTP experiment takes none`);
+    const e = loadSpikingDtpExperiment(file, overrides);
+    return {
+      name: e.name,
+      file,
+      rule: { name: 'spiking-dtp', uses: spikingDifferenceTargetPropagation(e.rule.topStep).uses },
+      training: e.training,
+      resolved: e,
+      sameRun: sameSettings(e, (c) => [c.dt, c.settle, c.count, c.network, c.data, c.rule, c.training, c.optimizer]),
+    };
+  }
+  const e = loadExperiment(file, overrides);
+  return {
+    name: e.name,
+    file,
+    rule: { name: e.rule.name, uses: createRule(e.rule).uses },
+    training: e.training,
+    resolved: e,
+    sameRun: sameSettings(e, (c) => [c.model, c.data, c.rule, { ...c.training, checkpointEvery: undefined }, c.optimizer]),
+  };
+}
+
+/** Whether a config holds the same `settings` as `experiment`. */
+function sameSettings<E>(experiment: E, settings: (e: E) => unknown[]): (config: unknown) => boolean {
+  const own = JSON.stringify(settings(experiment));
+  return (config) => JSON.stringify(settings(config as E)) === own;
+}
