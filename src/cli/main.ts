@@ -23,7 +23,7 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { DataError } from '../data/idx';
+import { DataError } from '../data/data-error';
 import { ConfigError, Overrides } from '../experiment/experiment';
 import { EquationError } from '../equations/expression';
 import { BackendError } from '../kernels';

@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Observable } from 'rxjs';
-import { loadMnist } from '../data/mnist';
+import { loadData } from '../data/source';
 import { parameterQuantity, siValue } from '../equations/dimensions';
 import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment } from '../experiment/spiking-dtp';
 import { kernels } from '../kernels';
@@ -95,7 +95,7 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
   },
 
   start(experiment, { run }) {
-    const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation, trainLimit: experiment.data.trainLimit ?? undefined });
+    const data = loadData({ source: 'mnist', ...experiment.data });
     const rule = buildSpikingDtp(experiment);
     const train = data.train;
     const state = new StateRegistry(experiment.training.seed);
