@@ -130,7 +130,9 @@ describe('npy source', () => {
     ['test examples of another size', () => npySource({ test: { x: write('t4.npy', npy([1, 2, 3, 4], [1, 4])), y: write('t4y.npy', npy([0], [1], '<i4')) } }), [/t4\.npy: its examples have 4 features, but the training data's have 6/]],
     ['a test fraction leaving nothing to test', () => npySource({ test: 0.01 }), [/npy test size 0\.01/, /no test data/]],
     ['a damaged .npz', () => npySource({ train: write('cut.npz', npz({ x: npy(xValues, [N, 6]), y: npy(yValues, [N], '<i4') }, true).subarray(0, 200)), test: 0.5 }), [/cut\.npz: not a zip archive/]],
-  ])('one line naming the file for %s', (_, source, fragments) => expectDataError(() => loadData((source as () => DataSource)()), ...(fragments as RegExp[])));
+  ])('one line naming the file for %s', (_, source, fragments) => {
+    expectDataError(() => loadData((source as () => DataSource)()), ...(fragments as RegExp[]));
+  });
 });
 
 /** A CIFAR-10 record: label, then 3,072 pixel bytes, pixel k = (seed + k) mod 256. */
