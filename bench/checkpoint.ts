@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { lastValueFrom, take, filter } from 'rxjs';
-import { loadMnist } from '../src/data/mnist';
+import { loadData } from '../src/data/source';
 import { train } from '../src/engine/trainer';
 import { buildCircuit } from '../src/experiment/build';
 import { loadExperiment } from '../src/experiment/experiment';
@@ -33,7 +33,7 @@ async function main(files: string[]): Promise<void> {
   };
   for (const file of files) {
     const experiment = loadExperiment(file, { epochs: 1 });
-    const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation });
+    const data = loadData(experiment.data);
     const circuit = buildCircuit(experiment);
     const events$ = train(circuit, { train: data.train }, experiment.training);
     const started = process.hrtime.bigint();

@@ -9,7 +9,7 @@
  */
 import { lastValueFrom } from 'rxjs';
 import { parseArgs } from 'util';
-import { loadMnist } from '../src/data/mnist';
+import { loadData } from '../src/data/source';
 import { evaluate } from '../src/engine/evaluation';
 import { train } from '../src/engine/trainer';
 import { buildCircuit } from '../src/experiment/build';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const file of positionals) {
     const experiment = loadExperiment(file, { epochs: 1, trainLimit: images });
-    const data = loadMnist({ validation: experiment.data.validation, trainLimit: images });
+    const data = loadData(experiment.data);
     const circuit = buildCircuit(experiment);
     const started = cpuSeconds();
     await lastValueFrom(train(circuit, { train: data.train }, { ...experiment.training, epochs: 1 }));

@@ -77,6 +77,9 @@ export { kernels } from './kernels';
 // Data.
 export { loadMnist, subset } from './data/mnist';
 export type { Dataset, MnistOptions, MnistSplits } from './data/mnist';
+export { loadData } from './data/source';
+export type { DataSource } from './data/source';
+export type { Splits } from './data/splits';
 
 // Recordings, reports and figures.
 export type { ActivitySample, ReconstructionSample, WeightStats } from './record/formats';

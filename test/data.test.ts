@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { DataError, readIdx, resolveIdxFile, parseIdx } from '../src/data/idx';
+import { readIdx, resolveIdxFile, parseIdx } from '../src/data/idx';
 import { loadMnist, defaultMnistDir, MNIST_FILES, MnistSplits } from '../src/data/mnist';
 import { subset } from '../src/data/dataset';
+import { expectDataError } from './helpers';
 
 /** Build an IDX file: magic 0x0000TTDD, DD big-endian uint32 dims, then the bytes. */
 function idx(dims: number[], data: ArrayLike<number>, type = 0x08): Buffer {
@@ -26,21 +27,6 @@ function writeTinyMnist(dir: string, nTrain = 5, nTest = 3): void {
   fs.writeFileSync(path.join(dir, MNIST_FILES.trainLabels), idx([nTrain], bytes(nTrain, (i) => i % 10)));
   fs.writeFileSync(path.join(dir, MNIST_FILES.testImages), idx([nTest, 28, 28], bytes(nTest * 784)));
   fs.writeFileSync(path.join(dir, MNIST_FILES.testLabels), idx([nTest], bytes(nTest, (i) => (i * 3) % 10)));
-}
-
-function expectDataError(fn: () => unknown, ...fragments: (string | RegExp)[]): DataError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DataError);
-  const e = err as DataError;
-  expect(e.name).toBe('DataError');
-  expect(e.message).not.toContain('\n');
-  for (const f of fragments) expect(e.message).toMatch(f);
-  return e;
 }
 
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {

@@ -1,6 +1,7 @@
 /** Small circuits and synthetic data for tests. */
 import * as fs from 'fs';
 import * as path from 'path';
+import { DataError } from '../src/data/data-error';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
@@ -78,4 +79,20 @@ export function runMetrics(dir: string): Record<string, unknown>[] {
     .trim()
     .split('\n')
     .map((line) => Object.fromEntries(Object.entries(JSON.parse(line)).filter(([key]) => !timing.has(key))));
+}
+
+/** Runs `fn`, expects a one-line DataError, and checks its message holds every fragment. */
+export function expectDataError(fn: () => unknown, ...fragments: (string | RegExp)[]): DataError {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(DataError);
+  const e = err as DataError;
+  expect(e.name).toBe('DataError');
+  expect(e.message).not.toContain('\n');
+  for (const f of fragments) expect(e.message).toMatch(f);
+  return e;
 }

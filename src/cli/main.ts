@@ -23,7 +23,7 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { DataError } from '../data/idx';
+import { DataError } from '../data/data-error';
 import { ConfigError, Overrides } from '../experiment/experiment';
 import { EquationError } from '../equations/expression';
 import { BackendError } from '../kernels';
@@ -51,7 +51,7 @@ const flags: readonly { readonly name: string; readonly type: 'string' | 'boolea
   { name: 'epochs', type: 'string', arg: 'N', help: ["train for N epochs instead of the file's number"] },
   { name: 'seed', type: 'string', arg: 'S', help: ["experiment seed (default: the file's, else 1)"] },
   { name: 'out', type: 'string', arg: 'DIR', help: ['run directory (default: runs/<name>-s<seed>-<date>)'] },
-  { name: 'data', type: 'string', arg: 'DIR', help: ["read MNIST's four IDX files (raw or .gz) from DIR"] },
+  { name: 'data', type: 'string', arg: 'DIR', help: ["read the data set's files from DIR (MNIST's or Fashion-MNIST's four IDX files, raw or .gz; CIFAR-10's batches)"] },
   { name: 'train-limit', type: 'string', arg: 'N', help: ['train on the first N training images only'] },
   {
     name: 'set',

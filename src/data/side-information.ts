@@ -9,8 +9,8 @@
  * The mean vector of each class, S̄, comes with it: p·S̄ is what the read-out's belief p predicts.
  */
 import * as fs from 'fs';
-import { parse } from 'npyjs';
-import { DataError } from './idx';
+import { DataError } from './data-error';
+import { firstNonFinite, parseNpy } from './npy';
 
 export type SideSpec = { readonly embedding: readonly (readonly number[])[] } | { readonly file: string };
 
@@ -49,20 +49,12 @@ function fromFile(file: string, count: number, fileCount: number, where: string)
   } catch (error) {
     throw new DataError(`${where}/file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code})`);
   }
-  let array: ReturnType<typeof parse>;
-  try {
-    array = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
-  } catch (error) {
-    throw new DataError(`${where}/file ${file}: not a .npy array (${(error as Error).message})`);
-  }
-  const { shape, dtype, fortranOrder, data } = array;
+  const { shape, data } = parseNpy(bytes, `${where}/file ${file}`);
   if (shape.length !== 2) throw new DataError(`${where}/file ${file}: a 2-D array (images × values) is needed, found shape [${shape.join(', ')}]`);
-  if (fortranOrder) throw new DataError(`${where}/file ${file}: Fortran order; save it in C order (numpy.ascontiguousarray)`);
-  if (!/^([iu][1248]|f[248])$/.test(dtype)) throw new DataError(`${where}/file ${file}: dtype ${dtype} is not a real number type`);
   const [images, size] = shape;
   if (images !== fileCount) throw new DataError(`${where}/file ${file}: ${images} rows; it needs one per image of the training file (${fileCount})`);
-  const rows = Float32Array.from(data as unknown as ArrayLike<number | bigint>, Number).subarray(0, count * size);
-  const bad = rows.findIndex((x) => !Number.isFinite(x));
+  const rows = Float32Array.from(data).subarray(0, count * size);
+  const bad = firstNonFinite(rows);
   if (bad >= 0) throw new DataError(`${where}/file ${file}: row ${Math.floor(bad / size)} holds ${rows[bad]}`);
   return { size, rows: rows.slice() };
 }

@@ -10,6 +10,9 @@ import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SideSpec } from '../data/side-information';
+import { DataSource } from '../data/source';
+import { ConfigError } from './config-error';
+import { DataOverrides, resolveData } from './data';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule, RuleSpec } from '../rules';
@@ -19,9 +22,7 @@ import { RecordSpec } from '../record/spec';
 import { LesionSpec } from './lesion';
 import { experimentSchema, modelSchema } from './schema';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** What `build` throws, as the fault of the experiment file `file` (a model the code cannot build…). */
 export function asConfigError<T>(file: string, build: () => T): T {
@@ -38,14 +39,8 @@ export interface Experiment {
   /** The experiment file, as given. */
   readonly file: string;
   readonly model: ModelSpec;
-  readonly data: {
-    readonly source: 'mnist';
-    readonly dir: string | null;
-    readonly validation: number;
-    readonly trainLimit: number | null;
-    /** Side information for a conditional decoder (data/side-information.ts); absent: the one-hot label. */
-    readonly side?: SideSpec;
-  };
+  /** The data set (data/source.ts) and, for a conditional decoder, side information (data/side-information.ts; absent: the one-hot label). */
+  readonly data: DataSource & { readonly side?: SideSpec };
   readonly rule: RuleSpec;
   readonly training: {
     readonly epochs: number;
@@ -78,11 +73,9 @@ export interface Experiment {
 }
 
 /** Command-line overrides of an experiment's settings. */
-export interface Overrides {
+export interface Overrides extends DataOverrides {
   readonly epochs?: number;
   readonly seed?: number;
-  readonly dataDir?: string;
-  readonly trainLimit?: number;
   readonly checkpointEvery?: number;
   /**
    * Settings over the file's, each "a.b.c=value" (value as JSON, else a string), applied before the
@@ -188,13 +181,7 @@ export function loadExperiment(file: string, overrides: Overrides = {}): Experim
     description: raw.description ?? '',
     file,
     model,
-    data: {
-      source: 'mnist',
-      dir: overrides.dataDir ?? data.dir ?? null,
-      validation: data.validation ?? 10000,
-      trainLimit: overrides.trainLimit ?? data.trainLimit ?? null,
-      ...(side ? { side } : {}),
-    },
+    data: { ...resolveData(data, file, overrides), ...(side ? { side } : {}) },
     rule,
     training: {
       epochs: overrides.epochs ?? training.epochs,

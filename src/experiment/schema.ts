@@ -6,6 +6,7 @@ import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
+import { dataProperties } from './data';
 import { lesionSchema } from './lesion';
 
 const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout);
@@ -137,10 +138,7 @@ export const experimentSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        source: { const: 'mnist' },
-        dir: { type: 'string' },
-        validation: { type: 'integer', minimum: 1 },
-        trainLimit: { type: 'integer', minimum: 1 },
+        ...dataProperties,
         side: {
           type: 'object',
           additionalProperties: false,

@@ -1,13 +1,13 @@
 /**
  * The rate experiment kind (experiment files without `kind`, e.g. experiments/mnist-dtp.json): load
- * MNIST (and side information), build the circuit (experiment/build.ts), train it epoch by epoch
+ * the data set (data/source.ts) and side information, build the circuit (experiment/build.ts), train it epoch by epoch
  * (engine/trainer.ts) with its recorders, lesion, alignment metrics and the live view watching, and
  * at the end save the weights (weights/, unless the run diverged).
  *
  *   metrics.jsonl  the trainer's EpochRecord per epoch, with `alignment` when metrics.alignmentEvery is set
  *   summary.json   Summary below
  */
-import { loadMnist } from '../data/mnist';
+import { loadData } from '../data/source';
 import { loadSideInformation } from '../data/side-information';
 import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
@@ -48,13 +48,13 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
   config: (experiment) => ({ ...experiment, backend: kernels().name, version }),
 
   start(experiment, { run, resuming, observe }) {
-    const data = loadMnist({
-      dir: experiment.data.dir ?? undefined,
-      validation: experiment.data.validation,
-      trainLimit: experiment.data.trainLimit ?? undefined,
-    });
+    const data = loadData(experiment.data);
     if (data.train.features !== experiment.model.input) {
       throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
+    }
+    const outputs = experiment.model.layers[experiment.model.layers.length - 1].size;
+    if (data.train.classes > outputs) {
+      throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" has ${outputs} outputs but the data have ${data.train.classes} classes (labels 0..${data.train.classes - 1})`);
     }
     const side = experiment.data.side
       ? loadSideInformation(experiment.data.side, data.train.labels, data.train.classes, data.trainingFileCount, `${experiment.file}: /data/side`)

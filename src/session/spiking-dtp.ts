@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Observable } from 'rxjs';
-import { loadMnist } from '../data/mnist';
+import { loadData } from '../data/source';
 import { parameterQuantity, siValue } from '../equations/dimensions';
 import { loadSpikingDtpExperiment, ruleDefaults, SpikingDtpExperiment } from '../experiment/spiking-dtp';
 import { asConfigError, ConfigError } from '../experiment/experiment';
@@ -114,7 +114,7 @@ export const spikingDtpKind: ExperimentKind<SpikingDtpExperiment, SpikingDtpEpoc
   },
 
   start(experiment, { run }) {
-    const data = loadMnist({ dir: experiment.data.dir ?? undefined, validation: experiment.data.validation, trainLimit: experiment.data.trainLimit ?? undefined });
+    const data = loadData({ source: 'mnist', ...experiment.data });
     const train = data.train;
     const rule = buildSpikingDtp(experiment, train);
     const state = new StateRegistry(experiment.training.seed);

