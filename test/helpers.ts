@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
+import { buildCircuit, sizedFromData } from '../src/experiment/build';
+import { asExperiment, loadSpikingDtpExperiment, SpikingDtpExperiment } from '../src/experiment/spiking-dtp';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
 import { Network } from '../src/network/network';
 import { SideChannel } from '../src/network/top-decoder';
@@ -78,4 +80,20 @@ export function runMetrics(dir: string): Record<string, unknown>[] {
     .trim()
     .split('\n')
     .map((line) => Object.fromEntries(Object.entries(JSON.parse(line)).filter(([key]) => !timing.has(key))));
+}
+
+/**
+ * The circuit of the committed spiking DTP experiment (experiments/mnist-spiking-dtp.json) as
+ * `change` alters it, for data of `shape`.
+ */
+export function spikingDtpCircuit(change: (e: SpikingDtpExperiment) => SpikingDtpExperiment, shape = { features: 784, classes: 10 }): Circuit {
+  const committed = loadSpikingDtpExperiment(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'));
+  return buildCircuit(sizedFromData(asExperiment(change(committed)), shape));
+}
+
+/** One minibatch through a circuit: with `learn`, a training step; without, the trial's phases only (nothing learns). */
+export function spikingTrials(circuit: Circuit, input: Float32Array, labels: Int32Array, rows: number, learn = true): void {
+  const stimulus: Stimulus = { step: 0, rows, input, labels, learnForward: true, probeDecoders: true, noise: 0 };
+  if (learn) circuit.step(stimulus);
+  else circuit.stimulus$.next(stimulus);
 }
