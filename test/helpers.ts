@@ -97,3 +97,25 @@ export function spikingTrials(circuit: Circuit, input: Float32Array, labels: Int
   if (learn) circuit.step(stimulus);
   else circuit.stimulus$.next(stimulus);
 }
+
+/**
+ * Writes a small spiking DTP experiment file `<dir>/<name>.json`: the committed experiment with
+ * `layers`, 200 training, 100 validation and 100 test digits, batches of 20, `training` and `extra`
+ * over it. Returns its path.
+ */
+export function spikingDtpFile(dir: string, name: string, layers: number[], training: { epochs: number; seed: number }, extra: Record<string, unknown> = {}): string {
+  const root = path.join(__dirname, '..');
+  const base = JSON.parse(fs.readFileSync(path.join(root, 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
+  const file = path.join(dir, `${name}.json`);
+  const experiment = {
+    ...base,
+    name,
+    network: { ...base.network, layers, neuron: path.join(root, 'models', 'neurons', 'lif-apical.json') },
+    data: { source: 'mnist', validation: 100, trainLimit: 200, testLimit: 100 },
+    training: { ...training, batchSize: 20 },
+    record: { traces: 1 },
+    ...extra,
+  };
+  fs.writeFileSync(file, JSON.stringify(experiment));
+  return file;
+}

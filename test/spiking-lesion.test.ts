@@ -12,7 +12,7 @@ import { rateKind } from '../src/session/rate';
 import { ConfigError, loadExperiment } from '../src/experiment/experiment';
 import { loadSpikingDtpExperiment } from '../src/experiment/spiking-dtp';
 import { nextInt, nextUniform, streamState } from '../src/kernels/random';
-import { runMetrics, spikingDtpCircuit, spikingTrials } from './helpers';
+import { runMetrics, spikingDtpCircuit, spikingDtpFile, spikingTrials } from './helpers';
 
 const input = 20;
 const rows = 10;
@@ -63,23 +63,7 @@ describe('a silenced spiking feedback pathway', () => {
 
 describe('a lesion in a spiking DTP experiment file', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-spiking-lesion-'));
-  const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
-  function file(name: string, extra: Record<string, unknown>): string {
-    const f = path.join(tmp, `${name}.json`);
-    fs.writeFileSync(
-      f,
-      JSON.stringify({
-        ...base,
-        name,
-        network: { ...base.network, layers: [40, 40], neuron: path.join(__dirname, '..', 'models', 'neurons', 'lif-apical.json') },
-        data: { source: 'mnist', validation: 100, trainLimit: 200, testLimit: 100 },
-        training: { epochs: 2, batchSize: 20, seed: 3 },
-        record: { traces: 1 },
-        ...extra,
-      }),
-    );
-    return f;
-  }
+  const file = (name: string, extra: Record<string, unknown>): string => spikingDtpFile(tmp, name, [40, 40], { epochs: 2, seed: 3 }, extra);
   const metrics = async (name: string, extra: Record<string, unknown>) => {
     const out = path.join(tmp, name);
     await runSession(rateKind, loadExperiment(file(name, extra)), { out, force: false });

@@ -23,6 +23,7 @@ import { ModelSpec } from '../equations/model';
 import { defaultNeuronRoles, NeuronRoles } from '../network/neuron-roles';
 import { lesionSchema, LesionSpec } from './lesion';
 import { optimizerSchema } from './schema';
+import { recordSchema, RecordSpec } from '../record/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 
 export interface SpikingDtpExperiment {
@@ -47,8 +48,10 @@ export interface SpikingDtpExperiment {
   readonly data: { readonly dir: string | null; readonly validation: number; readonly trainLimit: number | null; readonly testLimit: number | null };
   readonly training: { readonly epochs: number; readonly batchSize: number; readonly seed: number; readonly shuffle: boolean };
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec; readonly readout: OptimizerSpec };
-  /** How many neurons per layer to trace in the recorded trial. */
-  readonly record: { readonly traces: number };
+  /** How many neurons per layer to trace in the recorded trial, and the rate recorders switched on (record/spec.ts). */
+  readonly record: { readonly traces: number } & Pick<RecordSpec, 'activity' | 'weights'>;
+  /** Alignment metrics every N learning steps (metrics/alignment.ts); null: off. */
+  readonly metrics: { readonly alignmentEvery: number | null };
   /** A decoder pathway silenced from some epoch on (lesion.ts; only "silence": the decoders have no projection to freeze or redraw). */
   readonly lesion?: LesionSpec;
 }
@@ -122,7 +125,8 @@ const schema = {
       required: ['forward', 'feedback', 'readout'],
       properties: { forward: optimizerSchema, feedback: optimizerSchema, readout: optimizerSchema },
     },
-    record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 } } },
+    record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 }, activity: recordSchema.properties.activity, weights: recordSchema.properties.weights } },
+    metrics: { type: 'object', additionalProperties: false, properties: { alignmentEvery: { type: 'integer', minimum: 1 } } },
     lesion: { ...lesionSchema, properties: { ...lesionSchema.properties, mode: { const: 'silence' } } },
   },
 } as const;
@@ -186,7 +190,8 @@ export function resolveSpikingDtpExperiment(file: string, json: unknown, overrid
       shuffle: raw.training.shuffle ?? true,
     },
     optimizer: raw.optimizer,
-    record: { traces: raw.record?.traces ?? 5 },
+    record: { ...raw.record, traces: raw.record?.traces ?? 5 },
+    metrics: { alignmentEvery: raw.metrics?.alignmentEvery ?? null },
     ...(raw.lesion ? { lesion: raw.lesion } : {}),
   };
 }
@@ -240,8 +245,8 @@ export function asExperiment(e: SpikingDtpExperiment): Experiment {
       shuffleStream: 'spiking-dtp/shuffle',
     },
     optimizer: { forward: e.optimizer.forward, feedback: e.optimizer.feedback, readout: e.optimizer.readout },
-    record: { trial: { traces: e.record.traces } },
+    record: { ...(e.record.activity ? { activity: e.record.activity } : {}), ...(e.record.weights ? { weights: e.record.weights } : {}), trial: { traces: e.record.traces } },
     lesion: e.lesion ?? null,
-    metrics: { alignmentEvery: null },
+    metrics: { alignmentEvery: e.metrics?.alignmentEvery ?? null },
   };
 }

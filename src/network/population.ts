@@ -98,6 +98,11 @@ export class Population {
     this.projection.accumulateGradients(this.rows, this.input, this.delta);
   }
 
+  /** Whether its unit declares a derivative (throughUnit throws when not). */
+  hasUnitDerivative(): boolean {
+    return this.unit.derive !== undefined;
+  }
+
   /** d ← g ∘ ∂h_l/∂a_l on the last sweep, with the derivative its unit declares. */
   throughUnit(length: number, g: Float32Array, d: Float32Array): void {
     const derive = this.unit.derive;
