@@ -140,7 +140,7 @@ export interface SpikingDtpOverrides {
   readonly trainLimit?: number;
 }
 
-/** Rule settings a file may leave out (also filled into the config.json of a run made before they existed). */
+/** Rule settings a file may leave out. */
 export const ruleDefaults = { initScale: 1.5, initBias: 0.8, targetPhases: 'joint', lrDecay: 1 } as const;
 
 /** Reads, checks and resolves a spiking DTP experiment (models inlined, defaults filled). */
