@@ -27,7 +27,7 @@ export type { LesionMode, LesionSpec } from './experiment/lesion';
 export { experimentKind, loadNeuronModel, loadSpikingExperiment } from './experiment/spiking';
 export type { SpikingExperiment } from './experiment/spiking';
 export { buildSpiking } from './experiment/build-spiking';
-export { loadSpikingDtpExperiment } from './experiment/spiking-dtp';
+export { asExperiment as spikingDtpAsExperiment, loadSpikingDtpExperiment } from './experiment/spiking-dtp';
 export type { SpikingDtpExperiment } from './experiment/spiking-dtp';
 
 // The run session: a run's life for every kind of experiment.
@@ -39,9 +39,7 @@ export { rateKind } from './session/rate';
 export type { Summary } from './session/rate';
 export { spikingKind } from './session/spiking';
 export type { SpikingSummary } from './session/spiking';
-export { buildSpikingDtp, spikingDtpKind } from './session/spiking-dtp';
-export type { SpikingDtpEpoch, SpikingDtpSummary } from './session/spiking-dtp';
-export { recordTrial, spikingError } from './session/spiking-dtp-trial';
+export { SpikingTrialRecorder } from './session/spiking-trial';
 export { RunDirectory } from './session/run-directory';
 
 // Spiking populations: equations with units, groups, synapses, the simulation clock, monitors.
@@ -61,7 +59,7 @@ export { writeMonitors } from './record/monitor-files';
 export { SpikeStatistics } from './metrics/spike-statistics';
 export { SpikingNetwork } from './network/spiking-network';
 export { RateToSpikes } from './network/rate-to-spikes';
-export { SpikingDtp } from './rules/spiking-dtp';
+export { spikingDifferenceTargetPropagation } from './rules/spiking-dtp';
 
 // The engine.
 export { Circuit } from './engine/circuit';

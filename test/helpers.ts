@@ -4,6 +4,8 @@ import * as path from 'path';
 import { DataError } from '../src/data/data-error';
 import { Circuit } from '../src/engine/circuit';
 import { Stimulus } from '../src/engine/events';
+import { buildCircuit, sizedFromData } from '../src/experiment/build';
+import { asExperiment, loadSpikingDtpExperiment, SpikingDtpExperiment } from '../src/experiment/spiking-dtp';
 import { streamState, fillNormal, nextInt } from '../src/kernels/random';
 import { Network } from '../src/network/network';
 import { SideChannel } from '../src/network/top-decoder';
@@ -95,4 +97,42 @@ export function expectDataError(fn: () => unknown, ...fragments: (string | RegEx
   expect(e.message).not.toContain('\n');
   for (const f of fragments) expect(e.message).toMatch(f);
   return e;
+}
+
+/**
+ * The circuit of the committed spiking DTP experiment (experiments/mnist-spiking-dtp.json) as
+ * `change` alters it, for data of `shape`.
+ */
+export function spikingDtpCircuit(change: (e: SpikingDtpExperiment) => SpikingDtpExperiment, shape = { features: 784, classes: 10 }): Circuit {
+  const committed = loadSpikingDtpExperiment(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'));
+  return buildCircuit(sizedFromData(asExperiment(change(committed)), shape));
+}
+
+/** One minibatch through a circuit: with `learn`, a training step; without, the trial's phases only (nothing learns). */
+export function spikingTrials(circuit: Circuit, input: Float32Array, labels: Int32Array, rows: number, learn = true): void {
+  const stimulus: Stimulus = { step: 0, rows, input, labels, learnForward: true, probeDecoders: true, noise: 0 };
+  if (learn) circuit.step(stimulus);
+  else circuit.stimulus$.next(stimulus);
+}
+
+/**
+ * Writes a small spiking DTP experiment file `<dir>/<name>.json`: the committed experiment with
+ * `layers`, 200 training, 100 validation and 100 test digits, batches of 20, `training` and `extra`
+ * over it. Returns its path.
+ */
+export function spikingDtpFile(dir: string, name: string, layers: number[], training: { epochs: number; seed: number }, extra: Record<string, unknown> = {}): string {
+  const root = path.join(__dirname, '..');
+  const base = JSON.parse(fs.readFileSync(path.join(root, 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
+  const file = path.join(dir, `${name}.json`);
+  const experiment = {
+    ...base,
+    name,
+    network: { ...base.network, layers, neuron: path.join(root, 'models', 'neurons', 'lif-apical.json') },
+    data: { source: 'mnist', validation: 100, trainLimit: 200, testLimit: 100 },
+    training: { ...training, batchSize: 20 },
+    record: { traces: 1 },
+    ...extra,
+  };
+  fs.writeFileSync(file, JSON.stringify(experiment));
+  return file;
 }

@@ -5,10 +5,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSpikingDtp } from '../src/session/spiking-dtp';
+import { buildCircuit, sizedFromData } from '../src/experiment/build';
+import { loadExperiment } from '../src/experiment/experiment';
+import { SpikingPhases } from '../src/network/spiking-phases';
 import { ModelSpec } from '../src/equations/model';
 import { ConfigError } from '../src/experiment/experiment';
-import { loadSpikingDtpExperiment } from '../src/experiment/spiking-dtp';
 import { loadNeuronModel } from '../src/experiment/spiking';
 import { fillNormal, streamState } from '../src/kernels/random';
 import { SpikingNetwork, SpikingNetworkOptions } from '../src/network/spiking-network';
@@ -70,10 +71,10 @@ describe('neuron roles', () => {
     const experiment = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
     const file = path.join(dir, 'x.json');
     fs.writeFileSync(file, JSON.stringify({ ...experiment, network: { ...experiment.network, neuron: 'renamed.json' } }));
-    const build = () => buildSpikingDtp(loadSpikingDtpExperiment(file), { features: 784, classes: 10 });
+    const build = () => buildCircuit(sizedFromData(loadExperiment(file), { features: 784, classes: 10 }));
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(`${file}: neuron model "lif-renamed" has no constant "Vt" for the role threshold`);
     fs.writeFileSync(file, JSON.stringify({ ...experiment, network: { ...experiment.network, neuron: 'renamed.json', roles } }));
-    expect(buildSpikingDtp(loadSpikingDtpExperiment(file), { features: 784, classes: 10 }).network.roles).toEqual(roles);
+    expect((build().network.clocks[0] as SpikingPhases).network.roles).toEqual(roles);
   });
 });

@@ -1,34 +1,36 @@
-/** A spiking network learns MNIST digits from top-down currents (src/rules/spiking-dtp.ts). */
+/** A spiking network learns MNIST digits from top-down currents (src/rules/spiking-dtp.ts), through the circuit. */
 import * as path from 'path';
 import { loadMnist, subset } from '../src/data/mnist';
+import { evaluate } from '../src/engine/evaluation';
 import { loadNeuronModel } from '../src/experiment/spiking';
-import { SpikingNetwork } from '../src/network/spiking-network';
-import { SpikingDtp } from '../src/rules/spiking-dtp';
-import { spikingError } from '../src/session/spiking-dtp-trial';
+import { SpikingPhases } from '../src/network/spiking-phases';
+import { spikingDtpCircuit, spikingTrials } from './helpers';
 
 const model = (name: string) => loadNeuronModel(path.join(__dirname, '..', 'models', 'neurons', `${name}.json`));
+const adam = (lr: number) => ({ name: 'adam' as const, lr });
 
-function build(seed: number, forwardLr: number, batch: number, encoder: string | null): SpikingDtp {
-  const network = new SpikingNetwork({
-    input: 784, layers: [100, 100], batch, dt: 1e-3, neuron: model('lif-apical'), encoder: encoder ? model(encoder) : null, inputRate: 100, maxRate: 200, seed,
-  });
-  const adam = (lr: number) => ({ name: 'adam' as const, lr });
-  return new SpikingDtp(network, {
-    topStep: 2, apicalGain: 3, settleSteps: 5, countSteps: 30, targetPhases: 'joint', lrDecay: 1,
-    forward: adam(forwardLr), feedback: adam(1e-3), readout: adam(3e-3), initScale: 1.5, initBias: 0.8, seed, classes: 10,
-  });
+function build(seed: number, forwardLr: number, batch: number, encoder: string | null) {
+  return spikingDtpCircuit((e) => ({
+    ...e,
+    settle: '5 ms',
+    count: '30 ms',
+    network: { ...e.network, layers: [100, 100], encoder: encoder ? model(encoder) : null },
+    rule: { ...e.rule, topStep: 2, apicalGain: 3, targetPhases: 'joint', lrDecay: 1 },
+    optimizer: { forward: adam(forwardLr), feedback: adam(1e-3), readout: adam(3e-3) },
+    training: { ...e.training, seed, batchSize: batch },
+  }));
 }
 
 /** Test error on 300 test digits before and after 3 epochs on 400 training digits. */
 function trainAndTest(forwardLr: number): { before: number; after: number } {
   const data = loadMnist({ validation: 0, trainLimit: 400 });
   const test = subset(data.test, 300);
-  const rule = build(1, forwardLr, 10, null);
-  const before = spikingError(rule, test);
+  const circuit = build(1, forwardLr, 10, null);
+  const before = evaluate(circuit, test, 10).error;
   for (let epoch = 0; epoch < 3; epoch++) {
-    for (let i = 0; i < data.train.count; i += 10) rule.trials(data.train.images.subarray(i * 784, (i + 10) * 784), data.train.labels.subarray(i, i + 10), 10);
+    for (let i = 0; i < data.train.count; i += 10) spikingTrials(circuit, data.train.images.subarray(i * 784, (i + 10) * 784), data.train.labels.subarray(i, i + 10), 10);
   }
-  return { before, after: spikingError(rule, test) };
+  return { before, after: evaluate(circuit, test, 10).error };
 }
 
 test('two-phase trials with top-down currents: the hidden layers learn, error falls far below chance', () => {
@@ -43,15 +45,19 @@ test('two-phase trials with top-down currents: the hidden layers learn, error fa
 test.each([['input currents', null], ['regular encoder', 'regular']])('a batch of trials gives each trial the rates it has alone (%s)', (_, encoder) => {
   const data = loadMnist({ validation: 0, trainLimit: 3 });
   const labels = data.train.labels.subarray(0, 3);
-  const batched = build(2, 1e-3, 3, encoder).trials(data.train.images.subarray(0, 3 * 784), labels, 3, false);
+  const batched = build(2, 1e-3, 3, encoder);
+  spikingTrials(batched, data.train.images.subarray(0, 3 * 784), labels, 3, false);
   const single = build(2, 1e-3, 1, encoder);
+  const phases = (c: typeof single) => c.network.clocks[0] as SpikingPhases;
   for (let r = 0; r < 3; r++) {
-    const alone = single.trials(data.train.images.subarray(r * 784, (r + 1) * 784), labels.subarray(r, r + 1), 1, false);
+    spikingTrials(single, data.train.images.subarray(r * 784, (r + 1) * 784), labels.subarray(r, r + 1), 1, false);
     for (const l of [1, 2]) {
-      expect(Array.from(batched.forward[l].subarray(r * 100, (r + 1) * 100))).toEqual(Array.from(alone.forward[l]));
-      expect(Array.from(batched.target[l].subarray(r * 100, (r + 1) * 100))).toEqual(Array.from(alone.target[l]));
+      const forward = single.network.hidden[l - 1].activity;
+      const target = phases(single).targetPhaseRates(l);
+      expect(Array.from(batched.network.hidden[l - 1].activity.subarray(r * 100, (r + 1) * 100))).toEqual(Array.from(forward));
+      expect(Array.from(phases(batched).targetPhaseRates(l).subarray(r * 100, (r + 1) * 100))).toEqual(Array.from(target));
       // The apical current moves some rates (the test would pass vacuously if both phases were silent).
-      if (r === 0 && l === 2) expect(alone.target[l].some((v, j) => v !== alone.forward[l][j])).toBe(true);
+      if (r === 0 && l === 2) expect(target.some((v, j) => v !== forward[j])).toBe(true);
     }
   }
 });

@@ -8,39 +8,32 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runSession } from '../src/session/session';
-import { spikingDtpKind } from '../src/session/spiking-dtp';
-import { ConfigError } from '../src/experiment/experiment';
-import { FeedbackLesion } from '../src/experiment/lesion';
+import { rateKind } from '../src/session/rate';
+import { ConfigError, loadExperiment } from '../src/experiment/experiment';
 import { loadSpikingDtpExperiment } from '../src/experiment/spiking-dtp';
-import { loadNeuronModel } from '../src/experiment/spiking';
 import { nextInt, nextUniform, streamState } from '../src/kernels/random';
-import { SpikingNetwork } from '../src/network/spiking-network';
-import { SpikingDtp } from '../src/rules/spiking-dtp';
-import { StateRegistry } from '../src/state/registry';
-import { runMetrics } from './helpers';
+import { runMetrics, spikingDtpCircuit, spikingDtpFile, spikingTrials } from './helpers';
 
-const lif = loadNeuronModel(path.join(__dirname, '..', 'models', 'neurons', 'lif-apical.json'));
 const input = 20;
 const rows = 10;
 
-function build(): SpikingDtp {
-  const network = new SpikingNetwork({ input, layers: [30, 30], batch: rows, dt: 1e-3, neuron: lif, encoder: null, inputRate: 100, maxRate: 200, seed: 5 });
-  const adam = { name: 'adam' as const, lr: 3e-3 };
-  return new SpikingDtp(network, {
-    topStep: 0.5, apicalGain: 3, settleSteps: 5, countSteps: 30, targetPhases: 'joint', lrDecay: 1,
-    forward: adam, feedback: adam, readout: adam, initScale: 1.5, initBias: 0.8, seed: 5, classes: 3,
-  });
-}
-
 /** Every learned array after 6 minibatches of trials (with g2 silenced from the start, or not). */
 function train(silenceG2: boolean): { before: Record<string, Float32Array>; after: Record<string, Float32Array> } {
-  const dtp = build();
-  if (silenceG2) {
-    const lesion = new FeedbackLesion({ pathway: 'g2', mode: 'silence' }, { feedback: dtp.feedback, state: new StateRegistry(5) }, { name: 'sgd', lr: 0 }, { name: 'orthogonal' }, 5);
-    dtp.rule = lesion.wrap(dtp.rule);
-    lesion.start();
-  }
-  const snapshot = () => Object.fromEntries(dtp.optimizers.map((o) => [o.name, Float32Array.from(o.param)]));
+  const adam = { name: 'adam' as const, lr: 3e-3 };
+  const circuit = spikingDtpCircuit(
+    (e) => ({
+      ...e,
+      settle: '5 ms',
+      count: '30 ms',
+      network: { ...e.network, layers: [30, 30], encoder: null },
+      rule: { ...e.rule, topStep: 0.5, apicalGain: 3, targetPhases: 'joint', lrDecay: 1 },
+      optimizer: { forward: adam, feedback: adam, readout: adam },
+      training: { ...e.training, seed: 5, batchSize: rows },
+      ...(silenceG2 ? { lesion: { pathway: 'g2', mode: 'silence' as const } } : {}),
+    }),
+    { features: input, classes: 3 },
+  );
+  const snapshot = () => Object.fromEntries(circuit.network.projections().flatMap((p) => [[p.name, Float32Array.from(p.weights)], [p.biasName, Float32Array.from(p.bias)]]));
   const before = snapshot();
   const rng = streamState(6, 'test/spiking-lesion');
   const x = new Float32Array(rows * input);
@@ -48,7 +41,7 @@ function train(silenceG2: boolean): { before: Record<string, Float32Array>; afte
   for (let step = 0; step < 6; step++) {
     for (let i = 0; i < x.length; i++) x[i] = nextUniform(rng);
     for (let r = 0; r < rows; r++) labels[r] = nextInt(rng, 3);
-    dtp.trials(x, labels, rows);
+    spikingTrials(circuit, x, labels, rows);
   }
   return { before, after: snapshot() };
 }
@@ -63,34 +56,18 @@ describe('a silenced spiking feedback pathway', () => {
   });
 
   it('leaves learning above it, and the intact network learns at every layer', () => {
-    for (const name of ['W2', 'b2', 'readout/W', 'g2/V']) expect(lesioned.after[name]).not.toEqual(lesioned.before[name]);
-    for (const name of ['W1', 'b1', 'W2', 'readout/W', 'g2/V']) expect(intact.after[name]).not.toEqual(intact.before[name]);
+    for (const name of ['W2', 'b2', 'W3', 'V2']) expect(lesioned.after[name]).not.toEqual(lesioned.before[name]);
+    for (const name of ['W1', 'b1', 'W2', 'W3', 'V2']) expect(intact.after[name]).not.toEqual(intact.before[name]);
   });
 });
 
 describe('a lesion in a spiking DTP experiment file', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-spiking-lesion-'));
-  const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json'), 'utf8'));
-  function file(name: string, extra: Record<string, unknown>): string {
-    const f = path.join(tmp, `${name}.json`);
-    fs.writeFileSync(
-      f,
-      JSON.stringify({
-        ...base,
-        name,
-        network: { ...base.network, layers: [40, 40], neuron: path.join(__dirname, '..', 'models', 'neurons', 'lif-apical.json') },
-        data: { source: 'mnist', validation: 100, trainLimit: 200, testLimit: 100 },
-        training: { epochs: 2, batchSize: 20, seed: 3 },
-        record: { traces: 1 },
-        ...extra,
-      }),
-    );
-    return f;
-  }
+  const file = (name: string, extra: Record<string, unknown>): string => spikingDtpFile(tmp, name, [40, 40], { epochs: 2, seed: 3 }, extra);
   const metrics = async (name: string, extra: Record<string, unknown>) => {
     const out = path.join(tmp, name);
-    await runSession(spikingDtpKind, loadSpikingDtpExperiment(file(name, extra)), { out, force: false });
-    return runMetrics(out).map(({ cpu_seconds, ...m }) => m); // eslint-disable-line @typescript-eslint/no-unused-vars
+    await runSession(rateKind, loadExperiment(file(name, extra)), { out, force: false });
+    return runMetrics(out);
   };
 
   it('changes nothing before its epoch and the run from it on', async () => {
@@ -102,8 +79,8 @@ describe('a lesion in a spiking DTP experiment file', () => {
 
   it('is refused in one line when it names a pathway the network lacks or a mode spiking decoders lack', () => {
     expect(() => loadSpikingDtpExperiment(file('bad-mode', { lesion: { pathway: 'g2', mode: 'freeze' } }))).toThrow(/bad-mode\.json: \/lesion\/mode must be equal to constant$/);
-    const experiment = loadSpikingDtpExperiment(file('bad-pathway', { lesion: { pathway: 'g3', mode: 'silence' } }));
-    return expect(runSession(spikingDtpKind, experiment, { out: path.join(tmp, 'bad-pathway'), force: false })).rejects.toThrow(
+    const experiment = loadExperiment(file('bad-pathway', { lesion: { pathway: 'g3', mode: 'silence' } }));
+    return expect(runSession(rateKind, experiment, { out: path.join(tmp, 'bad-pathway'), force: false })).rejects.toThrow(
       new ConfigError(`${experiment.file}: /lesion/pathway names "g3", which the network does not have (it has g2)`),
     );
   });

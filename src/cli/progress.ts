@@ -1,10 +1,9 @@
 /**
  * Terminal output for `apical run`: a progress bar within each epoch (TTY only) and a line per epoch
- * of a rate run; a line per epoch of a spiking DTP run, per window of a spiking simulation.
+ * of a learning run; a line per window of a spiking simulation.
  */
 import { EpochRecord } from '../engine/trainer';
 import { SessionEvent } from '../session/kind';
-import { SpikingDtpEpoch } from '../session/spiking-dtp';
 
 const percent = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).toFixed(2).padStart(5)}%`);
 
@@ -39,18 +38,6 @@ export function progressPrinter(epochs: number): (event: SessionEvent) => void {
       `\r\x1b[Kepoch ${event.epoch}/${epochs} ${event.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.done}/${event.total}`,
     );
   };
-}
-
-/** A line per epoch of a spiking DTP run. */
-export function spikingDtpPrinter(event: SessionEvent): void {
-  if (event.kind !== 'epoch') return;
-  const record = event.record as SpikingDtpEpoch;
-  process.stdout.write(
-    `epoch ${record.epoch}: train error ${(100 * record.train_error).toFixed(2)}%` +
-      (record.valid_error !== null ? `, valid ${(100 * record.valid_error).toFixed(2)}%` : '') +
-      (record.test_error !== null ? `, test ${(100 * record.test_error).toFixed(2)}%` : '') +
-      ` (${record.seconds.toFixed(1)} s + ${record.eval_seconds.toFixed(1)} s evaluation, ${record.cpu_seconds.toFixed(1)} s CPU)\n`,
-  );
 }
 
 /** A line per simulated window of a spiking run. */

@@ -9,7 +9,6 @@ import * as path from 'path';
 import { Observable, Subject } from 'rxjs';
 import { Experiment, Overrides } from '../experiment/experiment';
 import { SpikingExperiment } from '../experiment/spiking';
-import { SpikingDtpExperiment } from '../experiment/spiking-dtp';
 import { kernels } from '../kernels';
 import { LiveFeed } from '../live/feed';
 import { LiveServer } from '../live/server';
@@ -18,9 +17,8 @@ import { loadAnyExperiment, runKind } from '../session/kinds';
 import { Summary } from '../session/rate';
 import { openSession, runSession, SessionResult } from '../session/session';
 import { SpikingSummary } from '../session/spiking';
-import { SpikingDtpSummary } from '../session/spiking-dtp';
 import { version } from '../session/version';
-import { progressPrinter, spikingDtpPrinter, windowPrinter } from './progress';
+import { progressPrinter, windowPrinter } from './progress';
 import { signalExitStatus, stopSignals } from './signals';
 
 /** How a run ended, for its closing lines. */
@@ -97,22 +95,7 @@ const spikingScreen: Screen<SpikingExperiment, SpikingSummary> = {
   live: false,
 };
 
-const spikingDtpScreen: Screen<SpikingDtpExperiment, SpikingDtpSummary> = {
-  opening: (experiment, out) =>
-    `${experiment.name} (spiking DTP, ${experiment.network.layers.join('-')} LIF), ${experiment.training.epochs} epochs, seed ${experiment.training.seed} → ${out}`,
-  resuming: (dir) => `resuming ${dir} (spiking DTP)`,
-  printer: () => spikingDtpPrinter,
-  stops: stopSignals,
-  closing({ summary, out, signal }) {
-    process.stdout.write(`done: ${summary.epochs_completed}/${summary.epochs} epochs; run directory: ${out} (trial figure: ${path.join(out, 'trial.html')})\nreport: ${path.join(out, 'report.html')}\n`);
-    if (!summary.interrupted) return 0;
-    process.stdout.write(`continue it with: npm run apical -- resume ${out}\n`);
-    return signalExitStatus(signal ?? 'SIGINT');
-  },
-  live: false,
-};
-
-const screens: Readonly<Record<string, Screen<any, any>>> = { rate: rateScreen, spiking: spikingScreen, 'spiking-dtp': spikingDtpScreen }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const screens: Readonly<Record<string, Screen<any, any>>> = { rate: rateScreen, spiking: spikingScreen }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A kind's screen; a kind without its own is shown as a rate run. */
 const screenOf = (kind: string): Screen<any, any> => screens[kind] ?? rateScreen; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -19,6 +19,9 @@
  *                       its own top signal;
  *  4. top-down        — for l = L … 1: population l `receive`s (forms its target and delta), then the
  *                       pathway l → l−1 `descend`s;
+ *  4b. settle         — populations that advance on a clock settle under their targets and form
+ *                       their deltas from their own change; pathways learning from the phases get
+ *                       them (network/population-clock.ts; nothing happens for rate populations);
  *  5. local learning  — `learn$.next()`: every projection with fresh gradients takes one optimiser
  *                       step (forward projections from their population's delta and input, then
  *                       each pathway's `applyGradients`);
@@ -172,15 +175,23 @@ export class Circuit {
     }
     this.topDown$ = received$;
 
+    // 4b. Clocked populations settle under their targets.
+    const settled$ = received$[1].pipe(
+      map((signal): TopDown => {
+        for (const clock of network.clocks) clock.settle(signal.stimulus.rows, network.pathways());
+        return signal;
+      }),
+    );
+
     // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
-    this.subscription.add(received$[1].subscribe());
+    this.subscription.add(settled$.subscribe());
     this.subscription.add(this.reconstruction$.subscribe());
 
     // 5. Local learning.
     this.subscription.add(
       this.learn$.subscribe(() => {
         for (const population of this.pendingForward) {
-          population.projection.accumulateGradients(population.rows, population.input, population.delta);
+          population.accumulateGradients();
           population.projection.applyGradients();
         }
         this.pendingForward.clear();

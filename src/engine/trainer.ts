@@ -52,6 +52,13 @@ export interface TrainingPlan {
    * specified: Lee et al.'s "train continuous, test discrete" baseline.
    */
   readonly continuousTraining?: boolean;
+  /** The name of the stream that shuffles the data (default "data/shuffle"). */
+  readonly shuffleStream?: string;
+}
+
+/** What hears of every epoch before its first step (a learning-rate schedule). */
+export interface EpochSchedule {
+  setEpoch(epoch: number): void;
 }
 
 export interface EpochRecord {
@@ -106,7 +113,7 @@ export interface DataSplits {
 }
 
 /** Trains `circuit` on `data.train` for `plan.epochs` epochs; emits progress and one record per epoch. */
-export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): Observable<TrainerEvent> {
+export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, schedule?: EpochSchedule): Observable<TrainerEvent> {
   const { train: examples } = data;
   const { batchSize } = plan;
   const { features } = examples;
@@ -114,7 +121,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const steps = Math.ceil(examples.count / batchSize);
   const { state } = circuit.network;
   const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
-  const shuffleStream = state.stream('data/shuffle');
+  const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
   const side = examples.side;
@@ -172,7 +179,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
   const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> =>
     defer(() => {
       if (position.phase !== phase) position = { epoch, phase, step: 0 };
-      const noise = learnsDecoders ? circuit.rule.probeNoise!(epoch - 1) : 0;
+      const noise = circuit.rule.probeNoise?.(epoch - 1) ?? 0;
       const learnForward = phase === 'forward';
       const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
       const from = position.step;
@@ -213,7 +220,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
       seconds: trainingSeconds,
       eval_seconds: Number(process.hrtime.bigint() - started) / 1e9,
       eval_samples: samples,
-      probe_noise: learnsDecoders ? circuit.rule.probeNoise!(epoch - 1) : null,
+      probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
       reconstruction_error: reconstructionError,
     };
     return result;
@@ -239,6 +246,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan): O
     const epochs$ = range(first, Math.max(0, plan.epochs - first + 1)).pipe(
       concatMap((epoch) => {
         const start$ = defer(() => {
+          schedule?.setEpoch(epoch);
           if (position.phase === 'start') {
             tally.reset();
             reconstruction.clear();

@@ -5,20 +5,31 @@
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
+import { OptimizerSpec } from '../optim/optimizer';
 import { SideChannel } from '../network/top-decoder';
+import { LearningRateDecay } from '../optim/schedule';
 import { createRule } from '../rules';
 import { asConfigError, ConfigError, Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
+
+/** `experiment` with its model's input size and class count taken from `data` when the model says so. */
+export function sizedFromData(experiment: Experiment, data: { readonly features: number; readonly classes: number }): Experiment {
+  const { model } = experiment;
+  if (!model.sizesFromData) return experiment;
+  const layers = model.layers.map((layer, i) => (i === model.layers.length - 1 ? { ...layer, size: data.classes } : layer));
+  return { ...experiment, model: { ...model, input: data.features, layers } };
+}
 
 export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {
   return buildLesionedCircuit(experiment, side).circuit;
 }
 
 /**
- * The circuit and its lesion (null without one), which must see every trainer event; `side`: the
- * side information a conditional decoder reads, when the data supply it.
+ * The circuit, its lesion (null without one), which must see every trainer event, and its
+ * learning-rate decay (null without one), which must hear of every epoch; `side`: the side
+ * information a conditional decoder reads, when the data supply it.
  */
-export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel): { circuit: Circuit; lesion: FeedbackLesion | null } {
+export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel): { circuit: Circuit; lesion: FeedbackLesion | null; decay: LearningRateDecay | null } {
   const rule = createRule(experiment.rule);
   const { batchSize, evalBatchSize, seed } = experiment.training;
   const network = asConfigError(experiment.file, () =>
@@ -37,12 +48,17 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
   if (unknown.length > 0) {
     throw new ConfigError(`${experiment.file}: /training/frozen names "${unknown[0]}", which the network does not have (it has ${known.join(', ')})`);
   }
+  const decay = experiment.training.lrDecay === undefined ? null : new LearningRateDecay(experiment.training.lrDecay);
+  const scheduled = <S extends OptimizerSpec>(spec: S): S => (decay ? decay.schedule(spec) : spec);
   const optimizers = {
-    forward: experiment.optimizer.forward,
-    feedback: experiment.optimizer.feedback ?? experiment.optimizer.forward,
+    forward: scheduled(experiment.optimizer.forward),
+    feedback: scheduled(experiment.optimizer.feedback ?? experiment.optimizer.forward),
     frozen: (projection: Projection) => ({ weights: frozen.has(projection.name), bias: frozen.has(projection.biasName) }),
   };
-  for (const population of network.populations) population.projection.setOptimizer(optimizers.forward, optimizers.frozen(population.projection));
+  const readoutOptimizer = experiment.optimizer.readout ? scheduled(experiment.optimizer.readout) : optimizers.forward;
+  for (const population of network.populations) {
+    population.projection.setOptimizer(population === network.readout ? readoutOptimizer : optimizers.forward, optimizers.frozen(population.projection));
+  }
   for (const pathway of network.pathways()) pathway.setOptimizers?.(optimizers);
   const hidden = network.hidden.map((p) => p.name);
   const unknownPopulation = experiment.record?.activity?.populations?.find((name) => !hidden.includes(name));
@@ -64,5 +80,5 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
   }
   const circuit = asConfigError(experiment.file, () => new Circuit(network, lesion ? lesion.wrap(rule) : rule));
   lesion?.start();
-  return { circuit, lesion };
+  return { circuit, lesion, decay };
 }

@@ -10,67 +10,18 @@ import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SideSpec } from '../data/side-information';
-import { DataSource } from '../data/source';
-import { ConfigError } from './config-error';
 import { DataOverrides, resolveData } from './data';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule, RuleSpec } from '../rules';
-import { Schedule } from '../engine/trainer';
-import { InputNoiseSpec } from '../engine/input-noise';
-import { RecordSpec } from '../record/spec';
-import { LesionSpec } from './lesion';
 import { experimentSchema, modelSchema } from './schema';
+import { ConfigError } from './config-error';
+import type { Experiment } from './experiment-shape';
+import { asExperiment, resolveSpikingDtpExperiment } from './spiking-dtp';
 
-export { ConfigError };
+export { asConfigError, ConfigError } from './config-error';
 
-/** What `build` throws, as the fault of the experiment file `file` (a model the code cannot build…). */
-export function asConfigError<T>(file: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    throw new ConfigError(`${file}: ${(error as Error).message}`);
-  }
-}
-
-export interface Experiment {
-  readonly name: string;
-  readonly description: string;
-  /** The experiment file, as given. */
-  readonly file: string;
-  readonly model: ModelSpec;
-  /** The data set (data/source.ts) and, for a conditional decoder, side information (data/side-information.ts; absent: the one-hot label). */
-  readonly data: DataSource & { readonly side?: SideSpec };
-  readonly rule: RuleSpec;
-  readonly training: {
-    readonly epochs: number;
-    readonly batchSize: number;
-    readonly schedule: Schedule;
-    readonly shuffle: boolean;
-    readonly seed: number;
-    readonly evalBatchSize: number;
-    /** Parameter arrays kept at their initial values ("W6", "b5"): lesions, or a released code's quirks. */
-    readonly frozen: readonly string[];
-    /** Gaussian noise on the training input (Lee et al.'s stochastic net: σ = 0.3). */
-    readonly inputNoise?: InputNoiseSpec;
-    /** Output probabilities averaged over `samples` sweeps, every `every` epochs. */
-    readonly evaluation: { readonly samples: number; readonly every: number };
-    /** Train with every output/input transform off, evaluate with them ("train continuous, test discrete"). */
-    readonly continuousTraining: boolean;
-    /**
-     * Checkpoint every K epochs (0: only when stopped by a signal); null (the default): every epoch
-     * once the run is expected to last over an hour, else only when stopped.
-     */
-    readonly checkpointEvery: number | null;
-  };
-  readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null };
-  /** Recorders to switch on (record/spec.ts); null: none. */
-  readonly record: RecordSpec | null;
-  /** A feedback pathway lesioned from some epoch on (lesion.ts); null: none. */
-  readonly lesion: LesionSpec | null;
-  /** Measurements beyond the epoch's errors; `alignmentEvery`: alignment metrics every N learning steps (null: off). */
-  readonly metrics: { readonly alignmentEvery: number | null };
-}
+export type { Experiment } from './experiment-shape';
 
 /** Command-line overrides of an experiment's settings. */
 export interface Overrides extends DataOverrides {
@@ -155,6 +106,7 @@ export function experimentJson(file: string, settings: readonly string[] = []): 
 /** Reads, checks and resolves an experiment file (model inlined, defaults filled, overrides applied). */
 export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
   const json = experimentJson(file, overrides.set);
+  if ((json as { kind?: unknown } | null)?.kind === 'spiking-dtp') return asExperiment(resolveSpikingDtpExperiment(file, json, overrides));
   if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

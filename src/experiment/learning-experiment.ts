@@ -1,13 +1,11 @@
 /**
- * An experiment of any kind that learns (a rate circuit, spiking DTP), as a plan of runs sees it:
+ * An experiment of any kind that learns (a circuit of rate or spiking populations), as a plan of runs sees it:
  * its name and file, seed and epochs, its rule and the signals that rule uses, and the settings that
  * decide its results. `apical compare` and the job runners plan with this, never asking the kind.
  */
 import { createRule, SignalUse } from '../rules';
-import { spikingDifferenceTargetPropagation } from '../rules/spiking-dtp';
 import { ConfigError, Experiment, loadExperiment, Overrides } from './experiment';
 import { experimentKind } from './spiking';
-import { loadSpikingDtpExperiment, SpikingDtpExperiment } from './spiking-dtp';
 
 export interface LearningExperiment {
   readonly name: string;
@@ -15,7 +13,7 @@ export interface LearningExperiment {
   readonly rule: { readonly name: string; readonly uses: SignalUse };
   readonly training: { readonly epochs: number; readonly seed: number };
   /** The experiment as its kind's loader resolved it (what a run writes to config.json). */
-  readonly resolved: Experiment | SpikingDtpExperiment;
+  readonly resolved: Experiment;
   /** Whether a run's config.json describes this very run (same settings, the checkpoint interval aside). */
   sameRun(config: unknown): boolean;
 }
@@ -24,18 +22,6 @@ export interface LearningExperiment {
 export function loadLearningExperiment(file: string, overrides: Overrides = {}): LearningExperiment {
   const kind = experimentKind(file);
   if (kind === 'spiking') throw new ConfigError(`${file}: a spiking simulation ("kind": "spiking") learns nothing; compare and sweep take learning experiments`);
-  if (kind === 'spiking-dtp') {
-    if (overrides.set?.length) throw new ConfigError(`${file}: --set applies to rate experiments; a spiking DTP experiment takes none`);
-    const e = loadSpikingDtpExperiment(file, overrides);
-    return {
-      name: e.name,
-      file,
-      rule: { name: 'spiking-dtp', uses: spikingDifferenceTargetPropagation(e.rule.topStep).uses },
-      training: e.training,
-      resolved: e,
-      sameRun: sameSettings(e, (c) => [c.dt, c.settle, c.count, c.network, c.data, c.rule, c.training, c.optimizer]),
-    };
-  }
   const e = loadExperiment(file, overrides);
   return {
     name: e.name,

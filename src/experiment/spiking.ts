@@ -16,7 +16,7 @@
 import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from './experiment';
+import { ConfigError } from './config-error';
 import { ModelSpec } from '../equations/model';
 import { SynapsesSpec } from '../network/synapses';
 

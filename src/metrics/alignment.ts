@@ -11,6 +11,9 @@
  * Angles are θ = arccos(a·b / (‖a‖‖b‖)) in degrees, in double precision; a zero or non-finite norm
  * gives NaN, written as the string "NaN" so that it is never mistaken for a number or a gap.
  * Back-propagation's deltas are computed here, in the instrument's own buffers: the rule never sees them.
+ * A population whose activity has no unit derivative (a spiking population's spike-count rate) is
+ * passed with f′ = 1, the straight-through estimate, so back-propagation's reference there is that
+ * surrogate's.
  */
 import { Subscription } from 'rxjs';
 import { Circuit } from '../engine/circuit';
@@ -111,14 +114,15 @@ export class AlignmentMonitor {
     const { hidden, readout, feedback, readoutFeedback } = this.circuit.network;
     const sample: AlignmentSample = { step: this.steps, update_angle: {}, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} };
     // Back-propagation on this batch: ∂L/∂h_L = Δ_out·W_outᵀ, Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ
-    // (through each population's output transform and unit, with their declared derivatives, as bp.ts).
+    // (through each population's output transform and unit, with their declared derivatives, as bp.ts;
+    // f′ = 1 where the unit declares none).
     let above = readout;
     let aboveDelta = readout.delta;
     for (let i = hidden.length - 1; i >= 0; i--) {
       const p = hidden[i];
       k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, this.grad[i]);
       p.throughSend(rows * p.size, this.grad[i], this.bpDelta[i]);
-      p.throughUnit(rows * p.size, this.bpDelta[i], this.bpDelta[i]);
+      if (p.hasUnitDerivative()) p.throughUnit(rows * p.size, this.bpDelta[i], this.bpDelta[i]);
       above = p;
       aboveDelta = this.bpDelta[i];
     }

@@ -9,12 +9,17 @@
  * The network owns the run's state registry (`state`): every parameter and every stream that
  * advances while it runs is registered there, and checkpoints hold exactly that (state/registry.ts).
  */
+import { fillNormal, streamState } from '../kernels/random';
 import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
 import { buildPathway, FeedbackKind, Pathway, PathwayContext, PathwaySite } from './pathways';
+import { PopulationClock } from './population-clock';
 import { Projection } from './projection';
 import { Population } from './population';
-import { expandLayers, ModelSpec } from './spec';
+import { expandLayers, ModelSpec, SpikingSpec } from './spec';
+import { SpikingNetwork } from './spiking-network';
+import { SpikingPhases } from './spiking-phases';
+import { SpikingPopulation } from './spiking-population';
 import { SideChannel } from './top-decoder';
 
 export type { FeedbackKind, Pathway } from './pathways';
@@ -49,6 +54,8 @@ export class Network {
   readonly readoutFeedback: Pathway;
   /** Everything carried from step to step, by name: what checkpoints save. */
   readonly state: StateRegistry;
+  /** The clocks its populations advance on (none: every population is a rate population). */
+  readonly clocks: readonly PopulationClock[];
 
   constructor(
     readonly spec: ModelSpec,
@@ -59,16 +66,23 @@ export class Network {
     this.inputSize = spec.input;
     this.state = new StateRegistry(options.seed);
     let below = spec.input;
+    const spiking = spec.spiking ? this.spikingPhases(spec.spiking, layers.slice(0, -1).map((l) => l.size)) : null;
+    this.clocks = spiking ? [spiking] : [];
     this.populations = layers.map((layer, i) => {
       const index = i + 1;
-      const unit = unitNamed(layer.units);
       const isReadout = index === layers.length;
+      const name = isReadout ? 'out' : `h${index}`;
+      if (spiking && !isReadout) {
+        const projection = new Projection(`W${index}`, below, layer.size, layer.init, this.state);
+        below = layer.size;
+        return new SpikingPopulation(name, index, layer.size, projection, options.maxRows, { units: this.state.stream(`${name}/units`), send: this.state.stream(`${name}/send`) }, spiking);
+      }
+      const unit = unitNamed(layer.units);
       if (unit.readout !== isReadout) {
         throw new Error(
           `model "${spec.name}": ${isReadout ? 'the last layer must be a read-out (softmax)' : `layer ${index} cannot be a read-out`}`,
         );
       }
-      const name = isReadout ? 'out' : `h${index}`;
       const projection = new Projection(`W${index}`, below, layer.size, layer.init, this.state);
       below = layer.size;
       const streams = { units: this.state.stream(`${name}/units`), send: this.state.stream(`${name}/send`) };
@@ -96,6 +110,44 @@ export class Network {
       if (index < 2 && !(options.inputDecoder && options.feedback === 'decoder')) return undefined;
       return buildPathway(context(options.feedback, above));
     })];
+    if (spec.spiking) this.drawFromOneStream(spec.spiking.init);
+  }
+
+  /** The clock of spiking hidden populations of `sizes`, simulating `maxRows` trials at once. */
+  private spikingPhases(spec: SpikingSpec, sizes: number[]): SpikingPhases {
+    const network = new SpikingNetwork({
+      input: this.spec.input,
+      layers: sizes,
+      batch: this.options.maxRows,
+      dt: spec.dt,
+      neuron: spec.neuron,
+      roles: spec.roles,
+      encoder: spec.encoder,
+      inputRate: spec.inputRate,
+      maxRate: spec.maxRate,
+      seed: this.options.seed,
+    });
+    network.register(this.state);
+    return new SpikingPhases(network, spec);
+  }
+
+  /**
+   * Initial parameters drawn in order from the one stream `init.stream`: W_1 … W_L with gain
+   * `init.scale` and biases `init.bias`, then the read-out's and the decoders' with gain 1 and zero
+   * biases, each W ~ N(0, (gain/√fan-in)²) (spec.ts, SpikingSpec.init).
+   */
+  private drawFromOneStream(init: SpikingSpec['init']): void {
+    const stream = streamState(this.state.seed, init.stream);
+    const draw = (projection: Projection, gain: number, bias: number): void => {
+      const w = projection.weights;
+      const std = gain / Math.sqrt(projection.inSize);
+      fillNormal(stream, w.length, w);
+      for (let i = 0; i < w.length; i++) w[i] *= std;
+      projection.bias.fill(bias);
+    };
+    for (const p of this.hidden) draw(p.projection, init.scale, init.bias);
+    draw(this.readout.projection, 1, 0);
+    for (const pathway of this.feedback) for (const projection of pathway?.projections?.() ?? []) draw(projection, 1, 0);
   }
 
   /** Where the pathway leaving population l sits (l = L + 1: the read-out's). */

@@ -8,6 +8,8 @@
  *  - `probes`: the learning it does while the forward sweep passes (a decoder probes the population
  *    below with noise and learns from the response), each run once population `after` has fired;
  *  - `present`: what reaches it with every minibatch (a conditional decoder's side information);
+ *  - `settled`: the phases of populations that advance on a clock (population-clock.ts), once they
+ *    have settled under their targets (a rate decoder learns from their pairs of rates);
  *  - `applyGradients`: its optimiser step in the learning phase, when it gathered gradients;
  *  - `projections`, `setOptimizers`, `setTransforms`: what it learns and saves (checkpoints, counts,
  *    frozen parameters), its optimisers, its input transform on or off.
@@ -44,6 +46,18 @@ export interface Probe {
   run(batch: Minibatch): number;
 }
 
+/**
+ * The rates of one minibatch's clocked phases, by population (index 0: the input), rows × n each:
+ * the forward phase's, the target phase's (the phase that drove the population), and `perturbed`:
+ * each population's rates in the phase that drove the population below it (with one joint target
+ * phase, the target phase itself).
+ */
+export interface SettledPhases {
+  readonly forward: readonly Float32Array[];
+  readonly target: readonly Float32Array[];
+  readonly perturbed: readonly Float32Array[];
+}
+
 /** The optimisers a pathway may take: the forward weights', the feedback's, and which parameters are frozen. */
 export interface PathwayOptimizers {
   readonly forward: OptimizerSpec;
@@ -66,6 +80,8 @@ export interface Pathway {
    * circuit is built; a pathway keeps no handle on populations, which a rule could reach through it).
    */
   probes?(site: PathwaySite): Probe[];
+  /** The phases of clocked populations, after they settled under their targets (gather gradients from them). */
+  settled?(rows: number, phases: SettledPhases): void;
   /** The learning phase: one optimiser step if it gathered gradients. */
   applyGradients?(): void;
   /** B in the layout of the forward weights it stands in for (alignment metrics); null when none. */

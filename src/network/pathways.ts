@@ -15,6 +15,7 @@
  *                (SDTP, AO-SDTP, conditional decoders; read-out only)
  *   direct-decoder-linear, direct-decoder-tanh
  *                a learned decoder from the output straight to the population (DDTP)
+ *   rate-decoder a learned decoder between spike-count rates, learning from settled phases (spiking DTP)
  */
 import { streamState } from '../kernels/random';
 import { DecoderPathway } from './decoder';
@@ -23,6 +24,7 @@ import { FixedFeedbackPathway } from './fixed-feedback';
 import { MirrorFeedbackPathway } from './mirror-feedback';
 import { PathwayContext, registerPathway } from './pathway';
 import { Projection } from './projection';
+import { RateDecoderPathway } from './rate-decoder';
 import { SignFeedbackPathway } from './sign-feedback';
 import { TopDecoderKind, TopDecoderPathway } from './top-decoder';
 import { TransposePathway } from './transpose';
@@ -43,7 +45,8 @@ export type BuiltinPathway =
   | TopDecoderPathway<'auxiliary-decoder'>
   | TopDecoderPathway<'conditional-decoder'>
   | DirectDecoderPathway<'direct-decoder-linear'>
-  | DirectDecoderPathway<'direct-decoder-tanh'>;
+  | DirectDecoderPathway<'direct-decoder-tanh'>
+  | RateDecoderPathway;
 
 const initStream = (c: PathwayContext) => streamState(c.state.seed, `B${c.above.index}/init`);
 
@@ -64,6 +67,8 @@ for (const kind of ['top-decoder', 'auxiliary-decoder', 'conditional-decoder'] a
 for (const kind of ['direct-decoder-linear', 'direct-decoder-tanh'] as const) {
   registerPathway(kind, (c) => new DirectDecoderPathway(kind, new Projection(`V${c.above.index}`, c.readout.size, c.belowSize, c.init, c.state), c.maxRows));
 }
+
+registerPathway('rate-decoder', (c) => new RateDecoderPathway(c.above.index, new Projection(`V${c.above.index}`, c.above.size, c.belowSize, c.init, c.state), c.decoderUnit, c.maxRows));
 
 function topDecoder<K extends TopDecoderKind>(kind: K, c: PathwayContext): TopDecoderPathway<K> {
   if (c.above !== c.readout) throw new Error(`a ${kind} pathway leaves the read-out only`);

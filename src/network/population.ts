@@ -93,6 +93,16 @@ export class Population {
     return scratch;
   }
 
+  /** The gradients of its projection from its delta Δ and its input X on the last sweep: ∂W = Xᵀ·Δ, ∂b = 1ᵀ·Δ (Δ carries the loss's 1/m). */
+  accumulateGradients(): void {
+    this.projection.accumulateGradients(this.rows, this.input, this.delta);
+  }
+
+  /** Whether its unit declares a derivative (throughUnit throws when not). */
+  hasUnitDerivative(): boolean {
+    return this.unit.derive !== undefined;
+  }
+
   /** d ← g ∘ ∂h_l/∂a_l on the last sweep, with the derivative its unit declares. */
   throughUnit(length: number, g: Float32Array, d: Float32Array): void {
     const derive = this.unit.derive;

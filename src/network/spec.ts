@@ -15,8 +15,10 @@
  * population sends up (Lee et al.'s discrete net: { "size": 500, "units": "tanh", "send": "sign" });
  * the feedback's `input` is the decoders' input transform (g_l reads T(h_l)).
  */
+import { ModelSpec as NeuronModelSpec } from '../equations/model';
 import { UnitSpec } from '../units';
 import { InitSpec } from './init';
+import { NeuronRoles } from './neuron-roles';
 
 export interface LayerSpec {
   readonly size: number;
@@ -33,6 +35,40 @@ export interface ModelSpec {
   readonly layers: readonly LayerSpec[];
   readonly init?: InitSpec;
   readonly feedback?: { readonly units?: string; readonly init?: InitSpec; readonly input?: UnitSpec };
+  /** The input size and the read-out's size are the data's (`input` and the read-out's `size` are then filled in when the data are loaded). */
+  readonly sizesFromData?: boolean;
+  /** The hidden populations spike (spiking-population.ts): their activity is a spike-count rate; their `units` are ignored. */
+  readonly spiking?: SpikingSpec;
+}
+
+/**
+ * Hidden populations of LIF neurons advancing on one shared clock (network/spiking-network.ts,
+ * network/spiking-phases.ts), quantities in SI units.
+ */
+export interface SpikingSpec {
+  /** Seconds per step. */
+  readonly dt: number;
+  /** Steps of each phase: settling uncounted, then counted. */
+  readonly settleSteps: number;
+  readonly countSteps: number;
+  /** Hidden neuron model, and its names for the roles the network drives (default lif-apical's). */
+  readonly neuron: NeuronModelSpec;
+  readonly roles?: NeuronRoles;
+  /** Encoder model (poisson, regular), or null: the input as rate-coded currents. */
+  readonly encoder: NeuronModelSpec | null;
+  /** Hz: the encoder's rate for x = 1, and the hidden rate that reads as 1. */
+  readonly inputRate: number;
+  readonly maxRate: number;
+  /** κ: apical drive per unit of rate difference, in units of Vt − El. */
+  readonly apicalGain: number;
+  /** One target phase driving every population ('joint'), or one per population, only it driven ('per-layer'). */
+  readonly targetPhases: 'joint' | 'per-layer';
+  /**
+   * Initial parameters, all drawn in order from one stream (W_1 … W_L, the read-out's, then V_2 … V_L):
+   * W ~ N(0, (gain/√fan-in)²), gain `scale` for the hidden projections and 1 for the read-out and
+   * decoders; hidden biases `bias`, the others 0.
+   */
+  readonly init: { readonly stream: string; readonly scale: number; readonly bias: number };
 }
 
 /** One population per entry: `repeat` unrolled. */

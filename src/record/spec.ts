@@ -15,12 +15,17 @@
  *   its change over the epoch;
  * - reconstructions: every `every` epochs, `examples` validation images and what each population's
  *   activity decodes back to through the learned decoders (this adds a decoder g_1 to the input,
- *   trained like the others; it sends no target, so training is unchanged).
+ *   trained like the others; it sends no target, so training is unchanged);
+ * - trial (spiking populations only): at the end of the run, one trial of the first test image the
+ *   trained network misclassifies, recorded into trial/ and trial.html, tracing the membrane of the
+ *   `traces` neurons per population whose targets lie farthest from their forward rates
+ *   (record/spiking-trial.ts).
  */
 export interface RecordSpec {
   readonly activity?: { readonly populations?: readonly string[]; readonly units?: number; readonly examples?: number; readonly every?: number };
   readonly weights?: { readonly bins?: number };
   readonly reconstructions?: { readonly examples?: number; readonly every?: number };
+  readonly trial?: { readonly traces: number };
 }
 
 const positive = { type: 'integer', minimum: 1 } as const;

@@ -12,6 +12,7 @@ import { TargetPropagationSpec } from './target-propagation';
 import { SimplifiedTargetPropagationSpec, simplifiedTargetPropagation } from './sdtp';
 import { signSymmetry } from './sign-symmetry';
 import { targetPropagation } from './tp';
+import { spikingDifferenceTargetPropagation } from './spiking-dtp';
 
 export type { LocalView, Rule, SignalUse } from './rule';
 
@@ -22,7 +23,8 @@ export type RuleSpec =
   | { readonly name: (typeof plainRuleNames)[number] }
   | ({ readonly name: (typeof gradientTargetRuleNames)[number] } & TargetPropagationSpec)
   | ({ readonly name: 'sdtp' | 'ao-sdtp' } & SimplifiedTargetPropagationSpec)
-  | ({ readonly name: 'conditional' } & ConditionalDecoderSpec);
+  | ({ readonly name: 'conditional' } & ConditionalDecoderSpec)
+  | { readonly name: 'spiking-dtp'; readonly topStep: number };
 
 /** Target propagation without any gradient: settings `noise` (and `noiseDecay`) only. */
 export const labelTargetRuleNames = ['sdtp', 'ao-sdtp', 'conditional'] as const;
@@ -78,5 +80,7 @@ export function createRule(spec: RuleSpec): Rule {
       return simplifiedTargetPropagation(spec, true);
     case 'conditional':
       return conditionalDecoders(spec);
+    case 'spiking-dtp':
+      return spikingDifferenceTargetPropagation(spec.topStep);
   }
 }

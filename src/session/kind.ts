@@ -90,8 +90,8 @@ export interface ExperimentKind<X extends object = object, R extends EpochResult
   about(experiment: X): { readonly name: string; readonly seed: number; readonly epochs: number };
   /** config.json of a new run. */
   config(experiment: X): unknown;
-  /** The experiment of a run folder's config.json, to resume it (default: config.json as it is). */
-  resumed?(config: unknown): X;
+  /** The experiment of the config.json of run folder `dir`, to resume it (default: config.json as it is); a ConfigError naming the folder if it cannot resume. */
+  resumed?(config: unknown, dir: string): X;
   /** Builds the run (data loaded, state registered): the checkpoint, if any, is restored next. */
   start(experiment: X, context: StartContext): Training<R, S>;
 }

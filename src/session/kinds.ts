@@ -11,11 +11,13 @@ import { rateKind, Summary } from './rate';
 import { OpenOptions } from './run-directory';
 import { NewRunOptions, OpenedRun, openSession, runSession } from './session';
 import { spikingKind, SpikingSummary } from './spiking';
-import { spikingDtpKind } from './spiking-dtp';
 
-const kinds: readonly AnyExperimentKind[] = [rateKind, spikingKind, spikingDtpKind];
+const kinds: readonly AnyExperimentKind[] = [rateKind, spikingKind];
 
-/** The kind an experiment file's `kind` field names; anything else is read as a rate experiment (whose schema then says what is wrong). */
+/**
+ * The kind an experiment file's `kind` field names; anything else is read as a rate experiment
+ * (spiking DTP files are, translated by the experiment loader; any other's schema then says what is wrong).
+ */
 function kindOf(name: string | null): AnyExperimentKind {
   return kinds.find((k) => k.name === name) ?? rateKind;
 }

@@ -7,18 +7,22 @@
  *   metrics.jsonl  the trainer's EpochRecord per epoch, with `alignment` when metrics.alignmentEvery is set
  *   summary.json   Summary below
  */
+import { subset } from '../data/dataset';
 import { loadData } from '../data/source';
 import { loadSideInformation } from '../data/side-information';
 import { RunObserver } from '../engine/observer';
 import { EpochRecord, train, TrainerEvent } from '../engine/trainer';
-import { buildLesionedCircuit } from '../experiment/build';
+import { Circuit } from '../engine/circuit';
+import { buildLesionedCircuit, sizedFromData } from '../experiment/build';
 import { ConfigError, Experiment, loadExperiment } from '../experiment/experiment';
 import { kernels } from '../kernels';
 import { AlignmentMonitor } from '../metrics/alignment';
 import { startRecording } from '../record/recording';
 import { RunSummary } from '../report/run-files';
+import { StateRegistry } from '../state/registry';
 import { Divergence, ExperimentKind } from './kind';
 import { bestValidation, finalErrors } from './session';
+import { SpikingTrialRecorder } from './spiking-trial';
 import { version } from './version';
 
 /** summary.json of a rate run: what compare, sweep and the queue read, and more. */
@@ -34,6 +38,27 @@ export interface Summary extends RunSummary {
   readonly version: string;
 }
 
+/** Copies every float array and value of `from` that `to` also registers (parameters, optimiser buffers, a lesion's state). */
+function copyState(from: StateRegistry, to: StateRegistry): void {
+  const arrays = new Map(from.arrays().map((entry) => [entry.name, entry.data]));
+  for (const { name, data } of to.arrays()) {
+    const source = arrays.get(name);
+    if (source && !(data instanceof Uint32Array) && source.length === data.length) data.set(source);
+  }
+  const values = new Map(from.values().map((entry) => [entry.name, entry]));
+  for (const value of to.values()) {
+    const source = values.get(value.name);
+    if (source) value.load(source.save());
+  }
+}
+
+/** A circuit like `trained` (its parameters and lesion as they are now) for one example at a time. */
+function oneExampleTwin(experiment: Experiment, trained: Circuit): Circuit {
+  const { circuit } = buildLesionedCircuit({ ...experiment, training: { ...experiment.training, batchSize: 1, evalBatchSize: 1 } });
+  copyState(trained.network.state, circuit.network.state);
+  return circuit;
+}
+
 export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
   name: 'rate',
 
@@ -47,8 +72,18 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
 
   config: (experiment) => ({ ...experiment, backend: kernels().name, version }),
 
-  start(experiment, { run, resuming, observe }) {
-    const data = loadData(experiment.data);
+  resumed(config, dir) {
+    if ((config as { kind?: unknown }).kind === 'spiking-dtp') {
+      throw new ConfigError(`${dir}: a spiking DTP run of an apical before spiking DTP ran through the circuit; its checkpoint cannot resume (start the run afresh)`);
+    }
+    return config as Experiment;
+  },
+
+  start(loaded, { run, resuming, observe }) {
+    const all = loadData(loaded.data);
+    const testLimit = loaded.data.testLimit;
+    const data = testLimit === undefined ? all : { ...all, test: subset(all.test, Math.min(testLimit, all.test.count)) };
+    const experiment = sizedFromData(loaded, data.train);
     if (data.train.features !== experiment.model.input) {
       throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
     }
@@ -59,13 +94,15 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
     const side = experiment.data.side
       ? loadSideInformation(experiment.data.side, data.train.labels, data.train.classes, data.trainingFileCount, `${experiment.file}: /data/side`)
       : undefined;
-    const { circuit, lesion } = buildLesionedCircuit(experiment, side);
+    const { circuit, lesion, decay } = buildLesionedCircuit(experiment, side);
     const every = experiment.metrics.alignmentEvery;
     const alignment = every === null ? null : new AlignmentMonitor(circuit, every);
     const { batchSize } = experiment.training;
-    const events$ = train(circuit, side ? { ...data, train: { ...data.train, side } } : data, experiment.training);
+    const events$ = train(circuit, side ? { ...data, train: { ...data.train, side } } : data, experiment.training, decay ?? undefined);
     // Recorders register their state (file lengths included) before the checkpoint is restored.
     const recorders = experiment.record ? startRecording(experiment.record, circuit, run.dir, data, batchSize, resuming) : [];
+    const trial = experiment.record?.trial;
+    if (trial) recorders.push(new SpikingTrialRecorder(circuit, () => oneExampleTwin(experiment, circuit), data.test, run.dir, trial.traces, `${experiment.name}: one trial`));
     const observers: RunObserver[] = [
       // Recorders first: an epoch's weights are recorded before a lesion changes them.
       ...recorders,

@@ -81,7 +81,7 @@ export function openSession<X extends object, R extends EpochResult, S>(kind: Ex
   let experiment: X;
   try {
     const config = run.readJson('config.json');
-    experiment = kind.resumed ? kind.resumed(config) : (config as X);
+    experiment = kind.resumed ? kind.resumed(config, dir) : (config as X);
   } catch (error) {
     run.close();
     throw error;

@@ -3,14 +3,15 @@
 // BASE (default experiments/mnist-spiking-dtp.json) patched by the JSON (objects merged), input
 // currents, the first TRAIN_LIMIT training digits, validation on the held-out 10,000, one test
 // digit; writes NAME.json (the experiment run) beside this file and the run to runs/search/NAME.
+// Spiking DTP runs through the rate kind's session (its file is translated by loadExperiment).
 // (The search in RESULTS.md ran this against the experiment file of its time; each run's exact
 // experiment is its NAME.json here, its log NAME.log.)
 const fs = require('fs');
 const path = require('path');
 const root = path.resolve(__dirname, '../../..');
-const { loadSpikingDtpExperiment } = require(path.join(root, 'dist/src/experiment/spiking-dtp'));
+const { loadExperiment } = require(path.join(root, 'dist/src/experiment/experiment'));
 const { runSession } = require(path.join(root, 'dist/src/session/session'));
-const { spikingDtpKind } = require(path.join(root, 'dist/src/session/spiking-dtp'));
+const { rateKind } = require(path.join(root, 'dist/src/session/rate'));
 const [name, patch, limit, epochs, base] = process.argv.slice(2);
 const baseFile = path.resolve(base ?? path.join(root, 'experiments/mnist-spiking-dtp.json'));
 const raw = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
@@ -29,6 +30,6 @@ raw.training.epochs = +epochs || 3;
 const file = path.join(__dirname, `${name}.json`);
 fs.writeFileSync(file, JSON.stringify(raw));
 const onEvent = (event) => event.kind === 'epoch' && console.log(name, JSON.stringify(event.record));
-runSession(spikingDtpKind, loadSpikingDtpExperiment(file), { out: path.join(root, 'runs/search', name), force: true, onEvent }).then(({ summary }) =>
+runSession(rateKind, loadExperiment(file), { out: path.join(root, 'runs/search', name), force: true, onEvent }).then(({ summary }) =>
   console.log(name, 'done', JSON.stringify(summary.best_valid)),
 );

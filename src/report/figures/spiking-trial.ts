@@ -1,5 +1,5 @@
 /**
- * One recorded spiking-DTP trial (runs/<run>/trial/, see src/session/spiking-dtp-trial.ts): for every
+ * One recorded spiking-DTP trial (runs/<run>/trial/, see src/session/spiking-trial.ts): for every
  * layer a spike raster across both phases, membrane traces of a few neurons, and each neuron's rate
  * in the forward phase, in the target phase, and its target ĥ.
  */
