@@ -97,6 +97,28 @@ function seedsRow(label: string, dirs: readonly string[], width: number): (strin
   return [...row, ...Array<null>(width - row.length).fill(null)];
 }
 
+/**
+ * A table of long runs (RESULTS.md's discrete and stochastic networks): `experiment` with seeds 1, 2
+ * and 3 (seconds per epoch of seeds 2 and 3 only when `seedSeconds`), their mean ± sd, then the
+ * baselines, each an experiment run with seed 1 into results/<experiment>.
+ */
+function longRunsTable(after: string, header: readonly string[], experiment: string, seedSeconds: boolean, baselines: readonly string[]): ResultTable {
+  const extra = header.length - 8;
+  const seeds = [experiment, `${experiment}-s2`, `${experiment}-s3`];
+  return {
+    doc: 'RESULTS.md',
+    after,
+    header,
+    rows: [
+      longRunRow(experiment, experiment, true, extra),
+      longRunRow(`${experiment} --seed 2`, seeds[1], seedSeconds, extra),
+      longRunRow(`${experiment} --seed 3`, seeds[2], seedSeconds, extra),
+      seedsRow('DTP, seeds 1–3', seeds, header.length),
+      ...baselines.map((baseline) => longRunRow(baseline, baseline, true, extra)),
+    ],
+  };
+}
+
 /** Test error (%) at the given epochs, one column per run. */
 function byEpoch(epochs: readonly number[], dirs: readonly string[]): string[][] {
   const runs = dirs.map((d) => metrics(results(d, 'metrics.jsonl')));
@@ -211,37 +233,26 @@ export function resultsTables(): ResultTable[] {
         ['wasm (2 epochs)', sameMetrics('generic.metrics.jsonl', 'wasm-2-epochs.metrics.jsonl', 2) ? 'identical to generic in every metric' : 'differs from generic', null],
       ],
     },
-    {
-      doc: 'RESULTS.md',
-      after: '### Discrete network: 784-500-500-10',
-      header: ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error', 's per training epoch', 'paper'],
-      rows: [
-        longRunRow('mnist-discrete-dtp', 'mnist-discrete-dtp', true, 1),
-        longRunRow('mnist-discrete-dtp --seed 2', 'mnist-discrete-dtp-s2', true, 1),
-        longRunRow('mnist-discrete-dtp --seed 3', 'mnist-discrete-dtp-s3', true, 1),
-        seedsRow('DTP, seeds 1–3', discreteSeeds, 9),
-        longRunRow('mnist-discrete-bp-true', 'mnist-discrete-bp-true', true, 1),
-        longRunRow('mnist-discrete-bp-continuous', 'mnist-discrete-bp-continuous', true, 1),
-      ],
-    },
+    longRunsTable(
+      '### Discrete network: 784-500-500-10',
+      ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error', 's per training epoch', 'paper'],
+      'mnist-discrete-dtp',
+      true,
+      ['mnist-discrete-bp-true', 'mnist-discrete-bp-continuous'],
+    ),
     {
       doc: 'RESULTS.md',
       after: 'Test error (%) by epoch (seed 1):',
       header: ['epoch', 'DTP', 'BP, true derivative', 'train continuous, test discrete'],
       rows: byEpoch([1, 5, 10, 20, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500], ['mnist-discrete-dtp', 'mnist-discrete-bp-true', 'mnist-discrete-bp-continuous']),
     },
-    {
-      doc: 'RESULTS.md',
-      after: '### Stochastic network: 784-200-200-10',
-      header: ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error (one sample)', 's per training epoch', 's per 100-sample evaluation (20,000 images)', 'paper'],
-      rows: [
-        longRunRow('mnist-stochastic-dtp', 'mnist-stochastic-dtp', true, 2),
-        longRunRow('mnist-stochastic-dtp --seed 2', 'mnist-stochastic-dtp-s2', false, 2),
-        longRunRow('mnist-stochastic-dtp --seed 3', 'mnist-stochastic-dtp-s3', false, 2),
-        seedsRow('DTP, seeds 1–3', stochasticSeeds, 10),
-        longRunRow('mnist-stochastic-ste', 'mnist-stochastic-ste', true, 2),
-      ],
-    },
+    longRunsTable(
+      '### Stochastic network: 784-200-200-10',
+      ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error (one sample)', 's per training epoch', 's per 100-sample evaluation (20,000 images)', 'paper'],
+      'mnist-stochastic-dtp',
+      false,
+      ['mnist-stochastic-ste'],
+    ),
     {
       doc: 'RESULTS.md',
       after: 'Test error (%, 100 samples) by epoch:',
