@@ -1,4 +1,5 @@
 /** apical compare: three tiny runs in separate processes, a failing one, the table, skipping finished runs and continuing stopped ones. */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,7 +11,7 @@ import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '..
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
 import { meanSd } from '../src/report/compare';
-import { runMetrics } from './helpers';
+import { ABSOLUTE_PATH, runMetrics } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-compare-'));
 
@@ -122,6 +123,27 @@ describe('apical compare', () => {
     expect(asked.map((r) => r.resume)).toEqual([true]);
     expect(run.status).toBe('finished');
     expect(runMetrics(planned.request.out)).toEqual(runMetrics(path.join(out, 'tiny-bp-s1')));
+  });
+});
+
+describe('the files compare writes', () => {
+  it('name no absolute path when --out and the experiment files are given as absolute paths', () => {
+    const out = path.join(tmp, 'absolute-out');
+    const files = [tinyExperiment('tiny-bp'), tinyExperiment('tiny-broken', { frozen: ['W9'] })];
+    const args = ['compare', ...files, '--seeds', '1', '--epochs', '1', '--train-limit', '300', '--jobs', '2', `--out=${out}`];
+    const result = spawnSync(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
+    expect(result.status).toBe(1); // tiny-broken fails, so its error is in both files too
+    const md = fs.readFileSync(path.join(out, 'compare.md'), 'utf8');
+    const csv = fs.readFileSync(path.join(out, 'compare.csv'), 'utf8');
+    expect(md).toMatch(/tiny-broken seed 1 .*W9/);
+    expect(md).not.toMatch(ABSOLUTE_PATH);
+    expect(csv).not.toMatch(ABSOLUTE_PATH);
+    // The paths written are the same folders, relative to where the command ran.
+    expect(md).toContain(`--out=${path.relative(process.cwd(), out)}`);
+    const rows = csv.trim().split('\n').map((l) => l.split(','));
+    const outColumn = rows[0].indexOf('out');
+    expect(rows.slice(1).map((r) => path.resolve(r[outColumn]))).toEqual([path.join(out, 'tiny-bp-s1'), path.join(out, 'tiny-broken-s1')]);
+    expect(readSummary(path.resolve(rows[1][outColumn]))!.epochs_completed).toBe(1);
   });
 });
 

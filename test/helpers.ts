@@ -136,3 +136,12 @@ export function spikingDtpFile(dir: string, name: string, layers: number[], trai
   fs.writeFileSync(file, JSON.stringify(experiment));
   return file;
 }
+
+/**
+ * An absolute path in text: a "/" that does not follow a path character (so "../tmp/x", "n/a" and
+ * "s/epoch" are not) and starts with a folder of this machine's root ("/tmp/x", "`/work/…",
+ * "--out=/root/x"; not a JSON pointer such as "/training/frozen").
+ */
+export const ABSOLUTE_PATH = new RegExp(
+  `(?<![\\w.~-])/(${fs.readdirSync('/').map((name) => name.replace(/[^\w]/g, '\\$&')).join('|')})(/|\\b)`,
+);

@@ -10,6 +10,7 @@ import { sweep } from '../src/jobs/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
 import { depthFigure, sweepMarkdown } from '../src/report/sweep';
+import { ABSOLUTE_PATH } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
 const bp = { rule: { name: 'bp' }, optimizer: { forward: { name: 'adam', lr: 0.003 } } };
@@ -66,6 +67,10 @@ describe('apical sweep', () => {
     const markdown = fs.readFileSync(path.join(out, 'sweep.md'), 'utf8');
     expect(markdown).toContain(`| sign · bp-ste | ${test} | ${(100 * rows[1].summary!.final!.test_error!).toFixed(2)} |`);
     expect(markdown).toContain('| stochastic · bp | n/a [1] | n/a [2] |');
+    // The output folder was given as an absolute path; the files name it relative to the working directory.
+    expect(markdown).toContain(`[1] stochastic · bp, depth 1: ${path.relative(process.cwd(), path.join(out, 'experiments'))}`);
+    expect(markdown).not.toMatch(ABSOLUTE_PATH);
+    expect(csv.join('\n')).not.toMatch(ABSOLUTE_PATH);
     const figure = depthFigure(rows);
     expect(figure.data).toHaveLength(2);
     expect(figure.data[0]).toMatchObject({ name: 'sign · bp-ste', x: [1, 2] });

@@ -28,6 +28,7 @@ import { ConfigError, Overrides } from '../experiment/experiment';
 import { EquationError } from '../equations/expression';
 import { BackendError } from '../kernels';
 import { plausibilityTable } from '../report/plausibility';
+import { commandLine } from '../report/project-path';
 import { writeReport } from '../report/report';
 import { RunDirectoryError } from '../session/run-directory';
 import { RunReadError } from '../report/run-files';
@@ -244,7 +245,7 @@ async function compareCommand({ values, args, argv }: Invocation): Promise<numbe
       trainLimit: positiveInteger('--train-limit', values['train-limit']),
       set: values.set,
     },
-    command: ['apical', ...argv].join(' '),
+    command: commandLine(argv),
     log,
   });
   return runs.some((r) => r.status === 'failed') ? 1 : 0;
@@ -280,7 +281,7 @@ async function sweepCommand({ values, args, argv }: Invocation): Promise<number>
   const runner = await jobRunner(values);
   await sweep(file, runner, {
     out: values.out ?? path.join('runs', `${path.basename(file, '.json')}-${timestamp()}`),
-    command: ['apical', ...argv].join(' '),
+    command: commandLine(argv),
     log,
   });
   return 0;
@@ -307,7 +308,7 @@ async function tuneCommand({ values, args, argv }: Invocation): Promise<number> 
     seed: positiveInteger('--seed', values.seed, true) ?? 1,
     out: values.out ?? path.join('runs', `tune-${path.basename(file, '.json')}-${timestamp()}`),
     overrides: { dataDir: values.data, trainLimit: positiveInteger('--train-limit', values['train-limit']), set: values.set },
-    command: ['apical', ...argv].join(' '),
+    command: commandLine(argv),
     log,
   });
   return best ? 0 : 1;

@@ -13,6 +13,7 @@ import { finishedRun, JobRunner, RunRequest } from './job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';
+import { projectPath } from '../report/project-path';
 import { CHECKPOINT_FILE } from '../session/run-directory';
 
 export interface CompareOptions {
@@ -81,8 +82,10 @@ function interruptedRun(p: Planned): boolean {
 /** Runs the comparison with `runner`, writes the report files, returns every run's row. */
 export async function compare(files: readonly string[], runner: JobRunner, options: CompareOptions): Promise<ComparedRun[]> {
   const log = options.log ?? (() => undefined);
-  const plan = planComparison(files, options);
-  fs.mkdirSync(options.out, { recursive: true });
+  // Paths relative to the working directory, so the runs' messages and the report name no absolute path.
+  const out = projectPath(options.out);
+  const plan = planComparison(files.map((file) => projectPath(file)), { ...options, out });
+  fs.mkdirSync(out, { recursive: true });
   const rows = new Map<string, ComparedRun>();
   const row = (p: Planned, rest: Pick<ComparedRun, 'status' | 'summary' | 'error'>): ComparedRun => ({
     experiment: p.experiment.name,
@@ -99,7 +102,7 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
     else pending.push(interruptedRun(p) ? { ...p, request: { ...p.request, resume: true } } : p);
   }
   const resumed = pending.filter((p) => p.request.resume).length;
-  log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished, ${resumed} to resume from a checkpoint) → ${options.out}`);
+  log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished, ${resumed} to resume from a checkpoint) → ${out}`);
   const byKey = new Map(pending.map((p) => [p.request.key, p]));
   let done = 0;
   for await (const outcome of runner.run(pending.map((p) => p.request))) {
@@ -115,15 +118,15 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
     }
   }
   const runs = plan.map((p) => rows.get(p.request.key)!);
-  fs.writeFileSync(path.join(options.out, 'compare.csv'), compareCsv(runs));
-  fs.writeFileSync(path.join(options.out, 'compare.md'), compareMarkdown(runs, options.command));
+  fs.writeFileSync(path.join(out, 'compare.csv'), compareCsv(runs));
+  fs.writeFileSync(path.join(out, 'compare.md'), compareMarkdown(runs, options.command));
   const alignment = new Map<string, ReturnType<typeof readAlignment>[]>();
   for (const run of runs) {
     const samples = run.summary ? readAlignment(run.out) : [];
     if (samples.length > 0) alignment.set(run.experiment, [...(alignment.get(run.experiment) ?? []), samples]);
   }
   if (alignment.size > 0) {
-    const page = path.join(options.out, 'alignment.html');
+    const page = path.join(out, 'alignment.html');
     const figure = {
       id: 'alignment',
       title: 'Alignment with back-propagation',

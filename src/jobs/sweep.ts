@@ -11,6 +11,7 @@ import { loadSweep, planSweep } from '../experiment/sweep';
 import { finishedRun, JobRunner } from './job';
 import { escapeHtml, reportPage } from '../report/page';
 import { depthFigure, sweepCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+import { projectPath } from '../report/project-path';
 
 export interface SweepOptions {
   readonly out: string;
@@ -22,29 +23,31 @@ export interface SweepOptions {
 export async function sweep(file: string, runner: JobRunner, options: SweepOptions): Promise<SweepRow[]> {
   const log = options.log ?? (() => undefined);
   const spec = loadSweep(file);
-  const cells = planSweep(spec, options.out);
+  // Relative to the working directory, so the runs' messages and the report name no absolute path.
+  const out = projectPath(options.out);
+  const cells = planSweep(spec, out);
   const rows = new Map<string, SweepRow>();
   const pending = cells.filter((cell) => {
-    const out = path.join(options.out, cell.key);
-    const summary = finishedRun(out, cell.experiment.training.epochs);
-    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out, summary });
+    const folder = path.join(out, cell.key);
+    const summary = finishedRun(folder, cell.experiment.training.epochs);
+    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out: folder, summary });
     return !summary;
   });
-  log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${options.out}`);
+  log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
   const notes = [`\`${options.command}\``, ...(spec.description ? [spec.description] : [])];
   const report = (): SweepRow[] => {
     const all = cells.map(
-      (cell) => rows.get(cell.key) ?? { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'pending' as const, out: path.join(options.out, cell.key) },
+      (cell) => rows.get(cell.key) ?? { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'pending' as const, out: path.join(out, cell.key) },
     );
-    fs.writeFileSync(path.join(options.out, 'sweep.csv'), sweepCsv(all));
-    fs.writeFileSync(path.join(options.out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
+    fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(all));
+    fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
     const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
-    fs.writeFileSync(path.join(options.out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
+    fs.writeFileSync(path.join(out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
     return all;
   };
   report();
   const byKey = new Map(pending.map((cell) => [cell.key, cell]));
-  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(options.out, cell.key) }));
+  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(out, cell.key) }));
   let done = 0;
   for await (const outcome of runner.run(requests)) {
     const cell = byKey.get(outcome.request.key)!;

@@ -15,7 +15,8 @@ const { rateKind } = require(path.join(root, 'dist/src/session/rate'));
 const [name, patch, limit, epochs, base] = process.argv.slice(2);
 const baseFile = path.resolve(base ?? path.join(root, 'experiments/mnist-spiking-dtp.json'));
 const raw = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
-raw.network.neuron = path.resolve(path.dirname(baseFile), raw.network.neuron);
+// NAME.json lives beside this file: the neuron model's path relative to it, never absolute.
+raw.network.neuron = path.relative(__dirname, path.resolve(path.dirname(baseFile), raw.network.neuron));
 raw.network.encoder = 'current';
 const merge = (a, b) => {
   for (const k in b) {

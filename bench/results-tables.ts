@@ -1,0 +1,329 @@
+/**
+ * The tables of README.md and RESULTS.md, recomputed from the files committed under results/
+ * (metrics.jsonl, summary.json, compare and sweep CSVs) and printed as Markdown, so every figure
+ * can be traced to its files; test/results-tables.test.ts checks each recomputed cell against the
+ * documents. A cell that is not a measurement (a paper's figure, a description) is null here and
+ * not checked; the tables no file backs are listed at the end of the output.
+ *
+ *   npm run build && node dist/bench/results-tables.js
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { meanSd } from '../src/report/compare';
+import { RunSummary } from '../src/report/run-files';
+
+/** One table of a document, recomputed. */
+export interface ResultTable {
+  readonly doc: 'README.md' | 'RESULTS.md';
+  /** Text of the document just before the table: the table is the first one after it. */
+  readonly after: string;
+  readonly header: readonly string[];
+  /** The first cell is the row's label as the document writes it (bold aside); null: not recomputed. */
+  readonly rows: readonly (readonly (string | null)[])[];
+}
+
+/** Tables of the documents that no committed file backs, with what they would need. */
+export const unbacked: readonly { readonly doc: string; readonly table: string; readonly files: string }[] = [
+  { doc: 'README.md, RESULTS.md', table: 'DTP (10 seeds), BP (3 seeds), TP and released-code DTP on 784-240×7-10, 100 epochs, and the per-seed table', files: 'no files: being re-run (bench/rerun-headline.sh → results/headline/)' },
+  { doc: 'RESULTS.md', table: 'CUBA against Brian2, seeds 1–5', files: 'each run’s summary.json was not committed' },
+  { doc: 'RESULTS.md', table: 'Spiking DTP validation search (first 10,000 digits)', files: 'the runs’ experiment files are in results/mnist-spiking-dtp/search/, their logs were not committed' },
+  { doc: 'RESULTS.md', table: 'Lesioning a feedback pathway (intact and lesioned runs, weight updates)', files: 'the runs (runs/docs/…) were not committed' },
+  { doc: 'RESULTS.md', table: 'Alignment with back-propagation (mean over three seeds, 20 epochs)', files: 'the 20-epoch runs’ metrics.jsonl (alignment samples) were not committed, only compare-20-epochs.csv' },
+];
+
+const root = path.resolve(__dirname, '..', ...(path.basename(path.dirname(__dirname)) === 'dist' ? ['..'] : []));
+const results = (...parts: string[]): string => path.join(root, 'results', ...parts);
+
+type Metrics = Readonly<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function metrics(file: string): Metrics[] {
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+}
+
+function summary(dir: string): RunSummary {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+}
+
+/** Rows of a CSV file written by csvCell (RFC 4180 quoting), as objects by header. */
+function csv(file: string): Record<string, string>[] {
+  const [header, ...lines] = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"(.*)"$/, '$1').replace(/""/g, '"')));
+  return lines.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+/** An error fraction as a percentage with two decimals. */
+const pct = (fraction: number | null | undefined): string => (fraction == null ? '—' : (100 * fraction).toFixed(2));
+
+/** "1.96 ± 0.06" of error fractions, in %. */
+function meanSdPct(fractions: readonly number[]): string {
+  const { mean, sd } = meanSd(fractions.map((f) => 100 * f));
+  return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`;
+}
+
+/** The median of a run's training seconds per epoch. */
+function medianSeconds(records: readonly Metrics[]): number {
+  const sorted = records.map((r) => r.seconds as number).sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+}
+
+const atEpoch = (records: readonly Metrics[], epoch: number): Metrics => records.find((r) => r.epoch === epoch)!;
+const lowestTest = (records: readonly Metrics[]): number => Math.min(...records.flatMap((r) => (r.test_error == null ? [] : [r.test_error])));
+
+/** A long run's row: last epoch's test error, at best validation, lowest seen, training error, s per epoch. */
+function longRunRow(label: string, dir: string, seconds: boolean, extra: number): (string | null)[] {
+  const s = summary(results(dir));
+  const m = metrics(results(dir, 'metrics.jsonl'));
+  return [
+    label,
+    null,
+    String(s.epochs_completed),
+    `${pct(s.final!.test_error)}%`,
+    `${pct(s.best_valid!.test_error)}% (epoch ${s.best_valid!.epoch})`,
+    `${pct(lowestTest(m))}%`,
+    `${pct(s.final!.train_error)}%`,
+    seconds ? medianSeconds(m).toFixed(2) : null,
+    ...Array<null>(extra).fill(null),
+  ];
+}
+
+/** Mean ± sd over seeds of the last epoch's and the best-validation epoch's test errors. */
+function seedsRow(label: string, dirs: readonly string[], width: number): (string | null)[] {
+  const summaries = dirs.map((d) => summary(results(d)));
+  const row: (string | null)[] = [label, null, null, `${meanSdPct(summaries.map((s) => s.final!.test_error!))}%`, `${meanSdPct(summaries.map((s) => s.best_valid!.test_error!))}%`];
+  return [...row, ...Array<null>(width - row.length).fill(null)];
+}
+
+/**
+ * A table of long runs (RESULTS.md's discrete and stochastic networks): `experiment` with seeds 1, 2
+ * and 3 (seconds per epoch of seeds 2 and 3 only when `seedSeconds`), their mean ± sd, then the
+ * baselines, each an experiment run with seed 1 into results/<experiment>.
+ */
+function longRunsTable(after: string, header: readonly string[], experiment: string, seedSeconds: boolean, baselines: readonly string[]): ResultTable {
+  const extra = header.length - 8;
+  const seeds = [experiment, `${experiment}-s2`, `${experiment}-s3`];
+  return {
+    doc: 'RESULTS.md',
+    after,
+    header,
+    rows: [
+      longRunRow(experiment, experiment, true, extra),
+      longRunRow(`${experiment} --seed 2`, seeds[1], seedSeconds, extra),
+      longRunRow(`${experiment} --seed 3`, seeds[2], seedSeconds, extra),
+      seedsRow('DTP, seeds 1–3', seeds, header.length),
+      ...baselines.map((baseline) => longRunRow(baseline, baseline, true, extra)),
+    ],
+  };
+}
+
+/** Test error (%) at the given epochs, one column per run. */
+function byEpoch(epochs: readonly number[], dirs: readonly string[]): string[][] {
+  const runs = dirs.map((d) => metrics(results(d, 'metrics.jsonl')));
+  return epochs.map((epoch) => [String(epoch), ...runs.map((m) => pct(atEpoch(m, epoch).test_error))]);
+}
+
+/** Epochs as columns: valid error, test error and CPU seconds per epoch. */
+function epochColumns(dir: string): ResultTable['rows'] {
+  const m = metrics(results(dir, 'metrics.jsonl'));
+  return [
+    ['valid error (%)', ...m.map((r) => pct(r.valid_error))],
+    ['test error (%)', ...m.map((r) => pct(r.test_error))],
+    ['CPU s', ...m.map((r) => (r.cpu_seconds as number).toFixed(0))],
+  ];
+}
+
+/** compare-mnist's experiments by the label RESULTS.md gives them. */
+const compareLabels: readonly (readonly [string, string])[] = [
+  ['bp', 'cmp-bp'],
+  ['sign-symmetry', 'cmp-sign-symmetry'],
+  ['sign-symmetry-random', 'cmp-sign-symmetry-random'],
+  ['drl', 'cmp-drl'],
+  ['dtp (parallel; mnist-dtp-5x256)', 'mnist-dtp-5x256'],
+  ['fa', 'cmp-fa'],
+  ['kp', 'cmp-kp'],
+  ['dfa', 'cmp-dfa'],
+  ['ddtp-linear', 'cmp-ddtp-linear'],
+  ['ddtp-tanh', 'cmp-ddtp-tanh'],
+  ['ao-sdtp', 'cmp-ao-sdtp'],
+  ['conditional, difference (label as side information)', 'cmp-conditional-diff'],
+  ['sdtp (label as target)', 'cmp-sdtp'],
+  ['conditional, plain ĥ_L = g(p, y)', 'cmp-conditional'],
+  ['conditional, difference', 'cmp-conditional-diff'],
+  ['conditional, plain', 'cmp-conditional'],
+  ['sdtp', 'cmp-sdtp'],
+];
+
+/** The runs of compare-20-epochs.csv that finished, by experiment. */
+function compareRuns(file: string): Map<string, Record<string, string>[]> {
+  const runs = new Map<string, Record<string, string>[]>();
+  for (const row of csv(file).filter((r) => r.status === 'finished' || r.status === 'skipped')) runs.set(row.experiment, [...(runs.get(row.experiment) ?? []), row]);
+  return runs;
+}
+
+/** Every run's metrics identical but for the timings, over the first `epochs` epochs. */
+function sameMetrics(a: string, b: string, epochs: number): boolean {
+  const strip = (records: Metrics[]): string => JSON.stringify(records.slice(0, epochs).map(({ seconds, eval_seconds, ...rest }) => rest)); // eslint-disable-line @typescript-eslint/no-unused-vars
+  const [ma, mb] = [a, b].map((f) => metrics(results('kernel-paths', f)));
+  return mb.length >= epochs && strip(ma) === strip(mb);
+}
+
+/** Every table the committed files back. */
+export function resultsTables(): ResultTable[] {
+  const discreteSeeds = ['mnist-discrete-dtp', 'mnist-discrete-dtp-s2', 'mnist-discrete-dtp-s3'];
+  const stochasticSeeds = ['mnist-stochastic-dtp', 'mnist-stochastic-dtp-s2', 'mnist-stochastic-dtp-s3'];
+  const compare20 = compareRuns(results('compare-mnist', 'compare-20-epochs.csv'));
+  const lrSearch = ['3e-4', '1e-3'].map((lr) => new Map(csv(results('compare-mnist', 'search', `lr-${lr}-20-epochs.csv`)).map((r) => [r.experiment, r])));
+  const kernelRow = (name: string, file: string): string[] => {
+    const m = metrics(results('kernel-paths', file));
+    return [name, `${m.slice(0, 5).map((r) => pct(r.test_error)).join(' / ')} %`, (m[4].loss as number).toFixed(6)];
+  };
+  const spikingFull = metrics(results('mnist-spiking-dtp', 'full', 'metrics.jsonl'));
+  const constant = metrics(results('mnist-spiking-dtp', 'lr-2e-3-constant', 'metrics.jsonl'));
+  const decayed = metrics(results('mnist-spiking-dtp', 'lr-decay-topstep-2', 'metrics.jsonl'));
+  const errors = (r: Metrics): string => `${pct(r.train_error)} / ${pct(r.valid_error)} / ${pct(r.test_error)}`;
+  const epochsHeader = (n: number): string[] => ['epoch', ...Array.from({ length: n }, (_, i) => String(i + 1))];
+  const discrete = (s: string): RunSummary => summary(results(s));
+  const stochastic = stochasticSeeds.map((d) => summary(results(d)).final!.test_error!);
+  const discreteFinal = discreteSeeds.map((d) => discrete(d).final!.test_error!);
+  const range = (xs: number[]): string => `${pct(Math.min(...xs))}–${pct(Math.max(...xs))}%`;
+  const fifty = (name: string): RunSummary => summary(results('compare-mnist', 'seed1-50-epochs', `${name}-s1`));
+  const mean20 = (experiment: string): string => meanSd(compare20.get(experiment)!.map((r) => 100 * Number(r.test_error))).mean.toFixed(2);
+  const sweep = csv(results('depth-sweep', 'sweep.csv'));
+  let failed = 0;
+  const sweepLines = [...new Set(sweep.map((r) => `${r.units} · ${r.rule}`))];
+
+  return [
+    {
+      doc: 'README.md',
+      after: '(`npm run bench` re-measures them).',
+      header: ['experiment', 'paper (test error)', 'apical (test error, final epoch)'],
+      rows: [
+        [
+          'DTP, discrete 784-500-500-10 (h1 sends sign(h1)), 500 epochs',
+          null,
+          `${meanSdPct(discreteFinal)}% (3 seeds, ${range(discreteFinal)}; seed 1: BP with sign's true derivative ${pct(discrete('mnist-discrete-bp-true').final!.test_error)}%, train continuous/test discrete ${pct(discrete('mnist-discrete-bp-continuous').final!.test_error)}%)`,
+        ],
+        [
+          'DTP, stochastic 784-200-200-10 (Bernoulli samples), 1000 epochs, 100-sample test',
+          null,
+          `${meanSdPct(stochastic)}% (3 seeds, ${range(stochastic)}; seed 1: straight-through BP ${pct(summary(results('mnist-stochastic-ste')).final!.test_error)}%)`,
+        ],
+        [
+          '14 rules on 784-256×5-10 tanh, Adam (`apical compare experiments/compare-mnist experiments/mnist-dtp-5x256.json --epochs 20`)',
+          null,
+          `20 epochs, 3 seeds: BP ${mean20('cmp-bp')}, sign symmetry ${mean20('cmp-sign-symmetry')}, DRL ${mean20('cmp-drl')}, DTP (parallel) ${mean20('mnist-dtp-5x256')}, ` +
+            `FA ${mean20('cmp-fa')}, KP ${mean20('cmp-kp')}, DFA ${mean20('cmp-dfa')}, DDTP ${mean20('cmp-ddtp-linear')}, AO-SDTP ${mean20('cmp-ao-sdtp')}, ` +
+            `conditional decoders ${mean20('cmp-conditional-diff')}, SDTP ${mean20('cmp-sdtp')}%; ` +
+            `seed 1 at 50 epochs: BP ${pct(fifty('cmp-bp').final!.test_error)}, DFA ${pct(fifty('cmp-dfa').final!.test_error)}%; ` +
+            `DTP 100 epochs ${pct(summary(results('mnist-dtp-5x256')).final!.test_error)}% (RESULTS.md)`,
+        ],
+      ],
+    },
+    {
+      doc: 'README.md',
+      after: 'results/kernel-paths/):',
+      header: ['path', 'test error after epochs 1 / 2 / 3 / 4 / 5', 'training loss, epoch 5'],
+      rows: [
+        kernelRow('native-avx512', 'avx512.metrics.jsonl'),
+        ['native-avx2', sameMetrics('avx512.metrics.jsonl', 'avx2.metrics.jsonl', 5) ? 'identical to avx512 in every metric, every epoch' : 'differs from avx512', kernelRow('', 'avx2.metrics.jsonl')[2]],
+        kernelRow('native-generic', 'generic.metrics.jsonl'),
+        ['wasm (2 epochs)', sameMetrics('generic.metrics.jsonl', 'wasm-2-epochs.metrics.jsonl', 2) ? 'identical to generic in every metric' : 'differs from generic', null],
+      ],
+    },
+    longRunsTable(
+      '### Discrete network: 784-500-500-10',
+      ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error', 's per training epoch', 'paper'],
+      'mnist-discrete-dtp',
+      true,
+      ['mnist-discrete-bp-true', 'mnist-discrete-bp-continuous'],
+    ),
+    {
+      doc: 'RESULTS.md',
+      after: 'Test error (%) by epoch (seed 1):',
+      header: ['epoch', 'DTP', 'BP, true derivative', 'train continuous, test discrete'],
+      rows: byEpoch([1, 5, 10, 20, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500], ['mnist-discrete-dtp', 'mnist-discrete-bp-true', 'mnist-discrete-bp-continuous']),
+    },
+    longRunsTable(
+      '### Stochastic network: 784-200-200-10',
+      ['experiment', 'rule', 'epochs', 'test error after the last epoch', 'at best validation', 'lowest test error seen', 'train error (one sample)', 's per training epoch', 's per 100-sample evaluation (20,000 images)', 'paper'],
+      'mnist-stochastic-dtp',
+      false,
+      ['mnist-stochastic-ste'],
+    ),
+    {
+      doc: 'RESULTS.md',
+      after: 'Test error (%, 100 samples) by epoch:',
+      header: ['epoch', 'DTP', 'straight-through BP'],
+      rows: byEpoch([50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000], ['mnist-stochastic-dtp', 'mnist-stochastic-ste']),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: '### Depth sweep',
+      header: ['units · rule', '2', '4', '8', '16', '32'],
+      rows: sweepLines.map((line) => [
+        line,
+        ...sweep.filter((r) => `${r.units} · ${r.rule}` === line).map((r) => (r.status === 'failed' ? `n/a [${++failed}]` : r.test_error_pct)),
+      ]),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'The committed experiment (top step 0.5',
+      header: ['epoch', 'train error (%)', 'valid error (%)', 'test error (%)', 'training s (wall)', 'evaluation s (wall)', 'CPU s'],
+      rows: spikingFull.map((r) => [String(r.epoch), pct(r.train_error), pct(r.valid_error), pct(r.test_error), r.seconds.toFixed(0), r.eval_seconds.toFixed(0), r.cpu_seconds.toFixed(1)]),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'Two runs before the top-step search',
+      header: epochsHeader(9),
+      rows: [
+        ['constant 2e-3: train / valid / test error (%)', ...constant.map(errors)],
+        ['decayed 0.85 per epoch', ...decayed.map(errors)],
+        ['CPU s per epoch (constant)', ...constant.map((r) => (r.cpu_seconds as number).toFixed(1))],
+      ],
+    },
+    { doc: 'RESULTS.md', after: 'results/mnist-spiking-dtp/count-60ms/),', header: epochsHeader(32), rows: epochColumns('mnist-spiking-dtp/count-60ms') },
+    { doc: 'RESULTS.md', after: 'results/mnist-spiking-dtp/seed-2/):', header: epochsHeader(31), rows: epochColumns('mnist-spiking-dtp/seed-2') },
+    {
+      doc: 'RESULTS.md',
+      after: '### Every rule, 20 epochs, seeds 1–3',
+      header: ['rule', 'train error %', 'test error %', 'best-valid test error %', 'Bartunov et al. test % (500 epochs)'],
+      rows: compareLabels.slice(0, 14).map(([label, experiment]) => {
+        const runs = compare20.get(experiment)!;
+        const column = (name: string): string => meanSdPct(runs.map((r) => Number(r[name])));
+        return [label, column('train_error'), column('test_error'), column('best_valid_test_error'), null];
+      }),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: '### Seed 1 at 50 epochs',
+      header: ['rule', 'train error %', 'test error %', 'best-valid test error % (epoch)'],
+      rows: ['bp', 'ddtp-linear', 'drl', 'dfa', 'ddtp-tanh', 'kp', 'fa', 'ao-sdtp', 'conditional, difference', 'conditional, plain'].map((label) => {
+        const s = fifty(compareLabels.find(([l]) => l === label)![1]);
+        return [label, pct(s.final!.train_error), pct(s.final!.test_error), `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`];
+      }),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: '(`results/compare-mnist/search/`)',
+      header: ['rule', 'validation error % after 20 epochs, lr 3e-4', 'lr 1e-3', 'chosen'],
+      rows: ['fa', 'kp', 'sign-symmetry', 'sign-symmetry-random', 'ao-sdtp', 'sdtp', 'conditional, difference', 'conditional, plain'].map((label) => {
+        const experiment = compareLabels.find(([l]) => l === label)![1];
+        return [label, ...lrSearch.map((runs) => pct(Number(runs.get(experiment)!.valid_error))), null];
+      }),
+    },
+  ];
+}
+
+/** A table as Markdown; cells not recomputed are "·". */
+export function tableMarkdown(table: ResultTable): string {
+  const line = (cells: readonly (string | null)[]): string => `| ${cells.map((c) => c ?? '·').join(' | ')} |`;
+  return [line(table.header), `|${table.header.map(() => '---').join('|')}|`, ...table.rows.map(line)].join('\n');
+}
+
+if (require.main === module) {
+  for (const table of resultsTables()) process.stdout.write(`${table.doc}, the table after “${table.after}”:\n\n${tableMarkdown(table)}\n\n`);
+  process.stdout.write('No files behind:\n' + unbacked.map((u) => `- ${u.doc}: ${u.table}: ${u.files}`).join('\n') + '\n');
+}
