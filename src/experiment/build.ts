@@ -7,7 +7,8 @@ import { Network } from '../network/network';
 import { Projection } from '../network/projection';
 import { SideChannel } from '../network/top-decoder';
 import { createRule } from '../rules';
-import { asConfigError, ConfigError, Experiment } from './experiment';
+import { asConfigError, ConfigError } from './config-error';
+import type { Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
 export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {

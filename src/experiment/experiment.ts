@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SideSpec } from '../data/side-information';
 import { DataSource } from '../data/source';
-import { ConfigError } from './config-error';
+import { asConfigError, ConfigError } from './config-error';
 import { DataOverrides, resolveData } from './data';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
@@ -22,16 +22,7 @@ import { RecordSpec } from '../record/spec';
 import { LesionSpec } from './lesion';
 import { experimentSchema, modelSchema } from './schema';
 
-export { ConfigError };
-
-/** What `build` throws, as the fault of the experiment file `file` (a model the code cannot build…). */
-export function asConfigError<T>(file: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    throw new ConfigError(`${file}: ${(error as Error).message}`);
-  }
-}
+export { asConfigError, ConfigError };
 
 export interface Experiment {
   readonly name: string;
@@ -154,7 +145,14 @@ export function experimentJson(file: string, settings: readonly string[] = []): 
 
 /** Reads, checks and resolves an experiment file (model inlined, defaults filled, overrides applied). */
 export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
-  const json = experimentJson(file, overrides.set);
+  return resolveExperiment(experimentJson(file, overrides.set), file, overrides);
+}
+
+/**
+ * Checks and resolves the experiment `json` as if read from `file` (a model named by path, and the
+ * data files, are found from its folder; `overrides.set` is not applied again).
+ */
+export function resolveExperiment(json: unknown, file: string, overrides: Overrides = {}): Experiment {
   if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
