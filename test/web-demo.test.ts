@@ -2,7 +2,8 @@
  * The demo page in a real browser: `npm run demo`'s program builds the page and serves it on
  * 127.0.0.1, cross-origin isolated; the page trains the demo network in a Web Worker on the
  * WebAssembly kernels (two threads), its test error falls, the live view's figures and the spiking
- * raster draw, and nothing fails. Node's wasm backend (one thread), given the same experiment file
+ * raster draw, and nothing fails; served without the isolation headers, it trains on one thread.
+ * Node's wasm backend (one thread), given the same experiment file
  * and the page's subset as .npy files, reports the very same metrics. A port in use is one line.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
@@ -116,15 +117,21 @@ describe('the demo page', () => {
     expect(withoutTiming(pageRecords)).toEqual(runMetrics(run));
   }, 300000);
 
-  it('trains what the menu picks', async () => {
+  it('trains what the menu picks, on one thread where the page is not cross-origin isolated', async () => {
     const { page, errors } = await watchedPage(browser);
-    await page.goto(`${url}?epochs=2&threads=1`);
+    // The same files served without the isolation headers, as a plain static host would.
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => !/^(cross-origin-|content-encoding|content-length)/.test(name)));
+      await route.fulfill({ response, headers });
+    });
+    await page.goto(`${url}?epochs=2`);
     await page.selectOption('#units', 'sign');
     await page.selectOption('#rule', 'dfa');
     await page.waitForFunction(() => (globalThis as any).apicalDemo.records.length >= 2 || (globalThis as any).apicalDemo.failed, undefined, { timeout: 120000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
     const demo = await page.evaluate(() => (globalThis as any).apicalDemo); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(demo.failed).toBeNull();
-    expect(demo.engine.threads).toBe(1);
+    expect(demo.engine).toEqual({ backend: 'wasm', threads: 1, isolated: false });
     expect(await page.locator('#engine').textContent()).toMatch(/training demo-dfa-sign$/);
     expect(demo.records[1].test_error).toBeLessThan(demo.records[0].test_error);
     expect(demo.records[1].test_error).toBeLessThan(0.5);
