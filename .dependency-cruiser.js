@@ -19,7 +19,7 @@ const FLOORS = [
   ['session'],
   ['jobs'],
   ['live'],
-  ['cli'],
+  ['cli', 'web'],
   ['index.ts'],
 ];
 

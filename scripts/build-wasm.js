@@ -34,7 +34,7 @@ const args = [
   '-DAPICAL_ISA=wasm',
   '-nostdlib', '-Wl,--no-entry', '-Wl,--strip-all',
   '-Wl,--import-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648', '-Wl,-z,stack-size=262144',
-  // what src/kernels/wasm-helper.ts needs to give each instance its own stack and thread-locals
+  // what src/kernels/wasm-module.ts needs to give each instance its own stack and thread-locals
   '-Wl,--export=__stack_pointer', '-Wl,--export=__wasm_init_tls', '-Wl,--export=__tls_size',
   '-Wl,--export=__wasm_call_ctors',
   ...sources.map((s) => path.join(native, s)),

@@ -10,6 +10,8 @@
  *   docs/spiking-dtp-trial.png   node scripts/docs-screenshots.js --trial <run-dir>
  * and from a comparison already made (its alignment.html: angles with back-propagation per layer):
  *   docs/compare-alignment.png   node scripts/docs-screenshots.js --alignment <compare-dir>
+ * and from the demo page (npm run demo), training its default network for 10 epochs in Chromium:
+ *   docs/web-demo.png            node scripts/docs-screenshots.js --demo
  * and from runs already made, their learning curves on one report (apical report) with the table of
  * their final and best-validation errors:
  *   docs/<name>.png              node scripts/docs-screenshots.js --curves <name> <run-dir>...
@@ -52,6 +54,27 @@ async function figures(browser, report, ids, file) {
 (async () => {
   fs.mkdirSync(runs, { recursive: true });
   const made = { '--trial': ['trial.html', ['raster', 'traces', 'rates'], 'spiking-dtp-trial.png'], '--alignment': ['alignment.html', ['alignment'], 'compare-alignment.png'] }[process.argv[2]];
+  if (process.argv[2] === '--demo') {
+    const child = spawn(process.execPath, [path.join(root, 'dist/src/web/demo.js'), '--port', '0', '--out', path.join(runs, 'demo')], { cwd: root });
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const match = /demo: (\S+)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error(out)));
+    });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await page.goto(url);
+    await page.waitForFunction(() => window.apicalLive && window.apicalLive.done, undefined, { timeout: 600000 });
+    await page.screenshot({ path: path.join(docs, 'web-demo.png'), fullPage: true });
+    await browser.close();
+    child.kill();
+    console.log('wrote docs/web-demo.png');
+    return;
+  }
   if (process.argv[2] === '--curves') {
     const [name, ...dirs] = process.argv.slice(3);
     const report = path.join(runs, `${name}.html`);

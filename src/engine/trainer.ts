@@ -189,9 +189,9 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
           const batch = minibatch(step);
           const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
           const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
-          const started = process.hrtime.bigint();
+          const started = performance.now();
           circuit.step(stimulus);
-          trainingSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+          trainingSeconds += (performance.now() - started) / 1000;
           guard!.afterStep(epoch, phase, step, learnForward);
           position.step = step + 1;
           return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
@@ -200,7 +200,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     });
 
   const record = (epoch: number): EpochRecord => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const scored = epoch % every === 0 || epoch === plan.epochs;
     network.setTransforms(true);
     const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
@@ -218,7 +218,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       valid_loss: valid?.loss ?? null,
       test_loss: test?.loss ?? null,
       seconds: trainingSeconds,
-      eval_seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      eval_seconds: (performance.now() - started) / 1000,
       eval_samples: samples,
       probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
       reconstruction_error: reconstructionError,

@@ -1,18 +1,14 @@
 /**
- * From a resolved spiking experiment to a runnable simulation: constants evaluated, models parsed
- * (dimensions checked) and compiled for dt, populations initialised, synapses drawn, monitors attached.
+ * A spiking experiment's simulation (build-simulation.ts) with its monitors attached.
  */
-import { compileModel } from '../equations/compile';
 import { readQuantity } from '../equations/dimensions';
 import { EquationError } from '../equations/expression';
-import { evaluateConstants, parseModel } from '../equations/model';
 import { Simulation } from '../network/simulation';
-import { NeuronGroup } from '../network/neuron-group';
-import { Synapses } from '../network/synapses';
 import { Monitor } from '../record/monitor-files';
 import { RateMonitor } from '../record/rate-monitor';
 import { SpikeMonitor } from '../record/spike-monitor';
 import { StateMonitor } from '../record/state-monitor';
+import { buildSimulation } from './build-simulation';
 import { SpikingExperiment } from './spiking';
 
 export interface SpikingRun {
@@ -25,27 +21,12 @@ export interface SpikingRun {
   readonly binSteps: number;
 }
 
-/** Builds the simulation; `streamFolder` receives streaming spike monitors' files. */
+/** Builds the simulation and its monitors; `streamFolder` receives streaming spike monitors' files. */
 export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null): SpikingRun {
   const where = experiment.file;
-  const shared = evaluateConstants(experiment.parameters, `${where}, parameters`);
-  const dt = readQuantity(experiment.dt, 'second', `${where}, dt`, shared);
-  if (!(dt > 0)) throw new EquationError(`${where}, dt: must be positive, got "${experiment.dt}"`);
-  const steps = Math.round(readQuantity(experiment.duration, 'second', `${where}, duration`, shared) / dt);
-  const binSteps = Math.max(1, Math.round(readQuantity(experiment.metrics.bin, 'second', `${where}, metrics.bin`, shared) / dt));
-  const { seed } = experiment;
-
-  const groups = experiment.populations.map((p) => {
-    const model = parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]]));
-    const group = new NeuronGroup(p.name, p.size, compileModel(model, dt), seed);
-    group.initialise(p.init, seed);
-    return group;
-  });
-  const byName = new Map(groups.map((g) => [g.name, g]));
-  const synapses = experiment.synapses.map((s) => new Synapses(s, byName.get(s.source)!, byName.get(s.target)!, shared, seed));
-  const simulation = new Simulation(dt, groups, synapses);
+  const { simulation, dt, steps, binSteps, constants: shared } = buildSimulation(experiment);
   const monitors: Monitor[] = experiment.monitors.map((m) => {
-    const group = byName.get(m.population)!;
+    const group = simulation.group(m.population);
     if (m.kind === 'spikes') return new SpikeMonitor(m.name, group, m.stream && streamFolder ? `${streamFolder}/${m.name}` : null);
     if (m.kind === 'rate') return new RateMonitor(m.name, group, Math.max(1, Math.round(readQuantity(m.bin, 'second', `${where}, monitor ${m.name}`, shared) / dt)), steps);
     const bad = m.indices.find((i) => i >= group.size);

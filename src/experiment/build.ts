@@ -9,7 +9,8 @@ import { OptimizerSpec } from '../optim/optimizer';
 import { SideChannel } from '../network/top-decoder';
 import { LearningRateDecay } from '../optim/schedule';
 import { createRule } from '../rules';
-import { asConfigError, ConfigError, Experiment } from './experiment';
+import { asConfigError, ConfigError } from './config-error';
+import type { Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
 /** `experiment` with its model's input size and class count taken from `data` when the model says so. */

@@ -107,6 +107,14 @@ export function experimentJson(file: string, settings: readonly string[] = []): 
 export function loadExperiment(file: string, overrides: Overrides = {}): Experiment {
   const json = experimentJson(file, overrides.set);
   if ((json as { kind?: unknown } | null)?.kind === 'spiking-dtp') return asExperiment(resolveSpikingDtpExperiment(file, json, overrides));
+  return resolveExperiment(json, file, overrides);
+}
+
+/**
+ * Checks and resolves the experiment `json` as if read from `file` (a model named by path, and the
+ * data files, are found from its folder; `overrides.set` is not applied again).
+ */
+export function resolveExperiment(json: unknown, file: string, overrides: Overrides = {}): Experiment {
   if (!validateExperiment(json)) throw new ConfigError(describe(file, validateExperiment.errors?.[0]));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,8 +1,9 @@
 /**
- * The part of the WebAssembly JavaScript API that wasm.ts uses. Node provides it globally;
+ * The part of the WebAssembly JavaScript API that the kernels use. Node provides it globally;
  * TypeScript declares it only in its DOM library, which this project does not load.
  */
 declare namespace WebAssembly {
+  function compile(bytes: ArrayBuffer): Promise<Module>;
   class Module {
     constructor(bytes: Uint8Array);
   }

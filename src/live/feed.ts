@@ -10,7 +10,11 @@ import { Subscription } from 'rxjs';
 import { Circuit } from '../engine/circuit';
 import { RunObserver } from '../engine/observer';
 import { TrainerEvent } from '../engine/trainer';
-import { LiveServer } from './server';
+
+/** Where the feed sends its events: the live view's server (server.ts), or a page's worker posting to the page. */
+export interface LiveSink {
+  send(kind: string, data: unknown): void;
+}
 
 export interface LiveFeedOptions {
   /** Steps between trace samples (default 10). */
@@ -26,7 +30,7 @@ export class LiveFeed implements RunObserver {
 
   constructor(
     circuit: Circuit,
-    private readonly server: LiveServer,
+    private readonly server: LiveSink,
     /** Training steps per epoch. */
     private readonly steps: number,
     options: LiveFeedOptions = {},

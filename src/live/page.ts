@@ -7,22 +7,23 @@
  */
 import { escapeHtml, pageStyle } from '../report/page';
 
-export function livePage(title: string): string {
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(title)} — live</title>
-<style>${pageStyle} #status{color:#555}</style>
-<script src="/plotly.min.js"></script></head>
-<body><h1>${escapeHtml(title)} <small>live</small></h1>
-<p id="status">connecting…</p>
-<h2>Learning curves</h2><div class="plot" id="curves"></div>
+/** The live view's figures, drawn by liveViewScript (plotly.js must be loaded). */
+export const liveViewBody = `<h2>Learning curves</h2><div class="plot" id="curves"></div>
 <h2>Activity traces <select id="population"></select></h2>
 <p class="caption">Activity h (solid) and target ĥ (dotted) of the first units of the first example of every sampled minibatch.</p>
 <div class="plot" id="traces"></div>
 <h2>Learning signal per population</h2>
 <p class="caption">rms(ĥ − h) over the population's units for the first example of every sampled minibatch.</p>
 <div class="plot" id="signal"></div>
-<script>
-(function () {
+`;
+
+/**
+ * The script that draws liveViewBody from the events of `source`: a JavaScript expression for an
+ * object with addEventListener(kind, listener) whose events carry JSON in `data` (hello, batch,
+ * epoch, trace, done: what live/feed.ts sends), such as an EventSource.
+ */
+export function liveViewScript(source: string): string {
+  return `(function () {
   var state = { hello: 0, batch: 0, epoch: 0, trace: 0, done: false, errors: [] };
   window.apicalLive = state;
   var size = { width: 900, height: 380, margin: { t: 20, r: 20, b: 45, l: 60 } };
@@ -59,7 +60,7 @@ export function livePage(title: string): string {
     Plotly.react('traces', data, axes('epochs trained', 'activity'), { displaylogo: false });
   }
   select.onchange = function () { chosen = select.value; drawTraces(); };
-  var source = new EventSource('/events');
+  var source = ${source};
   source.addEventListener('hello', function (e) { state.hello++; reset(JSON.parse(e.data)); statusLine.textContent = 'training…'; });
   source.addEventListener('batch', function (e) {
     var b = JSON.parse(e.data); state.batch++;
@@ -79,12 +80,23 @@ export function livePage(title: string): string {
     if (state.trace % 5 === 1) drawTraces();
   });
   source.addEventListener('done', function () {
-    state.done = true; source.close(); drawTraces();
+    state.done = true; if (source.close) source.close(); drawTraces();
     statusLine.textContent += ' — run finished';
   });
   source.onerror = function () { if (!state.done) statusLine.textContent = 'reconnecting…'; };
 })();
-</script>
+`;
+}
+
+export function livePage(title: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title)} — live</title>
+<style>${pageStyle} #status{color:#555}</style>
+<script src="/plotly.min.js"></script></head>
+<body><h1>${escapeHtml(title)} <small>live</small></h1>
+<p id="status">connecting…</p>
+${liveViewBody}<script>
+${liveViewScript("new EventSource('/events')")}</script>
 </body></html>
 `;
 }

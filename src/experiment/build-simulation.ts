@@ -1,0 +1,45 @@
+/**
+ * From a resolved spiking experiment to a runnable simulation: constants evaluated, models parsed
+ * (dimensions checked) and compiled for dt, populations initialised, synapses drawn. Monitors are
+ * build-spiking.ts's (they write files); a page watches the groups' spikes$ itself.
+ */
+import { compileModel } from '../equations/compile';
+import { Quantity, readQuantity } from '../equations/dimensions';
+import { EquationError } from '../equations/expression';
+import { evaluateConstants, parseModel } from '../equations/model';
+import { NeuronGroup } from '../network/neuron-group';
+import { Simulation } from '../network/simulation';
+import { Synapses } from '../network/synapses';
+import type { SpikingExperiment } from './spiking';
+
+export interface SpikingSimulation {
+  readonly simulation: Simulation;
+  readonly dt: number;
+  /** Steps in the experiment's duration. */
+  readonly steps: number;
+  /** Steps per metrics window. */
+  readonly binSteps: number;
+  /** The experiment's constants (`parameters`), evaluated. */
+  readonly constants: ReadonlyMap<string, Quantity>;
+}
+
+/** Builds the simulation of `experiment` (see the file comment). */
+export function buildSimulation(experiment: SpikingExperiment): SpikingSimulation {
+  const where = experiment.file;
+  const shared = evaluateConstants(experiment.parameters, `${where}, parameters`);
+  const dt = readQuantity(experiment.dt, 'second', `${where}, dt`, shared);
+  if (!(dt > 0)) throw new EquationError(`${where}, dt: must be positive, got "${experiment.dt}"`);
+  const steps = Math.round(readQuantity(experiment.duration, 'second', `${where}, duration`, shared) / dt);
+  const binSteps = Math.max(1, Math.round(readQuantity(experiment.metrics.bin, 'second', `${where}, metrics.bin`, shared) / dt));
+  const { seed } = experiment;
+
+  const groups = experiment.populations.map((p) => {
+    const model = parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]]));
+    const group = new NeuronGroup(p.name, p.size, compileModel(model, dt), seed);
+    group.initialise(p.init, seed);
+    return group;
+  });
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const synapses = experiment.synapses.map((s) => new Synapses(s, byName.get(s.source)!, byName.get(s.target)!, shared, seed));
+  return { simulation: new Simulation(dt, groups, synapses), dt, steps, binSteps, constants: shared };
+}
