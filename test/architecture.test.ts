@@ -13,8 +13,11 @@ const config = path.join(root, '.dependency-cruiser.js');
 
 /** dependency-cruiser over `src` of `cwd`, with the house's rules; its status and report. */
 function cruise(cwd: string): { status: number | null; report: string } {
-  const result = spawnSync(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err-long'], { cwd, encoding: 'utf8' });
-  return { status: result.status, report: result.stdout + result.stderr };
+  // Plain text whatever the environment (CI=true makes its reporter colour the output).
+  const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const result = spawnSync(process.execPath, [depcruise, 'src', '--config', config, '--output-type', 'err-long'], { cwd, encoding: 'utf8', env });
+  // eslint-disable-next-line no-control-regex
+  return { status: result.status, report: (result.stdout + result.stderr).replace(/\x1b\[[0-9;]*m/g, '') };
 }
 
 test('every import in src/ points down the floors', () => {
