@@ -128,7 +128,8 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
     writeFiles(options, fields, rows, plan, base.name, budget, null, null);
   }
 
-  const last = rows.filter((r) => r.rung === Math.max(...rows.map((x) => x.rung)));
+  const lastRung = Math.max(...rows.map((r) => r.rung));
+  const last = rows.filter((r) => r.rung === lastRung);
   const [winner] = promote(last.map((r) => ({ trial: r.trial, score: r.validError })), 1);
   const best = winner === undefined ? null : last.find((r) => r.trial === winner)!;
   const bestFile = best ? writeBestExperiment(file, options.out, setOf(best.trial)) : null;
