@@ -1,6 +1,7 @@
 /** Alignment metrics: angles on hand-made vectors, and on circuits whose answers are known. */
 import { FixedFeedbackPathway } from '../src/network/fixed-feedback';
 import { AlignmentMonitor, angleDegrees, normRatio } from '../src/metrics/alignment';
+import { ModelSpec } from '../src/network/spec';
 import { randomBatch, smallCircuit, smallModel, stimulus } from './helpers';
 
 describe('angles and norm ratios', () => {
@@ -67,5 +68,55 @@ describe('the alignment monitor', () => {
     expect(second.target_angle.h3).toBe('NaN');
     expect(second.update_angle.W1).toBe('NaN');
     expect(JSON.parse(JSON.stringify(second)).update_angle.W1).toBe('NaN');
+  });
+
+  /** 7-6-5-4-3 with tanh hidden populations sending `send` up; decoders read what is sent. */
+  const sending = (send: string, units = 'tanh'): ModelSpec => ({
+    name: 'sending',
+    input: 7,
+    layers: [...[6, 5, 4].map((size) => ({ size, units, send })), { size: 3, units: 'softmax' }],
+    init: { name: 'orthogonal' },
+    feedback: { units: 'tanh', input: send },
+  });
+
+  it('measures targets against the straight-through gradient where sign’s true gradient vanishes', () => {
+    const circuit = smallCircuit(sending('sign'), { name: 'dtp', topStep: 0.5, noise: 0.1 });
+    const monitor = new AlignmentMonitor(circuit, 1);
+    circuit.step(stimulus(randomBatch(9, 7, 3), { learnForward: true }));
+    const [sample] = monitor.take();
+    // The top target steps along −∂L/∂x_L itself; below, sign's zero derivative leaves no true gradient.
+    expect(sample.target_angle.h3).toBeLessThan(1e-2);
+    expect(sample.target_angle.h2).toBe('NaN');
+    expect(sample.target_angle_st!.h3).toBeLessThan(1e-2);
+    // Straight through: ∂L/∂h_2 = (∂L/∂h_3 ∘ f′(a_3))·W_3ᵀ, a real direction the target may follow or not.
+    for (const h of ['h1', 'h2']) expect(typeof sample.target_angle_st![h]).toBe('number');
+    const top = circuit.network.hidden[2];
+    let squares = 0;
+    for (let i = 0; i < 9 * top.size; i++) squares += (top.target[i] - top.activity[i]) ** 2;
+    expect(sample.target_rms!.h3).toBeCloseTo(Math.sqrt(squares / (9 * top.size)), 5);
+  });
+
+  it('agrees with the true chain without output transforms, and reports an undefined one as NaN', () => {
+    const plain = smallCircuit(model, { name: 'dtp', topStep: 0.1, noise: 0.1 });
+    const monitor = new AlignmentMonitor(plain, 1);
+    plain.step(stimulus(randomBatch(9, 7, 3), { learnForward: true }));
+    const [sample] = monitor.take();
+    for (const h of ['h1', 'h2', 'h3']) expect(sample.target_angle_st![h]).toBeCloseTo(sample.target_angle[h] as number, 6);
+
+    // Samples declare no derivative: the true chain stops at the top population, straight-through goes on.
+    const stochastic = smallCircuit(sending('sample', 'sigmoid'), { name: 'dtp', topStep: 0.1, noise: 0.1 });
+    const sampled = new AlignmentMonitor(stochastic, 1);
+    stochastic.step(stimulus(randomBatch(9, 7, 3), { learnForward: true }));
+    const [s] = sampled.take();
+    expect(s.update_angle.W2).toBe('NaN');
+    expect(s.target_angle.h2).toBe('NaN');
+    expect(typeof s.target_angle_st!.h2).toBe('number');
+  });
+
+  it('records no target diagnostics for rules without targets', () => {
+    const circuit = smallCircuit(model, { name: 'bp' });
+    const monitor = new AlignmentMonitor(circuit, 1);
+    circuit.step(stimulus(randomBatch(9, 7, 3), { learnForward: true }));
+    expect(Object.keys(monitor.take()[0])).toEqual(['step', 'update_angle', 'feedback_angle', 'feedback_norm_ratio', 'target_angle']);
   });
 });

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { sweep } from '../src/jobs/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
-import { depthFigure, sweepMarkdown } from '../src/report/sweep';
+import { depthFigure, sweepLayersCsv, sweepMarkdown } from '../src/report/sweep';
+import { layerDiagnostics } from '../src/report/layer-diagnostics';
 import { ABSOLUTE_PATH } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
@@ -85,5 +86,27 @@ describe('apical sweep', () => {
     const pending = { units: 'sign', rule: 'dtp', depth: 4, status: 'pending' as const, out: 'x' };
     expect(sweepMarkdown('t', [pending], [])).toContain('| sign · dtp | … |');
     expect(depthFigure([pending]).data[0]).toMatchObject({ x: [], y: [] });
+  });
+
+  it('hands the sweep\'s metrics to every cell', () => {
+    const cells = planSweep(loadSweep(sweepFile({ metrics: { alignmentEvery: 7 } })), path.join(tmp, 'metrics'));
+    expect(cells.map((c) => c.experiment.metrics.alignmentEvery)).toEqual([7, 7, 7, 7]);
+  });
+
+  it('reads per-layer diagnostics from the last epoch: decoder losses and mean target angles, NaN skipped', () => {
+    const dir = path.join(tmp, 'diagnostics');
+    fs.mkdirSync(dir, { recursive: true });
+    const sample = (st1: number | 'NaN', st2: number) => ({ step: 1, update_angle: {}, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: { h1: 'NaN', h2: 1 }, target_angle_st: { h1: st1, h2: st2 }, target_rms: { h1: 0.5, h2: 2 } });
+    const epoch = (recon: number, samples: unknown[]) => JSON.stringify({ epoch: 1, reconstruction_error: { g2: recon }, alignment: samples });
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), [epoch(99, [sample(0, 0)]), epoch(3.5, [sample(80, 10), sample('NaN', 20)])].join('\n') + '\n');
+    const layers = layerDiagnostics(dir, 2);
+    expect(layers).toEqual([
+      { layer: 'h1', recon: 3.5, angle_st: 80, angle: NaN, rms: 0.5 },
+      { layer: 'h2', recon: null, angle_st: 15, angle: 1, rms: 2 },
+    ]);
+    const row = { units: 'sign', rule: 'dtp', depth: 2, status: 'finished' as const, out: dir, layers };
+    expect(sweepLayersCsv([row]).split('\n')[1]).toBe('sign,dtp,2,h1,3.5000,80.00,NaN,0.50000');
+    expect(sweepMarkdown('t', [row], [])).toContain('| sign · dtp | 2 | 80 · 15 | 0.50 · 2.0 | 3.5 · — |');
+    expect(layerDiagnostics(path.join(tmp, 'nowhere'), 2)).toEqual([]);
   });
 });

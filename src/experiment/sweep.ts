@@ -40,6 +40,8 @@ export interface Sweep {
   readonly init?: Record<string, unknown>;
   readonly data?: Record<string, unknown>;
   readonly training: Record<string, unknown>;
+  /** Every cell's measurements (experiment files' `metrics`: alignmentEvery gives the per-layer diagnostics). */
+  readonly metrics?: Record<string, unknown>;
   readonly lines: readonly SweepLine[];
 }
 
@@ -67,6 +69,7 @@ const sweepSchema = {
     init: object,
     data: object,
     training: object,
+    metrics: object,
     lines: {
       type: 'array',
       minItems: 1,
@@ -135,6 +138,7 @@ export function cellExperiment(sweep: Sweep, line: SweepLine, depth: number): Re
     rule: line.learning.rule,
     training: { ...sweep.training, ...line.training },
     optimizer: line.learning.optimizer,
+    ...(sweep.metrics ? { metrics: sweep.metrics } : {}),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * `apical sweep <sweep.json> [--jobs J] [--out DIR]`: every cell of the sweep (a line at a depth)
  * as a separate run through a JobRunner (by default the local process pool of src/jobs), each into
- * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
- * depth), rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
+ * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md, DIR/sweep.html (the figure of test error against
+ * depth) and DIR/sweep-layers.csv (per-layer diagnostics, report/layer-diagnostics.ts), rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
  * holds a finished run are skipped, so a sweep resumes.
  */
 import * as fs from 'fs';
@@ -10,7 +10,8 @@ import * as path from 'path';
 import { loadSweep, planSweep } from '../experiment/sweep';
 import { finishedRun, JobRunner } from './job';
 import { escapeHtml, reportPage } from '../report/page';
-import { depthFigure, sweepCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+import { depthFigure, sweepCsv, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+import { layerDiagnostics } from '../report/layer-diagnostics';
 import { projectPath } from '../report/project-path';
 
 export interface SweepOptions {
@@ -30,7 +31,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
   const pending = cells.filter((cell) => {
     const folder = path.join(out, cell.key);
     const summary = finishedRun(folder, cell.experiment.training.epochs);
-    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out: folder, summary });
+    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out: folder, summary, layers: layerDiagnostics(folder, cell.depth) });
     return !summary;
   });
   log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
@@ -41,6 +42,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     );
     fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(all));
     fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
+    fs.writeFileSync(path.join(out, 'sweep-layers.csv'), sweepLayersCsv(all));
     const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
     fs.writeFileSync(path.join(out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
     return all;
@@ -57,7 +59,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
       rows.set(cell.key, { ...base, status: 'failed', error: outcome.error });
       log(`[${done}/${pending.length}] ${cell.key}: not run: ${outcome.error}`);
     } else {
-      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary });
+      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary, layers: layerDiagnostics(outcome.request.out, cell.depth) });
       const test = outcome.summary.final?.test_error;
       log(`[${done}/${pending.length}] ${cell.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
     }

@@ -7,13 +7,19 @@
  *  - feedback_angle[W_l], feedback_norm_ratio[W_l]: ∠(B_l, W_l) and ‖B_l‖/‖W_l‖ for every feedback
  *    matrix standing in for a forward matrix of the same shape (fa, sign symmetry, kp; dfa's matrix
  *    from the read-out to h_L);
- *  - target_angle[h_l]: ∠(ĥ_l − h_l, −∂Loss/∂h_l) over the batch, for rules that form targets.
+ *  - target_angle[h_l]: ∠(ĥ_l − h_l, −∂Loss/∂h_l) over the batch, for rules that form targets;
+ *  - target_angle_st[h_l]: the same angle against the straight-through gradient, chained with
+ *    dx/dh := 1 through every output transform (Bengio, Léonard & Courville 2013): where a layer
+ *    sends sign or a sample, −∂Loss/∂h_l is zero or undefined below it, and this is the direction a
+ *    target should still follow (Bengio 2014's question: do targets carry credit where gradients do not?);
+ *  - target_rms[h_l]: ‖ĥ_l − h_l‖/√(rows·size), the size of the target step (0: no target below).
  * Angles are θ = arccos(a·b / (‖a‖‖b‖)) in degrees, in double precision; a zero or non-finite norm
  * gives NaN, written as the string "NaN" so that it is never mistaken for a number or a gap.
  * Back-propagation's deltas are computed here, in the instrument's own buffers: the rule never sees them.
  * A population whose activity has no unit derivative (a spiking population's spike-count rate) is
  * passed with f′ = 1, the straight-through estimate, so back-propagation's reference there is that
- * surrogate's.
+ * surrogate's. Below an output transform declaring no derivative (a sample) the true chain is
+ * undefined: update_angle and target_angle there are NaN.
  */
 import { Subscription } from 'rxjs';
 import { Circuit } from '../engine/circuit';
@@ -29,6 +35,9 @@ export interface AlignmentSample {
   readonly feedback_angle: Record<string, Angle>;
   readonly feedback_norm_ratio: Record<string, Angle>;
   readonly target_angle: Record<string, Angle>;
+  /** Absent from runs recorded before these were measured. */
+  readonly target_angle_st?: Record<string, Angle>;
+  readonly target_rms?: Record<string, Angle>;
 }
 
 /** θ(a, b) in degrees over the first `length` entries; NaN when a norm is zero or not finite. */
@@ -59,6 +68,13 @@ export function normRatio(length: number, a: ArrayLike<number>, b: ArrayLike<num
   return Number.isFinite(ratio) ? ratio : NaN;
 }
 
+/** √(mean of a²) over the first `length` entries. */
+export function rootMeanSquare(length: number, a: ArrayLike<number>): number {
+  let aa = 0;
+  for (let i = 0; i < length; i++) aa += a[i] * a[i];
+  return Math.sqrt(aa / length);
+}
+
 const written = (x: number): Angle => (Number.isNaN(x) ? 'NaN' : x);
 
 /** Samples alignment every `every` learning steps of `circuit`; `take` hands over what it has. */
@@ -69,6 +85,9 @@ export class AlignmentMonitor {
   /** ∂Loss/∂h_l and back-propagation's Δ_l, per hidden population. */
   private readonly grad: Float32Array[];
   private readonly bpDelta: Float32Array[];
+  /** The same with straight-through output transforms. */
+  private readonly stGrad: Float32Array[];
+  private readonly stDelta: Float32Array[];
   private readonly ruleUpdate: Float32Array;
   private readonly bpUpdate: Float32Array;
   private readonly direction: Float32Array;
@@ -82,6 +101,8 @@ export class AlignmentMonitor {
     const maxRows = circuit.network.options.maxRows;
     this.grad = hidden.map((p) => new Float32Array(maxRows * p.size));
     this.bpDelta = hidden.map((p) => new Float32Array(maxRows * p.size));
+    this.stGrad = hidden.map((p) => new Float32Array(maxRows * p.size));
+    this.stDelta = hidden.map((p) => new Float32Array(maxRows * p.size));
     const largest = Math.max(...hidden.map((p) => p.projection.weights.length));
     this.ruleUpdate = new Float32Array(largest);
     this.bpUpdate = new Float32Array(largest);
@@ -112,29 +133,31 @@ export class AlignmentMonitor {
   private measure(rows: number): AlignmentSample {
     const k = kernels();
     const { hidden, readout, feedback, readoutFeedback } = this.circuit.network;
-    const sample: AlignmentSample = { step: this.steps, update_angle: {}, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: {} };
-    // Back-propagation on this batch: ∂L/∂h_L = Δ_out·W_outᵀ, Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ
-    // (through each population's output transform and unit, with their declared derivatives, as bp.ts;
-    // f′ = 1 where the unit declares none).
-    let above = readout;
-    let aboveDelta = readout.delta;
-    for (let i = hidden.length - 1; i >= 0; i--) {
-      const p = hidden[i];
-      k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, this.grad[i]);
-      p.throughSend(rows * p.size, this.grad[i], this.bpDelta[i]);
-      if (p.hasUnitDerivative()) p.throughUnit(rows * p.size, this.bpDelta[i], this.bpDelta[i]);
-      above = p;
-      aboveDelta = this.bpDelta[i];
-    }
     const targets = this.circuit.rule.uses.learnedFeedback;
+    const stAngle: Record<string, Angle> = {};
+    const rms: Record<string, Angle> = {};
+    const sample: AlignmentSample = {
+      step: this.steps,
+      update_angle: {},
+      feedback_angle: {},
+      feedback_norm_ratio: {},
+      target_angle: {},
+      ...(targets ? { target_angle_st: stAngle, target_rms: rms } : {}),
+    };
+    const chained = this.backpropagate(rows, this.grad, this.bpDelta, false);
+    if (targets) this.backpropagate(rows, this.stGrad, this.stDelta, true);
     hidden.forEach((p, i) => {
       const { inSize, outSize, name } = p.projection;
+      const defined = i >= chained;
       k.gemm(true, false, inSize, outSize, rows, 1, p.input, p.delta, 0, this.ruleUpdate);
       k.gemm(true, false, inSize, outSize, rows, 1, p.input, this.bpDelta[i], 0, this.bpUpdate);
-      sample.update_angle[name] = written(angleDegrees(inSize * outSize, this.ruleUpdate, this.bpUpdate));
+      sample.update_angle[name] = written(defined ? angleDegrees(inSize * outSize, this.ruleUpdate, this.bpUpdate) : NaN);
       if (targets) {
-        k.axpby(rows * p.size, 1, p.target, -1, p.activity, this.direction);
-        sample.target_angle[p.name] = written(angleDegrees(rows * p.size, this.direction, this.grad[i], true));
+        const length = rows * p.size;
+        k.axpby(length, 1, p.target, -1, p.activity, this.direction);
+        sample.target_angle[p.name] = written(defined ? angleDegrees(length, this.direction, this.grad[i], true) : NaN);
+        stAngle[p.name] = written(angleDegrees(length, this.direction, this.stGrad[i], true));
+        rms[p.name] = written(rootMeanSquare(length, this.direction));
       }
     });
     const pairs: [Pathway | undefined, number][] = [...feedback.map((pathway, l): [Pathway | undefined, number] => [pathway, l]), [readoutFeedback, readout.index]];
@@ -146,5 +169,31 @@ export class AlignmentMonitor {
       sample.feedback_norm_ratio[forward.name] = written(normRatio(matrix.length, matrix, forward.weights));
     }
     return sample;
+  }
+
+  /**
+   * Back-propagation on this batch into `grad` (∂L/∂h_l) and `delta` (Δ_l): ∂L/∂h_L = Δ_out·W_outᵀ,
+   * Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ, through each population's output
+   * transform and unit with their declared derivatives, as bp.ts (f′ = 1 where the unit declares
+   * none; T′ = 1 when `straightThrough`). Returns the index of the lowest hidden population the true
+   * chain reaches: below an output transform without a derivative it is undefined.
+   */
+  private backpropagate(rows: number, grad: Float32Array[], delta: Float32Array[], straightThrough: boolean): number {
+    const k = kernels();
+    const { hidden, readout } = this.circuit.network;
+    let above = readout;
+    let aboveDelta = readout.delta;
+    for (let i = hidden.length - 1; i >= 0; i--) {
+      const p = hidden[i];
+      const length = rows * p.size;
+      k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, grad[i]);
+      if (straightThrough) delta[i].set(grad[i].subarray(0, length));
+      else if (p.hasSendDerivative()) p.throughSend(length, grad[i], delta[i]);
+      else return i + 1;
+      if (p.hasUnitDerivative()) p.throughUnit(length, delta[i], delta[i]);
+      above = p;
+      aboveDelta = delta[i];
+    }
+    return 0;
   }
 }

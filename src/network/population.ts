@@ -103,6 +103,11 @@ export class Population {
     return this.unit.derive !== undefined;
   }
 
+  /** Whether its output transform (if any) declares a derivative (throughSend throws when not). */
+  hasSendDerivative(): boolean {
+    return !this.sendUnit || !this.transforms || this.sendUnit.derive !== undefined;
+  }
+
   /** d ← g ∘ ∂h_l/∂a_l on the last sweep, with the derivative its unit declares. */
   throughUnit(length: number, g: Float32Array, d: Float32Array): void {
     const derive = this.unit.derive;

@@ -3,8 +3,11 @@
  * (unit type · rule) and depth, and a plotly figure of test error against depth, one line per
  * rule and unit type. A cell that could not run (a rule needing a derivative its units lack)
  * appears with its reason, never as a number; a cell not run yet appears as pending ("…").
+ * Cells with per-layer diagnostics (layer-diagnostics.ts) add sweep-layers.csv, one row per cell and
+ * hidden layer, and a second table to sweep.md.
  */
 import { csvCell } from './csv';
+import { LayerDiagnostics } from './layer-diagnostics';
 import { RunSummary } from './run-files';
 import { axesLayout, Figure, palette } from './figure';
 
@@ -17,6 +20,8 @@ export interface SweepRow {
   readonly out: string;
   readonly summary?: RunSummary;
   readonly error?: string;
+  /** Per hidden layer, bottom to top, for cells that ran. */
+  readonly layers?: readonly LayerDiagnostics[];
 }
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
@@ -33,6 +38,37 @@ export function sweepCsv(rows: readonly SweepRow[]): string {
       .join(',');
   });
   return [header, ...lines].join('\n') + '\n';
+}
+
+const fixed = (v: number | null, digits: number): string => (v === null ? '' : Number.isNaN(v) ? 'NaN' : v.toFixed(digits));
+
+/** sweep-layers.csv: one row per cell and hidden layer. */
+export function sweepLayersCsv(rows: readonly SweepRow[]): string {
+  const header = 'units,rule,depth,layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms';
+  const lines = rows.flatMap((r) =>
+    (r.layers ?? []).map((d) => [r.units, r.rule, r.depth, d.layer, fixed(d.recon, 4), fixed(d.angle_st, 2), fixed(d.angle, 2), fixed(d.rms, 5)].map(csvCell).join(',')),
+  );
+  return [header, ...lines].join('\n') + '\n';
+}
+
+/** The diagnostics table: per cell, each measure by layer from h1 (left) to the top (right). */
+function diagnosticsMarkdown(rows: readonly SweepRow[]): string[] {
+  const measured = rows.filter((r) => r.layers?.some((d) => d.angle_st !== null));
+  if (measured.length === 0) return [];
+  const series = (r: SweepRow, pick: (d: LayerDiagnostics) => string): string => (r.layers ?? []).map(pick).join(' · ');
+  return [
+    '',
+    'Per-layer diagnostics at the last epoch (sweep-layers.csv), from h1 (left) to the top hidden layer (right): ' +
+      '∠ST, the mean angle between the target direction ĥ − h and the straight-through gradient −∂L/∂h (degrees; 90 = no alignment, NaN = no target step); ' +
+      'rms, the size of the target step ‖ĥ − h‖/√n; recon, the probe loss of the decoder forming that layer\'s target (— at the top).',
+    '',
+    '| units · rule | depth | ∠ST (°) | rms | recon |',
+    '|---|---:|---|---|---|',
+    ...measured.map(
+      (r) =>
+        `| ${r.units} · ${r.rule} | ${r.depth} | ${series(r, (d) => fixed(d.angle_st, 0))} | ${series(r, (d) => (d.rms === null ? '' : d.rms.toPrecision(2)))} | ${series(r, (d) => (d.recon === null ? '—' : d.recon.toFixed(1)))} |`,
+    ),
+  ];
 }
 
 /** Lines in the order first seen, each with its cells by depth. */
@@ -69,6 +105,7 @@ export function sweepMarkdown(title: string, rows: readonly SweepRow[], notes: r
     `|---|${depths.map(() => '---:').join('|')}|`,
     ...table,
     ...(failures.length ? ['', ...failures.map((f, i) => `[${i + 1}] ${f}`)] : []),
+    ...diagnosticsMarkdown(rows),
     '',
   ].join('\n');
 }
