@@ -11,7 +11,7 @@ import { histogramFigure } from '../src/report/figures/histograms';
 import { metricFigure, seriesKeys } from '../src/report/figures/metric-series';
 import { rasterFigure, rateFigure, stateFigure } from '../src/report/figures/spiking';
 import { signalSize, targetsFigure } from '../src/report/figures/targets';
-import { plausibilityTable } from '../src/report/plausibility';
+import { plausibilityTable, ruleOptionsMarkdown } from '../src/report/plausibility';
 import { reportFigures } from '../src/report/report';
 import { RunFiles } from '../src/report/run-files';
 import { allRules } from '../src/rules';
@@ -72,6 +72,16 @@ describe('plausibility table', () => {
     expect(bp[2]).toBe('yes'); // weight transport
     expect(dtp[2]).toBe('—');
     expect(dtp[7]).toBe('yes'); // learned feedback
+  });
+
+  it('lists each rule’s options: dtp and drl grow steps and project targets, ddtp only projects', () => {
+    const options = ruleOptionsMarkdown(allRules()).split('\n');
+    const of = (rule: string) => options.filter((l) => l.startsWith(`- ${rule}: `)).map((l) => l.split(': ')[1].split(' ')[0]);
+    expect(of('dtp')).toEqual(['stepGrowth', 'project']);
+    expect(of('drl')).toEqual(['stepGrowth', 'project']);
+    expect(of('ddtp-linear')).toEqual(['project']);
+    for (const rule of ['tp', 'sdtp', 'conditional']) expect(of(rule)).toEqual([]);
+    expect(of('bp')).toEqual([]);
   });
 });
 

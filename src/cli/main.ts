@@ -27,7 +27,7 @@ import { DataError } from '../data/data-error';
 import { ConfigError, Overrides } from '../experiment/experiment';
 import { EquationError } from '../equations/expression';
 import { BackendError } from '../kernels';
-import { plausibilityTable } from '../report/plausibility';
+import { plausibilityTable, ruleOptionsMarkdown } from '../report/plausibility';
 import { commandLine } from '../report/project-path';
 import { writeReport } from '../report/report';
 import { RunDirectoryError } from '../session/run-directory';
@@ -222,7 +222,8 @@ async function run({ values, args }: Invocation): Promise<number> {
 }
 
 async function rules(): Promise<number> {
-  process.stdout.write(plausibilityTable(allRules()) + '\n');
+  const options = ruleOptionsMarkdown(allRules());
+  process.stdout.write(plausibilityTable(allRules()) + '\n' + (options ? `\nOptions:\n${options}\n` : ''));
   return 0;
 }
 

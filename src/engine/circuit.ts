@@ -49,6 +49,7 @@ function localView(population: Population): LocalView {
     delta: population.delta,
     throughUnit: (length, g, d) => population.throughUnit(length, g, d),
     throughSend: (length, g, d) => population.throughSend(length, g, d),
+    sendInPlace: (rows, v) => void population.send(rows, v, v),
   };
 }
 

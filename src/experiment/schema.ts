@@ -14,6 +14,24 @@ const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout
 const rateUnitNames = hiddenUnitNames.filter((name) => units[name].activation !== undefined);
 
 /** A unit: a name, or a name with its derivative and parameters (see src/units). */
+/** The rule schema of the gradient-target rules `names`: topStep, noise, noiseDecay and their own options `extra`. */
+function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[number][], extra: Record<string, object>) {
+  return {
+    if: { properties: { name: { enum: names } } },
+    then: {
+      additionalProperties: false,
+      required: ['topStep', 'noise'],
+      properties: {
+        name: {},
+        topStep: { type: 'number', exclusiveMinimum: 0 },
+        noise: { type: 'number', minimum: 0 },
+        noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+        ...extra,
+      },
+    },
+  };
+}
+
 const unit = {
   if: { type: 'string' },
   then: { enum: unitTypeNames },
@@ -177,19 +195,11 @@ export const experimentSchema = {
           if: { properties: { name: { enum: ['sdtp', 'ao-sdtp'] } } },
           then: { not: { required: ['difference'] } },
         },
-        {
-          if: { properties: { name: { enum: gradientTargetRuleNames } } },
-          then: {
-            additionalProperties: false,
-            required: ['topStep', 'noise'],
-            properties: {
-              name: {},
-              topStep: { type: 'number', exclusiveMinimum: 0 },
-              noise: { type: 'number', minimum: 0 },
-              noiseDecay: { type: 'number', exclusiveMinimum: 0 },
-            },
-          },
-        },
+        // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
+        // where the rule forms targets from differences (not tp).
+        gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' } }),
+        gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
+        gradientTargetRule(['tp'], {}),
       ],
     },
     training: {

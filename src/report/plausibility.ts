@@ -34,3 +34,8 @@ export function plausibilityTable(rules: readonly Rule[]): string {
   const rows = rules.map((r) => `| ${r.name} | ${plausibilityCells(r.uses).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
 }
+
+/** The rules' options, one Markdown list item per rule and option (empty when no rule has any). */
+export function ruleOptionsMarkdown(rules: readonly Rule[]): string {
+  return rules.flatMap((r) => (r.options ?? []).map((option) => `- ${r.name}: ${option}`)).join('\n');
+}

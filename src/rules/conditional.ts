@@ -31,6 +31,7 @@ export function conditionalDecoders(spec: ConditionalDecoderSpec): Rule {
   const dtp = differenceTargetPropagation({ noise: spec.noise, noiseDecay: spec.noiseDecay, topStep: 1 });
   return {
     ...dtp,
+    options: [],
     name: 'conditional',
     summary: spec.difference
       ? 'ĥ_L = h_L + g(p, s) − g(p, p·S̄): a decoder conditioned on side information s (the label), then DTP; no gradient — conditional decoders, Bengio 2014'

@@ -9,7 +9,7 @@
 import { DirectDecoderPathway } from '../network/direct-decoder';
 import { differenceTargetPropagation } from './dtp';
 import { Rule } from './rule';
-import { TargetPropagationSpec, targetPropagationUses } from './target-propagation';
+import { projectOption, TargetPropagationSpec, targetPropagationUses } from './target-propagation';
 
 export function directDifferenceTargetPropagation(spec: TargetPropagationSpec, linear: boolean): Rule {
   const name = linear ? 'ddtp-linear' : 'ddtp-tanh';
@@ -23,6 +23,7 @@ export function directDifferenceTargetPropagation(spec: TargetPropagationSpec, l
     name,
     summary: `ĥ_j = h_j + g_j(ô) − g_j(o), ô = o − η̂ ∂L/∂a_out, g_j ${linear ? 'linear' : 'tanh'} from the output — DDTP, Meulemans et al. 2020`,
     uses: { ...targetPropagationUses, outputGradient: false, globalError: true },
+    options: [projectOption],
     feedback: kind,
     readoutFeedback: kind,
     fromReadout(pathway, readout, top, rows) {

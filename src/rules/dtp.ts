@@ -6,17 +6,22 @@
  *   decoders          g_l trained on ‖g_l(f_l(h_{l−1}+ε)) − (h_{l−1}+ε)‖², ε ~ N(0, σ²)
  * The pathway sends only the difference g_l(ĥ_l) − g_l(h_l); population l−1 adds its own h_{l−1}.
  * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
+ * Options (target-propagation.ts): `stepGrowth` γ scales every difference sent down by γ, so the
+ * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
+ * send for it, ĥ_l ← T_l(ĥ_l).
  */
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { projectOption, stepGrowthOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
+  const growth = spec.stepGrowth ?? 1;
   return {
     name: 'dtp',
     summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
     uses: targetPropagationUses,
+    options: [stepGrowthOption, projectOption],
     feedback: 'decoder',
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
@@ -26,10 +31,12 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     },
     receive(at, rows) {
       kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
+      if (spec.project) at.sendInPlace(rows, at.target);
       layerLossDelta(at, rows);
     },
     descend(pathway, above, below, rows) {
       expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
+      if (growth !== 1) kernels().axpby(rows * below.size, growth, below.topDown, 0, below.topDown, below.topDown);
     },
   };
 }

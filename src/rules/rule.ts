@@ -37,6 +37,8 @@ export interface LocalView {
    * one), with its declared derivative (d may alias g).
    */
   throughSend(length: number, g: Float32Array, d: Float32Array): void;
+  /** v ← T(v) in place over `rows`: what the population would send for activity v (unchanged without a transform). */
+  sendInPlace(rows: number, v: Float32Array): void;
 }
 
 /**
@@ -70,6 +72,8 @@ export interface Rule {
   /** One line: the update, with its citation. */
   readonly summary: string;
   readonly uses: SignalUse;
+  /** Options the rule takes beyond its settings, one line each with its citation (printed by `apical rules`). */
+  readonly options?: readonly string[];
   /** The pathways this rule's `descend` expects between hidden populations. */
   readonly feedback: FeedbackKind;
   /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */

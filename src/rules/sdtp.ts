@@ -27,6 +27,7 @@ export function simplifiedTargetPropagation(spec: SimplifiedTargetPropagationSpe
   const name = auxiliary ? 'ao-sdtp' : 'sdtp';
   return {
     ...dtp,
+    options: [],
     name,
     summary: auxiliary
       ? 'ĥ_L = h_L + g(onehot(y), a(h_L)) − g(p, a(h_L)), a fixed random features, then DTP — AO-SDTP, Bartunov et al. 2018'

@@ -8,6 +8,20 @@ export interface TargetPropagationSpec {
   readonly noise: number;
   /** τ (epochs): when set, σ decays as σ/(1 + epoch/τ), as in Lee et al.'s discrete networks. */
   readonly noiseDecay?: number;
+  /**
+   * γ (dtp, drl): per-layer target step sizes growing by γ at every step down, so that the step at
+   * h_l is β_l = γ^(L−l) times DTP's: ĥ_{l−1} = h_{l−1} + γ·(g_l(ĥ_l) − g_l(h_l)). Below a sign layer
+   * a difference is non-zero only where the target crosses zero; γ > 1 keeps targets from vanishing
+   * with depth (issue 17). Default 1: DTP.
+   */
+  readonly stepGrowth?: number;
+  /**
+   * dtp, drl, ddtp-*: each target projected onto the set its population sends, ĥ_l ← T_l(ĥ_l)
+   * (sign: {−1, +1}), as Friesen & Domingos (2018, ICLR, "Deep learning as a mixed convex-combinatorial
+   * optimization problem") set discrete targets for hard-threshold units. Populations without an
+   * output transform are unchanged.
+   */
+  readonly project?: boolean;
 }
 
 export const targetPropagationUses: SignalUse = {
@@ -23,3 +37,7 @@ export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number)
   const decay = spec.noiseDecay;
   return decay === undefined ? () => spec.noise : (epoch) => spec.noise / (1 + epoch / decay);
 }
+
+/** `apical rules` lines for the options of target-propagation.ts. */
+export const stepGrowthOption = 'stepGrowth γ: per-layer target steps β_l = γ^(L−l), each difference sent down scaled by γ (issue 17: keeps targets alive below sign layers)';
+export const projectOption = 'project: targets projected onto what the population sends, ĥ_l ← T_l(ĥ_l) (Friesen & Domingos 2018)';

@@ -1,0 +1,105 @@
+/**
+ * The remedies of issue 17 for target propagation through discrete layers, against what they
+ * promise: per-layer step growth (the difference sent down from h_l scaled by γ, compounding),
+ * targets projected onto the sent set, and the experiment file's refusal of options a rule ignores.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Circuit } from '../src/engine/circuit';
+import { ConfigError, loadExperiment } from '../src/experiment/experiment';
+import { DecoderPathway } from '../src/network/decoder';
+import { ModelSpec } from '../src/network/spec';
+import { RuleSpec } from '../src/rules';
+import { randomBatch, smallCircuit, stimulus } from './helpers';
+
+const rows = 6;
+/** 7-6-5-4-3: tanh populations sending sign(h) up; decoders read sign. */
+const signNet: ModelSpec = {
+  name: 'sign-net',
+  input: 7,
+  layers: [...[6, 5, 4].map((size) => ({ size, units: 'tanh', send: 'sign' })), { size: 3, units: 'softmax' }],
+  init: { name: 'orthogonal' },
+  feedback: { units: 'tanh', input: 'sign' },
+};
+const batch = randomBatch(rows, 7, 3, 11);
+
+function stepped(rule: RuleSpec): Circuit {
+  const circuit = smallCircuit(signNet, rule);
+  circuit.step(stimulus(batch, { learnForward: true }));
+  return circuit;
+}
+
+const step = (circuit: Circuit, l: number): number[] => {
+  const p = circuit.network.hidden[l - 1];
+  return Array.from({ length: rows * p.size }, (_, i) => p.target[i] - p.activity[i]);
+};
+
+describe('per-layer step growth γ (dtp stepGrowth)', () => {
+  const base = { name: 'dtp', topStep: 3, noise: 0.1 } as const;
+  const dtp = stepped(base);
+  const grown = stepped({ ...base, stepGrowth: 4 });
+
+  it('leaves the top target, and multiplies the first difference sent down by γ', () => {
+    step(grown, 3).forEach((v, i) => expect(v).toBeCloseTo(step(dtp, 3)[i], 6));
+    const first = step(grown, 2);
+    step(dtp, 2).forEach((v, i) => expect(first[i]).toBeCloseTo(4 * v, 5));
+    expect(first.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('compounds: ĥ_1 − h_1 = γ·(g_2(ĥ_2) − g_2(h_2)) with ĥ_2 the grown target', () => {
+    const h2 = grown.network.hidden[1];
+    const g2 = grown.network.feedback[2] as DecoderPathway;
+    const difference = new Float32Array(rows * 6);
+    g2.decodeDifference(rows, h2.target, h2.activity, difference);
+    step(grown, 1).forEach((v, i) => expect(v).toBeCloseTo(4 * difference[i], 5));
+  });
+});
+
+describe('targets projected onto the sent set (project)', () => {
+  it('sends each target through sign: ĥ_l ∈ {−1, +1}, the sign of the unprojected target (sign(0) = −1)', () => {
+    const base = { name: 'dtp', topStep: 3, noise: 0.1 } as const;
+    const plain = stepped(base);
+    const projected = stepped({ ...base, project: true });
+    const top = (c: Circuit) => c.network.hidden[2].target.subarray(0, rows * 4);
+    expect(Array.from(top(projected))).toEqual(Array.from(top(plain), (v) => (v > 0 ? 1 : -1)));
+    for (const p of projected.network.hidden) for (const v of p.target.subarray(0, rows * p.size)) expect(Math.abs(v)).toBe(1);
+  });
+
+  it('leaves populations without an output transform as DTP has them', () => {
+    const tanhNet: ModelSpec = { ...signNet, layers: [...[6, 5, 4].map((size) => ({ size, units: 'tanh' })), { size: 3, units: 'softmax' }], feedback: { units: 'tanh' } };
+    const run = (rule: RuleSpec) => {
+      const c = smallCircuit(tanhNet, rule);
+      c.step(stimulus(batch, { learnForward: true }));
+      return c.network.hidden.map((p) => Array.from(p.target.subarray(0, rows * p.size)));
+    };
+    expect(run({ name: 'dtp', topStep: 3, noise: 0.1, project: true })).toEqual(run({ name: 'dtp', topStep: 3, noise: 0.1 }));
+  });
+});
+
+describe('experiment files', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-remedies-'));
+  const file = (rule: Record<string, unknown>): string => {
+    const json = JSON.parse(fs.readFileSync('experiments/mnist-sign-depth4.json', 'utf8'));
+    json.model = { ...json.model };
+    json.rule = rule;
+    const out = path.join(tmp, `${rule.name}.json`);
+    fs.writeFileSync(out, JSON.stringify(json));
+    return out;
+  };
+
+  it('accepts the options where they act', () => {
+    expect(loadExperiment(file({ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 2, project: true })).rule).toMatchObject({ stepGrowth: 2, project: true });
+  });
+
+  it.each([
+    [{ name: 'tp', topStep: 1, noise: 0.1, stepGrowth: 2 }, '/rule has an unknown field "stepGrowth"'],
+    [{ name: 'ddtp-linear', topStep: 1, noise: 0.1, stepGrowth: 2 }, '/rule has an unknown field "stepGrowth"'],
+    [{ name: 'tp', topStep: 1, noise: 0.1, project: true }, '/rule has an unknown field "project"'],
+    [{ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 0 }, '/rule/stepGrowth must be > 0'],
+  ])('refuses %j with a one-line error naming %s', (rule, where) => {
+    const f = file(rule);
+    expect(() => loadExperiment(f)).toThrow(ConfigError);
+    expect(() => loadExperiment(f)).toThrow(`${f}: ${where}`);
+  });
+});
