@@ -5,6 +5,9 @@
  *  - alternating: each epoch first probes and trains every decoder on all minibatches, then trains
  *    the forward projections on all minibatches (the released DTP code's schedule);
  *  - parallel: every step does both, from the same forward sweep.
+ * `decoderWarmup` W: epoch 1 begins with W extra passes over the data training only the decoders
+ * (the forward projections still), so that the first targets come from trained decoders: the
+ * seed's layer-wise pre-training of the feedback path (Bengio 2014, §6; issue 17's schedules).
  * Rules without learned feedback just train their forward projections.
  *
  * Metrics per epoch: `train_error` and `loss` are the mean classification error and cross-entropy
@@ -54,6 +57,8 @@ export interface TrainingPlan {
   readonly continuousTraining?: boolean;
   /** The name of the stream that shuffles the data (default "data/shuffle"). */
   readonly shuffleStream?: string;
+  /** Decoder-only passes over the data before epoch 1's forward phase (default 0). */
+  readonly decoderWarmup?: number;
 }
 
 /** What hears of every epoch before its first step (a learning-rate schedule). */
@@ -134,7 +139,10 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const reconstruction = new Map<string, { sum: number; count: number }>();
   let trainingSeconds = 0;
   let guard: DivergenceGuard | undefined;
-  const firstPhase: Phase = learnsDecoders && plan.schedule === 'alternating' ? 'decoders' : 'forward';
+  const warmup = learnsDecoders ? (plan.decoderWarmup ?? 0) : 0;
+  /** Decoder steps in `epoch`: every minibatch once when alternating, W more times in epoch 1. */
+  const decoderPasses = (epoch: number): number => (learnsDecoders && plan.schedule === 'alternating' ? 1 : 0) + (epoch === 1 ? warmup : 0);
+  const firstPhase = (epoch: number): Phase => (decoderPasses(epoch) > 0 ? 'decoders' : 'forward');
   let position: Pick<Progress, 'epoch' | 'phase' | 'step'> = { epoch: 1, phase: 'start', step: 0 };
   state.value(
     'trainer/progress',
@@ -183,18 +191,19 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       const learnForward = phase === 'forward';
       const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
       const from = position.step;
-      return ticks(steps - from).pipe(
+      const total = phase === 'decoders' ? steps * decoderPasses(epoch) : steps;
+      return ticks(total - from).pipe(
         map((tick): TrainerEvent => {
           const step = from + tick;
-          const batch = minibatch(step);
+          const batch = minibatch(step % steps);
           const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
-          const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
+          const stimulus: Stimulus = { step: step % steps, ...batch, input, learnForward, probeDecoders, noise };
           const started = performance.now();
           circuit.step(stimulus);
           trainingSeconds += (performance.now() - started) / 1000;
           guard!.afterStep(epoch, phase, step, learnForward);
           position.step = step + 1;
-          return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
+          return { kind: 'progress', epoch, phase, done: step + 1, total };
         }),
       );
     });
@@ -252,7 +261,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
             reconstruction.clear();
             trainingSeconds = 0;
             if (plan.shuffle) shuffleInPlace(shuffleStream, order);
-            position = { epoch, phase: firstPhase, step: 0 };
+            position = { epoch, phase: firstPhase(epoch), step: 0 };
           }
           return EMPTY;
         });

@@ -50,6 +50,8 @@ export interface Experiment {
     readonly lrDecay?: number;
     /** The name of the stream that shuffles the data (absent: "data/shuffle"; spiking DTP files keep their own, so their runs shuffle as before). */
     readonly shuffleStream?: string;
+    /** Decoder-only passes over the data before epoch 1's forward phase (engine/trainer.ts; absent: none). */
+    readonly decoderWarmup?: number;
   };
   /** The read-out's optimiser, when not the forward one. */
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null; readonly readout?: OptimizerSpec };

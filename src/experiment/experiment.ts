@@ -154,6 +154,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
+      ...(training.decoderWarmup ? { decoderWarmup: training.decoderWarmup } : {}),
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
     },
     optimizer: { forward: raw.optimizer.forward, feedback },

@@ -227,6 +227,7 @@ export const experimentSchema = {
         },
         continuousTraining: { type: 'boolean' },
         checkpointEvery: { type: 'integer', minimum: 0 },
+        decoderWarmup: { type: 'integer', minimum: 0 },
       },
     },
     metrics: {
