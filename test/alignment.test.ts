@@ -103,11 +103,13 @@ describe('the alignment monitor', () => {
     const [sample] = monitor.take();
     for (const h of ['h1', 'h2', 'h3']) expect(sample.target_angle_st![h]).toBeCloseTo(sample.target_angle[h] as number, 6);
 
-    // Samples declare no derivative: the true chain stops at the top population, straight-through goes on.
+    // Samples declare no derivative: the true chain stops at the top population's ∂L/∂h, straight-through goes on.
     const stochastic = smallCircuit(sending('sample', 'sigmoid'), { name: 'dtp', topStep: 0.1, noise: 0.1 });
     const sampled = new AlignmentMonitor(stochastic, 1);
     stochastic.step(stimulus(randomBatch(9, 7, 3), { learnForward: true }));
     const [s] = sampled.take();
+    expect(s.update_angle.W3).toBe('NaN');
+    expect(s.target_angle.h3).toBeCloseTo(s.target_angle_st!.h3 as number, 6);
     expect(s.update_angle.W2).toBe('NaN');
     expect(s.target_angle.h2).toBe('NaN');
     expect(typeof s.target_angle_st!.h2).toBe('number');

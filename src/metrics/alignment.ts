@@ -144,18 +144,18 @@ export class AlignmentMonitor {
       target_angle: {},
       ...(targets ? { target_angle_st: stAngle, target_rms: rms } : {}),
     };
-    const chained = this.backpropagate(rows, this.grad, this.bpDelta, false);
+    // Δ_l is defined for l ≥ deltaFrom, ∂L/∂h_l one population further down.
+    const deltaFrom = this.backpropagate(rows, this.grad, this.bpDelta, false);
     if (targets) this.backpropagate(rows, this.stGrad, this.stDelta, true);
     hidden.forEach((p, i) => {
       const { inSize, outSize, name } = p.projection;
-      const defined = i >= chained;
       k.gemm(true, false, inSize, outSize, rows, 1, p.input, p.delta, 0, this.ruleUpdate);
       k.gemm(true, false, inSize, outSize, rows, 1, p.input, this.bpDelta[i], 0, this.bpUpdate);
-      sample.update_angle[name] = written(defined ? angleDegrees(inSize * outSize, this.ruleUpdate, this.bpUpdate) : NaN);
+      sample.update_angle[name] = written(i >= deltaFrom ? angleDegrees(inSize * outSize, this.ruleUpdate, this.bpUpdate) : NaN);
       if (targets) {
         const length = rows * p.size;
         k.axpby(length, 1, p.target, -1, p.activity, this.direction);
-        sample.target_angle[p.name] = written(defined ? angleDegrees(length, this.direction, this.grad[i], true) : NaN);
+        sample.target_angle[p.name] = written(i >= deltaFrom - 1 ? angleDegrees(length, this.direction, this.grad[i], true) : NaN);
         stAngle[p.name] = written(angleDegrees(length, this.direction, this.stGrad[i], true));
         rms[p.name] = written(rootMeanSquare(length, this.direction));
       }
@@ -175,8 +175,8 @@ export class AlignmentMonitor {
    * Back-propagation on this batch into `grad` (∂L/∂h_l) and `delta` (Δ_l): ∂L/∂h_L = Δ_out·W_outᵀ,
    * Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ, through each population's output
    * transform and unit with their declared derivatives, as bp.ts (f′ = 1 where the unit declares
-   * none; T′ = 1 when `straightThrough`). Returns the index of the lowest hidden population the true
-   * chain reaches: below an output transform without a derivative it is undefined.
+   * none; T′ = 1 when `straightThrough`). Returns the index of the lowest hidden population whose Δ
+   * the chain reaches: at an output transform without a derivative it stops, its ∂L/∂h written.
    */
   private backpropagate(rows: number, grad: Float32Array[], delta: Float32Array[], straightThrough: boolean): number {
     const k = kernels();
