@@ -144,9 +144,10 @@ and summaries back. A killed worker's run is taken again after --lock seconds
 offline from any folder (default report.html), with the figure specs beside it
 as JSON (report.json).
 \`apical sweep\` runs every line of a sweep file (a unit type with a rule) at every
-depth, J processes at a time, each into DIR/<cell> (default runs/<sweep>-<date>),
-skipping cells already finished there, and writes DIR/sweep.csv, DIR/sweep.md
-and DIR/sweep.html (test error against depth).
+depth, or (a file with "experiment" and "axes") every combination of the axes'
+values set over that experiment file, J processes at a time, each into DIR/<cell>
+(default runs/<sweep>-<date>), skipping cells already finished there, and writes
+DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (test error against the last axis).
 \`apical tune\` searches the experiment's fields named in the space file for the
 lowest validation error: N trials drawn from the space with search seed S (default
 1; the training seed stays the file's), trained by successive halving (each rung
