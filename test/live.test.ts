@@ -106,8 +106,9 @@ describe('live view', () => {
   }, 240000);
 
   it('streams a spiking DTP run: its spiking populations, spike-count rates as activity, the same metrics as without', async () => {
-    // experiments/mnist-spiking-dtp.json on a small subset, with one hidden population of 20 neurons.
-    const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '4000'];
+    // experiments/mnist-spiking-dtp.json on a subset, with one hidden population of 20 neurons; long
+    // enough that the page connects before the run ends and closes the server on a loaded machine too.
+    const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '12000'];
     const small = [...spiking, '--set', 'data.validation=200', '--set', 'data.testLimit=300', '--set', 'network.layers=[20]'];
     const withLive = path.join(tmp, 'spiking-live');
     const { url, exited, stderr } = await startLive(small, withLive);
