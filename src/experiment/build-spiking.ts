@@ -1,13 +1,16 @@
 /**
  * From a resolved spiking experiment to a runnable simulation: constants evaluated, models parsed
- * (dimensions checked) and compiled for dt, populations initialised, synapses drawn, monitors attached.
+ * (dimensions checked) and compiled for dt, populations initialised (or given the spike trains they
+ * replay), synapses drawn, monitors attached.
  */
+import { readSpikeTrains, SpikeTrains } from '../data/spike-trains';
 import { compileModel } from '../equations/compile';
 import { readQuantity } from '../equations/dimensions';
 import { EquationError } from '../equations/expression';
 import { evaluateConstants, parseModel } from '../equations/model';
 import { Simulation } from '../network/simulation';
 import { NeuronGroup } from '../network/neuron-group';
+import { SpikeReplayGroup } from '../network/spike-replay-group';
 import { Synapses } from '../network/synapses';
 import { Monitor } from '../record/monitor-files';
 import { RateMonitor } from '../record/rate-monitor';
@@ -25,8 +28,18 @@ export interface SpikingRun {
   readonly binSteps: number;
 }
 
-/** Builds the simulation; `streamFolder` receives streaming spike monitors' files. */
-export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null): SpikingRun {
+/** The recorded spike trains of the experiment's replaying populations, by population name. */
+export async function readReplays(experiment: SpikingExperiment): Promise<ReadonlyMap<string, SpikeTrains>> {
+  const replays = new Map<string, SpikeTrains>();
+  for (const p of experiment.populations) if (p.replay) replays.set(p.name, await readSpikeTrains(p.replay.file, p.replay.population));
+  return replays;
+}
+
+/**
+ * Builds the simulation; `streamFolder` receives streaming spike monitors' files, `replays` holds
+ * the spike trains of the populations that replay a recording (readReplays).
+ */
+export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null, replays: ReadonlyMap<string, SpikeTrains> = new Map()): SpikingRun {
   const where = experiment.file;
   const shared = evaluateConstants(experiment.parameters, `${where}, parameters`);
   const dt = readQuantity(experiment.dt, 'second', `${where}, dt`, shared);
@@ -37,6 +50,11 @@ export function buildSpiking(experiment: SpikingExperiment, streamFolder: string
 
   const groups = experiment.populations.map((p) => {
     const model = parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]]));
+    if (p.replay) {
+      const trains = replays.get(p.name);
+      if (!trains) throw new Error(`population "${p.name}" replays ${p.replay.file}, which was not read (readReplays)`);
+      return new SpikeReplayGroup(p.name, p.size, compileModel(model, dt), seed, trains, p.replay.file);
+    }
     const group = new NeuronGroup(p.name, p.size, compileModel(model, dt), seed);
     group.initialise(p.init, seed);
     return group;
