@@ -194,12 +194,35 @@ describe('a spiking population replays recorded spike trains', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  test('a population with both a model and a replay, or neither, is refused', () => {
-    const file = path.join(tmp, 'both.json');
-    fs.writeFileSync(file, JSON.stringify({ kind: 'spiking', name: 'both', dt: '0.1 ms', duration: '1 ms', populations: [{ name: 'In', size: 2 }] }));
-    const result = apical('run', file, '--out', path.join(tmp, 'both'));
+  test.each([
+    ['neither a model nor a replay', {}, /\/populations\/0 needs either "model" or "replay"/],
+    ['both', { model: 'models/neurons/cuba-lif.json', replay: 'spikes.npy' }, /\/populations\/0 needs either "model" or "replay"/],
+    ['initial values for a replay', { replay: 'spikes.npy', init: { v: '0 mV' } }, /\/populations\/0\/init: a replaying population has no model/],
+  ])('a population with %s is refused, one line', (name, fields, message) => {
+    const file = path.join(tmp, `refused-${name.replace(/ /g, '-')}.json`);
+    fs.writeFileSync(file, JSON.stringify({ kind: 'spiking', name: 'refused', dt: '0.1 ms', duration: '1 ms', populations: [{ name: 'In', size: 2, ...fields }] }));
+    const result = apical('run', file, '--out', path.join(tmp, `refused-${name.replace(/ /g, '-')}`));
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/both\.json: \/populations\/0 needs either "model" or "replay"/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  test('an export of two populations replays one of them by name, and refuses to merge them', () => {
+    fs.writeFileSync(path.join(tmp, 'a.npy'), npy([0.0001, 0, 0.0002, 1], [2, 2], '<f8'));
+    fs.writeFileSync(path.join(tmp, 'b.npy'), npy([0.0003, 1], [1, 2], '<f8'));
+    const two = path.join(tmp, 'two.json');
+    const populations = [{ name: 'A', size: 2, replay: 'a.npy' }, { name: 'B', size: 2, replay: 'b.npy' }];
+    const monitors = ['A', 'B'].map((p) => ({ kind: 'spikes', name: `spikes_${p}`, population: p }));
+    fs.writeFileSync(two, JSON.stringify({ kind: 'spiking', name: 'two', dt: '0.1 ms', duration: '1 ms', populations, monitors }));
+    ok(apical('run', two, '--out', path.join(tmp, 'two')));
+    ok(apical('export', path.join(tmp, 'two'), '--nwb', path.join(tmp, 'two.nwb')));
+    const merged = apical('run', replayExperiment('merged', 'two.nwb', 2, '1 ms'), '--out', path.join(tmp, 'merged'));
+    expect(merged.status).toBe(2);
+    expect(merged.stderr).toMatch(/two\.nwb: holds units of populations A, B; pick one with "population"/);
+    const out = path.join(tmp, 'only-b');
+    ok(apical('run', replayExperiment('only-b', { file: 'two.nwb', population: 'B' }, 2, '1 ms'), '--out', out));
+    const { step, index } = readMonitors(out)!.spikes[0];
+    expect([Array.from(step), Array.from(index)]).toEqual([[3], [1]]);
   });
 });
 

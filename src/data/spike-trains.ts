@@ -58,8 +58,10 @@ async function readNwbUnits(file: string, population?: string): Promise<{ times:
     if (ends.length !== ids.length) throw new DataError(`${file}: /units/spike_times_index has ${ends.length} rows, /units/id ${ids.length}`);
     const populations = units.get('population') ? ((units.get('population') as H5.Dataset).value as string[]) : null;
     if (population !== undefined && !populations) throw new DataError(`${file}: /units has no population column to pick "${population}" from`);
+    const named = [...new Set(populations ?? [])];
+    if (population === undefined && named.length > 1) throw new DataError(`${file}: holds units of populations ${named.join(', ')}; pick one with "population"`);
     if (population !== undefined && !populations!.includes(population)) {
-      throw new DataError(`${file}: no units of population "${population}" (there are ${[...new Set(populations)].join(', ')})`);
+      throw new DataError(`${file}: no units of population "${population}" (there are ${named.join(', ')})`);
     }
     const times: number[] = [];
     const indices: number[] = [];

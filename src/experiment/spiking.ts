@@ -220,6 +220,8 @@ export function loadSpikingExperiment(file: string, overrides: { readonly seed?:
     names.add(p.name);
     if ((p.model === undefined) === (p.replay === undefined)) throw new ConfigError(`${file}: /populations/${k} needs either "model" or "replay"`);
     if (p.replay !== undefined) {
+      const modelField = ['init', 'parameters'].find((field) => p[field] !== undefined);
+      if (modelField) throw new ConfigError(`${file}: /populations/${k}/${modelField}: a replaying population has no model to give it to`);
       const replay = typeof p.replay === 'string' ? { file: p.replay } : p.replay;
       return { name: p.name, model: replayModel, size: p.size, parameters: {}, init: {}, replay: { ...replay, file: path.resolve(path.dirname(file), replay.file) } };
     }
