@@ -27,8 +27,8 @@ export class NeuronGroup {
   readonly refractory: Int32Array;
   /** One event per step, after the threshold, even when no neuron spiked. */
   readonly spikes$ = new Subject<SpikeEvent>();
-  private readonly spikeBuffer: Uint32Array;
-  private count = 0;
+  protected readonly spikeBuffer: Uint32Array;
+  protected count = 0;
   private readonly stream: RngState;
   readonly rand: () => number;
 

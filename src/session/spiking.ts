@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import { Observable } from 'rxjs';
-import { buildSpiking } from '../experiment/build-spiking';
+import { buildSpiking, readReplays } from '../experiment/build-spiking';
 import { loadSpikingExperiment, SpikingExperiment } from '../experiment/spiking';
 import { SpikeStatistics, SpikeSummary } from '../metrics/spike-statistics';
 import { monitorFolder, writeMonitors } from '../record/monitor-files';
@@ -39,10 +39,11 @@ export const spikingKind: ExperimentKind<SpikingExperiment, EpochResult, Spiking
 
   config: (experiment) => ({ ...experiment, version }),
 
-  start(experiment, { run }) {
+  async start(experiment, { run }) {
     fs.mkdirSync(monitorFolder(run.dir), { recursive: true });
     const setupStart = performance.now();
-    const { simulation, monitors, dt, steps, binSteps } = buildSpiking(experiment, monitorFolder(run.dir));
+    const replays = await readReplays(experiment);
+    const { simulation, monitors, dt, steps, binSteps } = buildSpiking(experiment, monitorFolder(run.dir), replays);
     const statistics = new SpikeStatistics(simulation.groups);
     const setupSeconds = (performance.now() - setupStart) / 1000;
     let wall = 0;
