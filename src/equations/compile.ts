@@ -1,15 +1,36 @@
 /**
- * The code generator every spiking loop comes from, chosen here and nowhere else: generated
- * JavaScript (javascript.ts). A compiled backend (WebAssembly, C++) implements the same
- * CodeGenerator interface (generator.ts) and replaces it wholesale by changing this one choice.
+ * The code generator every spiking loop comes from, chosen here and nowhere else: compiled C++
+ * (cpp.ts, through g++ and the native addon) when both are present, else generated JavaScript
+ * (javascript.ts), the reference. APICAL_SPIKING_BACKEND=javascript|native forces one; without it
+ * a missing compiler or addon falls back to JavaScript with one line on stderr saying why.
  */
+import { BackendError } from '../kernels/backend-error';
+import { nativeCompiler } from './compiler';
+import { cppGenerator } from './cpp';
 import { CodeGenerator, CompiledModel } from './generator';
 import { javascriptGenerator } from './javascript';
 import { Model } from './model';
 
-/** The backend that generates every loop. */
+export const SPIKING_BACKENDS = ['javascript', 'native'] as const;
+
+let chosen: { readonly forced: string | undefined; readonly generator: CodeGenerator } | undefined;
+
+/** The backend that generates every loop (see the file comment). */
 export function codeGenerator(): CodeGenerator {
-  return javascriptGenerator;
+  const forced = process.env.APICAL_SPIKING_BACKEND || undefined;
+  if (chosen && chosen.forced === forced) return chosen.generator;
+  if (forced !== undefined && !(SPIKING_BACKENDS as readonly string[]).includes(forced)) {
+    throw new BackendError(`APICAL_SPIKING_BACKEND must be one of ${SPIKING_BACKENDS.join(', ')}; got "${forced}"`);
+  }
+  let generator = javascriptGenerator;
+  if (forced !== 'javascript') {
+    const compiler = nativeCompiler();
+    if (typeof compiler !== 'string') generator = cppGenerator(compiler);
+    else if (forced === 'native') throw new BackendError(`APICAL_SPIKING_BACKEND=native is not available: ${compiler}`);
+    else process.stderr.write(`apical: spiking loops run as JavaScript: ${compiler}\n`);
+  }
+  chosen = { forced, generator };
+  return generator;
 }
 
 /** Compiles a model for time step `dt` (seconds) with the chosen backend. */
