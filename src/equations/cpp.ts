@@ -5,12 +5,13 @@
  * on both cores where the loop allows (native/spiking.cc). Brian2's C++ standalone and cython
  * targets do the same (Stimberg et al. 2019).
  *
- * The state update runs in blocks of 256 neurons, each block in two passes: first the update of
- * every neuron (refractory or not: a select, so g++ vectorises it), then the refractory countdown
- * and the threshold test, collecting spikes in index order. Each neuron's arithmetic and the order
- * of the spikes are the JavaScript loop's, so the results are the same bits. A model whose update
- * or threshold calls rand() runs in blocks of one neuron, drawing in neuron order from the same
- * xoshiro128** stream as JavaScript (random.ts), on one thread.
+ * The state update runs in blocks of 256 neurons, each block in three passes: the update of every
+ * neuron (refractory or not: a select), then the threshold test and refractory countdown (selects
+ * again, leaving one flag per neuron), both vectorised by g++; then, in a block where a neuron
+ * spiked, a scan of the flags, eight at a time, collecting the spikes in index order. Each neuron's arithmetic and the
+ * order of the spikes are the JavaScript loop's, so the results are the same bits. A model whose
+ * update or threshold calls rand() runs in blocks of one neuron, drawing in neuron order from the
+ * same xoshiro128** stream as JavaScript (random.ts), on one thread.
  *
  * Synapses run over the same compressed sparse rows; each row's postsynaptic indices ascend, so
  * the two threads split a row by target index (a binary search) and every target still receives
@@ -29,6 +30,7 @@ import { NativeCompiler } from './compiler';
 /** xoshiro128** and the uniform recipe of random.ts, bit for bit. */
 const prelude = `#include <cmath>
 #include <cstdint>
+#include <cstring>
 namespace {
 inline double apical_uniform(uint32_t* s) {
   const uint32_t s0 = s[0], s1 = s[1], s2 = s[2] ^ s0, s3 = s[3] ^ s1;
@@ -74,6 +76,7 @@ function modelSource(model: Model, dt: number): { source: string; refractoryStep
   const threshold = model.threshold ? toSource(model.threshold, resolve, `model "${model.name}", threshold`, cpp) : null;
   const random = usesRand(shared + free + clamped + (threshold ?? ''));
   const loads = model.variables.map((v) => `double ${local(v.name)} = a_${v.name}[i];`).join(' ');
+  const block = random ? 1 : 256;
   const source = `${prelude}
 extern "C" const int32_t apical_parallel = ${random ? 0 : 1};
 
@@ -84,11 +87,13 @@ extern "C" int32_t apical_update(int32_t begin, int32_t end, int32_t n, double* 
   const double t = step * ${cpp.literal(dt)};
   (void)t;
   int32_t count = 0;
-  for (int32_t block = begin; block < end; block += ${random ? 1 : 256}) {
-    const int32_t stop = block + ${random ? 1 : 256} < end ? block + ${random ? 1 : 256} : end;
-    for (int32_t i = block; i < stop; i++) {
-      const bool notref = refractory[i] == 0;
-      (void)notref;
+  uint8_t spiked[${block}];
+  for (int32_t block = begin; block < end; block += ${block}) {
+    const int32_t size = end - block < ${block} ? end - block : ${block};
+    int32_t* __restrict r = refractory + block;
+    for (int32_t s = 0; s < size; s++) {
+      const int32_t i = block + s;
+      const bool notref = r[s] == 0;
       ${loads}
       ${shared.split('\n').join('\n      ')}
       if (notref) {
@@ -100,19 +105,23 @@ extern "C" int32_t apical_update(int32_t begin, int32_t end, int32_t n, double* 
       }
       ${odes.map((v) => `a_${v.name}[i] = ${local(v.name)};`).join(' ')}
     }
-    for (int32_t i = block; i < stop; i++) {
-      const int32_t r = refractory[i];
-      if (r != 0) {
-        refractory[i] = r - 1;
-        continue;
-      }
-      ${threshold ? `const bool notref = true;
-      (void)notref;
+    int32_t any = 0;
+    for (int32_t s = 0; s < size; s++) {
+      const int32_t i = block + s;
+      const int32_t remaining = r[s];
+      const bool notref = remaining == 0;
       ${loads}
-      if (${threshold}) {
-        spikes[count++] = i;
-        refractory[i] = ${Math.max(refractorySteps - 1, 0)};
-      }` : ''}
+      const bool spike = ${threshold ? `notref && (${threshold})` : 'false'};
+      spiked[s] = spike;
+      any |= spike;
+      r[s] = spike ? ${Math.max(refractorySteps - 1, 0)} : remaining - (remaining != 0);
+    }
+    if (!any) continue;
+    // The spikes in index order, eight flags at a time.
+    for (int32_t s = 0; s < size; s += 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, spiked + s, size - s < 8 ? size - s : 8);
+      for (; word != 0; word &= word - 1) spikes[count++] = block + s + (__builtin_ctzll(word) >> 3);
     }
   }
   return count;
