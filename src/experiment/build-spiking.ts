@@ -1,6 +1,7 @@
 /**
  * From a resolved spiking experiment to a runnable simulation: constants evaluated, models parsed
- * (dimensions checked) and compiled for dt, populations initialised, synapses drawn, monitors attached.
+ * (dimensions checked), the network's memory checked against this machine's (network-memory.ts),
+ * models compiled for dt, populations initialised, synapses drawn, monitors attached.
  */
 import { compileModel } from '../equations/compile';
 import { readQuantity } from '../equations/dimensions';
@@ -13,6 +14,7 @@ import { Monitor } from '../record/monitor-files';
 import { RateMonitor } from '../record/rate-monitor';
 import { SpikeMonitor } from '../record/spike-monitor';
 import { StateMonitor } from '../record/state-monitor';
+import { checkNetworkFits } from './network-memory';
 import { SpikingExperiment } from './spiking';
 
 export interface SpikingRun {
@@ -35,9 +37,10 @@ export function buildSpiking(experiment: SpikingExperiment, streamFolder: string
   const binSteps = Math.max(1, Math.round(readQuantity(experiment.metrics.bin, 'second', `${where}, metrics.bin`, shared) / dt));
   const { seed } = experiment;
 
-  const groups = experiment.populations.map((p) => {
-    const model = parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]]));
-    const group = new NeuronGroup(p.name, p.size, compileModel(model, dt), seed);
+  const models = experiment.populations.map((p) => parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]])));
+  checkNetworkFits(where, experiment.populations.map((p, k) => ({ name: p.name, size: p.size, model: models[k] })), experiment.synapses, shared, dt);
+  const groups = experiment.populations.map((p, k) => {
+    const group = new NeuronGroup(p.name, p.size, compileModel(models[k], dt), seed);
     group.initialise(p.init, seed);
     return group;
   });
