@@ -2,7 +2,9 @@
 // loads a generated shared library with dlopen and calls its C functions on the memory of the typed
 // arrays, splitting the work between the caller and the helper thread (threadpool.h).
 //
-// A generated library exports some of (every pointer is a typed array's memory):
+// The arrays of a loop are bound once (bindUpdate, bindStatements, bindDeliver: checked, kept alive),
+// so that a step's calls pass only the step, the count and the spikes. A generated library exports
+// some of (every pointer is a typed array's memory):
 //   int32_t apical_update(begin, end, n, state, refractory, step, stream, spikes)
 //       state update, refractoriness and threshold of neurons begin…end−1; the indices of those
 //       that spiked go to spikes[0…), ascending; returns their count;
@@ -23,6 +25,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "threadpool.h"
 
@@ -42,9 +45,11 @@ struct Library {
 };
 
 /** Below these sizes one thread is faster than handing half to the helper. */
-constexpr int32_t kSplitNeurons = 16384;
-constexpr uint64_t kSplitSynapses = 8192;
+constexpr int32_t kSplitNeurons = 2048;
+constexpr uint64_t kSplitSynapses = 1024;
 constexpr size_t kMaxArrays = 64;
+
+struct Binding;
 
 /** Reads a call's arguments, throwing a TypeError naming the op and argument on a wrong one. */
 class Call {
@@ -60,6 +65,11 @@ class Call {
     void* data = nullptr;
     if (!failed_ && napi_get_value_external(env_, argv_[i], &data) != napi_ok) fail("library", "must be a loaded library");
     return static_cast<Library*>(data);
+  }
+  const Binding* bound(size_t i) {
+    void* data = nullptr;
+    if (!failed_ && napi_get_value_external(env_, argv_[i], &data) != napi_ok) fail("binding", "must be a binding");
+    return static_cast<const Binding*>(data);
   }
   int64_t integer(size_t i, const char* name) {
     int64_t value = 0;
@@ -151,14 +161,62 @@ napi_value Load(napi_env env, napi_callback_info info) {
   return external;
 }
 
+/**
+ * The arrays a loop runs on, checked once and kept alive (a reference to each) for as long as the
+ * binding lives: the hot calls then pass only what changes from step to step.
+ */
+struct Binding {
+  napi_env env;
+  Library* library;
+  std::vector<napi_ref> references;
+  double* state[kMaxArrays];  // update, statements: the population's variables
+  double* synapse[kMaxArrays];
+  double* pre[kMaxArrays];
+  double* target[kMaxArrays];
+  int32_t* refractory = nullptr;
+  uint32_t* stream = nullptr;
+  uint32_t* spikes = nullptr;
+  const uint32_t* rowStart = nullptr;
+  const uint32_t* post = nullptr;
+  int64_t n = 0;  // neurons (update, statements) or presynaptic neurons (deliver)
+  int64_t nPost = 0;
+  int64_t synapses = 0;
+};
+
+void unbind(napi_env env, void* data, void*) {
+  Binding* binding = static_cast<Binding*>(data);
+  for (napi_ref reference : binding->references) napi_delete_reference(env, reference);
+  delete binding;
+}
+
+/** Keeps arguments `first`… of the call alive in `binding` (the library and every array). */
+napi_value finishBinding(napi_env env, napi_callback_info info, Binding* binding) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  for (size_t k = 0; k < argc; ++k) {
+    napi_valuetype type;
+    napi_typeof(env, argv[k], &type);
+    if (type != napi_object && type != napi_external) continue;
+    napi_ref reference;
+    napi_create_reference(env, argv[k], 1, &reference);
+    binding->references.push_back(reference);
+  }
+  napi_value external;
+  napi_create_external(env, binding, unbind, nullptr, &external);
+  return external;
+}
+
+Binding* binding(napi_env env, napi_value value) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok) napi_throw_type_error(env, nullptr, "spiking: expected a binding");
+  return static_cast<Binding*>(data);
+}
+
 struct UpdateJob {
-  const Library* library;
+  const Binding* b;
   int32_t n;
-  double* const* state;
-  int32_t* refractory;
   int64_t step;
-  uint32_t* stream;
-  uint32_t* spikes;
   int32_t bounds[3];
   int32_t counts[2];
 };
@@ -166,113 +224,136 @@ struct UpdateJob {
 void updateChunk(void* ctx, int chunk) {
   UpdateJob& job = *static_cast<UpdateJob*>(ctx);
   const int32_t begin = job.bounds[chunk];
-  job.counts[chunk] = job.library->update(begin, job.bounds[chunk + 1], job.n, job.state, job.refractory, job.step, job.stream, job.spikes + begin);
+  const Binding& b = *job.b;
+  job.counts[chunk] = b.library->update(begin, job.bounds[chunk + 1], job.n, b.state, b.refractory, job.step, b.stream, b.spikes + begin);
 }
 
-/** update(library, n, state, refractory, step, stream, spikes): the number of neurons that spiked. */
+/** bindUpdate(library, n, state, refractory, stream, spikes): a binding for update(). */
+napi_value BindUpdate(napi_env env, napi_callback_info info) {
+  Call call(env, info, "bindUpdate", 6);
+  Binding* b = new Binding();
+  b->library = call.library(0);
+  b->n = call.integer(1, "n");
+  call.arrays(2, b->n, b->state, "state");
+  b->refractory = call.array<int32_t>(3, napi_int32_array, b->n, "refractory");
+  b->stream = call.array<uint32_t>(4, napi_uint32_array, 4, "stream");
+  b->spikes = call.array<uint32_t>(5, napi_uint32_array, b->n, "spikes");
+  if (call.ok() && !b->library->update) napi_throw_error(env, nullptr, "spiking.bindUpdate: the library has no apical_update");
+  else if (call.ok()) return finishBinding(env, info, b);
+  delete b;
+  return nullptr;
+}
+
+/** update(binding, n, step): the number of neurons that spiked (their indices in the bound spikes). */
 napi_value Update(napi_env env, napi_callback_info info) {
-  Call call(env, info, "update", 7);
-  double* state[kMaxArrays];
-  Library* library = call.library(0);
-  const int32_t n = static_cast<int32_t>(call.integer(1, "n"));
-  call.arrays(2, n, state, "state");
-  UpdateJob job{library, n, state, call.array<int32_t>(3, napi_int32_array, n, "refractory"), call.integer(4, "step"),
-                call.array<uint32_t>(5, napi_uint32_array, 4, "stream"), call.array<uint32_t>(6, napi_uint32_array, n, "spikes"), {0, n, n}, {0, 0}};
-  if (!call.ok()) return nullptr;
-  if (!library->update) {
-    napi_throw_error(env, nullptr, "spiking.update: the library has no apical_update");
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  const Binding* b = binding(env, argv[0]);
+  int32_t n = 0;
+  int64_t step = 0;
+  if (!b || napi_get_value_int32(env, argv[1], &n) != napi_ok || napi_get_value_int64(env, argv[2], &step) != napi_ok || n < 0 || n > b->n) {
+    if (b) napi_throw_range_error(env, nullptr, "spiking.update: n and step must be numbers, n at most the bound size");
     return nullptr;
   }
-  if (library->parallel && n >= kSplitNeurons && helperAllowed()) {
+  UpdateJob job{b, n, step, {0, n, n}, {0, 0}};
+  if (b->library->parallel && n >= kSplitNeurons && helperAllowed()) {
     job.bounds[1] = (n / 2 + 63) & ~63;
     runChunks(updateChunk, &job, 2);
-    std::memmove(job.spikes + job.counts[0], job.spikes + job.bounds[1], sizeof(uint32_t) * job.counts[1]);
+    std::memmove(b->spikes + job.counts[0], b->spikes + job.bounds[1], sizeof(uint32_t) * job.counts[1]);
     return number(env, job.counts[0] + job.counts[1]);
   }
   updateChunk(&job, 0);
   return number(env, job.counts[0]);
 }
 
-/** statements(library, indices, count, n, state, step, stream). */
+/** bindStatements(library, n, state, stream): a binding for statements(). */
+napi_value BindStatements(napi_env env, napi_callback_info info) {
+  Call call(env, info, "bindStatements", 4);
+  Binding* b = new Binding();
+  b->library = call.library(0);
+  b->n = call.integer(1, "n");
+  call.arrays(2, b->n, b->state, "state");
+  b->stream = call.array<uint32_t>(3, napi_uint32_array, 4, "stream");
+  if (call.ok() && !b->library->statements) napi_throw_error(env, nullptr, "spiking.bindStatements: the library has no apical_statements");
+  else if (call.ok()) return finishBinding(env, info, b);
+  delete b;
+  return nullptr;
+}
+
+/** statements(binding, indices, count, step): the statements over indices[0…count). */
 napi_value Statements(napi_env env, napi_callback_info info) {
-  Call call(env, info, "statements", 7);
-  double* state[kMaxArrays];
-  Library* library = call.library(0);
+  Call call(env, info, "statements", 4);
+  const Binding* b = call.bound(0);
   const int64_t count = call.integer(2, "count");
-  const int32_t n = static_cast<int32_t>(call.integer(3, "n"));
   const uint32_t* indices = call.array<uint32_t>(1, napi_uint32_array, count, "indices");
-  call.arrays(4, n, state, "state");
-  const int64_t step = call.integer(5, "step");
-  uint32_t* stream = call.array<uint32_t>(6, napi_uint32_array, 4, "stream");
+  const int64_t step = call.integer(3, "step");
   if (!call.ok()) return nullptr;
-  if (!library->statements) {
-    napi_throw_error(env, nullptr, "spiking.statements: the library has no apical_statements");
-    return nullptr;
-  }
   for (int64_t s = 0; s < count; ++s) {
-    if (indices[s] >= static_cast<uint32_t>(n)) {
+    if (indices[s] >= b->n) {
       napi_throw_range_error(env, nullptr, "spiking.statements: an index is out of range");
       return nullptr;
     }
   }
-  library->statements(indices, static_cast<int32_t>(count), n, state, step, stream);
+  b->library->statements(indices, static_cast<int32_t>(count), static_cast<int32_t>(b->n), b->state, step, b->stream);
   return nullptr;
 }
 
 struct DeliverJob {
-  const Library* library;
+  const Binding* b;
   const uint32_t* spikes;
   int32_t count;
-  const uint32_t* rowStart;
-  const uint32_t* post;
-  double* const* synapse;
-  double* const* pre;
-  double* const* target;
   uint32_t bounds[3];
 };
 
 void deliverChunk(void* ctx, int chunk) {
   const DeliverJob& job = *static_cast<const DeliverJob*>(ctx);
-  job.library->deliver(job.spikes, job.count, job.rowStart, job.post, job.synapse, job.pre, job.target, job.bounds[chunk], job.bounds[chunk + 1]);
+  const Binding& b = *job.b;
+  b.library->deliver(job.spikes, job.count, b.rowStart, b.post, b.synapse, b.pre, b.target, job.bounds[chunk], job.bounds[chunk + 1]);
 }
 
 /**
- * deliver(library, spikes, count, rowStart, post, synapse, pre, target, nPre, nPost, synapses):
- * rows rowStart[i] … rowStart[i+1] of the spiking neurons i (< nPre), synapse indices below
- * `synapses`, targets post[k] below nPost (rowStart and post are the Synapses' own, built sorted).
+ * bindDeliver(library, rowStart, post, synapse, pre, target, nPre, nPost, synapses): a binding
+ * for deliver() over rows rowStart[i] … rowStart[i+1] (i < nPre) of synapse indices below
+ * `synapses` whose targets post[k] are below nPost (the Synapses' own arrays, built sorted).
  */
+napi_value BindDeliver(napi_env env, napi_callback_info info) {
+  Call call(env, info, "bindDeliver", 9);
+  Binding* b = new Binding();
+  b->library = call.library(0);
+  b->n = call.integer(6, "nPre");
+  b->nPost = call.integer(7, "nPost");
+  b->synapses = call.integer(8, "synapses");
+  b->rowStart = call.array<uint32_t>(1, napi_uint32_array, b->n + 1, "rowStart");
+  b->post = call.array<uint32_t>(2, napi_uint32_array, b->synapses, "post");
+  call.arrays(3, b->synapses, b->synapse, "synapse");
+  call.arrays(4, b->n, b->pre, "pre");
+  call.arrays(5, b->nPost, b->target, "target");
+  if (call.ok() && !b->library->deliver) napi_throw_error(env, nullptr, "spiking.bindDeliver: the library has no apical_deliver");
+  else if (call.ok() && b->n >= 0 && b->rowStart[b->n] <= b->synapses) return finishBinding(env, info, b);
+  else if (call.ok()) napi_throw_range_error(env, nullptr, "spiking.bindDeliver: rowStart points past the synapses");
+  delete b;
+  return nullptr;
+}
+
+/** deliver(binding, spikes, count): the on_pre statements of the rows of spikes[0…count). */
 napi_value Deliver(napi_env env, napi_callback_info info) {
-  Call call(env, info, "deliver", 11);
-  double* synapse[kMaxArrays];
-  double* pre[kMaxArrays];
-  double* target[kMaxArrays];
-  Library* library = call.library(0);
+  Call call(env, info, "deliver", 3);
+  const Binding* b = call.bound(0);
   const int64_t count = call.integer(2, "count");
-  const int64_t nPre = call.integer(8, "nPre");
-  const int64_t nPost = call.integer(9, "nPost");
-  const int64_t synapses = call.integer(10, "synapses");
   const uint32_t* spikes = call.array<uint32_t>(1, napi_uint32_array, count, "spikes");
-  const uint32_t* rowStart = call.array<uint32_t>(3, napi_uint32_array, nPre + 1, "rowStart");
-  const uint32_t* post = call.array<uint32_t>(4, napi_uint32_array, synapses, "post");
-  call.arrays(5, synapses, synapse, "synapse");
-  call.arrays(6, nPre, pre, "pre");
-  call.arrays(7, nPost, target, "target");
   if (!call.ok()) return nullptr;
-  if (!library->deliver) {
-    napi_throw_error(env, nullptr, "spiking.deliver: the library has no apical_deliver");
-    return nullptr;
-  }
   uint64_t work = 0;
   for (int64_t s = 0; s < count; ++s) {
-    if (spikes[s] >= nPre || rowStart[spikes[s] + 1] > synapses) {
-      napi_throw_range_error(env, nullptr, "spiking.deliver: a spike or row is out of range");
+    if (spikes[s] >= b->n) {
+      napi_throw_range_error(env, nullptr, "spiking.deliver: a spike is out of range");
       return nullptr;
     }
-    work += rowStart[spikes[s] + 1] - rowStart[spikes[s]];
+    work += b->rowStart[spikes[s] + 1] - b->rowStart[spikes[s]];
   }
-  const uint32_t all = static_cast<uint32_t>(nPost);
-  DeliverJob job{library, spikes, static_cast<int32_t>(count), rowStart, post, synapse, pre, target, {0, all, all}};
-  if (library->parallel && work >= kSplitSynapses && helperAllowed()) {
+  const uint32_t all = static_cast<uint32_t>(b->nPost);
+  DeliverJob job{b, spikes, static_cast<int32_t>(count), {0, all, all}};
+  if (b->library->parallel && work >= kSplitSynapses && helperAllowed()) {
     job.bounds[1] = all / 2;
     runChunks(deliverChunk, &job, 2);
   } else {
@@ -286,8 +367,11 @@ napi_value Deliver(napi_env env, napi_callback_info info) {
 napi_value spikingObject(napi_env env) {
   napi_property_descriptor properties[] = {
       {"load", nullptr, Load, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bindUpdate", nullptr, BindUpdate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"update", nullptr, Update, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bindStatements", nullptr, BindStatements, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"statements", nullptr, Statements, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bindDeliver", nullptr, BindDeliver, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"deliver", nullptr, Deliver, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_value object;

@@ -19,18 +19,25 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadNativeAddon } from '../kernels/native';
 
-/** A loaded generated library (opaque; pass it back to the addon's spiking functions). */
+/** A loaded generated library, or its arrays bound for calls (opaque; pass back to the addon). */
 export type NativeLibrary = object;
+export type NativeBinding = object;
 
-/** What the addon's `spiking` object offers (native/spiking.cc). */
+/**
+ * What the addon's `spiking` object offers (native/spiking.cc): a loop's arrays are bound once
+ * (checked and kept alive), each step's call passes only what changes.
+ */
 export interface SpikingAddon {
   load(file: string): NativeLibrary;
-  update(library: NativeLibrary, n: number, state: readonly Float64Array[], refractory: Int32Array, step: number, stream: Uint32Array, spikes: Uint32Array): number;
-  statements(library: NativeLibrary, indices: Uint32Array, count: number, n: number, state: readonly Float64Array[], step: number, stream: Uint32Array): void;
-  deliver(
-    library: NativeLibrary, spikes: Uint32Array, count: number, rowStart: Uint32Array, post: Uint32Array,
-    synapse: readonly Float64Array[], pre: readonly Float64Array[], target: readonly Float64Array[], nPre: number, nPost: number, synapses: number,
-  ): void;
+  bindUpdate(library: NativeLibrary, n: number, state: readonly Float64Array[], refractory: Int32Array, stream: Uint32Array, spikes: Uint32Array): NativeBinding;
+  update(binding: NativeBinding, n: number, step: number): number;
+  bindStatements(library: NativeLibrary, n: number, state: readonly Float64Array[], stream: Uint32Array): NativeBinding;
+  statements(binding: NativeBinding, indices: Uint32Array, count: number, step: number): void;
+  bindDeliver(
+    library: NativeLibrary, rowStart: Uint32Array, post: Uint32Array, synapse: readonly Float64Array[], pre: readonly Float64Array[], target: readonly Float64Array[],
+    nPre: number, nPost: number, synapses: number,
+  ): NativeBinding;
+  deliver(binding: NativeBinding, spikes: Uint32Array, count: number): void;
 }
 
 export const compilerFlags = ['-O3', '-march=native', '-std=c++17', '-shared', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fno-trapping-math', '-fno-exceptions'];

@@ -20,12 +20,12 @@
  */
 import { MathNode } from 'mathjs';
 import { cpp, toSource } from './expression';
-import { CodeGenerator, CompiledModel, StatementsFunction, SynapseContext, SynapticFunction } from './generator';
+import { CodeGenerator, CompiledModel, StateArrays, StatementsFunction, SynapseContext, SynapticFunction } from './generator';
 import { local, stateUpdate } from './integrate';
 import { javascriptGenerator } from './javascript';
 import { Model, Statement } from './model';
 import { modelResolver, statementSource, synapseResolver, touchedVariables } from './resolve';
-import { NativeCompiler } from './compiler';
+import { NativeBinding, NativeCompiler, NativeLibrary } from './compiler';
 
 /** xoshiro128** and the uniform recipe of random.ts, bit for bit. */
 const prelude = `#include <cmath>
@@ -172,22 +172,57 @@ extern "C" void apical_deliver(const uint32_t* spikes, int32_t count, const uint
 `;
 }
 
+/** Whether two argument lists hold the same objects (arrays of arrays compared element by element). */
+function sameArguments(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let m = 0; m < x.length; m++) if (x[m] !== y[m]) return false;
+  }
+  return true;
+}
+
+/**
+ * The addon's binding of a loop to its arrays, made again only when a call passes other arrays
+ * (a population passes the same ones every step); `slots` keeps one per key (a Synapses' delay
+ * groups each have their own rowStart).
+ */
+function bindings<A extends unknown[]>(bind: (...args: A) => NativeBinding): (key: object, args: A) => NativeBinding {
+  const slots = new WeakMap<object, { args: unknown[]; binding: NativeBinding }>();
+  return (key, args) => {
+    const slot = slots.get(key);
+    if (slot && sameArguments(args, slot.args)) return slot.binding;
+    const binding = bind(...args);
+    // A copy of each array of arrays: the caller may replace an element in place.
+    slots.set(key, { args: args.map((x) => (Array.isArray(x) ? [...x] : x)), binding });
+    return binding;
+  };
+}
+
 /** The native code generator over `compiler` (see the file comment). */
 export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
   const { addon } = compiler;
-  const statementsCall = (library: object): StatementsFunction => (indices, count, n, state, step, stream) => addon.statements(library, indices, count, n, state, step, stream);
+  const statementsCall = (library: NativeLibrary): StatementsFunction => {
+    const bound = bindings((n: number, state: StateArrays, stream: Uint32Array) => addon.bindStatements(library, n, state, stream));
+    return (indices, count, n, state, step, stream) => addon.statements(bound(state, [n, state, stream]), indices, count, step);
+  };
   return {
     name: 'native',
     model(model: Model, dt: number): CompiledModel {
       const { source, refractorySteps, method } = modelSource(model, dt);
       const library = compiler.load(source);
+      const bound = bindings((n: number, state: StateArrays, refractory: Int32Array, stream: Uint32Array, spikes: Uint32Array) =>
+        addon.bindUpdate(library, n, state, refractory, stream, spikes),
+      );
       return {
         model,
         dt,
         method,
         variableNames: model.variables.map((v) => v.name),
         refractorySteps,
-        update: (n, state, refractory, step, stream, spikes) => addon.update(library, n, state, refractory, step, stream, spikes),
+        update: (n, state, refractory, step, stream, spikes) => addon.update(bound(state, [n, state, refractory, stream, spikes]), n, step),
         reset: statementsCall(library),
         source,
       };
@@ -198,7 +233,10 @@ export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
     synapticStatements(statements: readonly Statement[], context: SynapseContext, where: string): SynapticFunction {
       const library = compiler.load(synapseSource(statements, context, where));
       const { source, target } = context;
-      return (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(library, spikes, count, rowStart, post, synapse, pre, tgt, source.size, target.size, post.length);
+      const bound = bindings((rowStart: Uint32Array, post: Uint32Array, synapse: StateArrays, pre: StateArrays, tgt: StateArrays) =>
+        addon.bindDeliver(library, rowStart, post, synapse, pre, tgt, source.size, target.size, post.length),
+      );
+      return (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(bound(rowStart, [rowStart, post, synapse, pre, tgt]), spikes, count);
     },
     perSynapseExpression: (expression: MathNode, context: SynapseContext, where: string) => javascriptGenerator.perSynapseExpression(expression, context, where),
     pairCondition: (expression: MathNode | null, context: SynapseContext, where: string) => javascriptGenerator.pairCondition(expression, context, where),
