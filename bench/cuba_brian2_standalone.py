@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """CUBA (Vogels & Abbott 2005) in Brian2's C++ standalone mode (generated C++, no Python per step; one
 thread), the strongest Brian2 peer of `apical run experiments/cuba.json`: the network of
-bench/cuba_brian2.py (and /work/shared/peers/cuba_brian2_standalone.py) with the size, the connection
+bench/cuba_brian2_network.py (and /work/shared/peers/cuba_brian2_standalone.py) with the size, the connection
 probability and the resting potential as arguments.
 Usage: cuba_brian2_standalone.py N SIM_SECONDS P EL_MV BUILD_DIR
-Prints one JSON line: wall, the simulation's own run time (Brian2's device._last_run_time: the loop,
+Prints one JSON line: wall, the simulation's own run time (Brian2's device._last_run_time: the loop's CPU time, std::clock,
 compilation and network construction excluded), setup (wall seconds of everything else: code generation,
 compilation, building the network in the compiled program), peak_mib (the compiled program's peak
 resident memory, through /usr/bin/time; null without it), spikes, synapses."""
 import json, os, sys, time
 from brian2 import *
+from cuba_brian2_network import cuba
 N, T, p, El_mV, build = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
 set_device('cpp_standalone', directory=build)
 prefs.devices.cpp_standalone.openmp_threads = 0
@@ -18,18 +19,7 @@ if os.path.exists('/usr/bin/time'):
     prefs.devices.cpp_standalone.run_cmd_unix = ['/usr/bin/time', '-f', '%M', '-o', peak_file, './main']
 seed(1)
 t_start = time.perf_counter()
-taum, taue, taui = 20*ms, 5*ms, 10*ms
-Vt, Vr, El = -50*mV, -60*mV, El_mV*mV
-eqs = '''dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
-dge/dt = -ge/taue : volt
-dgi/dt = -gi/taui : volt'''
-P = NeuronGroup(N, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
-P.v = 'Vr + rand() * (Vt - Vr)'
-P.ge = 0*mV; P.gi = 0*mV
-we, wi = (60*0.27/10)*mV, (-20*4.5/10)*mV
-Ne = int(N*0.8)
-Ce = Synapses(P, P, on_pre='ge += we'); Ci = Synapses(P, P, on_pre='gi += wi')
-Ce.connect('i<Ne', p=p); Ci.connect('i>=Ne', p=p)
+P, Ce, Ci = cuba(N, p, El_mV)
 s_mon = SpikeMonitor(P)
 run(T*second)
 total = time.perf_counter() - t_start

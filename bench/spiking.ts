@@ -3,8 +3,10 @@
  * neurons (connection probability 0.02 at 4,000, 80/N above: ~80 synapses per neuron), 1 s of
  * biological time, apical against Brian2 with cython code generation (bench/cuba_brian2.py) and in
  * C++ standalone mode (bench/cuba_brian2_standalone.py), when Debian's python3-brian is installed.
- * Loops against loops: apical's Simulation.run, Brian2's run() after a 1 ms warm-up run, Brian2
- * standalone's own run time; set-up (model compilation, connection, initial values) in its own
+ * Loops against loops, in CPU seconds (Brian2 standalone's own run time is its loop's CPU time,
+ * std::clock in its network.cpp; on a shared machine CPU is what other processes inflate least),
+ * wall seconds beside them: apical's Simulation.run, Brian2's run() after a 1 ms warm-up run,
+ * Brian2 standalone's run time; set-up (model compilation, connection, initial values) in its own
  * column, and each process's peak resident memory. Every configuration runs in fresh processes in
  * alternating rounds (apical, cython, standalone, apical, …), medians reported, the per-round
  * figures in the JSON. Brian2 runs each network once untimed first (its compilers' caches).
@@ -79,12 +81,14 @@ const medianOf = (results: Result[], key: keyof Result): number | undefined => {
 };
 
 function tableRow(row: Row): string {
-  const a = medianOf(row.apical, 'wall');
-  const c = medianOf(row.cython, 'wall');
+  // CPU against CPU: Brian2 standalone's run time is the loop's CPU time (std::clock in its
+  // network.cpp), and on a shared machine CPU seconds are what other processes inflate least.
+  const a = medianOf(row.apical, 'cpu');
+  const c = medianOf(row.cython, 'cpu');
   const s = medianOf(row.standalone, 'wall');
   const ratio = (x: number | undefined, y: number | undefined): string => (x !== undefined && y !== undefined ? `**${(x / y).toFixed(2)}**` : '–');
   const spikes = [row.apical, row.cython, row.standalone].map((rs) => (rs[0] ? String(rs[0].spikes) : '–')).join(' / ');
-  return `| ${row.n.toLocaleString('en')} | ${row.p.toPrecision(2)} | ${row.apical[0].synapses.toLocaleString('en')} | ${spikes} | ${fixed(a, 3)} (${fixed(medianOf(row.apical, 'cpu'), 3)}) | ${fixed(c, 3)} (${fixed(medianOf(row.cython, 'cpu'), 3)}) | ${fixed(s, 3)} | ${ratio(a, c)} | ${ratio(a, s)} | ${fixed(medianOf(row.apical, 'setup'), 1)} / ${fixed(medianOf(row.cython, 'setup'), 1)} / ${fixed(medianOf(row.standalone, 'setup'), 1)} | ${fixed(medianOf(row.apical, 'peak_mib'), 0)} / ${fixed(medianOf(row.cython, 'peak_mib'), 0)} / ${fixed(medianOf(row.standalone, 'peak_mib'), 0)} |`;
+  return `| ${row.n.toLocaleString('en')} | ${row.p.toPrecision(2)} | ${row.apical[0].synapses.toLocaleString('en')} | ${spikes} | ${fixed(a, 3)} (${fixed(medianOf(row.apical, 'wall'), 3)}) | ${fixed(c, 3)} (${fixed(medianOf(row.cython, 'wall'), 3)}) | ${fixed(s, 3)} | ${ratio(a, c)} | ${ratio(a, s)} | ${fixed(medianOf(row.apical, 'setup'), 1)} / ${fixed(medianOf(row.cython, 'setup'), 1)} / ${fixed(medianOf(row.standalone, 'setup'), 1)} | ${fixed(medianOf(row.apical, 'peak_mib'), 0)} / ${fixed(medianOf(row.cython, 'peak_mib'), 0)} / ${fixed(medianOf(row.standalone, 'peak_mib'), 0)} |`;
 }
 
 export function spikingBenchmark(argv: readonly string[]): void {
@@ -101,12 +105,12 @@ export function spikingBenchmark(argv: readonly string[]): void {
   const started = new Date().toISOString();
   const loadBefore = os.loadavg()[0];
   process.stdout.write(
-    `# CUBA, apical against Brian2 ${brian ? '2 (cython runtime, C++ standalone)' : '(not installed: apt-get install python3-brian)'} — ${started}\n` +
+    `# CUBA, apical against Brian2 ${brian ? '(cython runtime, C++ standalone)' : '(not installed: apt-get install python3-brian)'} — ${started}\n` +
       `# ${cpuName()}; apical spiking loops: ${backend}${typeof compiler === 'string' ? '' : ` (${compiler.description})`}; ` +
       `1 s simulated at dt 0.1 ms; median of ${rounds} alternating rounds; load average ${loadBefore.toFixed(1)} at the start\n\n`,
   );
   const header =
-    '| N | p | synapses | spikes apical / cython / standalone | apical loop s (CPU s) | Brian2 cython loop s (CPU s) | Brian2 standalone loop s | apical ÷ cython | apical ÷ standalone | set-up s apical / cython / standalone | peak MiB apical / cython / standalone |\n' +
+    '| N | p | synapses | spikes apical / cython / standalone | apical loop CPU s (wall s) | Brian2 cython loop CPU s (wall s) | Brian2 standalone loop CPU s | apical ÷ cython (CPU) | apical ÷ standalone (CPU) | set-up s apical / cython / standalone | peak MiB apical / cython / standalone |\n' +
     '|---|---|---|---|---|---|---|---|---|---|---|\n';
   process.stdout.write(header);
   const rows: Row[] = [];
@@ -116,7 +120,10 @@ export function spikingBenchmark(argv: readonly string[]): void {
     process.stdout.write(tableRow(row) + '\n');
   }
   const loadAfter = os.loadavg()[0];
-  process.stdout.write(`\nload average ${loadAfter.toFixed(1)} at the end (${os.cpus().length} cores); loop seconds are wall seconds, CPU seconds in brackets (apical's loop uses both cores).\n`);
+  process.stdout.write(
+    `\nload average ${loadAfter.toFixed(1)} at the end (${os.cpus().length} cores). Loops in CPU seconds of the process (apical's on both cores, summed; ` +
+      `Brian2 standalone's own run time is its loop's CPU time, std::clock), wall seconds in brackets; set-up in wall seconds.\n`,
+  );
   fs.mkdirSync(out, { recursive: true });
   const meta = { started, cpu: cpuName(), backend, compiler: typeof compiler === 'string' ? compiler : compiler.description, load_average: [loadBefore, loadAfter], node: process.version, rounds };
   fs.writeFileSync(path.join(out, 'cuba-brian2.json'), JSON.stringify({ ...meta, rows }, null, 1) + '\n');

@@ -45,7 +45,7 @@ struct Library {
 };
 
 /** Below these sizes one thread is faster than handing half to the helper. */
-constexpr int32_t kSplitNeurons = 2048;
+constexpr int32_t kSplitNeurons = 8192;
 constexpr uint64_t kSplitSynapses = 1024;
 constexpr size_t kMaxArrays = 64;
 

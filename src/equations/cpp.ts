@@ -172,31 +172,34 @@ extern "C" void apical_deliver(const uint32_t* spikes, int32_t count, const uint
 `;
 }
 
-/** Whether two argument lists hold the same objects (arrays of arrays compared element by element). */
-function sameArguments(a: readonly unknown[], b: readonly unknown[]): boolean {
-  for (let k = 0; k < a.length; k++) {
-    const x = a[k];
-    const y = b[k];
-    if (x === y) continue;
-    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
-    for (let m = 0; m < x.length; m++) if (x[m] !== y[m]) return false;
-  }
+/** Whether two arguments are the same object, or arrays holding the same objects. */
+function same(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
   return true;
 }
 
+/** A copy of an array of arrays (the caller may replace an element in place); anything else as is. */
+const kept = (x: unknown): unknown => (Array.isArray(x) ? [...x] : x);
+
+interface Slot {
+  readonly args: readonly unknown[];
+  readonly binding: NativeBinding;
+}
+
 /**
- * The addon's binding of a loop to its arrays, made again only when a call passes other arrays
- * (a population passes the same ones every step); `slots` keeps one per key (a Synapses' delay
- * groups each have their own rowStart).
+ * The addon's binding of a loop to its arrays (up to five arguments), made again only when a call
+ * passes other arrays (a population passes the same ones every step); one per key (a Synapses'
+ * delay groups each have their own rowStart). The check allocates nothing: it runs every step.
  */
-function bindings<A extends unknown[]>(bind: (...args: A) => NativeBinding): (key: object, args: A) => NativeBinding {
-  const slots = new WeakMap<object, { args: unknown[]; binding: NativeBinding }>();
-  return (key, args) => {
+function bindings<A, B, C, D, E>(bind: (a: A, b: B, c: C, d: D, e: E) => NativeBinding): (key: object, a: A, b: B, c: C, d: D, e: E) => NativeBinding {
+  const slots = new WeakMap<object, Slot>();
+  return (key, a, b, c, d, e) => {
     const slot = slots.get(key);
-    if (slot && sameArguments(args, slot.args)) return slot.binding;
-    const binding = bind(...args);
-    // A copy of each array of arrays: the caller may replace an element in place.
-    slots.set(key, { args: args.map((x) => (Array.isArray(x) ? [...x] : x)), binding });
+    if (slot && same(a, slot.args[0]) && same(b, slot.args[1]) && same(c, slot.args[2]) && same(d, slot.args[3]) && same(e, slot.args[4])) return slot.binding;
+    const binding = bind(a, b, c, d, e);
+    slots.set(key, { args: [a, b, c, d, e].map(kept), binding });
     return binding;
   };
 }
@@ -205,8 +208,8 @@ function bindings<A extends unknown[]>(bind: (...args: A) => NativeBinding): (ke
 export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
   const { addon } = compiler;
   const statementsCall = (library: NativeLibrary): StatementsFunction => {
-    const bound = bindings((n: number, state: StateArrays, stream: Uint32Array) => addon.bindStatements(library, n, state, stream));
-    return (indices, count, n, state, step, stream) => addon.statements(bound(state, [n, state, stream]), indices, count, step);
+    const bound = bindings((n: number, state: StateArrays, stream: Uint32Array, _d: undefined, _e: undefined) => addon.bindStatements(library, n, state, stream));
+    return (indices, count, n, state, step, stream) => addon.statements(bound(state, n, state, stream, undefined, undefined), indices, count, step);
   };
   return {
     name: 'native',
@@ -222,7 +225,7 @@ export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
         method,
         variableNames: model.variables.map((v) => v.name),
         refractorySteps,
-        update: (n, state, refractory, step, stream, spikes) => addon.update(bound(state, [n, state, refractory, stream, spikes]), n, step),
+        update: (n, state, refractory, step, stream, spikes) => addon.update(bound(state, n, state, refractory, stream, spikes), n, step),
         reset: statementsCall(library),
         source,
       };
@@ -236,7 +239,7 @@ export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
       const bound = bindings((rowStart: Uint32Array, post: Uint32Array, synapse: StateArrays, pre: StateArrays, tgt: StateArrays) =>
         addon.bindDeliver(library, rowStart, post, synapse, pre, tgt, source.size, target.size, post.length),
       );
-      return (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(bound(rowStart, [rowStart, post, synapse, pre, tgt]), spikes, count);
+      return (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(bound(rowStart, rowStart, post, synapse, pre, tgt), spikes, count);
     },
     perSynapseExpression: (expression: MathNode, context: SynapseContext, where: string) => javascriptGenerator.perSynapseExpression(expression, context, where),
     pairCondition: (expression: MathNode | null, context: SynapseContext, where: string) => javascriptGenerator.pairCondition(expression, context, where),
