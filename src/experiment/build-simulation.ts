@@ -1,6 +1,7 @@
 /**
  * From a resolved spiking experiment to a runnable simulation: constants evaluated, models parsed
- * (dimensions checked) and compiled for dt, populations initialised, synapses drawn. Monitors are
+ * (dimensions checked), the network's memory checked against this machine's (network-memory.ts),
+ * models compiled for dt, populations initialised, synapses drawn. Monitors are
  * build-spiking.ts's (they write files); a page watches the groups' spikes$ itself.
  */
 import { compileModel } from '../equations/compile';
@@ -10,6 +11,7 @@ import { evaluateConstants, parseModel } from '../equations/model';
 import { NeuronGroup } from '../network/neuron-group';
 import { Simulation } from '../network/simulation';
 import { Synapses } from '../network/synapses';
+import { checkNetworkFits } from './network-memory';
 import type { SpikingExperiment } from './spiking';
 
 export interface SpikingSimulation {
@@ -33,9 +35,10 @@ export function buildSimulation(experiment: SpikingExperiment): SpikingSimulatio
   const binSteps = Math.max(1, Math.round(readQuantity(experiment.metrics.bin, 'second', `${where}, metrics.bin`, shared) / dt));
   const { seed } = experiment;
 
-  const groups = experiment.populations.map((p) => {
-    const model = parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]]));
-    const group = new NeuronGroup(p.name, p.size, compileModel(model, dt), seed);
+  const models = experiment.populations.map((p) => parseModel(p.model, p.parameters, new Map([...shared, ['N', p.size]])));
+  checkNetworkFits(where, experiment.populations.map((p, k) => ({ name: p.name, size: p.size, model: models[k] })), experiment.synapses, shared, dt);
+  const groups = experiment.populations.map((p, k) => {
+    const group = new NeuronGroup(p.name, p.size, compileModel(models[k], dt), seed);
     group.initialise(p.init, seed);
     return group;
   });
