@@ -6,7 +6,8 @@
  * threshold, two-statement resets, refractoriness, an exactly integrated population large enough
  * to be split between the two threads, per-synapse variables drawn at random and changed by
  * on_pre, delays in several groups, a presynaptic variable written by on_pre (one thread), and
- * deliveries large enough to be split by target. And the backend choice: a missing compiler falls
+ * deliveries large enough to be split by target, Poisson counts drawn in the equations (Brunel's
+ * neuron, poisson() in its external drive). And the backend choice: a missing compiler falls
  * back with one line; a forced but unavailable backend is one line and exit 2. And the cache: two
  * processes compiling the same model into the same empty cache at once both run, leaving one
  * library per loop and no partial file.
@@ -44,6 +45,8 @@ const cuba = {
   method: 'exact' as const,
 };
 
+const brunel = JSON.parse(fs.readFileSync(path.join(root, 'models/neurons/brunel-lif.json'), 'utf8'));
+
 const experiment: SpikingExperiment = {
   kind: 'spiking',
   name: 'native-vs-javascript',
@@ -56,11 +59,13 @@ const experiment: SpikingExperiment = {
   populations: [
     { name: 'A', model: adaptive, size: 1000, parameters: {}, init: { v: 'Vr + rand() * (Vt - Vr)', a: '0 mV', ge: '0 mV' } },
     { name: 'B', model: cuba, size: 20000, parameters: {}, init: { v: '-60 mV + rand() * 12 mV', ge: '0 mV', gi: '0 mV' } },
+    { name: 'C', model: brunel, size: 500, parameters: {}, init: { v: 'rand() * 20 mV', ready: '1' } },
   ],
   synapses: [
     { name: 'AB', source: 'A', target: 'B', model: 'w : volt', init: { w: 'rand() * wmax' }, on_pre: 'ge += w; w *= 0.99', delay: 'rand() * 3 ms', connect: { p: 0.05 } },
     { name: 'BB', source: 'B', target: 'B', on_pre: 'gi -= 0.2 * mV', delay: '1 ms', connect: { condition: 'i != j', p: 0.004 } },
     { name: 'AA', source: 'A', target: 'A', on_pre: 'v += 0.1 * mV; a_pre += 0.01 * mV', connect: { p: 0.02 } },
+    { name: 'CC', source: 'C', target: 'C', on_pre: 'v -= 0.5 * mV * ready', delay: '1.5 ms', connect: { indegree: 50 } },
   ],
   monitors: [],
   metrics: { bin: '10 ms' },

@@ -19,6 +19,7 @@
  * once at set-up and stay JavaScript.
  */
 import { MathNode } from 'mathjs';
+import { POISSON_CHUNK } from '../kernels/random';
 import { cpp, toSource } from './expression';
 import { CodeGenerator, CompiledModel, StateArrays, StatementsFunction, SynapseContext, SynapticFunction } from './generator';
 import { local, stateUpdate } from './integrate';
@@ -27,7 +28,11 @@ import { Model, Statement } from './model';
 import { modelResolver, statementSource, synapseResolver, touchedVariables } from './resolve';
 import { NativeBinding, NativeCompiler, NativeLibrary } from './compiler';
 
-/** xoshiro128** and the uniform recipe of random.ts, bit for bit. */
+/**
+ * xoshiro128** and the uniform and Poisson recipes of random.ts, bit for bit (the Poisson limit
+ * e^−λ through <cmath>'s exp, which V8's Math.exp matches but for, at worst, the last bit of rare
+ * arguments: a product landing on that bit would count differently).
+ */
 const prelude = `#include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -42,10 +47,18 @@ inline double apical_uniform(uint32_t* s) {
   s[3] = (s3 << 11) | (s3 >> 21);
   return ((result >> 8) + 0.5) * 5.9604644775390625e-8;
 }
+inline double apical_poisson(uint32_t* s, double lambda) {
+  double count = 0;
+  for (double rest = lambda; rest > 0; rest -= ${POISSON_CHUNK}.0) {
+    const double limit = std::exp(-(rest < ${POISSON_CHUNK}.0 ? rest : ${POISSON_CHUNK}.0));
+    for (double product = apical_uniform(s); product > limit; product *= apical_uniform(s)) count++;
+  }
+  return count;
+}
 }  // namespace
 `;
 
-const usesRand = (code: string): boolean => /\buniform\(/.test(code);
+const usesRand = (code: string): boolean => /\b(uniform|poisson)\(/.test(code);
 
 /** `double* __restrict a_v = state[0];` for every variable. */
 const loadArrays = (model: Model, restrict: string): string => model.variables.map((v, k) => `double* ${restrict} a_${v.name} = state[${k}];`).join('\n  ');
@@ -54,7 +67,9 @@ function statementsFunction(model: Model, dt: number, statements: readonly State
   const touched = touchedVariables(model, statements);
   return `extern "C" void apical_statements(const uint32_t* indices, int32_t count, int32_t n, double* const* state, int64_t step, uint32_t* stream) {
   auto uniform = [stream]() { return apical_uniform(stream); };
+  auto poisson = [stream](double lambda) { return apical_poisson(stream, lambda); };
   (void)uniform;
+  (void)poisson;
   ${loadArrays(model, '')}
   const double t = step * ${cpp.literal(dt)};
   (void)t;
@@ -82,7 +97,9 @@ extern "C" const int32_t apical_parallel = ${random ? 0 : 1};
 
 extern "C" int32_t apical_update(int32_t begin, int32_t end, int32_t n, double* const* state, int32_t* __restrict refractory, int64_t step, uint32_t* stream, uint32_t* __restrict spikes) {
   auto uniform = [stream]() { return apical_uniform(stream); };
+  auto poisson = [stream](double lambda) { return apical_poisson(stream, lambda); };
   (void)uniform;
+  (void)poisson;
   ${loadArrays(model, '__restrict')}
   const double t = step * ${cpp.literal(dt)};
   (void)t;

@@ -45,7 +45,11 @@ export function substitute(node: MathNode, replacements: ReadonlyMap<string, Mat
  * generated loops of every backend come from the same syntax trees through one of these.
  */
 export interface Dialect {
-  /** Functions a model may call, with their spelling. `rand()` draws from the loop's stream. */
+  /**
+   * Functions a model may call, with their spelling. `rand()` (a uniform in (0, 1)) and
+   * `poisson(lambda)` (a Poisson count of mean lambda, e.g. the spikes of K Poisson inputs at rate nu
+   * in one step: `poisson(K * nu * dt)`) draw from the loop's stream (kernels/random.ts's recipes).
+   */
   readonly functions: Readonly<Record<string, string>>;
   readonly operators: Readonly<Record<string, string>>;
   /** A double as source that reads back as the same double. */
@@ -55,6 +59,9 @@ export interface Dialect {
   /** An integer local (an index, a size) read as a number inside an expression. */
   integer(name: string): string;
 }
+
+/** Whether expression text draws random numbers (`rand()`, `poisson(…)`): such code keeps the stream's order. */
+export const drawsRandom = (text: string): boolean => /\b(rand|poisson)\s*\(/.test(text);
 
 /** A double as JavaScript source that reads back as the same double. */
 export function literal(value: number): string {
@@ -72,7 +79,7 @@ const arithmetic = {
 export const javascript: Dialect = {
   functions: {
     exp: 'Math.exp', log: 'Math.log', sqrt: 'Math.sqrt', abs: 'Math.abs', sin: 'Math.sin', cos: 'Math.cos', tanh: 'Math.tanh',
-    floor: 'Math.floor', ceil: 'Math.ceil', min: 'Math.min', max: 'Math.max', pow: 'Math.pow', rand: 'rand', int: '+',
+    floor: 'Math.floor', ceil: 'Math.ceil', min: 'Math.min', max: 'Math.max', pow: 'Math.pow', rand: 'rand', poisson: 'poisson', int: '+',
   },
   operators: { ...arithmetic, mod: '%', equal: '===', unequal: '!==' },
   literal,
@@ -87,7 +94,7 @@ export const javascript: Dialect = {
 export const cpp: Dialect = {
   functions: {
     exp: 'std::exp', log: 'std::log', sqrt: 'std::sqrt', abs: 'std::fabs', sin: 'std::sin', cos: 'std::cos', tanh: 'std::tanh',
-    floor: 'std::floor', ceil: 'std::ceil', min: 'std::fmin', max: 'std::fmax', pow: 'std::pow', mod: 'std::fmod', rand: 'uniform', int: '(double)',
+    floor: 'std::floor', ceil: 'std::ceil', min: 'std::fmin', max: 'std::fmax', pow: 'std::pow', mod: 'std::fmod', rand: 'uniform', poisson: 'poisson', int: '(double)',
   },
   operators: { ...arithmetic, equal: '==', unequal: '!=' },
   literal: (value) => {

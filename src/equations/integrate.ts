@@ -13,7 +13,7 @@
  *  - rk4: the classical fourth-order Runge–Kutta scheme.
  */
 import { derivative, expm, matrix, MathNode } from 'mathjs';
-import { Dialect, EquationError, javascript, literal, symbolsOf, toSource } from './expression';
+import { Dialect, drawsRandom, EquationError, javascript, literal, symbolsOf, toSource } from './expression';
 import { Model, Variable } from './model';
 import { siValue } from './dimensions';
 
@@ -27,7 +27,7 @@ export const local = (name: string): string => `$${name}`;
 function linearCoefficients(model: Model, odes: readonly Variable[], inputs: readonly Variable[], resolveConstant: Resolver): { A: number[][]; B: number[][]; c: number[] } | null {
   const varying = new Set([...model.variables.map((v) => v.name), 't', 'i', 'not_refractory']);
   const evaluateConstant = (node: MathNode): number | null => {
-    if ([...symbolsOf(node)].some((s) => varying.has(s)) || /\brand\s*\(/.test(node.toString())) return null;
+    if ([...symbolsOf(node)].some((s) => varying.has(s)) || drawsRandom(node.toString())) return null;
     const source = toSource(node, resolveConstant, `model "${model.name}"`);
     return Function(`"use strict"; return (${source});`)() as number;
   };
@@ -37,7 +37,7 @@ function linearCoefficients(model: Model, odes: readonly Variable[], inputs: rea
   const c: number[] = [];
   for (const ode of odes) {
     const rhs = ode.rhs!;
-    if (/\brand\s*\(/.test(rhs.toString()) || ['t', 'i'].some((s) => symbolsOf(rhs).has(s))) return null;
+    if (drawsRandom(rhs.toString()) || ['t', 'i'].some((s) => symbolsOf(rhs).has(s))) return null;
     const row = (variables: readonly Variable[]): number[] | null => {
       const out: number[] = [];
       for (const v of variables) {

@@ -15,7 +15,7 @@
  * synapses k (postsynaptic neuron j = post[k]) runs the on_pre statements.
  */
 import { MathNode } from 'mathjs';
-import { nextUniform } from '../kernels/random';
+import { nextPoisson, nextUniform } from '../kernels/random';
 import { javascript, literal, toSource } from './expression';
 import { CodeGenerator, CompiledModel, PairCondition, PerSynapseFunction, StatementsFunction, SynapseContext, SynapticFunction, UpdateFunction } from './generator';
 import { local, stateUpdate } from './integrate';
@@ -23,12 +23,13 @@ import { Model, Statement } from './model';
 import { modelResolver, statementSource, synapseResolver, touchedVariables } from './resolve';
 
 /**
- * A function from parameters and body; `rand()` in the body draws from the Uint32Array parameter
- * `stream` (xoshiro128**, random.ts), the draws in the order the body makes them.
+ * A function from parameters and body; `rand()` and `poisson(lambda)` in the body draw from the
+ * Uint32Array parameter `stream` (xoshiro128**, random.ts), the draws in the order the body makes them.
  */
 function generated<F>(parameters: readonly string[], body: string): F {
-  const draws = /\brand\(/.test(body) ? 'const rand = () => nextUniform(stream);\n' : '';
-  return new Function('nextUniform', `return function (${parameters.join(', ')}) {\n"use strict";\n${draws}${body}\n};`)(nextUniform) as F;
+  const draws =
+    (/\brand\(/.test(body) ? 'const rand = () => nextUniform(stream);\n' : '') + (/\bpoisson\(/.test(body) ? 'const poisson = (lambda) => nextPoisson(stream, lambda);\n' : '');
+  return new Function('nextUniform', 'nextPoisson', `return function (${parameters.join(', ')}) {\n"use strict";\n${draws}${body}\n};`)(nextUniform, nextPoisson) as F;
 }
 
 const loadLocals = (model: Model): string =>
