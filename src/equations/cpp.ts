@@ -58,6 +58,12 @@ inline double apical_poisson(uint32_t* s, double lambda) {
 }  // namespace
 `;
 
+/** A loop's random draws from its `stream` argument, as rand() and poisson() are spelled in C++. */
+const draws = `auto uniform = [stream]() { return apical_uniform(stream); };
+  auto poisson = [stream](double lambda) { return apical_poisson(stream, lambda); };
+  (void)uniform;
+  (void)poisson;`;
+
 const usesRand = (code: string): boolean => /\b(uniform|poisson)\(/.test(code);
 
 /** `double* __restrict a_v = state[0];` for every variable. */
@@ -66,10 +72,7 @@ const loadArrays = (model: Model, restrict: string): string => model.variables.m
 function statementsFunction(model: Model, dt: number, statements: readonly Statement[], where: string): string {
   const touched = touchedVariables(model, statements);
   return `extern "C" void apical_statements(const uint32_t* indices, int32_t count, int32_t n, double* const* state, int64_t step, uint32_t* stream) {
-  auto uniform = [stream]() { return apical_uniform(stream); };
-  auto poisson = [stream](double lambda) { return apical_poisson(stream, lambda); };
-  (void)uniform;
-  (void)poisson;
+  ${draws}
   ${loadArrays(model, '')}
   const double t = step * ${cpp.literal(dt)};
   (void)t;
@@ -96,10 +99,7 @@ function modelSource(model: Model, dt: number): { source: string; refractoryStep
 extern "C" const int32_t apical_parallel = ${random ? 0 : 1};
 
 extern "C" int32_t apical_update(int32_t begin, int32_t end, int32_t n, double* const* state, int32_t* __restrict refractory, int64_t step, uint32_t* stream, uint32_t* __restrict spikes) {
-  auto uniform = [stream]() { return apical_uniform(stream); };
-  auto poisson = [stream](double lambda) { return apical_poisson(stream, lambda); };
-  (void)uniform;
-  (void)poisson;
+  ${draws}
   ${loadArrays(model, '__restrict')}
   const double t = step * ${cpp.literal(dt)};
   (void)t;
