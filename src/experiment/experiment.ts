@@ -136,6 +136,10 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
   }
   const side: SideSpec | undefined = data.side?.file ? { file: path.resolve(path.dirname(file), data.side.file) } : data.side;
   const training = raw.training;
+  const feedbackPasses = (['feedbackEpochs', 'extraFeedbackEpochs'] as const).filter((field) => training[field] !== undefined);
+  if (feedbackPasses.length > 0 && !createRule(rule).uses.learnedFeedback) {
+    throw new ConfigError(`${file}: /training/${feedbackPasses[0]} trains feedback pathways alone; rule ${rule.name} has none that learn`);
+  }
   return {
     name: raw.name,
     description: raw.description ?? '',
@@ -155,6 +159,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
+      ...Object.fromEntries(feedbackPasses.map((field) => [field, training[field]])),
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
     record: raw.record ?? null,

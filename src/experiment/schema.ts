@@ -4,6 +4,7 @@
  */
 import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
+import { topTargets } from '../rules/target-propagation';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { dataProperties } from './data';
@@ -85,6 +86,7 @@ export const optimizerSchema = {
           beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
           epsilon: { type: 'number', exclusiveMinimum: 0 },
           weightDecay: { type: 'number', minimum: 0 },
+          l2: { type: 'number', minimum: 0 },
         },
       },
     },
@@ -187,8 +189,13 @@ export const experimentSchema = {
               topStep: { type: 'number', exclusiveMinimum: 0 },
               noise: { type: 'number', minimum: 0 },
               noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+              top: { enum: topTargets },
             },
           },
+        },
+        {
+          if: { properties: { name: { enum: ['tp', 'ddtp-linear', 'ddtp-tanh'] } } },
+          then: { not: { required: ['top'] } },
         },
       ],
     },
@@ -217,6 +224,8 @@ export const experimentSchema = {
         },
         continuousTraining: { type: 'boolean' },
         checkpointEvery: { type: 'integer', minimum: 0 },
+        feedbackEpochs: { type: 'integer', minimum: 0 },
+        extraFeedbackEpochs: { type: 'integer', minimum: 0 },
       },
     },
     metrics: {

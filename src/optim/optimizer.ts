@@ -22,6 +22,8 @@ export type OptimizerSpec =
       readonly epsilon?: number;
       /** Decoupled weight decay λ (AdamW, Loshchilov & Hutter 2019): p ← (1 − lr·λ)·p before the step. */
       readonly weightDecay?: number;
+      /** An L2 penalty's gradient added before the step, g ← g + λ₂·p (torch.optim.Adam's weight_decay). */
+      readonly l2?: number;
     };
 
 /** Updates one parameter array in place from its gradient. */
@@ -67,9 +69,11 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const epsilon = spec.epsilon ?? 1e-8;
       const t = new Float64Array(1);
       const shrink = 1 - spec.lr * (spec.weightDecay ?? 0);
+      const l2 = spec.l2 ?? 0;
       return {
         state: { m, v, t },
         step: (grad) => {
+          if (l2 !== 0) k.axpby(n, l2, param, 1, grad, grad);
           if (shrink !== 1) k.axpby(n, shrink, param, 0, param, param);
           k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t[0]);
         },
