@@ -87,6 +87,7 @@ export const optimizerSchema = {
           epsilon: { type: 'number', exclusiveMinimum: 0 },
           weightDecay: { type: 'number', minimum: 0 },
           l2: { type: 'number', minimum: 0 },
+          correctedEpsilon: { type: 'boolean' },
         },
       },
     },
