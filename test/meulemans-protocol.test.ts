@@ -162,34 +162,23 @@ describe('feedback-only passes (training.feedbackEpochs, extraFeedbackEpochs)', 
     expect(Array.from((circuit.network.feedback[2] as DecoderPathway).projection.weights)).not.toEqual(Array.from(v3));
   });
 
+  /** An experiment file on a small network with `rule`, `training` extras and optimisers, written to tmp. */
+  const experimentFile = (name: string, rule: Record<string, unknown>, training: Record<string, unknown>, feedback: boolean): string => {
+    const file = path.join(tmp, `${name}.json`);
+    const adam = { name: 'adam', lr: 0.001 };
+    const optimizer = feedback ? { forward: adam, feedback: adam } : { forward: adam };
+    fs.writeFileSync(file, JSON.stringify({ name, model: smallModel([6, 5, 3], 'tanh'), rule, training: { epochs: 1, batchSize: 10, ...training }, optimizer }));
+    return file;
+  };
+
   it('are refused, with one line naming the field, for a rule without learned feedback', () => {
-    const file = path.join(tmp, 'bp-passes.json');
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'bp-passes',
-        model: smallModel([6, 5, 3], 'tanh'),
-        rule: { name: 'bp' },
-        training: { epochs: 1, batchSize: 10, feedbackEpochs: 2 },
-        optimizer: { forward: { name: 'adam', lr: 0.001 } },
-      }),
-    );
+    const file = experimentFile('bp-passes', { name: 'bp' }, { feedbackEpochs: 2 }, false);
     expect(() => loadExperiment(file)).toThrow(/\/training\/feedbackEpochs trains feedback pathways alone; rule bp has none that learn/);
   });
 
   it('and `top` is refused for rules whose top target has no such choice', () => {
-    const file = path.join(tmp, 'ddtp-top.json');
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'ddtp-top',
-        model: smallModel([6, 5, 3], 'tanh'),
-        rule: { name: 'ddtp-linear', topStep: 0.1, noise: 0.1, top: 'output-decoder' },
-        training: { epochs: 1, batchSize: 10 },
-        optimizer: { forward: { name: 'adam', lr: 0.001 }, feedback: { name: 'adam', lr: 0.001 } },
-      }),
-    );
-    expect(() => loadExperiment(file)).toThrow(/ddtp-top\.json.*\/rule/);
+    const file = experimentFile('ddtp-top', { name: 'ddtp-linear', topStep: 0.1, noise: 0.1, top: 'output-decoder' }, {}, true);
+    expect(() => loadExperiment(file)).toThrow(/ddtp-top\.json: \/rule\/top is read only by rules dtp and drl; rule ddtp-linear forms its top target its own way/);
   });
 });
 

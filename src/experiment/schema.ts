@@ -194,10 +194,6 @@ export const experimentSchema = {
             },
           },
         },
-        {
-          if: { properties: { name: { enum: ['tp', 'ddtp-linear', 'ddtp-tanh'] } } },
-          then: { not: { required: ['top'] } },
-        },
       ],
     },
     training: {
