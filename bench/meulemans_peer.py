@@ -11,7 +11,8 @@ Their code is driven through its own run_config._override_cmd_arg and main.run()
 imported by their modules but used only with save_logs, which the configs leave off: a stub module
 stands in for it. Their data loader reads ./data/MNIST/raw; the four IDX files are linked there.
 
-usage: python3 bench/meulemans_peer.py PEER_DIR CONFIG EPOCHS OUT_JSONL MNIST_DIR
+usage: python3 bench/meulemans_peer.py PEER_DIR CONFIG EPOCHS OUT_JSONL MNIST_DIR [RANDOM_SEED]
+(RANDOM_SEED replaces their configs' random_seed 42, for their seed-to-seed spread.)
 """
 import importlib
 import json
@@ -39,6 +40,8 @@ run_config = importlib.import_module('run_config')
 main = importlib.import_module('main')
 config = dict(importlib.import_module('final_configs.' + config_name).config)
 config['epochs'] = epochs
+if len(sys.argv) > 6:
+    config['random_seed'] = int(sys.argv[6])
 config['out_dir'] = os.path.join('logs', config_name)
 
 
