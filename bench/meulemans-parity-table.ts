@@ -23,9 +23,11 @@ const lines = (file: string): Record<string, number>[] =>
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, number>);
 
-/** Their epochs file: test error already in %, seconds the epoch's wall time. */
+/** Their epochs file: test error already in %, seconds the epoch's wall time (none when their run did not finish an epoch). */
 function peerEpochs(dir: string): EpochRow[] {
-  return lines(path.join(dir, 'peer.jsonl')).map((r) => ({ epoch: r.epoch, test_error: r.test_error, seconds: r.seconds }));
+  const file = path.join(dir, 'peer.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return lines(file).map((r) => ({ epoch: r.epoch, test_error: r.test_error, seconds: r.seconds }));
 }
 
 /** An apical run's metrics.jsonl: error as a fraction, training and evaluation seconds apart. */
@@ -49,13 +51,18 @@ function table(out: string, configs: string[]): string {
       .filter((name) => /^apical-s\d+$/.test(name) && fs.existsSync(path.join(dir, name, 'metrics.jsonl')))
       .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
     const apical = runs.map((run) => apicalEpochs(path.join(dir, run)));
-    epochs = peer.length;
+    const count = Math.max(peer.length, ...apical.map((r) => r.length));
+    epochs = Math.max(epochs, count);
     const cells: string[] = [];
-    for (let e = 0; e < peer.length; e++) {
-      const errors = apical.map((r) => r[e].test_error);
-      const seconds = apical.map((r) => r[e].seconds);
+    for (let e = 0; e < count; e++) {
+      const finished = apical.filter((r) => r.length > e);
+      const errors = finished.map((r) => r[e].test_error);
+      const seconds = finished.map((r) => r[e].seconds);
+      const theirs = peer[e];
+      const ours = errors.length > 0 ? `${f2(mean(errors))} ± ${f2(sd(errors))} (${errors.map(f2).join(', ')})` : '–';
+      const ratio = theirs && seconds.length > 0 ? (mean(seconds) / theirs.seconds).toFixed(2) : '–';
       cells.push(
-        `${f2(peer[e].test_error)} | ${f2(mean(errors))} ± ${f2(sd(errors))} (${errors.map(f2).join(', ')}) | ${peer[e].seconds.toFixed(1)} | ${mean(seconds).toFixed(1)} | ${(mean(seconds) / peer[e].seconds).toFixed(2)}`,
+        `${theirs ? f2(theirs.test_error) : '–'} | ${ours} | ${theirs ? theirs.seconds.toFixed(1) : '–'} | ${seconds.length > 0 ? mean(seconds).toFixed(1) : '–'} | ${ratio}`,
       );
     }
     rows.push(`| ${theirs} / ${ours} | ${cells.join(' | ')} |`);
