@@ -5,7 +5,10 @@
  *  - alternating: each epoch first probes and trains every decoder on all minibatches, then trains
  *    the forward projections on all minibatches (the released DTP code's schedule);
  *  - parallel: every step does both, from the same forward sweep.
- * Rules without learned feedback just train their forward projections.
+ * Rules without learned feedback just train their forward projections. Decoder-only passes over
+ * the training set may be added (Meulemans et al. 2020's released code, epochs_fb and
+ * extra_fb_epochs): `feedbackEpochs` before the first epoch's forward phase, `extraFeedbackEpochs`
+ * after every epoch's; each is one more 'decoders' phase of that epoch, on the epoch's data order.
  *
  * Metrics per epoch: `train_error` and `loss` are the mean classification error and cross-entropy
  * over the epoch's training minibatches, measured during the forward phase before each update (as
@@ -54,6 +57,10 @@ export interface TrainingPlan {
   readonly continuousTraining?: boolean;
   /** The name of the stream that shuffles the data (default "data/shuffle"). */
   readonly shuffleStream?: string;
+  /** Decoder-only passes over the training set before the first epoch's forward phase (default 0). */
+  readonly feedbackEpochs?: number;
+  /** Decoder-only passes after every epoch's forward phase (default 0). */
+  readonly extraFeedbackEpochs?: number;
 }
 
 /** What hears of every epoch before its first step (a learning-rate schedule). */
@@ -95,11 +102,14 @@ class Tally {
 
 /**
  * Where training stands: `epoch` (1-based) is in progress or next to start; `phase` 'start' means
- * nothing of it has run yet (not even the shuffle); `step` counts the steps done in `phase`.
+ * nothing of it has run yet (not even the shuffle); `pass` is the phase's place in the epoch's
+ * sequence of phases (`phasesOf`; absent in checkpoints written before there could be several
+ * passes: the phase's first place); `step` counts the steps done in it.
  */
 interface Progress {
   epoch: number;
   phase: 'start' | Phase;
+  pass?: number;
   step: number;
   tally: { rows: number; errors: number; loss: number };
   seconds: number;
@@ -208,8 +218,14 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const reconstruction = new Map<string, { sum: number; count: number }>();
   let trainingSeconds = 0;
   let guard: DivergenceGuard | undefined;
-  const firstPhase: Phase = learnsDecoders && plan.schedule === 'alternating' ? 'decoders' : 'forward';
-  let position: Pick<Progress, 'epoch' | 'phase' | 'step'> = { epoch: 1, phase: 'start', step: 0 };
+  /** The phases of `epoch` in order: decoder passes (alternating, pre-training), forward, extra decoder passes. */
+  const phasesOf = (epoch: number): Phase[] => {
+    if (!learnsDecoders) return ['forward'];
+    const before = (plan.schedule === 'alternating' ? 1 : 0) + (epoch === 1 ? (plan.feedbackEpochs ?? 0) : 0);
+    const decoders = (n: number): Phase[] => Array.from({ length: n }, () => 'decoders');
+    return [...decoders(before), 'forward', ...decoders(plan.extraFeedbackEpochs ?? 0)];
+  };
+  let position: Required<Pick<Progress, 'epoch' | 'phase' | 'step' | 'pass'>> = { epoch: 1, phase: 'start', step: 0, pass: 0 };
   state.value(
     'trainer/progress',
     (): Progress => ({
@@ -220,7 +236,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     }),
     (snapshot) => {
       const saved = snapshot as Progress;
-      position = { epoch: saved.epoch, phase: saved.phase, step: saved.step };
+      const pass = saved.pass ?? (saved.phase === 'start' ? 0 : phasesOf(saved.epoch).indexOf(saved.phase));
+      position = { epoch: saved.epoch, phase: saved.phase, step: saved.step, pass };
       Object.assign(tally, saved.tally);
       trainingSeconds = saved.seconds;
       reconstruction.clear();
@@ -228,10 +245,11 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     },
   );
 
-  /** The steps of `phase` not yet done (all of them unless resuming inside it). */
-  const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> =>
+  /** The steps of the epoch's `pass`-th phase not yet done (all of them unless resuming inside it). */
+  const phase$ = (epoch: number, phase: Phase, pass: number): Observable<TrainerEvent> =>
     defer(() => {
-      if (position.phase !== phase) position = { epoch, phase, step: 0 };
+      if (position.pass > pass) return EMPTY;
+      if (position.pass !== pass || position.phase !== phase) position = { epoch, phase, step: 0, pass };
       const noise = circuit.rule.probeNoise?.(epoch - 1) ?? 0;
       const learnForward = phase === 'forward';
       const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
@@ -280,18 +298,17 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
             reconstruction.clear();
             trainingSeconds = 0;
             if (plan.shuffle) shuffleInPlace(shuffleStream, order);
-            position = { epoch, phase: firstPhase, step: 0 };
+            position = { epoch, phase: phasesOf(epoch)[0], step: 0, pass: 0 };
           }
           return EMPTY;
         });
-        const decoders$ = defer(() => (position.phase === 'decoders' ? phase$(epoch, 'decoders') : EMPTY));
         const end$ = defer(() => {
           guard!.checkState(epoch, 'end of epoch', steps - 1);
           const event: TrainerEvent = { kind: 'epoch', record: record(epoch) };
-          position = { epoch: epoch + 1, phase: 'start', step: 0 };
+          position = { epoch: epoch + 1, phase: 'start', step: 0, pass: 0 };
           return of(event);
         });
-        return concat(start$, decoders$, phase$(epoch, 'forward'), end$);
+        return concat(start$, ...phasesOf(epoch).map((phase, pass) => phase$(epoch, phase, pass)), end$);
       }),
     );
     return new Observable<TrainerEvent>((subscriber) => {

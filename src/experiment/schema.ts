@@ -4,6 +4,7 @@
  */
 import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
+import { topTargets } from '../rules/target-propagation';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { dataProperties } from './data';
@@ -85,6 +86,8 @@ export const optimizerSchema = {
           beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
           epsilon: { type: 'number', exclusiveMinimum: 0 },
           weightDecay: { type: 'number', minimum: 0 },
+          l2: { type: 'number', minimum: 0 },
+          correctedEpsilon: { type: 'boolean' },
         },
       },
     },
@@ -151,6 +154,8 @@ export const trainingSchema = {
     },
     continuousTraining: { type: 'boolean' },
     checkpointEvery: { type: 'integer', minimum: 0 },
+    feedbackEpochs: { type: 'integer', minimum: 0 },
+    extraFeedbackEpochs: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -229,6 +234,7 @@ export const experimentSchema = {
               topStep: { type: 'number', exclusiveMinimum: 0 },
               noise: { type: 'number', minimum: 0 },
               noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+              top: { enum: topTargets },
             },
           },
         },

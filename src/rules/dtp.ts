@@ -6,6 +6,9 @@
  *   decoders          g_l trained on ‖g_l(f_l(h_{l−1}+ε)) − (h_{l−1}+ε)‖², ε ~ N(0, σ²)
  * The pathway sends only the difference g_l(ĥ_l) − g_l(h_l); population l−1 adds its own h_{l−1}.
  * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
+ * With `top: 'output-decoder'` the top target is decoded from the output instead (Meulemans et al.
+ * 2020's released code): ĥ_L = h_L + g_{L+1}(ô) − g_{L+1}(o), ô = o − η̂ ∂Loss/∂o, o the read-out's
+ * scores (network/output-decoder.ts).
  */
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
@@ -24,12 +27,27 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
       const length = rows * at.size;
       kernels().axpby(length, -spec.topStep, at.topDown, 0, at.topDown, at.topDown);
     },
+    ...(spec.top === 'output-decoder' ? decodedTop(spec.topStep) : {}),
     receive(at, rows) {
       kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
       layerLossDelta(at, rows);
     },
     descend(pathway, above, below, rows) {
       expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
+    },
+  };
+}
+
+/** The top target decoded from the output: ĥ_L − h_L = g_{L+1}(o − η̂ δ_out) − g_{L+1}(o), written by `fromReadout`. */
+function decodedTop(topStep: number): Pick<Rule, 'uses' | 'readoutFeedback' | 'fromReadout' | 'top'> {
+  return {
+    uses: { ...targetPropagationUses, outputGradient: false },
+    readoutFeedback: 'output-decoder',
+    fromReadout(pathway, readout, top, rows) {
+      expectPathway('dtp', pathway, 'output-decoder').sendTargetDifference(rows, readout.delta, topStep, top.topDown);
+    },
+    top() {
+      // topDown already holds ĥ_L − h_L.
     },
   };
 }
