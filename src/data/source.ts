@@ -12,6 +12,7 @@ import { CIFAR10_VALIDATION, loadCifar10 } from './cifar10';
 import { DataError } from './data-error';
 import { loadFashionMnist } from './fashion-mnist';
 import { loadMnist, MNIST_VALIDATION } from './mnist';
+import { Normalization, normalizeSplits } from './normalization';
 import { loadNpy, NpyOptions } from './npy-source';
 import { Splits } from './splits';
 
@@ -22,11 +23,14 @@ export interface FolderSource {
   /** Examples held out from the end of the training file for validation: a count, or a fraction below 1. */
   readonly validation: number;
   readonly trainLimit: number | null;
+  /** Inputs standardised as (x − mean) / std after scaling (./normalization.ts); absent: as scaled. */
+  readonly normalize?: Normalization;
 }
 
 export interface NpySource extends Omit<NpyOptions, 'trainLimit'> {
   readonly source: 'npy';
   readonly trainLimit: number | null;
+  readonly normalize?: Normalization;
 }
 
 export type DataSource = FolderSource | NpySource;
@@ -38,8 +42,13 @@ export const sourceNames: readonly SourceName[] = ['mnist', 'fashion-mnist', 'ci
 /** The validation size of each source when an experiment gives none: MNIST's 10,000 (Lee et al., 2015), CIFAR-10's 5,000, a tenth of one's own data. */
 export const defaultValidation: Record<SourceName, number> = { mnist: MNIST_VALIDATION, 'fashion-mnist': MNIST_VALIDATION, cifar10: CIFAR10_VALIDATION, npy: 0.1 };
 
-/** The train / valid / test splits of `data`. */
+/** The train / valid / test splits of `data`, standardised when it says so. */
 export function loadData(data: DataSource): Splits {
+  const splits = loadSplits(data);
+  return data.normalize ? normalizeSplits(splits, data.normalize) : splits;
+}
+
+function loadSplits(data: DataSource): Splits {
   const split = { validation: data.validation, trainLimit: data.trainLimit ?? undefined };
   switch (data.source) {
     case 'mnist':

@@ -53,6 +53,17 @@ function localView(population: Population): LocalView {
   };
 }
 
+/** Throws unless the network has the pathways `rule` needs and every population the derivatives it uses. */
+function checkFits(network: Network, rule: Rule): void {
+  if (network.options.feedback !== rule.feedback) {
+    throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
+  }
+  if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
+    throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
+  }
+  for (const population of network.hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
+}
+
 export class Circuit {
   /** Edge in: one minibatch per step. */
   readonly stimulus$ = new Subject<Stimulus>();
@@ -75,24 +86,26 @@ export class Circuit {
     readonly network: Network,
     readonly rule: Rule,
   ) {
-    if (network.options.feedback !== rule.feedback) {
-      throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
-    }
-    if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
-      throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
-    }
-    const k = kernels();
-    const { populations, hidden, readout } = network;
-    for (const population of hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
-    const views = populations.map(localView);
+    checkFits(network, rule);
+    const views = network.populations.map(localView);
+    this.activity$ = this.forwardSweep();
+    this.reconstruction$ = this.probes();
+    this.outcome$ = this.scoreReadout();
+    this.topDown$ = this.topDown(views);
+    // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
+    this.subscription.add(this.settle(this.topDown$[1]).subscribe());
+    this.subscription.add(this.reconstruction$.subscribe());
+    this.subscription.add(this.learn$.subscribe(() => this.learnLocally()));
+  }
 
-    // 2. Forward sweep.
+  /** 2. Forward sweep: activity$[l] = f_l(activity$[l−1]), the input at 0. */
+  private forwardSweep(): Observable<Activity>[] {
     const input$ = this.stimulus$.pipe(
       map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
       share(),
     );
     const activity$: Observable<Activity>[] = [input$];
-    for (const population of populations) {
+    for (const population of this.network.populations) {
       activity$.push(
         activity$[population.index - 1].pipe(
           map(({ stimulus, activity }): Activity => ({
@@ -104,26 +117,35 @@ export class Circuit {
         ),
       );
     }
-    this.activity$ = activity$;
+    return activity$;
+  }
 
-    // 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
-    //     pathway's own probes with its own).
+  /**
+   * 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
+   * pathway's own probes with its own).
+   */
+  private probes(): Observable<Reconstruction> {
+    const { network, rule } = this;
     const probes: Observable<Reconstruction>[] = [];
-    const ends: [Pathway, number][] = [...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])), [network.readoutFeedback, readout.index]];
+    const ends: [Pathway, number][] = [...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])), [network.readoutFeedback, network.readout.index]];
     for (const [pathway, l] of ends) {
       for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
         probes.push(
-          activity$[probe.after].pipe(
+          this.activity$[probe.after].pipe(
             filter(({ stimulus }) => stimulus.probeDecoders),
             map(({ stimulus }): Reconstruction => ({ stimulus, pathway: probe.pathway, error: probe.run(stimulus) })),
           ),
         );
       }
     }
-    this.reconstruction$ = merge(...probes).pipe(share());
+    return merge(...probes).pipe(share());
+  }
 
-    // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
-    this.outcome$ = activity$[readout.index].pipe(
+  /** 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores. */
+  private scoreReadout(): Observable<Outcome> {
+    const k = kernels();
+    const { readout } = this.network;
+    return this.activity$[readout.index].pipe(
       map(({ stimulus }): Outcome => {
         const { rows, labels } = stimulus;
         const scores = readout.activity;
@@ -138,8 +160,12 @@ export class Circuit {
       }),
       share(),
     );
+  }
 
-    // 3–4. Top target, then top-down: receive at l, descend to l−1.
+  /** 3–4. Top target, then top-down: receive at l, descend to l−1; received$[l] for l = 1 … L. */
+  private topDown(views: readonly LocalView[]): Observable<TopDown>[] {
+    const { network, rule } = this;
+    const { populations, hidden, readout } = network;
     const top = hidden[hidden.length - 1];
     const received$: Observable<TopDown>[] = [];
     let arriving$: Observable<TopDown> = this.outcome$.pipe(
@@ -174,31 +200,28 @@ export class Circuit {
         );
       }
     }
-    this.topDown$ = received$;
+    return received$;
+  }
 
-    // 4b. Clocked populations settle under their targets.
-    const settled$ = received$[1].pipe(
+  /** 4b. Clocked populations settle under their targets, once the bottom population has received. */
+  private settle(bottomReceived$: Observable<TopDown>): Observable<TopDown> {
+    const { network } = this;
+    return bottomReceived$.pipe(
       map((signal): TopDown => {
         for (const clock of network.clocks) clock.settle(signal.stimulus.rows, network.pathways());
         return signal;
       }),
     );
+  }
 
-    // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
-    this.subscription.add(settled$.subscribe());
-    this.subscription.add(this.reconstruction$.subscribe());
-
-    // 5. Local learning.
-    this.subscription.add(
-      this.learn$.subscribe(() => {
-        for (const population of this.pendingForward) {
-          population.accumulateGradients();
-          population.projection.applyGradients();
-        }
-        this.pendingForward.clear();
-        for (const pathway of network.pathways()) pathway.applyGradients?.();
-      }),
-    );
+  /** 5. Local learning: forward projections with fresh deltas, then every pathway's own gradients. */
+  private learnLocally(): void {
+    for (const population of this.pendingForward) {
+      population.accumulateGradients();
+      population.projection.applyGradients();
+    }
+    this.pendingForward.clear();
+    for (const pathway of this.network.pathways()) pathway.applyGradients?.();
   }
 
   /** One whole step: present `stimulus` (phases 1–4), then learn (phase 5). */

@@ -5,10 +5,10 @@
  *  - alternating: each epoch first probes and trains every decoder on all minibatches, then trains
  *    the forward projections on all minibatches (the released DTP code's schedule);
  *  - parallel: every step does both, from the same forward sweep.
- * `decoderWarmup` W: epoch 1 begins with W extra passes over the data training only the decoders
- * (the forward projections still), so that the first targets come from trained decoders: the
- * seed's layer-wise pre-training of the feedback path (Bengio 2014, §6; issue 17's schedules).
- * Rules without learned feedback just train their forward projections.
+ * Rules without learned feedback just train their forward projections. Decoder-only passes over
+ * the training set may be added (Meulemans et al. 2020's released code, epochs_fb and
+ * extra_fb_epochs): `feedbackEpochs` before the first epoch's forward phase, `extraFeedbackEpochs`
+ * after every epoch's; each is one more 'decoders' phase of that epoch, on the epoch's data order.
  *
  * Metrics per epoch: `train_error` and `loss` are the mean classification error and cross-entropy
  * over the epoch's training minibatches, measured during the forward phase before each update (as
@@ -57,8 +57,10 @@ export interface TrainingPlan {
   readonly continuousTraining?: boolean;
   /** The name of the stream that shuffles the data (default "data/shuffle"). */
   readonly shuffleStream?: string;
-  /** Decoder-only passes over the data before epoch 1's forward phase (default 0). */
-  readonly decoderWarmup?: number;
+  /** Decoder-only passes over the training set before the first epoch's forward phase (default 0). */
+  readonly feedbackEpochs?: number;
+  /** Decoder-only passes after every epoch's forward phase (default 0). */
+  readonly extraFeedbackEpochs?: number;
 }
 
 /** What hears of every epoch before its first step (a learning-rate schedule). */
@@ -100,11 +102,14 @@ class Tally {
 
 /**
  * Where training stands: `epoch` (1-based) is in progress or next to start; `phase` 'start' means
- * nothing of it has run yet (not even the shuffle); `step` counts the steps done in `phase`.
+ * nothing of it has run yet (not even the shuffle); `pass` is the phase's place in the epoch's
+ * sequence of phases (`phasesOf`; absent in checkpoints written before there could be several
+ * passes: the phase's first place); `step` counts the steps done in it.
  */
 interface Progress {
   epoch: number;
   phase: 'start' | Phase;
+  pass?: number;
   step: number;
   tally: { rows: number; errors: number; loss: number };
   seconds: number;
@@ -117,56 +122,27 @@ export interface DataSplits {
   readonly test?: Examples;
 }
 
-/** Trains `circuit` on `data.train` for `plan.epochs` epochs; emits progress and one record per epoch. */
-export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, schedule?: EpochSchedule): Observable<TrainerEvent> {
-  const { train: examples } = data;
-  const { batchSize } = plan;
-  const { features } = examples;
-  const learnsDecoders = circuit.rule.uses.learnedFeedback;
-  const steps = Math.ceil(examples.count / batchSize);
-  const { state } = circuit.network;
-  const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
-  const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
+/** One minibatch: its rows, inputs, labels and side information. */
+interface Minibatch {
+  readonly rows: number;
+  readonly input: Float32Array;
+  readonly labels: Int32Array;
+  readonly side?: Float32Array;
+}
+
+/**
+ * The minibatch for a step of size `batchSize`: a view of the data in order, or (when `shuffled`)
+ * the examples `order` names for the step, gathered into buffers reused from step to step.
+ */
+function minibatchReader(examples: Examples, batchSize: number, shuffled: boolean, order: Int32Array): (step: number) => Minibatch {
+  const { features, side } = examples;
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
-  const side = examples.side;
   const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
-  const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
-  const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
-  const network = circuit.network;
-
-  const tally = new Tally();
-  const reconstruction = new Map<string, { sum: number; count: number }>();
-  let trainingSeconds = 0;
-  let guard: DivergenceGuard | undefined;
-  const warmup = learnsDecoders ? (plan.decoderWarmup ?? 0) : 0;
-  /** Decoder steps in `epoch`: every minibatch once when alternating, W more times in epoch 1. */
-  const decoderPasses = (epoch: number): number => (learnsDecoders && plan.schedule === 'alternating' ? 1 : 0) + (epoch === 1 ? warmup : 0);
-  const firstPhase = (epoch: number): Phase => (decoderPasses(epoch) > 0 ? 'decoders' : 'forward');
-  let position: Pick<Progress, 'epoch' | 'phase' | 'step'> = { epoch: 1, phase: 'start', step: 0 };
-  state.value(
-    'trainer/progress',
-    (): Progress => ({
-      ...position,
-      tally: { rows: tally.rows, errors: tally.errors, loss: tally.loss },
-      seconds: trainingSeconds,
-      reconstruction: Object.fromEntries([...reconstruction].map(([name, entry]) => [name, { ...entry }])),
-    }),
-    (snapshot) => {
-      const saved = snapshot as Progress;
-      position = { epoch: saved.epoch, phase: saved.phase, step: saved.step };
-      Object.assign(tally, saved.tally);
-      trainingSeconds = saved.seconds;
-      reconstruction.clear();
-      for (const [name, entry] of Object.entries(saved.reconstruction)) reconstruction.set(name, { ...entry });
-    },
-  );
-
-  /** The minibatch for `step`: a view of the data in order, gathered when shuffled. */
-  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array } => {
+  return (step) => {
     const start = step * batchSize;
     const rows = Math.min(batchSize, examples.count - start);
-    if (!plan.shuffle) {
+    if (!shuffled) {
       return {
         rows,
         input: examples.images.subarray(start * features, (start + rows) * features),
@@ -182,58 +158,119 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     }
     return { rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
   };
+}
 
-  /** The steps of `phase` not yet done (all of them unless resuming inside it). */
-  const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> =>
+/** What an epoch measured while training: the read-out's tally, each decoder's probe losses, and the training time. */
+interface EpochMeasures {
+  readonly tally: Tally;
+  readonly reconstruction: ReadonlyMap<string, { sum: number; count: number }>;
+  readonly trainingSeconds: number;
+}
+
+/**
+ * The record of `epoch`: its training measures, and the validation and test scores (with the
+ * output and input transforms on) when the epoch is scored (every `evaluation.every` and the last).
+ */
+function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epoch: number, measures: EpochMeasures): EpochRecord {
+  const { network } = circuit;
+  const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
+  const { tally, reconstruction, trainingSeconds } = measures;
+  const started = performance.now();
+  const scored = epoch % every === 0 || epoch === plan.epochs;
+  network.setTransforms(true);
+  const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
+  const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
+  network.setTransforms(!plan.continuousTraining);
+  const reconstructionError: Record<string, number> = {};
+  const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+  for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
+  return {
+    epoch,
+    train_error: tally.errors / tally.rows,
+    valid_error: valid?.error ?? null,
+    test_error: test?.error ?? null,
+    loss: tally.loss / tally.rows,
+    valid_loss: valid?.loss ?? null,
+    test_loss: test?.loss ?? null,
+    seconds: trainingSeconds,
+    eval_seconds: (performance.now() - started) / 1000,
+    eval_samples: samples,
+    probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
+    reconstruction_error: reconstructionError,
+  };
+}
+
+/** Trains `circuit` on `data.train` for `plan.epochs` epochs; emits progress and one record per epoch. */
+export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, schedule?: EpochSchedule): Observable<TrainerEvent> {
+  const { train: examples } = data;
+  const { batchSize } = plan;
+  const { features } = examples;
+  const learnsDecoders = circuit.rule.uses.learnedFeedback;
+  const steps = Math.ceil(examples.count / batchSize);
+  const { state } = circuit.network;
+  const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
+  const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
+  const minibatch = minibatchReader(examples, batchSize, plan.shuffle, order);
+  const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
+  const network = circuit.network;
+
+  const tally = new Tally();
+  const reconstruction = new Map<string, { sum: number; count: number }>();
+  let trainingSeconds = 0;
+  let guard: DivergenceGuard | undefined;
+  /** The phases of `epoch` in order: decoder passes (alternating, pre-training), forward, extra decoder passes. */
+  const phasesOf = (epoch: number): Phase[] => {
+    if (!learnsDecoders) return ['forward'];
+    const before = (plan.schedule === 'alternating' ? 1 : 0) + (epoch === 1 ? (plan.feedbackEpochs ?? 0) : 0);
+    const decoders = (n: number): Phase[] => Array.from({ length: n }, () => 'decoders');
+    return [...decoders(before), 'forward', ...decoders(plan.extraFeedbackEpochs ?? 0)];
+  };
+  let position: Required<Pick<Progress, 'epoch' | 'phase' | 'step' | 'pass'>> = { epoch: 1, phase: 'start', step: 0, pass: 0 };
+  state.value(
+    'trainer/progress',
+    (): Progress => ({
+      ...position,
+      tally: { rows: tally.rows, errors: tally.errors, loss: tally.loss },
+      seconds: trainingSeconds,
+      reconstruction: Object.fromEntries([...reconstruction].map(([name, entry]) => [name, { ...entry }])),
+    }),
+    (snapshot) => {
+      const saved = snapshot as Progress;
+      const pass = saved.pass ?? (saved.phase === 'start' ? 0 : phasesOf(saved.epoch).indexOf(saved.phase));
+      position = { epoch: saved.epoch, phase: saved.phase, step: saved.step, pass };
+      Object.assign(tally, saved.tally);
+      trainingSeconds = saved.seconds;
+      reconstruction.clear();
+      for (const [name, entry] of Object.entries(saved.reconstruction)) reconstruction.set(name, { ...entry });
+    },
+  );
+
+  /** The steps of the epoch's `pass`-th phase not yet done (all of them unless resuming inside it). */
+  const phase$ = (epoch: number, phase: Phase, pass: number): Observable<TrainerEvent> =>
     defer(() => {
-      if (position.phase !== phase) position = { epoch, phase, step: 0 };
+      if (position.pass > pass) return EMPTY;
+      if (position.pass !== pass || position.phase !== phase) position = { epoch, phase, step: 0, pass };
       const noise = circuit.rule.probeNoise?.(epoch - 1) ?? 0;
       const learnForward = phase === 'forward';
       const probeDecoders = learnsDecoders && (phase === 'decoders' || plan.schedule === 'parallel');
       const from = position.step;
-      const total = phase === 'decoders' ? steps * decoderPasses(epoch) : steps;
-      return ticks(total - from).pipe(
+      return ticks(steps - from).pipe(
         map((tick): TrainerEvent => {
           const step = from + tick;
-          const batch = minibatch(step % steps);
+          const batch = minibatch(step);
           const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
-          const stimulus: Stimulus = { step: step % steps, ...batch, input, learnForward, probeDecoders, noise };
+          const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
           const started = performance.now();
           circuit.step(stimulus);
           trainingSeconds += (performance.now() - started) / 1000;
           guard!.afterStep(epoch, phase, step, learnForward);
           position.step = step + 1;
-          return { kind: 'progress', epoch, phase, done: step + 1, total };
+          return { kind: 'progress', epoch, phase, done: step + 1, total: steps };
         }),
       );
     });
 
-  const record = (epoch: number): EpochRecord => {
-    const started = performance.now();
-    const scored = epoch % every === 0 || epoch === plan.epochs;
-    network.setTransforms(true);
-    const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
-    const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
-    network.setTransforms(!plan.continuousTraining);
-    const reconstructionError: Record<string, number> = {};
-    const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-    for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
-    const result: EpochRecord = {
-      epoch,
-      train_error: tally.errors / tally.rows,
-      valid_error: valid?.error ?? null,
-      test_error: test?.error ?? null,
-      loss: tally.loss / tally.rows,
-      valid_loss: valid?.loss ?? null,
-      test_loss: test?.loss ?? null,
-      seconds: trainingSeconds,
-      eval_seconds: (performance.now() - started) / 1000,
-      eval_samples: samples,
-      probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
-      reconstruction_error: reconstructionError,
-    };
-    return result;
-  };
+  const record = (epoch: number): EpochRecord => epochRecord(circuit, data, plan, epoch, { tally, reconstruction, trainingSeconds });
 
   return defer(() => {
     network.setTransforms(!plan.continuousTraining);
@@ -261,18 +298,17 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
             reconstruction.clear();
             trainingSeconds = 0;
             if (plan.shuffle) shuffleInPlace(shuffleStream, order);
-            position = { epoch, phase: firstPhase(epoch), step: 0 };
+            position = { epoch, phase: phasesOf(epoch)[0], step: 0, pass: 0 };
           }
           return EMPTY;
         });
-        const decoders$ = defer(() => (position.phase === 'decoders' ? phase$(epoch, 'decoders') : EMPTY));
         const end$ = defer(() => {
           guard!.checkState(epoch, 'end of epoch', steps - 1);
           const event: TrainerEvent = { kind: 'epoch', record: record(epoch) };
-          position = { epoch: epoch + 1, phase: 'start', step: 0 };
+          position = { epoch: epoch + 1, phase: 'start', step: 0, pass: 0 };
           return of(event);
         });
-        return concat(start$, decoders$, phase$(epoch, 'forward'), end$);
+        return concat(start$, ...phasesOf(epoch).map((phase, pass) => phase$(epoch, phase, pass)), end$);
       }),
     );
     return new Observable<TrainerEvent>((subscriber) => {

@@ -8,6 +8,8 @@
  *   { "source": "cifar10", "dir": "/data/cifar-10-batches-bin" }
  *   { "source": "npy", "train": { "x": "x.npy", "y": "y.npy" }, "test": 0.2, "validation": 0.1 }
  *   { "source": "npy", "train": "mnist.npz" }                      x_train, y_train, x_test, y_test
+ *   { "source": "mnist", "validation": 5000, "normalize": { "mean": 0.1307, "std": 0.3081 } }
+ *                                   inputs standardised, (x − mean) / std (Meulemans et al. 2020's code)
  */
 import * as path from 'path';
 import { DataSource, defaultValidation, sourceNames, SourceName } from '../data/source';
@@ -32,6 +34,12 @@ export const dataProperties = {
   train: pair,
   test: { anyOf: [...pair.anyOf, fraction] },
   classes: { type: 'integer', minimum: 1 },
+  normalize: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['mean', 'std'],
+    properties: { mean: { type: 'number' }, std: { type: 'number', exclusiveMinimum: 0 } },
+  },
 } as const;
 
 /** What a command line may put over the file's data settings. */
@@ -46,10 +54,11 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
   const validation: number = raw.validation ?? defaultValidation[source];
   if (!Number.isInteger(validation) && validation >= 1) throw new ConfigError(`${file}: /data/validation must be an integer count or a fraction below 1, got ${validation}`);
   const trainLimit: number | null = overrides.trainLimit ?? raw.trainLimit ?? null;
+  const normalize = raw.normalize ? { normalize: { mean: raw.normalize.mean, std: raw.normalize.std } } : {};
   if (source !== 'npy') {
     const own = ['train', 'test', 'classes'].find((field) => raw[field] !== undefined);
     if (own) throw new ConfigError(`${file}: /data/${own} is read only by "source": "npy"; ${source} has its own files and splits`);
-    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit };
+    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit, ...normalize };
   }
   if (raw.train === undefined) throw new ConfigError(`${file}: /data needs "train" for "source": "npy" (an .npz file, or { "x": "x.npy", "y": "y.npy" })`);
   if (raw.dir !== undefined || overrides.dataDir !== undefined) {
@@ -60,5 +69,5 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
     return typeof files === 'string' ? at(files) : { x: at(files.x), y: at(files.y) };
   };
   const test: NpyPair | number | null = raw.test === undefined ? null : typeof raw.test === 'number' ? raw.test : resolve(raw.test);
-  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit };
+  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit, ...normalize };
 }

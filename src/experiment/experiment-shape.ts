@@ -48,10 +48,12 @@ export interface Experiment {
     readonly checkpointEvery: number | null;
     /** Every learning rate is multiplied by lrDecay^(epoch − 1) in epoch `epoch` (absent: 1). */
     readonly lrDecay?: number;
+    /** Decoder-only passes over the training set before the first epoch's forward phase (Meulemans et al. 2020's epochs_fb). */
+    readonly feedbackEpochs?: number;
+    /** Decoder-only passes after every epoch's forward phase (their extra_fb_epochs). */
+    readonly extraFeedbackEpochs?: number;
     /** The name of the stream that shuffles the data (absent: "data/shuffle"; spiking DTP files keep their own, so their runs shuffle as before). */
     readonly shuffleStream?: string;
-    /** Decoder-only passes over the data before epoch 1's forward phase (engine/trainer.ts; absent: none). */
-    readonly decoderWarmup?: number;
   };
   /** The read-out's optimiser, when not the forward one. */
   readonly optimizer: { readonly forward: OptimizerSpec; readonly feedback: OptimizerSpec | null; readonly readout?: OptimizerSpec };

@@ -135,7 +135,14 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
     throw new ConfigError(`${file}: /data/side is read only by rules with side information in their feedback (conditional); rule ${rule.name} has none`);
   }
   const side: SideSpec | undefined = data.side?.file ? { file: path.resolve(path.dirname(file), data.side.file) } : data.side;
+  if ('top' in rule && rule.top !== undefined && rule.name !== 'dtp' && rule.name !== 'drl') {
+    throw new ConfigError(`${file}: /rule/top is read only by rules dtp and drl; rule ${rule.name} forms its top target its own way`);
+  }
   const training = raw.training;
+  const feedbackPasses = (['feedbackEpochs', 'extraFeedbackEpochs'] as const).filter((field) => training[field] !== undefined);
+  if (feedbackPasses.length > 0 && !createRule(rule).uses.learnedFeedback) {
+    throw new ConfigError(`${file}: /training/${feedbackPasses[0]} trains feedback pathways alone; rule ${rule.name} has none that learn`);
+  }
   return {
     name: raw.name,
     description: raw.description ?? '',
@@ -154,8 +161,8 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
-      ...(training.decoderWarmup ? { decoderWarmup: training.decoderWarmup } : {}),
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
+      ...Object.fromEntries(feedbackPasses.map((field) => [field, training[field]])),
     },
     optimizer: { forward: raw.optimizer.forward, feedback },
     record: raw.record ?? null,

@@ -4,6 +4,7 @@
  */
 import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
+import { topTargets } from '../rules/target-propagation';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { dataProperties } from './data';
@@ -13,8 +14,10 @@ const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout
 /** Rate units: the ones decoders can use (their derivative is fused into the kernels). */
 const rateUnitNames = hiddenUnitNames.filter((name) => units[name].activation !== undefined);
 
-/** A unit: a name, or a name with its derivative and parameters (see src/units). */
-/** The rule schema of the gradient-target rules `names`: topStep, noise, noiseDecay and their own options `extra`. */
+/**
+ * The rule schema of the gradient-target rules `names`: topStep, noise, noiseDecay, top (refused
+ * with its own message by rules that do not read it: experiment.ts) and their own options `extra`.
+ */
 function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[number][], extra: Record<string, object>) {
   return {
     if: { properties: { name: { enum: names } } },
@@ -26,12 +29,14 @@ function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[num
         topStep: { type: 'number', exclusiveMinimum: 0 },
         noise: { type: 'number', minimum: 0 },
         noiseDecay: { type: 'number', exclusiveMinimum: 0 },
+        top: { enum: topTargets },
         ...extra,
       },
     },
   };
 }
 
+/** A unit: a name, or a name with its derivative and parameters (see src/units). */
 const unit = {
   if: { type: 'string' },
   then: { enum: unitTypeNames },
@@ -103,6 +108,8 @@ export const optimizerSchema = {
           beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
           epsilon: { type: 'number', exclusiveMinimum: 0 },
           weightDecay: { type: 'number', minimum: 0 },
+          l2: { type: 'number', minimum: 0 },
+          correctedEpsilon: { type: 'boolean' },
         },
       },
     },
@@ -142,6 +149,50 @@ export const modelSchema = {
     },
   },
 } as const;
+
+/** The `training` section of a rate experiment file (a spiking DTP file takes some of its fields: spiking-dtp.ts). */
+export const trainingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['epochs', 'batchSize'],
+  properties: {
+    epochs: { type: 'integer', minimum: 1 },
+    batchSize: { type: 'integer', minimum: 1 },
+    schedule: { enum: ['alternating', 'parallel'] },
+    shuffle: { type: 'boolean' },
+    seed: { type: 'integer', minimum: 0 },
+    evalBatchSize: { type: 'integer', minimum: 1 },
+    frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
+    inputNoise: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['std'],
+      properties: { std: { type: 'number', minimum: 0 }, decay: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    evaluation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
+    },
+    continuousTraining: { type: 'boolean' },
+    checkpointEvery: { type: 'integer', minimum: 0 },
+    feedbackEpochs: { type: 'integer', minimum: 0 },
+    extraFeedbackEpochs: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+/** The `metrics` section of an experiment file: alignment metrics every N learning steps (metrics/alignment.ts). */
+export const metricsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { alignmentEvery: { type: 'integer', minimum: 1 } },
+} as const;
+
+/** A schema like the object schema `schema` with only the properties `names`. */
+export function withOnly<S extends { readonly properties: object }, K extends keyof S['properties']>(schema: S, names: readonly K[]): Omit<S, 'properties'> & { readonly properties: Pick<S['properties'], K> } {
+  const properties = schema.properties as Record<K, unknown>;
+  return { ...schema, properties: Object.fromEntries(names.map((name) => [name, properties[name]])) as Pick<S['properties'], K> };
+}
 
 export const experimentSchema = {
   type: 'object',
@@ -202,39 +253,8 @@ export const experimentSchema = {
         gradientTargetRule(['tp'], {}),
       ],
     },
-    training: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['epochs', 'batchSize'],
-      properties: {
-        epochs: { type: 'integer', minimum: 1 },
-        batchSize: { type: 'integer', minimum: 1 },
-        schedule: { enum: ['alternating', 'parallel'] },
-        shuffle: { type: 'boolean' },
-        seed: { type: 'integer', minimum: 0 },
-        evalBatchSize: { type: 'integer', minimum: 1 },
-        frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
-        inputNoise: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['std'],
-          properties: { std: { type: 'number', minimum: 0 }, decay: { type: 'number', exclusiveMinimum: 0 } },
-        },
-        evaluation: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
-        },
-        continuousTraining: { type: 'boolean' },
-        checkpointEvery: { type: 'integer', minimum: 0 },
-        decoderWarmup: { type: 'integer', minimum: 0 },
-      },
-    },
-    metrics: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { alignmentEvery: { type: 'integer', minimum: 1 } },
-    },
+    training: trainingSchema,
+    metrics: metricsSchema,
     optimizer: {
       type: 'object',
       additionalProperties: false,

@@ -1,17 +1,19 @@
 /**
- * `apical sweep <sweep.json> [--jobs J] [--out DIR]`: every cell of the sweep (a line at a depth)
- * as a separate run through a JobRunner (by default the local process pool of src/jobs), each into
- * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md, DIR/sweep.html (the figure of test error against
- * depth) and DIR/sweep-layers.csv (per-layer diagnostics, report/layer-diagnostics.ts), rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
+ * `apical sweep <sweep.json> [--jobs J] [--out DIR]`: every cell of the sweep (experiment/sweep.ts:
+ * a line at a depth, or a combination of settings of any experiment file) as a separate run through a JobRunner (by default the local process pool of src/jobs), each into
+ * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
+ * the sweep's last axis), with DIR/sweep-layers.csv (per-layer diagnostics, report/layer-diagnostics.ts)
+ * when the cells measure alignment metrics, rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
  * holds a finished run are skipped, so a sweep resumes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadSweep, planSweep } from '../experiment/sweep';
+import { loadSweep, planSweep, SweepCell } from '../experiment/sweep';
 import { finishedRun, JobRunner } from './job';
 import { escapeHtml, reportPage } from '../report/page';
-import { depthFigure, sweepCsv, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+import { sweepCsv, sweepFigure, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
 import { layerDiagnostics } from '../report/layer-diagnostics';
+import { expandLayers } from '../network/spec';
 import { projectPath } from '../report/project-path';
 
 export interface SweepOptions {
@@ -23,43 +25,46 @@ export interface SweepOptions {
 
 export async function sweep(file: string, runner: JobRunner, options: SweepOptions): Promise<SweepRow[]> {
   const log = options.log ?? (() => undefined);
-  const spec = loadSweep(file);
   // Relative to the working directory, so the runs' messages and the report name no absolute path.
   const out = projectPath(options.out);
-  const cells = planSweep(spec, out);
+  const plan = planSweep(loadSweep(file), out);
+  fs.mkdirSync(out, { recursive: true });
+  const { cells } = plan;
+  const diagnosed = cells.some((cell) => cell.experiment.metrics.alignmentEvery !== null);
+  /** A finished cell's per-layer diagnostics (none when no cell measures alignment metrics). */
+  const diagnostics = (cell: SweepCell, folder: string) => (diagnosed ? layerDiagnostics(folder, expandLayers(cell.experiment.model).length - 1) : undefined);
   const rows = new Map<string, SweepRow>();
   const pending = cells.filter((cell) => {
     const folder = path.join(out, cell.key);
     const summary = finishedRun(folder, cell.experiment.training.epochs);
-    if (summary) rows.set(cell.key, { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'skipped', out: folder, summary, layers: layerDiagnostics(folder, cell.depth) });
+    if (summary) rows.set(cell.key, { labels: cell.labels, status: 'skipped', out: folder, summary, layers: diagnostics(cell, folder) });
     return !summary;
   });
   log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
-  const notes = [`\`${options.command}\``, ...(spec.description ? [spec.description] : [])];
+  const notes = [`\`${options.command}\``, ...(plan.description ? [plan.description] : [])];
   const report = (): SweepRow[] => {
-    const all = cells.map(
-      (cell) => rows.get(cell.key) ?? { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, status: 'pending' as const, out: path.join(out, cell.key) },
-    );
-    fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(all));
-    fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(spec.name, all, notes));
-    fs.writeFileSync(path.join(out, 'sweep-layers.csv'), sweepLayersCsv(all));
-    const figure = { id: 'depth', title: 'Test error against depth', caption: `${spec.name}: test error at the last epoch (sweep.csv).`, figure: depthFigure(all) };
-    fs.writeFileSync(path.join(out, 'sweep.html'), reportPage(spec.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
+    const all = cells.map((cell) => rows.get(cell.key) ?? { labels: cell.labels, status: 'pending' as const, out: path.join(out, cell.key) });
+    fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(plan, all));
+    fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(plan.name, plan, all, notes));
+    if (diagnosed) fs.writeFileSync(path.join(out, 'sweep-layers.csv'), sweepLayersCsv(plan, all));
+    const last = plan.axes[plan.axes.length - 1].title;
+    const figure = { id: 'sweep', title: `Test error against ${last}`, caption: `${plan.name}: test error at the last epoch (sweep.csv).`, figure: sweepFigure(plan, all) };
+    fs.writeFileSync(path.join(out, 'sweep.html'), reportPage(plan.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
     return all;
   };
   report();
   const byKey = new Map(pending.map((cell) => [cell.key, cell]));
-  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(out, cell.key) }));
+  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(out, cell.key), set: cell.set }));
   let done = 0;
   for await (const outcome of runner.run(requests)) {
     const cell = byKey.get(outcome.request.key)!;
-    const base = { units: cell.line.units, rule: cell.line.rule, depth: cell.depth, out: outcome.request.out };
+    const base = { labels: cell.labels, out: outcome.request.out };
     done++;
     if (outcome.status === 'failed') {
       rows.set(cell.key, { ...base, status: 'failed', error: outcome.error });
       log(`[${done}/${pending.length}] ${cell.key}: not run: ${outcome.error}`);
     } else {
-      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary, layers: layerDiagnostics(outcome.request.out, cell.depth) });
+      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary, layers: diagnostics(cell, outcome.request.out) });
       const test = outcome.summary.final?.test_error;
       log(`[${done}/${pending.length}] ${cell.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
     }

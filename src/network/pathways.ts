@@ -15,6 +15,8 @@
  *                (SDTP, AO-SDTP, conditional decoders; read-out only)
  *   direct-decoder-linear, direct-decoder-tanh
  *                a learned decoder from the output straight to the population (DDTP)
+ *   output-decoder
+ *                a learned decoder from the read-out's scores to h_L (Meulemans et al.'s DTP; read-out only)
  *   rate-decoder a learned decoder between spike-count rates, learning from settled phases (spiking DTP)
  */
 import { streamState } from '../kernels/random';
@@ -22,6 +24,7 @@ import { DecoderPathway } from './decoder';
 import { DirectDecoderPathway } from './direct-decoder';
 import { FixedFeedbackPathway } from './fixed-feedback';
 import { MirrorFeedbackPathway } from './mirror-feedback';
+import { OutputDecoderPathway } from './output-decoder';
 import { PathwayContext, registerPathway } from './pathway';
 import { Projection } from './projection';
 import { RateDecoderPathway } from './rate-decoder';
@@ -46,15 +49,23 @@ export type BuiltinPathway =
   | TopDecoderPathway<'conditional-decoder'>
   | DirectDecoderPathway<'direct-decoder-linear'>
   | DirectDecoderPathway<'direct-decoder-tanh'>
+  | OutputDecoderPathway
   | RateDecoderPathway;
 
 const initStream = (c: PathwayContext) => streamState(c.state.seed, `B${c.above.index}/init`);
 
 registerPathway('transpose', (c) => new TransposePathway(c.above.projection));
-registerPathway('decoder', (c) => {
+const decoder = (c: PathwayContext): DecoderPathway => {
   const l = c.above.index;
-  const decoder = new Projection(`V${l}`, c.above.size, c.belowSize, c.init, c.state);
-  return new DecoderPathway(decoder, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput);
+  const projection = new Projection(`V${l}`, c.above.size, c.belowSize, c.init, c.state);
+  return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput);
+};
+registerPathway('decoder', decoder);
+registerPathway('output-decoder', (c) => {
+  const top = c.below;
+  if (c.above !== c.readout || !top) throw new Error('an output-decoder pathway leaves the read-out only');
+  const sent = new Float32Array(c.maxRows * top.size);
+  return new OutputDecoderPathway(decoder(c), c.maxRows, (rows, out) => c.readout.respond(rows, top.send(rows, top.activity, sent), out));
 });
 registerPathway('random', (c) => new FixedFeedbackPathway('random', `B${c.above.index}`, c.belowSize, c.above.size, c.init, initStream(c)));
 registerPathway('direct', (c) => new FixedFeedbackPathway('direct', `B${c.above.index}`, c.belowSize, c.readout.size, c.init, initStream(c)));

@@ -22,6 +22,14 @@ export type OptimizerSpec =
       readonly epsilon?: number;
       /** Decoupled weight decay λ (AdamW, Loshchilov & Hutter 2019): p ← (1 − lr·λ)·p before the step. */
       readonly weightDecay?: number;
+      /** An L2 penalty's gradient added before the step, g ← g + λ₂·p (torch.optim.Adam's weight_decay). */
+      readonly l2?: number;
+      /**
+       * ε added to the bias-corrected √v̂ (Kingma & Ba 2015, Algorithm 1; torch.optim.Adam):
+       * p ← p − lr·m̂/(√v̂ + ε). Default false: ε added to the uncorrected √v, the paper's "ε̂"
+       * form (§2), p ← p − lr·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√v + ε), whose ε weighs √(1−β₂ᵗ) times less early on.
+       */
+      readonly correctedEpsilon?: boolean;
     };
 
 /** Updates one parameter array in place from its gradient. */
@@ -67,11 +75,16 @@ export function createOptimizer(spec: OptimizerSpec, param: Float32Array): Optim
       const epsilon = spec.epsilon ?? 1e-8;
       const t = new Float64Array(1);
       const shrink = 1 - spec.lr * (spec.weightDecay ?? 0);
+      const l2 = spec.l2 ?? 0;
+      // Algorithm 1's ε in the ε̂ form: lr·m̂/(√v̂ + ε) = lr·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√v + ε·√(1−β₂ᵗ)).
+      const epsilonAt = spec.correctedEpsilon ? (step: number) => epsilon * Math.sqrt(1 - beta2 ** step) : () => epsilon;
       return {
         state: { m, v, t },
         step: (grad) => {
+          if (l2 !== 0) k.axpby(n, l2, param, 1, grad, grad);
           if (shrink !== 1) k.axpby(n, shrink, param, 0, param, param);
-          k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilon, ++t[0]);
+          const step = ++t[0];
+          k.adamStep(n, param, grad, m, v, spec.lr, beta1, beta2, epsilonAt(step), step);
         },
       };
     }

@@ -18,8 +18,12 @@ export function differenceReconstructionTargetPropagation(spec: TargetPropagatio
     ...differenceTargetPropagation(spec),
     name: 'drl',
     summary: 'DTP targets; decoders trained by the difference reconstruction loss through every layer above — DRL, Meulemans et al. 2020',
-    // Decoders between hidden populations learn through every layer above; the input decoder g_1
-    // (for recordings) keeps its one-layer probe.
-    probes: (network, l) => (l >= 2 && l < network.readout.index ? [differenceReconstructionProbe(network, l)] : undefined),
+    // Decoders between hidden populations (and the read-out's decoder, when the top target is
+    // decoded from the output) learn through every layer above; the input decoder g_1 (for
+    // recordings) keeps its one-layer probe.
+    probes: (network, l) => {
+      const learnsDifference = l >= 2 && (l < network.readout.index || network.readoutFeedback.kind === 'output-decoder');
+      return learnsDifference ? [differenceReconstructionProbe(network, l)] : undefined;
+    },
   };
 }

@@ -9,11 +9,14 @@
  * Options (target-propagation.ts): `stepGrowth` γ scales every difference sent down by γ, so the
  * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
  * send for it, ĥ_l ← T_l(ĥ_l).
+ * With `top: 'output-decoder'` the top target is decoded from the output instead (Meulemans et al.
+ * 2020's released code): ĥ_L = h_L + g_{L+1}(ô) − g_{L+1}(o), ô = o − η̂ ∂Loss/∂o, o the read-out's
+ * scores (network/output-decoder.ts).
  */
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { projectOption, stepGrowthOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { projectOption, stepGrowthOption, topOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
   const growth = spec.stepGrowth ?? 1;
@@ -21,7 +24,7 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     name: 'dtp',
     summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
     uses: targetPropagationUses,
-    options: [stepGrowthOption, projectOption],
+    options: [topOption, stepGrowthOption, projectOption],
     feedback: 'decoder',
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
@@ -29,6 +32,7 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
       const length = rows * at.size;
       kernels().axpby(length, -spec.topStep, at.topDown, 0, at.topDown, at.topDown);
     },
+    ...(spec.top === 'output-decoder' ? decodedTop(spec.topStep) : {}),
     receive(at, rows) {
       kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
       if (spec.project) at.sendInPlace(rows, at.target);
@@ -37,6 +41,20 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     descend(pathway, above, below, rows) {
       expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
       if (growth !== 1) kernels().axpby(rows * below.size, growth, below.topDown, 0, below.topDown, below.topDown);
+    },
+  };
+}
+
+/** The top target decoded from the output: ĥ_L − h_L = g_{L+1}(o − η̂ δ_out) − g_{L+1}(o), written by `fromReadout`. */
+function decodedTop(topStep: number): Pick<Rule, 'uses' | 'readoutFeedback' | 'fromReadout' | 'top'> {
+  return {
+    uses: { ...targetPropagationUses, outputGradient: false },
+    readoutFeedback: 'output-decoder',
+    fromReadout(pathway, readout, top, rows) {
+      expectPathway('dtp', pathway, 'output-decoder').sendTargetDifference(rows, readout.delta, topStep, top.topDown);
+    },
+    top() {
+      // topDown already holds ĥ_L − h_L.
     },
   };
 }

@@ -22,7 +22,17 @@ export interface TargetPropagationSpec {
    * output transform are unchanged.
    */
   readonly project?: boolean;
+  /**
+   * Where the top hidden target comes from (dtp, drl): 'readout-gradient' (default), a step along
+   * the loss gradient through the read-out's weights (Lee et al. 2015); 'output-decoder', decoded
+   * from a gradient step on the read-out's scores by a learned decoder (Meulemans et al. 2020's code,
+   * network/output-decoder.ts).
+   */
+  readonly top?: TopTarget;
 }
+
+export const topTargets = ['readout-gradient', 'output-decoder'] as const;
+export type TopTarget = (typeof topTargets)[number];
 
 export const targetPropagationUses: SignalUse = {
   weightTransport: false,
@@ -41,3 +51,4 @@ export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number)
 /** `apical rules` lines for the options of target-propagation.ts. */
 export const stepGrowthOption = 'stepGrowth γ: per-layer target steps β_l = γ^(L−l), each difference sent down scaled by γ (issue 17: keeps targets alive below sign layers)';
 export const projectOption = 'project: targets projected onto what the population sends, ĥ_l ← T_l(ĥ_l) (Friesen & Domingos 2018)';
+export const topOption = `top (${topTargets.join(' | ')}): where ĥ_L comes from, a gradient step through the read-out or decoded from the output by a learned decoder (Meulemans et al. 2020)`;

@@ -1,0 +1,84 @@
+"""
+Runs one MNIST config of Meulemans et al. (2020)'s reference code (repository
+meulemansalex/theoretical_framework_for_target_propagation, fetched, never copied into apical)
+unmodified, for a given number of epochs, and writes one JSON line per epoch:
+  {"epoch": e, "test_error": %, "valid_error": %, "seconds": wall seconds of that epoch}
+Epoch 1's seconds include the feedback-only pre-training epochs (epochs_fb); every epoch's include
+its extra feedback epochs and the evaluation, as their train() runs them.
+
+Their code is driven through its own run_config._override_cmd_arg and main.run(); only `epochs`
+(and out_dir) are changed in the config dictionary. tensorboardX (not packaged in Debian) is
+imported by their modules but used only with save_logs, which the configs leave off: a stub module
+stands in for it. Their data loader reads ./data/MNIST/raw; the four IDX files are linked there.
+
+usage: python3 bench/meulemans_peer.py PEER_DIR CONFIG EPOCHS OUT_JSONL MNIST_DIR [RANDOM_SEED]
+(RANDOM_SEED replaces their configs' random_seed 42, for their seed-to-seed spread.)
+"""
+import importlib
+import json
+import os
+import sys
+import time
+import types
+
+peer, config_name, epochs, out_file, mnist = sys.argv[1], sys.argv[2], int(sys.argv[3]), os.path.abspath(sys.argv[4]), os.path.abspath(sys.argv[5])
+work = os.path.dirname(out_file)
+os.makedirs(os.path.join(work, 'data', 'MNIST', 'raw'), exist_ok=True)
+for name in ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']:
+    link = os.path.join(work, 'data', 'MNIST', 'raw', name)
+    if not os.path.exists(link):
+        os.symlink(os.path.join(mnist, name), link)
+os.chdir(work)
+
+stub = types.ModuleType('tensorboardX')
+stub.SummaryWriter = None
+sys.modules['tensorboardX'] = stub
+sys.path.insert(0, os.path.abspath(peer))
+import matplotlib
+matplotlib.use('Agg')
+run_config = importlib.import_module('run_config')
+main = importlib.import_module('main')
+config = dict(importlib.import_module('final_configs.' + config_name).config)
+config['epochs'] = epochs
+if len(sys.argv) > 6:
+    config['random_seed'] = int(sys.argv[6])
+config['out_dir'] = os.path.join('logs', config_name)
+
+
+class Clock:
+    """Stamps the lines their code prints: training starts at 'Training network', epochs end at their test accuracy."""
+
+    def __init__(self, stream, out):
+        self.stream, self.out, self.pending = stream, out, ''
+        self.started = None
+        self.valid = None
+
+    def write(self, text):
+        self.stream.write(text)
+        self.pending += text
+        while '\n' in self.pending:
+            line, self.pending = self.pending.split('\n', 1)
+            self.line(line.strip())
+
+    def line(self, line):
+        now = time.perf_counter()
+        if line.startswith('Training network') or (line.startswith('train') and self.started is None):
+            self.started = now
+        elif ' -- val acc' in line:
+            self.valid = 100 - float(line.split('=')[1].strip().rstrip('%'))
+        elif ' -- test acc' in line:
+            epoch = int(line.split()[1])
+            error = 100 - float(line.split('=')[1].strip().rstrip('%'))
+            self.out.write(json.dumps({'epoch': epoch, 'test_error': error, 'valid_error': self.valid, 'seconds': now - self.started}) + '\n')
+            self.out.flush()
+            self.started = now
+
+    def flush(self):
+        self.stream.flush()
+
+
+with open(out_file, 'w') as out:
+    sys.stdout = Clock(sys.stdout, out)
+    run_config._override_cmd_arg(config)
+    main.run()
+    sys.stdout = sys.stdout.stream
