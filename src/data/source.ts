@@ -7,12 +7,17 @@
  *   fashion-mnist  Fashion-MNIST's (./fashion-mnist.ts), from Debian's dataset-fashion-mnist or `dir`
  *   cifar10        CIFAR-10's binary batches in `dir` (./cifar10.ts)
  *   npy            numpy arrays, .npy or .npz (./npy-source.ts)
+ *   task           a long-range sequence problem generated from the seed (./sequence-tasks.ts)
+ * Any source's examples may be read as sequences of `steps` equal steps (sequential MNIST: 28 rows
+ * as 28 steps, ./sequence.ts).
  */
 import { CIFAR10_VALIDATION, loadCifar10 } from './cifar10';
 import { DataError } from './data-error';
 import { loadFashionMnist } from './fashion-mnist';
 import { loadMnist, MNIST_VALIDATION } from './mnist';
 import { loadNpy, NpyOptions } from './npy-source';
+import { fixedLengthSequences } from './sequence';
+import { generateTask, TaskOptions } from './sequence-tasks';
 import { Splits } from './splits';
 
 /** A data set stored as files in a folder; `dir` null: where it is installed. */
@@ -22,24 +27,48 @@ export interface FolderSource {
   /** Examples held out from the end of the training file for validation: a count, or a fraction below 1. */
   readonly validation: number;
   readonly trainLimit: number | null;
+  /** Read each example as this many time steps (absent: one input per example). */
+  readonly steps?: number;
 }
 
 export interface NpySource extends Omit<NpyOptions, 'trainLimit'> {
   readonly source: 'npy';
   readonly trainLimit: number | null;
+  readonly steps?: number;
 }
 
-export type DataSource = FolderSource | NpySource;
+export interface TaskSource extends TaskOptions {
+  readonly source: 'task';
+  /** Unused (a task's splits are its own); kept so every source has one. */
+  readonly validation: number;
+  readonly trainLimit: null;
+}
+
+export type DataSource = FolderSource | NpySource | TaskSource;
 
 export type SourceName = DataSource['source'];
 
-export const sourceNames: readonly SourceName[] = ['mnist', 'fashion-mnist', 'cifar10', 'npy'];
+export const sourceNames: readonly SourceName[] = ['mnist', 'fashion-mnist', 'cifar10', 'npy', 'task'];
 
 /** The validation size of each source when an experiment gives none: MNIST's 10,000 (Lee et al., 2015), CIFAR-10's 5,000, a tenth of one's own data. */
-export const defaultValidation: Record<SourceName, number> = { mnist: MNIST_VALIDATION, 'fashion-mnist': MNIST_VALIDATION, cifar10: CIFAR10_VALIDATION, npy: 0.1 };
+export const defaultValidation: Record<SourceName, number> = { mnist: MNIST_VALIDATION, 'fashion-mnist': MNIST_VALIDATION, cifar10: CIFAR10_VALIDATION, npy: 0.1, task: 0 };
 
-/** The train / valid / test splits of `data`. */
+/** The longest sequence `data` holds (1: not sequences). */
+export function longestSequence(data: DataSource): number {
+  return data.source === 'task' ? data.maxLength : (data.steps ?? 1);
+}
+
+/** The train / valid / test splits of `data`, as sequences when it asks for `steps`. */
 export function loadData(data: DataSource): Splits {
+  if (data.source === 'task') return generateTask(data);
+  const splits = loadExamples(data);
+  const { steps } = data;
+  if (steps === undefined) return splits;
+  const asSequences = <D extends Splits['train']>(d: D): D => ({ ...d, sequence: fixedLengthSequences(d.count, d.features, steps, `data.steps of ${d.name}`) });
+  return { ...splits, train: asSequences(splits.train), valid: asSequences(splits.valid), test: asSequences(splits.test) };
+}
+
+function loadExamples(data: FolderSource | NpySource): Splits {
   const split = { validation: data.validation, trainLimit: data.trainLimit ?? undefined };
   switch (data.source) {
     case 'mnist':

@@ -28,13 +28,20 @@
  *  6. record          — recorders have seen outcome$ and reconstruction$ during the step.
  * Phases 1–4 happen synchronously inside `stimulus$.next`, so within a step the order is exact and
  * across steps nothing computed at step t acts before step t+1.
+ *
+ * Time: a minibatch of sequences (`stimulus.steps`) enters as one input event per time step; the
+ * recurrent population (h_1, network/recurrent-population.ts) fires on each, carrying its state
+ * from step to step, and everything above it (the populations, the probes) acts on its last step
+ * only. In phase 4, once h_1 has received its last step's signal, the rule carries credit back
+ * through the steps (`throughTime`, through the network's pathway between steps).
  */
-import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
+import { concatMap, filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { kernels } from '../kernels';
 import { Network, Pathway } from '../network/network';
 import { oneHot } from '../network/one-hot';
 import { Population } from '../network/population';
-import { LocalView, Rule } from '../rules';
+import { RecurrentPopulation } from '../network/recurrent-population';
+import { LocalView, Rule, TemporalView } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
 
@@ -50,6 +57,40 @@ function localView(population: Population): LocalView {
     throughUnit: (length, g, d) => population.throughUnit(length, g, d),
     throughSend: (length, g, d) => population.throughSend(length, g, d),
   };
+}
+
+/** What a rule learning through time sees of a recurrent population: its steps' buffers, never its projection. */
+function temporalView(population: RecurrentPopulation, last: LocalView): TemporalView {
+  const { size } = population;
+  return {
+    name: population.name,
+    size,
+    get steps() {
+      return population.steps;
+    },
+    last,
+    activity: (t) => population.stateAt(t, population.rows),
+    target: (t) => population.at(population.targets, t, population.rows, size),
+    delta: (t) => population.at(population.deltas, t, population.rows, size),
+    throughUnit: (t, g, d) => population.throughUnitAt(t, population.rows, g, d),
+  };
+}
+
+/** True for an event that is not an early step of a sequence (the last step, or no sequence at all). */
+const lastStep = ({ time }: Activity): boolean => time === undefined || time.t === time.steps - 1;
+
+/** The input's events of a stimulus: one per time step of a sequence (x_t gathered into `step`), or the input itself. */
+function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Generator<Activity> {
+  const { steps, rows, input } = stimulus;
+  if (steps === undefined) {
+    yield { stimulus, population: 0, activity: input };
+    return;
+  }
+  const features = input.length / rows;
+  for (let t = 0; t < steps; t++) {
+    for (let r = 0; r < rows; r++) step.set(input.subarray(r * features + t * width, r * features + (t + 1) * width), r * width);
+    yield { stimulus, population: 0, activity: step, time: { t, steps } };
+  }
 }
 
 export class Circuit {
@@ -81,26 +122,45 @@ export class Circuit {
       throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
     }
     const k = kernels();
-    const { populations, hidden, readout } = network;
+    const { populations, hidden, readout, recurrent } = network;
+    if (recurrent && !(rule.throughTime && network.temporal)) {
+      throw new Error(`rule ${rule.name} does not learn through time; recurrent population ${recurrent.name} needs one that does (bptt, tptt, fa-tt)`);
+    }
+    if (network.temporal && network.temporal.kind !== rule.temporalFeedback) {
+      throw new Error(`rule ${rule.name} needs a ${rule.temporalFeedback} pathway between steps; the network has ${network.temporal.kind}`);
+    }
     for (const population of hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
     const views = populations.map(localView);
 
-    // 2. Forward sweep.
-    const input$ = this.stimulus$.pipe(
-      map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
-      share(),
-    );
+    // 2. Forward sweep (a sequence: one input event per step, the recurrent population firing on each).
+    const stepInput = recurrent ? new Float32Array(network.options.maxRows * recurrent.width) : null;
+    const input$ = stepInput
+      ? this.stimulus$.pipe(concatMap((stimulus) => inputEvents(stimulus, recurrent!.width, stepInput)), share())
+      : this.stimulus$.pipe(
+          map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
+          share(),
+        );
     const activity$: Observable<Activity>[] = [input$];
     for (const population of populations) {
+      const below$ = activity$[population.index - 1];
       activity$.push(
-        activity$[population.index - 1].pipe(
-          map(({ stimulus, activity }): Activity => ({
-            stimulus,
-            population: population.index,
-            activity: population.fire(stimulus.rows, activity),
-          })),
-          share(),
-        ),
+        population === recurrent
+          ? below$.pipe(
+              map(({ stimulus, activity, time }): Activity => {
+                if (!time) throw new Error(`recurrent population ${population.name} needs sequences (data with steps)`);
+                return { stimulus, population: population.index, activity: recurrent.fireStep(time.t, stimulus.rows, activity), time };
+              }),
+              share(),
+            )
+          : below$.pipe(
+              filter(lastStep),
+              map(({ stimulus, activity }): Activity => ({
+                stimulus,
+                population: population.index,
+                activity: population.fire(stimulus.rows, activity),
+              })),
+              share(),
+            ),
       );
     }
     this.activity$ = activity$;
@@ -113,7 +173,7 @@ export class Circuit {
       for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
         probes.push(
           activity$[probe.after].pipe(
-            filter(({ stimulus }) => stimulus.probeDecoders),
+            filter((event) => event.stimulus.probeDecoders && lastStep(event)),
             map(({ stimulus }): Reconstruction => ({ stimulus, pathway: probe.pathway, error: probe.run(stimulus) })),
           ),
         );
@@ -154,9 +214,11 @@ export class Circuit {
     );
     for (let l = top.index; l >= 1; l--) {
       const population = populations[l - 1];
+      const throughTime = population === recurrent ? temporalView(recurrent, views[l - 1]) : null;
       const received = arriving$.pipe(
         map((signal): TopDown => {
           rule.receive(views[l - 1], signal.stimulus.rows);
+          if (throughTime) rule.throughTime!(network.temporal!, throughTime, signal.stimulus.rows);
           this.pendingForward.add(population);
           return signal;
         }),

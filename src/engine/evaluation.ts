@@ -4,6 +4,7 @@
  * over M sweeps of the same minibatch, p̄ = (1/M) Σ_s p_s, and the prediction is argmax p̄. With
  * M = 1 this is the ordinary single-sweep evaluation.
  */
+import { SequenceShape, sharedLength } from '../data/sequence';
 import { kernels } from '../kernels';
 import { Circuit } from './circuit';
 import { Stimulus } from './events';
@@ -16,11 +17,15 @@ export interface Examples {
   readonly features: number;
   /** Side information for a conditional decoder: `size` values per example (count × size). */
   readonly side?: { readonly size: number; readonly values: Float32Array };
+  /** Sequences: each row holds its example's time steps (data/sequence.ts). */
+  readonly sequence?: SequenceShape;
+  /** Redraws the examples for `epoch` (generated tasks). */
+  readonly refresh?: (epoch: number) => void;
 }
 
-/** The step that only scores a minibatch. */
-function scoringStimulus(step: number, rows: number, input: Float32Array, labels: Int32Array): Stimulus {
-  return { step, rows, input, labels, learnForward: false, probeDecoders: false, noise: 0 };
+/** The step that only scores a minibatch (of sequences of `steps` steps, when given). */
+function scoringStimulus(step: number, rows: number, input: Float32Array, labels: Int32Array, steps?: number): Stimulus {
+  return { step, rows, input, labels, learnForward: false, probeDecoders: false, noise: 0, ...(steps === undefined ? {} : { steps }) };
 }
 
 /**
@@ -34,6 +39,7 @@ export function meanProbabilities(
   labels: Int32Array,
   samples: number,
   mean: Float32Array,
+  steps?: number,
 ): void {
   const k = kernels();
   const { readout } = circuit.network;
@@ -41,7 +47,7 @@ export function meanProbabilities(
   mean.fill(0, 0, length);
   // The read-out's activity holds its probabilities once the outcome has been scored.
   const subscription = circuit.outcome$.subscribe(() => k.axpby(length, 1 / samples, readout.activity, 1, mean, mean));
-  for (let s = 0; s < samples; s++) circuit.step(scoringStimulus(s, rows, input, labels));
+  for (let s = 0; s < samples; s++) circuit.step(scoringStimulus(s, rows, input, labels, steps));
   subscription.unsubscribe();
 }
 
@@ -61,7 +67,8 @@ export function evaluate(circuit: Circuit, examples: Examples, batchSize: number
   for (let start = 0; start < examples.count; start += batchSize) {
     const rows = Math.min(batchSize, examples.count - start);
     const labels = examples.labels.subarray(start, start + rows);
-    meanProbabilities(circuit, rows, examples.images.subarray(start * features, (start + rows) * features), labels, samples, mean);
+    const steps = examples.sequence ? sharedLength(examples.sequence, rows, (r) => start + r) : undefined;
+    meanProbabilities(circuit, rows, examples.images.subarray(start * features, (start + rows) * features), labels, samples, mean, steps);
     errors += k.countErrors(rows, classes, mean, labels);
     if (samples > 1) for (let r = 0; r < rows; r++) loss -= Math.log(Math.max(mean[r * classes + labels[r]], 1e-30));
   }

@@ -20,6 +20,12 @@ export interface Stimulus {
   readonly probeDecoders: boolean;
   /** σ of the probe noise. */
   readonly noise: number;
+  /**
+   * Sequences: each row of `input` holds `steps` time steps of the input's width, one after the
+   * other (data/sequence.ts), presented one step per event to the recurrent population. Absent:
+   * one input per row.
+   */
+  readonly steps?: number;
 }
 
 /** Activity sent up by one population. */
@@ -29,6 +35,8 @@ export interface Activity {
   readonly population: number;
   /** rows × size. */
   readonly activity: Float32Array;
+  /** The time step it belongs to, for the input's and the recurrent population's events of a sequence (t 0-based). */
+  readonly time?: { readonly t: number; readonly steps: number };
 }
 
 /** What the read-out reports for a minibatch. */

@@ -23,6 +23,7 @@
  * ends the stream with a DivergenceError naming the population, the epoch and the step.
  */
 import { concat, concatMap, defer, EMPTY, map, Observable, of, range } from 'rxjs';
+import { sharedLength } from '../data/sequence';
 import { shuffleInPlace } from '../kernels/random';
 import { Circuit } from './circuit';
 import { ticks } from './clock';
@@ -154,12 +155,15 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     },
   );
 
-  /** The minibatch for `step`: a view of the data in order, gathered when shuffled. */
-  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array } => {
+  /** The minibatch for `step`: a view of the data in order, gathered when shuffled (with its sequences' length). */
+  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array; steps?: number } => {
     const start = step * batchSize;
     const rows = Math.min(batchSize, examples.count - start);
+    const sequence = examples.sequence;
+    const steps = sequence ? { steps: sharedLength(sequence, rows, plan.shuffle ? (r) => order[start + r] : (r) => start + r) } : {};
     if (!plan.shuffle) {
       return {
+        ...steps,
         rows,
         input: examples.images.subarray(start * features, (start + rows) * features),
         labels: examples.labels.subarray(start, start + rows),
@@ -172,7 +176,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       batchLabels[r] = examples.labels[i];
       if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
     }
-    return { rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
+    return { ...steps, rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
   };
 
   /** The steps of `phase` not yet done (all of them unless resuming inside it). */
@@ -247,6 +251,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       concatMap((epoch) => {
         const start$ = defer(() => {
           schedule?.setEpoch(epoch);
+          examples.refresh?.(epoch);
           if (position.phase === 'start') {
             tally.reset();
             reconstruction.clear();

@@ -84,8 +84,18 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
     const testLimit = loaded.data.testLimit;
     const data = testLimit === undefined ? all : { ...all, test: subset(all.test, Math.min(testLimit, all.test.count)) };
     const experiment = sizedFromData(loaded, data.train);
-    if (data.train.features !== experiment.model.input) {
+    const sequence = data.train.sequence;
+    if (sequence && sequence.width !== experiment.model.input) {
+      throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs per step but the data's sequences have ${sequence.width}`);
+    }
+    if (!sequence && data.train.features !== experiment.model.input) {
       throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
+    }
+    const recurrent = experiment.model.layers[0].recurrent !== undefined;
+    if (recurrent !== (sequence !== undefined)) {
+      throw new ConfigError(recurrent
+        ? `${experiment.file}: model "${experiment.model.name}" is recurrent but the data are not sequences (give /data/steps, or a "source": "task")`
+        : `${experiment.file}: the data are sequences but model "${experiment.model.name}" has no recurrent first layer (add "recurrent": {} to it)`);
     }
     const outputs = experiment.model.layers[experiment.model.layers.length - 1].size;
     if (data.train.classes > outputs) {
