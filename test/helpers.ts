@@ -29,11 +29,19 @@ export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh
 export function smallCircuit(
   model: ModelSpec,
   ruleSpec: RuleSpec | Rule,
-  options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
+  options: { seed?: number; maxRows?: number; maxSteps?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
 ): Circuit {
   const rule = 'receive' in ruleSpec ? ruleSpec : createRule(ruleSpec);
   const seed = options.seed ?? 7;
-  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback, side: options.side });
+  const network = new Network(model, {
+    seed,
+    maxRows: options.maxRows ?? 64,
+    feedback: rule.feedback,
+    readoutFeedback: rule.readoutFeedback,
+    side: options.side,
+    maxSteps: options.maxSteps,
+    temporalFeedback: rule.temporalFeedback,
+  });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   const still = { name: 'sgd', lr: 0 } as const;
   const optimizers = { forward: options.forward ?? still, feedback: options.feedback ?? still, frozen: () => ({ weights: false, bias: false }) };

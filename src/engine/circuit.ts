@@ -168,7 +168,11 @@ export class Circuit {
     // 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
     //     pathway's own probes with its own).
     const probes: Observable<Reconstruction>[] = [];
-    const ends: [Pathway, number][] = [...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])), [network.readoutFeedback, readout.index]];
+    const ends: [Pathway, number][] = [
+      ...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])),
+      ...(network.temporal && recurrent ? [[network.temporal, recurrent.index] as [Pathway, number]] : []),
+      [network.readoutFeedback, readout.index],
+    ];
     for (const [pathway, l] of ends) {
       for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
         probes.push(
