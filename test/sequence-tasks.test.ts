@@ -3,14 +3,14 @@
  * them): what each sequence holds, the statistics of the classes and lengths, determinism by seed,
  * the one-line errors of malformed settings, and a tiny run through the command line that learns.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Dataset } from '../src/data/dataset';
 import { generateTask, TaskOptions } from '../src/data/sequence-tasks';
 import { loadExperiment } from '../src/experiment/experiment';
-import { expectDataError } from './helpers';
+import { expectDataError, runMetrics } from './helpers';
 
 const base: TaskOptions = { task: 'temporal-order', minLength: 20, maxLength: 30, train: 400, valid: 4000, test: 0, trainBlock: 20, evalBlock: 50, seed: 5 };
 
@@ -140,6 +140,23 @@ describe('a task through the command line', () => {
     expect(result.status).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.final.test_error).toBeLessThan(0.2);
+  });
+
+  it('stopped by SIGTERM mid-run and resumed, ends bit-identical to a run never stopped (the epoch’s sequences redrawn from the seed)', async () => {
+    const args = ['experiments/seq-temporal-order-tptt.json', '--epochs', '4', '--set', 'rule.noise=0.1'];
+    const straight = path.join(tmp, 'straight');
+    expect(apical('run', ...args, '--out', straight).status).toBe(0);
+    const stopped = path.join(tmp, 'stopped');
+    const child = spawn(process.execPath, [cli, 'run', ...args, '--out', stopped]);
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (/^epoch +1\//m.test(stdout)) child.kill('SIGTERM');
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(runMetrics(stopped).length).toBeLessThan(4);
+    expect(apical('resume', stopped).status).toBe(0);
+    expect(runMetrics(stopped)).toEqual(runMetrics(straight));
   });
 
   it('the committed experiment files resolve with their defaults', () => {

@@ -102,7 +102,7 @@ export class InverseTransitionPathway implements Pathway {
     this.projection.respond(rows, this.read, this.activation, this.decoded);
   }
 
-  /** G's gradients from every step of the sequence held, probed with noise σ; returns Σ_t of the mean reconstruction error per row. */
+  /** G's gradients from every step of the sequence held, probed with noise σ; returns the reconstruction error ‖G(x_t, F(x_t, h̃_{t−1})) − h̃_{t−1}‖², mean over rows and steps. */
   private learn(rows: number, sigma: number): number {
     const k = kernels();
     const { population } = this;
@@ -121,7 +121,7 @@ export class InverseTransitionPathway implements Pathway {
     population.transition(all, z, this.response);
     for (let i = 0; i < all; i++) z.set(this.response.subarray(i * size, (i + 1) * size), i * inSize + width);
     this.decode(all);
-    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
+    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / all;
     k.deltaFromTarget(this.activation, length, 2 / (rows * size), this.decoded, this.probe, this.delta);
     this.projection.accumulateGradients(all, z, this.delta);
     this.projection.weightGrad.fill(0, 0, width * size);
