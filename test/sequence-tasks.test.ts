@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Dataset } from '../src/data/dataset';
 import { generateTask, TaskOptions } from '../src/data/sequence-tasks';
-import { loadExperiment } from '../src/experiment/experiment';
+import { ConfigError, loadExperiment } from '../src/experiment/experiment';
 import { expectDataError, runMetrics } from './helpers';
 
 const base: TaskOptions = { task: 'temporal-order', minLength: 20, maxLength: 30, train: 400, valid: 4000, test: 0, trainBlock: 20, evalBlock: 50, seed: 5 };
@@ -77,6 +77,37 @@ describe('temporal order', () => {
   });
 });
 
+describe('adding', () => {
+  it('marks one value in [0, T/10) and one in [T/10, T/2); the target is their mean; blocks stretched by under 10%', () => {
+    const { valid } = generateTask({ ...base, task: 'adding', minLength: 50, maxLength: 50, valid: 1000 });
+    expect(valid.classes).toBe(1);
+    expect(valid.features).toBe(54 * 2);
+    const targets = valid.targets!;
+    const lengths = new Set<number>();
+    let sum = 0;
+    for (let i = 0; i < valid.count; i++) {
+      const T = valid.sequence!.lengths[i];
+      lengths.add(T);
+      const row = valid.images.subarray(i * valid.features, (i + 1) * valid.features);
+      const marked = Array.from({ length: T }, (_, t) => t).filter((t) => row[t * 2] === 1);
+      const values = Array.from({ length: T }, (_, t) => row[t * 2 + 1]);
+      const ok =
+        marked.length === 2 &&
+        marked[0] < Math.floor(T / 10) &&
+        marked[1] >= Math.floor(T / 10) &&
+        marked[1] < Math.floor(T / 10) + Math.floor(0.4 * T) &&
+        values.every((v) => v > 0 && v < 1) &&
+        Math.abs(targets[i] - (values[marked[0]] + values[marked[1]]) / 2) < 1e-6 &&
+        valid.labels[i] === 0;
+      if (!ok) expect({ example: i, T, marked }).toBe('two markers in their windows, the target their mean');
+      sum += targets[i];
+    }
+    expect([...lengths].every((T) => T >= 50 && T < 55)).toBe(true);
+    expect(lengths.size).toBeGreaterThan(1);
+    expect(Math.abs(sum / valid.count - 0.5)).toBeLessThan(0.02);
+  });
+});
+
 describe('random permutation', () => {
   it('starts with 0 or 1, its class; every other symbol in 2…99', () => {
     const { valid } = generateTask({ ...base, task: 'permutation', valid: 2000 });
@@ -113,7 +144,7 @@ describe('malformed task settings', () => {
     [{ minLength: 0 }, 'task temporal-order: minLength must be a positive integer, got 0'],
     [{ minLength: 40, maxLength: 30 }, 'task temporal-order: minLength 40 is above maxLength 30'],
     [{ minLength: 5, maxLength: 5 }, 'task temporal-order: minLength 5 is below 10, the shortest sequence it is defined for'],
-    [{ task: 'parity' as TaskOptions['task'] }, 'unknown task "parity" (known: temporal-order, temporal-order-3bit, permutation)'],
+    [{ task: 'parity' as TaskOptions['task'] }, 'unknown task "parity" (known: temporal-order, temporal-order-3bit, adding, permutation)'],
   ])('%j: one line', (change, message) => {
     expectDataError(() => generateTask({ ...base, ...change }), message);
   });
@@ -127,11 +158,9 @@ describe('a task through the command line', () => {
   it.each([
     ['data.minLength=0', 'experiments/seq-temporal-order-tptt.json: /data/minLength must be at least 1, got 0'],
     ['data.maxLength=5', 'experiments/seq-temporal-order-tptt.json: /data/minLength 10 is above /data/maxLength 5'],
-    ['data.task="parity"', 'experiments/seq-temporal-order-tptt.json: /data/task "parity" is not a known task (one of temporal-order, temporal-order-3bit, permutation)'],
-  ])('--set %s: one line, exit status 2', (setting, message) => {
-    const result = apical('run', 'experiments/seq-temporal-order-tptt.json', '--set', setting, '--out', path.join(tmp, 'never'));
-    expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`apical: ${message}`);
+    ['data.task="parity"', 'experiments/seq-temporal-order-tptt.json: /data/task "parity" is not a known task (one of temporal-order, temporal-order-3bit, adding, permutation)'],
+  ])('--set %s: one line', (setting, message) => {
+    expect(() => loadExperiment('experiments/seq-temporal-order-tptt.json', { set: [setting] })).toThrow(new ConfigError(message));
   });
 
   it.each(['tptt', 'bptt'])('%s learns temporal order at T = 10 within two epochs of fresh sequences (chance: 75%% error)', (rule) => {
@@ -142,8 +171,27 @@ describe('a task through the command line', () => {
     expect(summary.final.test_error).toBeLessThan(0.2);
   });
 
+  it('tptt beats the adding problem’s baseline at T = 10 (predicting 0.5: 36% of sequences off by a squared error above 0.04)', () => {
+    const out = path.join(tmp, 'adding');
+    const result = apical('run', 'experiments/seq-adding-tptt.json', '--epochs', '2', '--out', out);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.final.test_error).toBeLessThan(0.25);
+  });
+
+  it('a linear read-out on a classification task: one line, exit status 2', () => {
+    const json = JSON.parse(fs.readFileSync('experiments/seq-adding-bptt.json', 'utf8'));
+    json.model = { ...JSON.parse(fs.readFileSync('models/srn-tanh-100-adding.json', 'utf8')), input: 6 };
+    json.data.task = 'temporal-order';
+    const file = path.join(tmp, 'linear-classes.json');
+    fs.writeFileSync(file, JSON.stringify(json));
+    const result = apical('run', file, '--out', path.join(tmp, 'never'));
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`apical: ${file}: model "srn-tanh-100-adding" ends in a linear-readout, which needs real-valued targets (a regression task such as "adding"); these data have labels`);
+  });
+
   it('stopped by SIGTERM mid-run and resumed, ends bit-identical to a run never stopped (the epoch’s sequences redrawn from the seed)', async () => {
-    const args = ['experiments/seq-temporal-order-tptt.json', '--epochs', '4', '--set', 'rule.noise=0.1'];
+    const args = ['experiments/seq-temporal-order-tptt.json', '--epochs', '4', '--set', 'rule.noise=0.1', '--set', 'data.sequences={"train":400,"valid":200,"test":200}', '--set', 'training.evalBatchSize=200'];
     const straight = path.join(tmp, 'straight');
     expect(apical('run', ...args, '--out', straight).status).toBe(0);
     const stopped = path.join(tmp, 'stopped');

@@ -7,6 +7,9 @@
  *                         p1 ∈ [5T/10, 6T/10), distractors c–f elsewhere; class = v0 + 2·v1 (AA, BA, AB, BB)
  *   temporal-order-3bit   the same with three positions, p0 ∈ [T/10, 2T/10), p1 ∈ [3T/10, 4T/10),
  *                         p2 ∈ [6T/10, 7T/10); class = v0 + 2·v1 + 4·v2 (8 classes)
+ *   adding                2 channels: values uniform in [0, 1), and markers (1) at p0 ∈ [0, T'/10) and
+ *                         p1 ∈ [T'/10, T'/2); target (a regression) = the mean of the two marked values;
+ *                         each block's length T' = T + U{0 … int(T/10) − 1}, as the released code draws it
  *   permutation           100 one-hot symbols; the first is 0 or 1, the others uniform in 2…99;
  *                         class = the first symbol (the one the sequence's successor would repeat)
  * (Positions are int(T/10)-wide windows, so these tasks need T ≥ 10 except permutation.)
@@ -16,13 +19,13 @@
  * every epoch (the code draws a fresh minibatch every iteration) from the stream
  * "task/train/<epoch>"; the validation and test sets once, from "task/valid" and "task/test".
  */
-import { nextInt, RngState, streamState } from '../kernels/random';
+import { nextInt, nextUniform, RngState, streamState } from '../kernels/random';
 import { Dataset } from './dataset';
 import { DataError } from './data-error';
 import { SequenceShape } from './sequence';
 import { Splits } from './splits';
 
-export const taskNames = ['temporal-order', 'temporal-order-3bit', 'permutation'] as const;
+export const taskNames = ['temporal-order', 'temporal-order-3bit', 'adding', 'permutation'] as const;
 export type TaskName = (typeof taskNames)[number];
 
 export interface TaskOptions {
@@ -40,12 +43,16 @@ export interface TaskOptions {
 }
 
 interface Task {
-  /** Inputs per step and classes. */
+  /** Inputs per step, and classes (a regression: outputs). */
   readonly width: number;
   readonly classes: number;
+  /** A regression: `draw` returns the real-valued target (labels are 0). */
+  readonly regression?: boolean;
   /** The shortest length it is defined for. */
   readonly shortest: number;
-  /** Writes one sequence of length `length` (one-hot steps into `row`, zeroed) and returns its class. */
+  /** The length of a block drawn at length `length` (default: itself). */
+  stretch?(rng: RngState, length: number): number;
+  /** Writes one sequence of length `length` into `row` (zeroed) and returns its class (or target). */
   draw(rng: RngState, length: number, row: Float32Array): number;
 }
 
@@ -71,6 +78,22 @@ function temporalOrder(windows: readonly number[]): Task {
   };
 }
 
+const adding: Task = {
+  width: 2,
+  classes: 1,
+  regression: true,
+  shortest: 10,
+  stretch: (rng, length) => length + nextInt(rng, Math.floor(length * 0.1)),
+  draw(rng, length, row) {
+    for (let t = 0; t < length; t++) row[t * 2 + 1] = nextUniform(rng);
+    const p0 = nextInt(rng, Math.floor(length * 0.1));
+    const p1 = Math.floor(length * 0.1) + nextInt(rng, Math.floor(length * 0.4));
+    row[p0 * 2] = 1;
+    row[p1 * 2] = 1;
+    return (row[p0 * 2 + 1] + row[p1 * 2 + 1]) / 2;
+  },
+};
+
 const permutation: Task = {
   width: 100,
   classes: 100,
@@ -86,8 +109,14 @@ const permutation: Task = {
 const tasks: Record<TaskName, Task> = {
   'temporal-order': temporalOrder([0.1, 0.5]),
   'temporal-order-3bit': temporalOrder([0.1, 0.3, 0.6]),
+  adding,
   permutation,
 };
+
+/** The longest sequence a task draws at lengths up to `maxLength` (the adding problem stretches its blocks). */
+export function longestTaskSequence(task: TaskName, maxLength: number): number {
+  return tasks[task]?.stretch ? maxLength + Math.max(0, Math.floor(maxLength * 0.1) - 1) : maxLength;
+}
 
 /** Checks the options; a DataError of one line naming the field otherwise. */
 function checked(options: TaskOptions): Task {
@@ -102,24 +131,31 @@ function checked(options: TaskOptions): Task {
   return task;
 }
 
+type Generated = Dataset & { sequence: SequenceShape };
+
 /** `count` sequences in blocks of `block`, drawn from stream `stream` into `into` (zeroed first). */
-function fill(task: Task, options: TaskOptions, stream: string, block: number, into: Dataset & { sequence: SequenceShape }): void {
+function fill(task: Task, options: TaskOptions, stream: string, block: number, into: Generated): void {
   const rng = streamState(options.seed, stream);
   const { features } = into;
   into.images.fill(0);
   let length = options.minLength;
   for (let i = 0; i < into.count; i++) {
-    if (i % block === 0) length = options.minLength + (options.maxLength > options.minLength ? nextInt(rng, options.maxLength - options.minLength) : 0);
+    if (i % block === 0) {
+      length = options.minLength + (options.maxLength > options.minLength ? nextInt(rng, options.maxLength - options.minLength) : 0);
+      if (task.stretch) length = task.stretch(rng, length);
+    }
     into.sequence.lengths[i] = length;
-    into.labels[i] = task.draw(rng, length, into.images.subarray(i * features, (i + 1) * features));
+    const value = task.draw(rng, length, into.images.subarray(i * features, (i + 1) * features));
+    if (into.targets) into.targets[i] = value;
+    else into.labels[i] = value;
   }
 }
 
 /** The splits of a task: training sequences redrawn each epoch (`refresh`), validation and test drawn once. */
 export function generateTask(options: TaskOptions): Splits {
   const task = checked(options);
-  const features = options.maxLength * task.width;
-  const split = (name: string, count: number, block: number): Dataset & { sequence: SequenceShape } => {
+  const features = longestTaskSequence(options.task, options.maxLength) * task.width;
+  const split = (name: string, count: number, block: number): Generated => {
     if (!Number.isInteger(count) || count < 0) throw new DataError(`task ${options.task}: ${name} must be a non-negative integer, got ${count}`);
     const dataset = {
       images: new Float32Array(count * features),
@@ -129,6 +165,7 @@ export function generateTask(options: TaskOptions): Splits {
       classes: task.classes,
       name: `${options.task}-${name}`,
       sequence: { width: task.width, lengths: new Int32Array(count) },
+      ...(task.regression ? { targets: new Float32Array(count) } : {}),
     };
     if (name !== 'train') fill(task, options, `task/${name}`, block, dataset);
     return dataset;

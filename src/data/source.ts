@@ -17,7 +17,7 @@ import { loadFashionMnist } from './fashion-mnist';
 import { loadMnist, MNIST_VALIDATION } from './mnist';
 import { loadNpy, NpyOptions } from './npy-source';
 import { fixedLengthSequences } from './sequence';
-import { generateTask, TaskOptions } from './sequence-tasks';
+import { generateTask, longestTaskSequence, TaskOptions } from './sequence-tasks';
 import { Splits } from './splits';
 
 /** A data set stored as files in a folder; `dir` null: where it is installed. */
@@ -55,7 +55,7 @@ export const defaultValidation: Record<SourceName, number> = { mnist: MNIST_VALI
 
 /** The longest sequence `data` holds (1: not sequences). */
 export function longestSequence(data: DataSource): number {
-  return data.source === 'task' ? data.maxLength : (data.steps ?? 1);
+  return data.source === 'task' ? longestTaskSequence(data.task, data.maxLength) : (data.steps ?? 1);
 }
 
 /** The train / valid / test splits of `data`, as sequences when it asks for `steps`. */

@@ -14,7 +14,7 @@
  *                       (a decoder g_l: noise injected into h_{l−1}, population l responds, g_l
  *                       computes its gradients; network/pathway.ts); a rule may replace a
  *                       pathway's probes with its own (DRL);
- *  3. top target      — the read-out scores the labels (outcome$) and, when `s.learnForward`,
+ *  3. top target      — the read-out scores the labels or targets (outcome$, readout-score.ts) and, when `s.learnForward`,
  *                       sends ∂Loss/∂h_L down its transposed weights; the rule's `top` turns it into
  *                       its own top signal;
  *  4. top-down        — for l = L … 1: population l `receive`s (forms its target and delta), then the
@@ -36,14 +36,13 @@
  * through the steps (`throughTime`, through the network's pathway between steps).
  */
 import { concatMap, filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
-import { kernels } from '../kernels';
 import { Network, Pathway } from '../network/network';
-import { oneHot } from '../network/one-hot';
 import { Population } from '../network/population';
 import { RecurrentPopulation } from '../network/recurrent-population';
 import { LocalView, Rule, TemporalView } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
+import { scoreReadout } from './readout-score';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
 function localView(population: Population): LocalView {
@@ -121,7 +120,6 @@ export class Circuit {
     if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
       throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
     }
-    const k = kernels();
     const { populations, hidden, readout, recurrent } = network;
     if (recurrent && !(rule.throughTime && network.temporal)) {
       throw new Error(`rule ${rule.name} does not learn through time; recurrent population ${recurrent.name} needs one that does (bptt, tptt, fa-tt)`);
@@ -188,15 +186,8 @@ export class Circuit {
     // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
     this.outcome$ = activity$[readout.index].pipe(
       map(({ stimulus }): Outcome => {
-        const { rows, labels } = stimulus;
-        const scores = readout.activity;
-        const errors = k.countErrors(rows, readout.size, scores, labels);
-        const grad = stimulus.learnForward ? readout.delta : null;
-        const loss = k.softmaxCrossEntropy(rows, readout.size, scores, labels, scores, 1, grad);
-        if (stimulus.learnForward) {
-          this.pendingForward.add(readout);
-          oneHot(rows, readout.size, labels, readout.target);
-        }
+        const { loss, errors } = scoreReadout(readout, stimulus, stimulus.learnForward);
+        if (stimulus.learnForward) this.pendingForward.add(readout);
         return { stimulus, loss, errors };
       }),
       share(),

@@ -9,6 +9,8 @@ export interface Stimulus {
   readonly input: Float32Array;
   /** rows labels: side information that reaches the read-out (and, for some rules, more). */
   readonly labels: Int32Array;
+  /** rows × outputs real-valued targets, for a regression read-out (linear-readout). */
+  readonly targets?: Float32Array;
   /**
    * rows × k side information for a conditional decoder, when the data supply it (else the
    * decoder reads the one-hot label).

@@ -127,6 +127,9 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const batchLabels = new Int32Array(batchSize);
   const side = examples.side;
   const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
+  const { targets } = examples;
+  const outputs = circuit.network.readout.size;
+  const batchTargets = targets ? new Float32Array(batchSize * outputs) : undefined;
   const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
   const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
   const network = circuit.network;
@@ -156,7 +159,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   );
 
   /** The minibatch for `step`: a view of the data in order, gathered when shuffled (with its sequences' length). */
-  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array; steps?: number } => {
+  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array; steps?: number; targets?: Float32Array } => {
     const start = step * batchSize;
     const rows = Math.min(batchSize, examples.count - start);
     const sequence = examples.sequence;
@@ -164,6 +167,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     if (!plan.shuffle) {
       return {
         ...steps,
+        ...(targets ? { targets: targets.subarray(start * outputs, (start + rows) * outputs) } : {}),
         rows,
         input: examples.images.subarray(start * features, (start + rows) * features),
         labels: examples.labels.subarray(start, start + rows),
@@ -175,8 +179,9 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       batchInput.set(examples.images.subarray(i * features, (i + 1) * features), r * features);
       batchLabels[r] = examples.labels[i];
       if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
+      if (targets) batchTargets!.set(targets.subarray(i * outputs, (i + 1) * outputs), r * outputs);
     }
-    return { ...steps, rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
+    return { ...steps, rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
   };
 
   /** The steps of `phase` not yet done (all of them unless resuming inside it). */
