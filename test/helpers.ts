@@ -80,6 +80,35 @@ export function meanLoss(circuit: Circuit, batch: { input: Float32Array; labels:
   return loss;
 }
 
+/**
+ * Checks every weight and bias gradient the circuit's last learning step left (lr = 0: the weights
+ * unchanged) against central finite differences of `loss`; returns how many were checked.
+ */
+export function expectFiniteDifferenceGradients(circuit: Circuit, loss: () => number): number {
+  let checked = 0;
+  for (const population of circuit.network.populations) {
+    const { projection } = population;
+    for (const [param, grad] of [
+      [projection.weights, Float32Array.from(projection.weightGrad)],
+      [projection.bias, Float32Array.from(projection.biasGrad)],
+    ] as const) {
+      for (let i = 0; i < param.length; i++) {
+        const saved = param[i];
+        const eps = 1e-2;
+        param[i] = saved + eps;
+        const up = loss();
+        param[i] = saved - eps;
+        const down = loss();
+        param[i] = saved;
+        const numeric = (up - down) / (2 * eps);
+        expect(Math.abs(grad[i] - numeric)).toBeLessThan(5e-4 + 2e-2 * Math.abs(numeric));
+        checked++;
+      }
+    }
+  }
+  return checked;
+}
+
 const timing = new Set(['seconds', 'eval_seconds']);
 
 /** The metrics.jsonl lines of the run folder `dir`, without the fields that time the run. */

@@ -8,15 +8,13 @@
 import { backprop } from './bp';
 import { errorThroughTime } from './error-through-time';
 import { Rule } from './rule';
+import { throughTime } from './through-time';
 
 export function backpropThroughTime(): Rule {
-  const bp = backprop();
-  return {
-    ...bp,
+  return throughTime(backprop(), {
     name: 'bptt',
     summary: 'Δ_{t−1} = (Δ_t Uᵀ) ∘ f′(a_{t−1}) — back-propagation through time, Werbos 1990',
-    uses: { ...bp.uses, throughTime: true },
     temporalFeedback: 'transpose-through-time',
     throughTime: errorThroughTime('bptt'),
-  };
+  });
 }

@@ -8,15 +8,13 @@
 import { errorThroughTime } from './error-through-time';
 import { feedbackAlignment } from './fa';
 import { Rule } from './rule';
+import { throughTime } from './through-time';
 
 export function feedbackAlignmentThroughTime(): Rule {
-  const fa = feedbackAlignment();
-  return {
-    ...fa,
+  return throughTime(feedbackAlignment(), {
     name: 'fa-tt',
     summary: 'Δ_{t−1} = (Δ_t B_rᵀ) ∘ f′(a_{t−1}), B_r fixed random — feedback alignment through time, after Lillicrap et al. 2016',
-    uses: { ...fa.uses, throughTime: true },
     temporalFeedback: 'random-through-time',
     throughTime: errorThroughTime('fa-tt'),
-  };
+  });
 }

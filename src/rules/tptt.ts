@@ -14,14 +14,12 @@ import { kernels } from '../kernels';
 import { differenceTargetPropagation } from './dtp';
 import { expectPathway, Rule } from './rule';
 import { TargetPropagationSpec } from './target-propagation';
+import { throughTime } from './through-time';
 
 export function targetPropagationThroughTime(spec: TargetPropagationSpec): Rule {
-  const dtp = differenceTargetPropagation(spec);
-  return {
-    ...dtp,
+  return throughTime(differenceTargetPropagation(spec), {
     name: 'tptt',
     summary: 'ĥ_{t−1} = h_{t−1} − G(x_t, h_t) + G(x_t, ĥ_t), ĥ_T = h_T − α ∂L/∂h_T — TPTT, Manchev & Spratling 2020',
-    uses: { ...dtp.uses, throughTime: true },
     temporalFeedback: 'inverse-through-time',
     throughTime(pathway, at, rows) {
       const inverse = expectPathway('tptt', pathway, 'inverse-through-time');
@@ -41,5 +39,5 @@ export function targetPropagationThroughTime(spec: TargetPropagationSpec): Rule 
         at.throughUnit(t, delta, delta);
       }
     },
-  };
+  });
 }
