@@ -87,7 +87,7 @@ function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Ge
   }
   const features = input.length / rows;
   for (let t = 0; t < steps; t++) {
-    for (let r = 0; r < rows; r++) step.set(input.subarray(r * features + t * width, r * features + (t + 1) * width), r * width);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < width; i++) step[r * width + i] = input[r * features + t * width + i];
     yield { stimulus, population: 0, activity: step, time: { t, steps } };
   }
 }

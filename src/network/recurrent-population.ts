@@ -55,10 +55,11 @@ export class RecurrentPopulation extends Population {
     const inSize = width + size;
     const z = this.at(this.inputs, t, rows, inSize);
     const previous = t === 0 ? null : this.stateAt(t - 1, rows);
+    // Plain loops: no view allocated per row and step.
     for (let r = 0; r < rows; r++) {
-      z.set(x.subarray(r * width, (r + 1) * width), r * inSize);
-      if (previous) z.set(previous.subarray(r * size, (r + 1) * size), r * inSize + width);
-      else z.fill(0, r * inSize + width, (r + 1) * inSize);
+      const row = r * inSize;
+      for (let i = 0; i < width; i++) z[row + i] = x[r * width + i];
+      for (let i = 0; i < size; i++) z[row + width + i] = previous ? previous[r * size + i] : 0;
     }
     const h = this.stateAt(t, rows);
     this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
