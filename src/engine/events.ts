@@ -5,7 +5,7 @@ export interface Stimulus {
   /** Running step number within the current phase (for recorders). */
   readonly step: number;
   readonly rows: number;
-  /** rows × inputSize, row-major. */
+  /** rows × inputSize, row-major (for sequences, exactly rows × the data's features: its length gives the row stride). */
   readonly input: Float32Array;
   /** rows labels: side information that reaches the read-out (and, for some rules, more). */
   readonly labels: Int32Array;

@@ -181,7 +181,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
       if (targets) batchTargets!.set(targets.subarray(i * outputs, (i + 1) * outputs), r * outputs);
     }
-    return { ...steps, rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
+    return { ...steps, rows, input: batchInput.subarray(0, rows * features), labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
   };
 
   /** The steps of `phase` not yet done (all of them unless resuming inside it). */
