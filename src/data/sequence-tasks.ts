@@ -118,6 +118,14 @@ export function longestTaskSequence(task: TaskName, maxLength: number): number {
   return tasks[task]?.stretch ? maxLength + Math.max(0, Math.floor(maxLength * 0.1) - 1) : maxLength;
 }
 
+/**
+ * The longest sequence a data source holds (1: not sequences): a task's longest, or `steps`. Kept
+ * here, not in source.ts, so that a browser bundle building a circuit pulls in no file reader.
+ */
+export function longestSequence(data: { readonly source: string; readonly steps?: number; readonly task?: TaskName; readonly maxLength?: number }): number {
+  return data.source === 'task' && data.task && data.maxLength ? longestTaskSequence(data.task, data.maxLength) : (data.steps ?? 1);
+}
+
 /** Checks the options; a DataError of one line naming the field otherwise. */
 function checked(options: TaskOptions): Task {
   const task = tasks[options.task];

@@ -17,7 +17,7 @@ import { loadFashionMnist } from './fashion-mnist';
 import { loadMnist, MNIST_VALIDATION } from './mnist';
 import { loadNpy, NpyOptions } from './npy-source';
 import { fixedLengthSequences } from './sequence';
-import { generateTask, longestTaskSequence, TaskOptions } from './sequence-tasks';
+import { generateTask, TaskOptions } from './sequence-tasks';
 import { Splits } from './splits';
 
 /** A data set stored as files in a folder; `dir` null: where it is installed. */
@@ -52,11 +52,6 @@ export const sourceNames: readonly SourceName[] = ['mnist', 'fashion-mnist', 'ci
 
 /** The validation size of each source when an experiment gives none: MNIST's 10,000 (Lee et al., 2015), CIFAR-10's 5,000, a tenth of one's own data. */
 export const defaultValidation: Record<SourceName, number> = { mnist: MNIST_VALIDATION, 'fashion-mnist': MNIST_VALIDATION, cifar10: CIFAR10_VALIDATION, npy: 0.1, task: 0 };
-
-/** The longest sequence `data` holds (1: not sequences). */
-export function longestSequence(data: DataSource): number {
-  return data.source === 'task' ? longestTaskSequence(data.task, data.maxLength) : (data.steps ?? 1);
-}
 
 /** The train / valid / test splits of `data`, as sequences when it asks for `steps`. */
 export function loadData(data: DataSource): Splits {

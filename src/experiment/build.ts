@@ -2,7 +2,7 @@
  * From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters,
  * and the lesion the experiment asks for.
  */
-import { longestSequence } from '../data/source';
+import { longestSequence } from '../data/sequence-tasks';
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
