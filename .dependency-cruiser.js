@@ -17,6 +17,7 @@ const FLOORS = [
   ['experiment'],
   ['report'],
   ['session'],
+  ['export'],
   ['jobs'],
   ['live'],
   ['cli', 'web'],

@@ -28,8 +28,9 @@
   "targets": [
     {
       "target_name": "apical_native",
-      "sources": ["native/binding.cc", "native/dispatch.cc", "native/threadpool.cc"],
+      "sources": ["native/binding.cc", "native/dispatch.cc", "native/threadpool.cc", "native/spiking.cc"],
       "ldflags": ["-pthread"],
+      "libraries": ["-ldl"],
       "conditions": [
         ["target_arch=='x64'", {"dependencies": ["kernels_avx512", "kernels_avx2", "kernels_generic"]}],
         ["target_arch=='arm64'", {"dependencies": ["kernels_neon"]}],

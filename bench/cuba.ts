@@ -1,7 +1,7 @@
 /**
  * CUBA side by side with Brian2 (Debian's python3-brian, cython code generation), in alternating
  * rounds, each run in a fresh process, timing the simulation loop only (apical: Simulation.run;
- * Brian2: run()). The ratio is taken on the process's CPU time, which other processes on a shared
+ * Brian2: run() after a 1 ms warm-up run, which generates and compiles its code). The ratio is taken on the process's CPU time, which other processes on a shared
  * machine do not inflate; wall times are listed beside it. Two tables: wall time against N (1k … 64k neurons, connection probability 80/N so
  * each neuron keeps ~80 synapses) and against the firing rate (the resting potential El raised
  * from CUBA's −49 mV drives the network harder).
@@ -18,10 +18,15 @@ import { loadSpikingExperiment } from '../src/experiment/spiking';
 import { SpikeStatistics } from '../src/metrics/spike-statistics';
 import { packageRoot } from '../src/kernels/native';
 
-interface Result {
+export interface Result {
+  /** Wall seconds of the simulation loop. */
   readonly wall: number;
   /** CPU seconds of the process during the loop: robust to other processes on a shared machine. */
   readonly cpu: number;
+  /** Wall seconds from reading the experiment to the loop's start (compiling, connecting, initialising). */
+  readonly setup?: number;
+  /** Peak resident memory of the process, MiB. */
+  readonly peak_mib?: number;
   readonly spikes: number;
   readonly mean_rate_hz: number;
   readonly isi_cv: number | null;
@@ -32,6 +37,7 @@ const root = packageRoot();
 
 /** One apical CUBA run in this process. */
 function apicalOnce(n: number, seconds: number, p: number, elMillivolts: number): Result {
+  const setupStart = performance.now();
   const experiment = loadSpikingExperiment(path.join(root, 'experiments', 'cuba.json'), { duration: `${seconds} s` });
   const run = buildSpiking({
     ...experiment,
@@ -42,15 +48,17 @@ function apicalOnce(n: number, seconds: number, p: number, elMillivolts: number)
   });
   const statistics = new SpikeStatistics(run.simulation.groups);
   const start = performance.now();
+  const setup = (start - setupStart) / 1000;
   const cpuStart = process.cpuUsage();
   run.simulation.run(run.steps);
   const wall = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpuStart);
-  return { wall, cpu: (used.user + used.system) / 1e6, ...statistics.total(run.steps), synapses: run.simulation.synapses.reduce((a, s) => a + s.size, 0) };
+  const synapses = run.simulation.synapses.reduce((a, s) => a + s.size, 0);
+  return { wall, cpu: (used.user + used.system) / 1e6, setup, peak_mib: process.resourceUsage().maxRSS / 1024, ...statistics.total(run.steps), synapses };
 }
 
-function spawnJson(command: string, args: string[]): Result {
-  const out = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+export function spawnJson(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Result {
+  const out = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
   const line = out.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as Result;
@@ -66,8 +74,7 @@ function compare(n: number, seconds: number, el: number, rounds: number): string
   const apical: Result[] = [];
   const brian: Result[] = [];
   const brianArgs = [path.join(root, 'bench', 'cuba_brian2.py'), String(n), String(seconds), String(p), String(el), 'cython'];
-  // Brian2 compiles its code objects inside run() unless its cython cache already has them: one
-  // untimed run first, so the timed ones measure simulation, as Brian2's own benchmarks do.
+  // Brian2's first run of a network fills its cython cache (about 20 s): one untimed run first.
   spawnJson('/usr/bin/python3', brianArgs);
   for (let r = 0; r < rounds; r++) {
     apical.push(spawnJson(process.execPath, [__filename, 'one', String(n), String(seconds), String(p), String(el)]));
@@ -101,4 +108,4 @@ function main(): void {
   for (const el of els) process.stdout.write(compare(4000, seconds, el, rounds) + '\n');
 }
 
-main();
+if (require.main === module) main();

@@ -13,6 +13,7 @@
  *  4. peak resident memory of each.
  *
  *   npm run bench [-- --rounds N] [-- --skip-kernels] [-- --paths avx2,wasm] [-- --threads 1]
+ *   npm run bench -- --spiking [--rounds N] [--sizes 4000,40000,400000]   (CUBA against Brian2: bench/spiking.ts)
  * (--paths: which apical paths run the epoch, from native-<isa> names without "native-", wasm (two
  * threads) and wasm-1t (one); default every native set this CPU runs and wasm. The reference backend, ~200× slower, is left
  * to the kernel table. --threads 1: the epochs on one core each, apical with APICAL_NATIVE_THREADS=1
@@ -26,6 +27,7 @@ import * as path from 'path';
 import { defaultMnistDir } from '../src/data/mnist';
 import { loadNativeAddon, packageRoot } from '../src/kernels/native';
 import { formatTable, KernelBenchRow, singleThreadRows } from './kernels';
+import { spikingBenchmark } from './spiking';
 
 interface EpochTiming {
   readonly seconds: number[];
@@ -114,6 +116,10 @@ function productsVsPeak(rows: KernelBenchRow[], peaks: Record<string, [number, n
 
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes('--spiking')) {
+    spikingBenchmark(args);
+    return;
+  }
   const flag = (name: string): string | undefined => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;

@@ -9,7 +9,8 @@
 // The module exports one object of these functions per instruction set that this CPU runs
 // (`paths.avx512`, `paths.avx2`, …; each function carries its KernelTable as callback data), the
 // names of those sets fastest first (`isas`), every set compiled in (`compiled`) and what the CPU
-// has (`cpu`). src/kernels/native.ts picks one (APICAL_ISA forces it).
+// has (`cpu`). src/kernels/native.ts picks one (APICAL_ISA forces it). `spiking` runs the spiking
+// loops compiled at run time (spiking.cc).
 #include <node_api.h>
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "dispatch.h"
+#include "spiking.h"
 #include "threadpool.h"
 
 namespace apical {
@@ -424,6 +426,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "isas", stringArray(env, isas));
   napi_set_named_property(env, exports, "compiled", stringArray(env, compiledIsas()));
   napi_set_named_property(env, exports, "cpu", stringValue(env, cpuDescription()));
+  napi_set_named_property(env, exports, "spiking", spikingObject(env));
   return exports;
 }
 

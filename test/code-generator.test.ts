@@ -4,6 +4,7 @@ import { parameterQuantity, readQuantity } from '../src/equations/dimensions';
 import { EquationError, parseExpression } from '../src/equations/expression';
 import { SynapseContext } from '../src/equations/generator';
 import { parseModel, parseStatements } from '../src/equations/model';
+import { streamState } from '../src/kernels/random';
 
 /** Synapses with variable w from a source of 2 neurons (v) to a target of 3 (ge, v); constant scale = 2. */
 const context: SynapseContext = {
@@ -54,7 +55,7 @@ describe('code generator', () => {
     const x = Float64Array.from([1, 2, 3]);
     const y = Float64Array.from([0, 0, 0]);
     const run = generator.neuronStatements(model, 1e-4, parseStatements('x = x * c + i; y = x - 1', 'test'), 'test');
-    run(Uint32Array.from([2, 0]), 2, 3, [x, y], 0, () => 0);
+    run(Uint32Array.from([2, 0]), 2, 3, [x, y], 0, streamState(1, "unused"));
     expect(Array.from(x)).toEqual([1 * 3 + 0, 2, 3 * 3 + 2]);
     expect(Array.from(y)).toEqual([2, 0, 10]);
   });

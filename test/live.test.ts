@@ -1,7 +1,8 @@
 /**
  * The live view in a real browser: `apical run --live` serves a page on 127.0.0.1 that streams the
  * run's curves and traces; reloading a page or opening another never disturbs the run, whose
- * metrics are the same as without the live view; a port in use is one clear line.
+ * metrics are the same as without the live view; a port in use is one clear line. A spiking DTP
+ * run streams the same view, its traces the spiking populations' spike-count rates.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -44,14 +45,26 @@ function liveUrl(child: ChildProcess): Promise<string> {
 type LiveState = { hello: number; batch: number; epoch: number; trace: number; done: boolean };
 const liveState = (page: Page): Promise<LiveState> => page.evaluate(() => (globalThis as any).apicalLive); // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Starts `apical <runArgs> --out <out> --live --port 0`: its URL, its exit code and its stderr so far. */
+async function startLive(runArgs: readonly string[], out: string): Promise<{ url: string; exited: Promise<number | null>; stderr: () => string }> {
+  const child = spawn(process.execPath, [cli, ...runArgs, '--out', out, '--live', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { url: await liveUrl(child), exited, stderr: () => stderr };
+}
+
+/** metrics.jsonl of the same run without the live view. */
+function plainMetrics(runArgs: readonly string[], out: string): Record<string, unknown>[] {
+  const plain = spawnSync(process.execPath, [cli, ...runArgs, '--out', out], { encoding: 'utf8' });
+  expect(plain.status).toBe(0);
+  return metrics(out);
+}
+
 describe('live view', () => {
   it('streams curves and traces to several pages, survives a reload, and leaves the metrics unchanged', async () => {
     const withLive = path.join(tmp, 'live');
-    const child = spawn(process.execPath, [cli, ...args, '--out', withLive, '--live', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = await liveUrl(child);
+    const { url, exited, stderr } = await startLive(args, withLive);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 
     const first = await watchedPage(browser);
@@ -67,7 +80,7 @@ describe('live view', () => {
       await page.waitForFunction(() => (globalThis as any).apicalLive.done, undefined, { timeout: 120000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
     }
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
 
     for (const { page, errors, failed } of [first, second]) {
       const state = await liveState(page);
@@ -89,10 +102,36 @@ describe('live view', () => {
     await first.page.close();
     await second.page.close();
 
-    const without = path.join(tmp, 'plain');
-    const plain = spawnSync(process.execPath, [cli, ...args, '--out', without], { encoding: 'utf8' });
-    expect(plain.status).toBe(0);
-    expect(metrics(withLive)).toEqual(metrics(without));
+    expect(metrics(withLive)).toEqual(plainMetrics(args, path.join(tmp, 'plain')));
+  }, 240000);
+
+  it('streams a spiking DTP run: its spiking populations, spike-count rates as activity, the same metrics as without', async () => {
+    // experiments/mnist-spiking-dtp.json on a subset, with one hidden population of 20 neurons; long
+    // enough that the page connects before the run ends and closes the server on a loaded machine too.
+    const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '12000'];
+    const small = [...spiking, '--set', 'data.validation=200', '--set', 'data.testLimit=300', '--set', 'network.layers=[20]'];
+    const withLive = path.join(tmp, 'spiking-live');
+    const { url, exited, stderr } = await startLive(small, withLive);
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as any).apicalLive.done, undefined, { timeout: 120000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(await exited).toBe(0);
+    expect(stderr()).toBe('');
+    const state = await liveState(page);
+    expect(state).toMatchObject({ hello: 1, epoch: 2, done: true });
+    expect(state.batch).toBeGreaterThanOrEqual(2);
+    expect(state.trace).toBeGreaterThanOrEqual(2);
+    expect(errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as any).document.getElementById('curves').data[3].y.length)).toBe(2); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(await page.$$eval('#population option', (options) => options.map((o) => o.textContent))).toEqual(['h1']);
+    // Activity traces (solid, every other plotly trace): spike counts over the 30 ms counted window at dt 1 ms, over 30.
+    const activity: number[][] = await page.evaluate(() => (globalThis as any).document.getElementById('traces').data.filter((_: unknown, i: number) => i % 2 === 0).map((t: { y: number[] }) => t.y)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const values = activity.flat();
+    expect(values.length).toBeGreaterThanOrEqual(2 * 6);
+    for (const value of values) expect(Math.abs(value * 30 - Math.round(value * 30))).toBeLessThan(1e-4);
+    expect(values.some((value) => value > 0)).toBe(true);
+    await page.close();
+    expect(metrics(withLive)).toEqual(plainMetrics(small, path.join(tmp, 'spiking-plain')));
   }, 240000);
 
   it('names a port in use in one line', async () => {

@@ -2,7 +2,8 @@
  * apical compare over a BullMQ queue on a local Redis: two workers, one killed with SIGKILL mid-run
  * once it has checkpointed; the comparison finishes with every run present once, the killed run
  * resumed by the other worker from its checkpoint, and a table identical to the local comparison
- * of the same seeds. A local comparison never loads BullMQ or the Redis client.
+ * of the same seeds. A local comparison never loads BullMQ or the Redis client. A sweep over the
+ * committed spiking DTP file runs through the queue with the same metrics as through local processes.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -10,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Queue } from 'bullmq';
 import { parseQueueUrl } from '../src/jobs/queue';
+import { runMetrics } from './helpers';
 import { startRedis, TestRedis } from './redis-server';
 
 const cli = path.resolve('dist/src/cli/main.js');
@@ -100,5 +102,25 @@ describe('apical compare --queue with apical worker', () => {
     const queue = new Queue(address.name, { connection: { host: address.host, port: address.port } });
     expect(await queue.getJobCounts('completed', 'failed', 'active', 'wait')).toEqual({ completed: 3, failed: 0, active: 0, wait: 0 });
     await queue.close();
+  });
+
+  it('runs a sweep of spiking DTP experiments through a worker, with the metrics of local runs', async () => {
+    const sweepFile = path.join(tmp, 'spiking-sweep.json');
+    const tiny = ['training.epochs=1', 'data.trainLimit=300', 'data.validation=200', 'data.testLimit=300', 'network.layers=[20]'];
+    const spikingDtp = path.resolve('experiments/mnist-spiking-dtp.json');
+    fs.writeFileSync(sweepFile, JSON.stringify({ name: 'sdtp', experiment: path.relative(tmp, spikingDtp), set: tiny, axes: { 'rule.topStep': [0.25, 0.5] } }));
+    const local = path.join(tmp, 'sweep-local');
+    expect(await apical(['sweep', sweepFile, '--jobs', '2', '--out', local]).ended).toBe(0);
+    const worker = apical(['worker', '--queue', redis.url('sweep-test'), '--store', path.join(tmp, 'sweep-store')]);
+    workers.push(worker.child);
+    const queued = path.join(tmp, 'sweep-queued');
+    const coordinator = apical(['sweep', sweepFile, '--queue', redis.url('sweep-test'), '--out', queued]);
+    expect(await coordinator.ended).toBe(0);
+    for (const cell of ['sdtp-rule.topStep=0.25', 'sdtp-rule.topStep=0.5']) {
+      const summary = JSON.parse(fs.readFileSync(path.join(queued, cell, 'summary.json'), 'utf8'));
+      expect(summary).toMatchObject({ rule: 'spiking-dtp', epochs_completed: 1 });
+      expect(worker.output()).toContain(`${cell}: training into`);
+      expect(runMetrics(path.join(queued, cell))).toEqual(runMetrics(path.join(local, cell)));
+    }
   });
 });

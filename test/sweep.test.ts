@@ -1,7 +1,8 @@
 /**
  * apical sweep: cells generated from a sweep file are ordinary experiment files; a tiny sweep runs
  * through the local process pool, a cell whose rule needs a derivative the units lack is reported
- * with that reason, and the table, CSV and figure agree with the runs' summaries.
+ * with that reason, and the table, CSV and figure agree with the runs' summaries. A sweep over the
+ * settings of an experiment file runs the committed spiking DTP file like any other.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +10,7 @@ import * as path from 'path';
 import { sweep } from '../src/jobs/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
-import { depthFigure, sweepMarkdown } from '../src/report/sweep';
+import { sweepFigure, sweepMarkdown } from '../src/report/sweep';
 import { ABSOLUTE_PATH } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
@@ -37,7 +38,9 @@ function sweepFile(extra: Record<string, unknown> = {}): string {
 
 describe('apical sweep', () => {
   it('generates one experiment per line and depth: `depth` hidden layers of `width` units under a softmax', () => {
-    const cells = planSweep(loadSweep(sweepFile()), path.join(tmp, 'plan'));
+    const { cells, axes } = planSweep(loadSweep(sweepFile()), path.join(tmp, 'plan'));
+    expect(axes.map((axis) => axis.name)).toEqual(['units', 'rule', 'depth']);
+    expect(cells[1].labels).toEqual(['sign', 'bp-ste', 2]);
     expect(cells.map((c) => c.key)).toEqual(['tiny-sign-bp-ste-d1', 'tiny-sign-bp-ste-d2', 'tiny-stochastic-bp-d1', 'tiny-stochastic-bp-d2']);
     const { model } = cells[1].experiment;
     expect(model.layers).toEqual([
@@ -55,7 +58,7 @@ describe('apical sweep', () => {
   it('runs every cell, reports cells that cannot run with the reason, and writes CSV, table and figure', async () => {
     const out = path.join(tmp, 'run');
     const rows = await sweep(sweepFile(), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
-    expect(rows.map((r) => `${r.units} ${r.rule} ${r.depth} ${r.status}`)).toEqual([
+    expect(rows.map((r) => `${r.labels.join(' ')} ${r.status}`)).toEqual([
       'sign bp-ste 1 finished', 'sign bp-ste 2 finished', 'stochastic bp 1 failed', 'stochastic bp 2 failed',
     ]);
     expect(rows[2].error).toContain('population h1: output transform sample declares no derivative');
@@ -71,7 +74,7 @@ describe('apical sweep', () => {
     expect(markdown).toContain(`[1] stochastic · bp, depth 1: ${path.relative(process.cwd(), path.join(out, 'experiments'))}`);
     expect(markdown).not.toMatch(ABSOLUTE_PATH);
     expect(csv.join('\n')).not.toMatch(ABSOLUTE_PATH);
-    const figure = depthFigure(rows);
+    const figure = sweepFigure(planSweep(loadSweep(sweepFile()), out), rows);
     expect(figure.data).toHaveLength(2);
     expect(figure.data[0]).toMatchObject({ name: 'sign · bp-ste', x: [1, 2] });
     expect(figure.data[1]).toMatchObject({ name: 'stochastic · bp', x: [], y: [] });
@@ -82,8 +85,58 @@ describe('apical sweep', () => {
   });
 
   it('shows cells not run yet as pending while the sweep is under way', () => {
-    const pending = { units: 'sign', rule: 'dtp', depth: 4, status: 'pending' as const, out: 'x' };
-    expect(sweepMarkdown('t', [pending], [])).toContain('| sign · dtp | … |');
-    expect(depthFigure([pending]).data[0]).toMatchObject({ x: [], y: [] });
+    const pending = { labels: ['sign', 'dtp', 4], status: 'pending' as const, out: 'x' };
+    const layout = planSweep(loadSweep(sweepFile()), path.join(tmp, 'plan'));
+    expect(sweepMarkdown('t', layout, [pending], [])).toContain('| sign · dtp | … |');
+    expect(sweepFigure(layout, [pending]).data[0]).toMatchObject({ x: [], y: [] });
+  });
+});
+
+describe('apical sweep over the settings of an experiment file', () => {
+  const spikingDtp = path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json');
+  const tiny = ['training.epochs=1', 'data.trainLimit=300', 'data.validation=200', 'data.testLimit=300'];
+
+  function settingsSweep(axes: Record<string, unknown[]>): string {
+    const file = path.join(tmp, 'settings-sweep.json');
+    fs.writeFileSync(file, JSON.stringify({ name: 'sdtp', experiment: path.relative(tmp, spikingDtp), set: tiny, axes }));
+    return file;
+  }
+
+  it('makes one cell per combination of the axes, the last varying fastest, each the experiment file with its settings', () => {
+    const { cells, axes } = planSweep(loadSweep(settingsSweep({ 'network.layers': [[20], [10, 10]], 'rule.topStep': [0.25, 0.5] })), path.join(tmp, 'plan2'));
+    expect(axes.map((axis) => axis.name)).toEqual(['network.layers', 'rule.topStep']);
+    expect(cells.map((c) => c.labels)).toEqual([['[20]', 0.25], ['[20]', 0.5], ['[10,10]', 0.25], ['[10,10]', 0.5]]);
+    expect(cells[3].set).toEqual([...tiny, 'network.layers=[10,10]', 'rule.topStep=0.5']);
+    const { experiment } = cells[3];
+    expect(experiment.file).toBe(spikingDtp);
+    expect(experiment.rule).toMatchObject({ name: 'spiking-dtp', topStep: 0.5 });
+    expect(experiment.model.layers.map((layer) => layer.size)).toEqual([10, 10, 0]);
+    expect(experiment.training.epochs).toBe(1);
+  });
+
+  it("names the sweep file, the cell's settings and the experiment's field when a cell is invalid", () => {
+    const file = settingsSweep({ 'rule.topStep': [0.5, -1] });
+    expect(() => planSweep(loadSweep(file), path.join(tmp, 'bad2'))).toThrow(`${file}: /axes (rule.topStep=-1): ${spikingDtp}: /rule/topStep must be > 0`);
+  });
+
+  it('runs spiking DTP cells through the process pool and tabulates them like any sweep', async () => {
+    const out = path.join(tmp, 'run-sdtp');
+    const rows = await sweep(settingsSweep({ 'network.layers': [[20], [10, 10]], 'rule.topStep': [0.5] }), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
+    expect(rows.map((r) => `${r.labels.join(' ')} ${r.status}`)).toEqual(['[20] 0.5 finished', '[10,10] 0.5 finished']);
+    rows.forEach((row, i) => {
+      const config = JSON.parse(fs.readFileSync(path.join(row.out, 'config.json'), 'utf8'));
+      expect(config.rule).toEqual({ name: 'spiking-dtp', topStep: 0.5 });
+      expect(config.model.layers.slice(0, -1).map((layer: { size: number }) => layer.size)).toEqual([[20], [10, 10]][i]);
+      expect(row.summary!.epochs_completed).toBe(1);
+      expect(row.summary!.rule).toBe('spiking-dtp');
+    });
+    const csv = fs.readFileSync(path.join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(csv[0].startsWith('network.layers,rule.topStep,status,epochs,')).toBe(true);
+    expect(csv[2].startsWith('"[10,10]",0.5,finished,1,')).toBe(true);
+    const test = rows.map((r) => (100 * r.summary!.final!.test_error!).toFixed(2));
+    const markdown = fs.readFileSync(path.join(out, 'sweep.md'), 'utf8');
+    expect(markdown).toContain('| network.layers | 0.5 |');
+    expect(markdown).toContain(`| [20] | ${test[0]} |`);
+    expect(markdown).toContain(`| [10,10] | ${test[1]} |`);
   });
 });

@@ -11,12 +11,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Browser } from 'playwright-core';
-import { demoExperiment, SUBSET_FILES } from '../src/web/demo-experiments';
-import { DemoAssets } from '../src/web/protocol';
-import { decodeSubset, SUBSET_SIZE } from '../src/web/subset';
 import { launchChromium, watchedPage } from './browser';
+import { writeDemoFiles } from './demo-files';
 import { runMetrics } from './helpers';
-import { npy } from './numpy-files';
 
 const demoProgram = path.resolve('dist/src/web/demo.js');
 const cli = path.resolve('dist/src/cli/main.js');
@@ -94,18 +91,8 @@ describe('the demo page', () => {
   }, 300000);
 
   it("gives the metrics of Node's wasm backend on one thread, for the same experiment file and subset", () => {
-    const subset = decodeSubset(fs.readFileSync(path.join(out, DemoAssets.subset)), DemoAssets.subset);
     const dir = path.join(tmp, 'node');
-    fs.mkdirSync(dir);
-    for (const [split, examples] of Object.entries({ train: subset.train, test: subset.test })) {
-      const count = examples.labels.length;
-      expect(count).toBe(SUBSET_SIZE[split as 'train' | 'test']);
-      const files = SUBSET_FILES[split as 'train' | 'test'];
-      fs.writeFileSync(path.join(dir, files.x), npy(Float32Array.from(examples.values, (v) => v / examples.divisor), [count, examples.features]));
-      fs.writeFileSync(path.join(dir, files.y), npy(examples.labels, [count], '|u1'));
-    }
-    const file = path.join(dir, 'demo-dtp-tanh.json');
-    fs.writeFileSync(file, JSON.stringify(demoExperiment('dtp', 'tanh')));
+    const file = writeDemoFiles(out, dir);
     const run = path.join(dir, 'run');
     const result = spawnSync(process.execPath, [cli, 'run', file, '--epochs', String(EPOCHS), '--out', run], {
       encoding: 'utf8',

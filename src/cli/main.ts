@@ -10,6 +10,7 @@
  *   apical tune <experiment.json> --space space.json --trials N [--budget EPOCHS] [--eta H]
  *                                [--min-epochs E] [--seed S] [--jobs J | --queue URL] [--out DIR]
  *   apical resume <run-dir>
+ *   apical export <run-dir> --nwb FILE
  *   apical worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]
  *
  * Each command is a line of the table below (its synopsis and handler); `run` and `resume` hand
@@ -44,6 +45,7 @@ import { compare, experimentFiles } from '../jobs/compare';
 import { loadSearchSpace, SpaceError } from '../jobs/search-space';
 import { sweep } from '../jobs/sweep';
 import { tune } from '../jobs/tune';
+import { ExportError, exportNwb } from '../export/nwb';
 import { resumeCommand, runCommand } from './run';
 import { signalExitStatus, stopSignals } from './signals';
 
@@ -83,6 +85,7 @@ const flags: readonly { readonly name: string; readonly type: 'string' | 'boolea
   { name: 'budget', type: 'string', arg: 'EPOCHS', help: ["tune: epochs of the last rung (default: the file's)"] },
   { name: 'eta', type: 'string', arg: 'H', help: ['tune: each rung keeps the best 1/H for H times the epochs (default 3)'] },
   { name: 'min-epochs', type: 'string', arg: 'E', help: ['tune: epochs of the first rung at least (default 1)'] },
+  { name: 'nwb', type: 'string', arg: 'FILE', help: ["export: write the run's recordings as an NWB 2.x file"] },
   { name: 'store', type: 'string', arg: 'DIR', help: ['worker: where its run folders go (default runs/worker)'] },
   { name: 'lock', type: 'string', arg: 'SECONDS', help: ["worker: how long a dead worker's run stays locked (default 30)"] },
   { name: 'help', type: 'boolean', short: 'h', help: ['this text'] },
@@ -108,6 +111,7 @@ const commands: readonly { readonly name: string; readonly synopsis: string; rea
   { name: 'sweep', synopsis: 'sweep <sweep.json> [--jobs J] [--out DIR]', run: sweepCommand },
   { name: 'tune', synopsis: 'tune <experiment.json> --space space.json --trials N [--budget EPOCHS] [--seed S]', run: tuneCommand },
   { name: 'resume', synopsis: 'resume <run-dir>', run: resume },
+  { name: 'export', synopsis: 'export <run-dir> --nwb FILE', run: exportCommand },
   { name: 'worker', synopsis: 'worker --queue redis://host:port/name [--store DIR] [--lock SECONDS]', run: worker },
 ];
 
@@ -143,10 +147,14 @@ and summaries back. A killed worker's run is taken again after --lock seconds
 \`apical report\` draws one or more runs on one self-contained page that opens
 offline from any folder (default report.html), with the figure specs beside it
 as JSON (report.json).
+\`apical export\` writes what a run recorded as an NWB 2.x file for pynwb, Neo and
+Elephant: spike times (the Units table), state traces and population rates, a rate
+network's activity and targets (TimeSeries), its config.json as metadata.
 \`apical sweep\` runs every line of a sweep file (a unit type with a rule) at every
-depth, J processes at a time, each into DIR/<cell> (default runs/<sweep>-<date>),
-skipping cells already finished there, and writes DIR/sweep.csv, DIR/sweep.md
-and DIR/sweep.html (test error against depth).
+depth, or (a file with "experiment" and "axes") every combination of the axes'
+values set over that experiment file, J processes at a time, each into DIR/<cell>
+(default runs/<sweep>-<date>), skipping cells already finished there, and writes
+DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (test error against the last axis).
 \`apical tune\` searches the experiment's fields named in the space file for the
 lowest validation error: N trials drawn from the space with search seed S (default
 1; the training seed stays the file's), trained by successive halving (each rung
@@ -274,6 +282,18 @@ async function resume({ args }: Invocation): Promise<number> {
   return resumeCommand(dir);
 }
 
+async function exportCommand({ values, args }: Invocation): Promise<number> {
+  const [dir] = args;
+  if (!dir) throw new UsageError('export needs a run folder, e.g. apical export runs/cuba-s1 --nwb cuba.nwb');
+  noMore(args);
+  if (!values.nwb) throw new UsageError('export needs --nwb FILE, the NWB file to write');
+  const start = performance.now();
+  const written = await exportNwb(dir, values.nwb);
+  const seconds = (performance.now() - start) / 1000;
+  log(`wrote ${written.file} (${written.units} units, ${written.spikes} spikes, ${written.series} time series; ${(written.bytes / 1e6).toFixed(2)} MB) in ${seconds.toFixed(2)} s`);
+  return 0;
+}
+
 async function sweepCommand({ values, args, argv }: Invocation): Promise<number> {
   const [file] = args;
   if (!file) throw new UsageError('sweep needs a sweep file, e.g. apical sweep experiments/depth-sweep.json');
@@ -348,7 +368,7 @@ main(process.argv.slice(2)).then(
       process.exit(74);
     }
     const userFault =
-      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError, QueueUrlError, SpaceError].some((kind) => error instanceof kind);
+      [UsageError, ConfigError, DataError, RunDirectoryError, RunReadError, BackendError, EquationError, LiveServerError, CheckpointError, QueueUrlError, SpaceError, ExportError].some((kind) => error instanceof kind);
     if (!userFault) throw error;
     process.stderr.write(`apical: ${error.message}\n`);
     process.exit(2);

@@ -92,6 +92,27 @@ function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Ge
   }
 }
 
+/**
+ * Throws unless the network has the pathways `rule` needs (between steps too, for a recurrent
+ * population: a rule that learns through time) and every population the derivatives it uses.
+ */
+function checkFits(network: Network, rule: Rule): void {
+  if (network.options.feedback !== rule.feedback) {
+    throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
+  }
+  if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
+    throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
+  }
+  const { recurrent, temporal } = network;
+  if (recurrent && !(rule.throughTime && temporal)) {
+    throw new Error(`rule ${rule.name} does not learn through time; recurrent population ${recurrent.name} needs one that does (bptt, tptt, fa-tt)`);
+  }
+  if (temporal && temporal.kind !== rule.temporalFeedback) {
+    throw new Error(`rule ${rule.name} needs a ${rule.temporalFeedback} pathway between steps; the network has ${temporal.kind}`);
+  }
+  for (const population of network.hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
+}
+
 export class Circuit {
   /** Edge in: one minibatch per step. */
   readonly stimulus$ = new Subject<Stimulus>();
@@ -114,24 +135,25 @@ export class Circuit {
     readonly network: Network,
     readonly rule: Rule,
   ) {
-    if (network.options.feedback !== rule.feedback) {
-      throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
-    }
-    if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
-      throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
-    }
-    const { populations, hidden, readout, recurrent } = network;
-    if (recurrent && !(rule.throughTime && network.temporal)) {
-      throw new Error(`rule ${rule.name} does not learn through time; recurrent population ${recurrent.name} needs one that does (bptt, tptt, fa-tt)`);
-    }
-    if (network.temporal && network.temporal.kind !== rule.temporalFeedback) {
-      throw new Error(`rule ${rule.name} needs a ${rule.temporalFeedback} pathway between steps; the network has ${network.temporal.kind}`);
-    }
-    for (const population of hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
-    const views = populations.map(localView);
+    checkFits(network, rule);
+    const views = network.populations.map(localView);
+    this.activity$ = this.forwardSweep();
+    this.reconstruction$ = this.probes();
+    this.outcome$ = this.scoreReadout();
+    this.topDown$ = this.topDown(views);
+    // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
+    this.subscription.add(this.settle(this.topDown$[1]).subscribe());
+    this.subscription.add(this.reconstruction$.subscribe());
+    this.subscription.add(this.learn$.subscribe(() => this.learnLocally()));
+  }
 
-    // 2. Forward sweep (a sequence: one input event per step, the recurrent population firing on each).
-    const stepInput = recurrent ? new Float32Array(network.options.maxRows * recurrent.width) : null;
+  /**
+   * 2. Forward sweep: activity$[l] = f_l(activity$[l−1]), the input at 0. A sequence enters as one
+   * input event per step; the recurrent population fires on each, the populations above it on the last.
+   */
+  private forwardSweep(): Observable<Activity>[] {
+    const { populations, recurrent, options } = this.network;
+    const stepInput = recurrent ? new Float32Array(options.maxRows * recurrent.width) : null;
     const input$ = stepInput
       ? this.stimulus$.pipe(concatMap((stimulus) => inputEvents(stimulus, recurrent!.width, stepInput)), share())
       : this.stimulus$.pipe(
@@ -161,30 +183,39 @@ export class Circuit {
             ),
       );
     }
-    this.activity$ = activity$;
+    return activity$;
+  }
 
-    // 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
-    //     pathway's own probes with its own).
+  /**
+   * 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
+   * pathway's own probes with its own); the pathway between steps too, on a sequence's last step.
+   */
+  private probes(): Observable<Reconstruction> {
+    const { network, rule } = this;
     const probes: Observable<Reconstruction>[] = [];
+    const { recurrent, temporal } = network;
     const ends: [Pathway, number][] = [
       ...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])),
-      ...(network.temporal && recurrent ? [[network.temporal, recurrent.index] as [Pathway, number]] : []),
-      [network.readoutFeedback, readout.index],
+      ...(temporal && recurrent ? [[temporal, recurrent.index] as [Pathway, number]] : []),
+      [network.readoutFeedback, network.readout.index],
     ];
     for (const [pathway, l] of ends) {
       for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
         probes.push(
-          activity$[probe.after].pipe(
+          this.activity$[probe.after].pipe(
             filter((event) => event.stimulus.probeDecoders && lastStep(event)),
             map(({ stimulus }): Reconstruction => ({ stimulus, pathway: probe.pathway, error: probe.run(stimulus) })),
           ),
         );
       }
     }
-    this.reconstruction$ = merge(...probes).pipe(share());
+    return merge(...probes).pipe(share());
+  }
 
-    // 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores.
-    this.outcome$ = activity$[readout.index].pipe(
+  /** 3. The read-out scores the labels or targets (readout-score.ts); with learning on, its delta is ∂Loss/∂scores. */
+  private scoreReadout(): Observable<Outcome> {
+    const { readout } = this.network;
+    return this.activity$[readout.index].pipe(
       map(({ stimulus }): Outcome => {
         const { loss, errors } = scoreReadout(readout, stimulus, stimulus.learnForward);
         if (stimulus.learnForward) this.pendingForward.add(readout);
@@ -192,8 +223,16 @@ export class Circuit {
       }),
       share(),
     );
+  }
 
-    // 3–4. Top target, then top-down: receive at l, descend to l−1.
+  /**
+   * 3–4. Top target, then top-down: receive at l, descend to l−1; received$[l] for l = 1 … L. The
+   * recurrent population, once it has received its last step's signal, has the rule carry credit
+   * back through the steps.
+   */
+  private topDown(views: readonly LocalView[]): Observable<TopDown>[] {
+    const { network, rule } = this;
+    const { populations, hidden, readout, recurrent } = network;
     const top = hidden[hidden.length - 1];
     const received$: Observable<TopDown>[] = [];
     let arriving$: Observable<TopDown> = this.outcome$.pipe(
@@ -230,31 +269,28 @@ export class Circuit {
         );
       }
     }
-    this.topDown$ = received$;
+    return received$;
+  }
 
-    // 4b. Clocked populations settle under their targets.
-    const settled$ = received$[1].pipe(
+  /** 4b. Clocked populations settle under their targets, once the bottom population has received. */
+  private settle(bottomReceived$: Observable<TopDown>): Observable<TopDown> {
+    const { network } = this;
+    return bottomReceived$.pipe(
       map((signal): TopDown => {
         for (const clock of network.clocks) clock.settle(signal.stimulus.rows, network.pathways());
         return signal;
       }),
     );
+  }
 
-    // The streams are hot: subscribe the ends so every phase runs even with no recorder attached.
-    this.subscription.add(settled$.subscribe());
-    this.subscription.add(this.reconstruction$.subscribe());
-
-    // 5. Local learning.
-    this.subscription.add(
-      this.learn$.subscribe(() => {
-        for (const population of this.pendingForward) {
-          population.accumulateGradients();
-          population.projection.applyGradients();
-        }
-        this.pendingForward.clear();
-        for (const pathway of network.pathways()) pathway.applyGradients?.();
-      }),
-    );
+  /** 5. Local learning: forward projections with fresh deltas, then every pathway's own gradients. */
+  private learnLocally(): void {
+    for (const population of this.pendingForward) {
+      population.accumulateGradients();
+      population.projection.applyGradients();
+    }
+    this.pendingForward.clear();
+    for (const pathway of this.network.pathways()) pathway.applyGradients?.();
   }
 
   /** One whole step: present `stimulus` (phases 1–4), then learn (phase 5). */

@@ -113,6 +113,92 @@ export interface DataSplits {
   readonly test?: Examples;
 }
 
+/** One minibatch: its rows, inputs, labels, side information, sequences' length and regression targets. */
+interface Minibatch {
+  readonly rows: number;
+  readonly input: Float32Array;
+  readonly labels: Int32Array;
+  readonly side?: Float32Array;
+  readonly steps?: number;
+  readonly targets?: Float32Array;
+}
+
+/**
+ * The minibatch for a step of size `batchSize`: a view of the data in order, or (when `shuffled`)
+ * the examples `order` names for the step, gathered into buffers reused from step to step; with
+ * its sequences' shared length, and its rows of the regression targets (`outputs` per example).
+ */
+function minibatchReader(examples: Examples, batchSize: number, shuffled: boolean, order: Int32Array, outputs: number): (step: number) => Minibatch {
+  const { features, side, targets, sequence } = examples;
+  const batchInput = new Float32Array(batchSize * features);
+  const batchLabels = new Int32Array(batchSize);
+  const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
+  const batchTargets = targets ? new Float32Array(batchSize * outputs) : undefined;
+  return (step) => {
+    const start = step * batchSize;
+    const rows = Math.min(batchSize, examples.count - start);
+    const steps = sequence ? { steps: sharedLength(sequence, rows, shuffled ? (r) => order[start + r] : (r) => start + r) } : {};
+    if (!shuffled) {
+      return {
+        ...steps,
+        ...(targets ? { targets: targets.subarray(start * outputs, (start + rows) * outputs) } : {}),
+        rows,
+        input: examples.images.subarray(start * features, (start + rows) * features),
+        labels: examples.labels.subarray(start, start + rows),
+        ...(side ? { side: side.values.subarray(start * side.size, (start + rows) * side.size) } : {}),
+      };
+    }
+    for (let r = 0; r < rows; r++) {
+      const i = order[start + r];
+      batchInput.set(examples.images.subarray(i * features, (i + 1) * features), r * features);
+      batchLabels[r] = examples.labels[i];
+      if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
+      if (targets) batchTargets!.set(targets.subarray(i * outputs, (i + 1) * outputs), r * outputs);
+    }
+    return { ...steps, rows, input: batchInput.subarray(0, rows * features), labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
+  };
+}
+
+/** What an epoch measured while training: the read-out's tally, each decoder's probe losses, and the training time. */
+interface EpochMeasures {
+  readonly tally: Tally;
+  readonly reconstruction: ReadonlyMap<string, { sum: number; count: number }>;
+  readonly trainingSeconds: number;
+}
+
+/**
+ * The record of `epoch`: its training measures, and the validation and test scores (with the
+ * output and input transforms on) when the epoch is scored (every `evaluation.every` and the last).
+ */
+function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epoch: number, measures: EpochMeasures): EpochRecord {
+  const { network } = circuit;
+  const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
+  const { tally, reconstruction, trainingSeconds } = measures;
+  const started = performance.now();
+  const scored = epoch % every === 0 || epoch === plan.epochs;
+  network.setTransforms(true);
+  const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
+  const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
+  network.setTransforms(!plan.continuousTraining);
+  const reconstructionError: Record<string, number> = {};
+  const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+  for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
+  return {
+    epoch,
+    train_error: tally.errors / tally.rows,
+    valid_error: valid?.error ?? null,
+    test_error: test?.error ?? null,
+    loss: tally.loss / tally.rows,
+    valid_loss: valid?.loss ?? null,
+    test_loss: test?.loss ?? null,
+    seconds: trainingSeconds,
+    eval_seconds: (performance.now() - started) / 1000,
+    eval_samples: samples,
+    probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
+    reconstruction_error: reconstructionError,
+  };
+}
+
 /** Trains `circuit` on `data.train` for `plan.epochs` epochs; emits progress and one record per epoch. */
 export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, schedule?: EpochSchedule): Observable<TrainerEvent> {
   const { train: examples } = data;
@@ -123,15 +209,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const { state } = circuit.network;
   const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
   const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
-  const batchInput = new Float32Array(batchSize * features);
-  const batchLabels = new Int32Array(batchSize);
-  const side = examples.side;
-  const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
-  const { targets } = examples;
-  const outputs = circuit.network.readout.size;
-  const batchTargets = targets ? new Float32Array(batchSize * outputs) : undefined;
+  const minibatch = minibatchReader(examples, batchSize, plan.shuffle, order, circuit.network.readout.size);
   const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
-  const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
   const network = circuit.network;
 
   const tally = new Tally();
@@ -158,32 +237,6 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
     },
   );
 
-  /** The minibatch for `step`: a view of the data in order, gathered when shuffled (with its sequences' length). */
-  const minibatch = (step: number): { rows: number; input: Float32Array; labels: Int32Array; side?: Float32Array; steps?: number; targets?: Float32Array } => {
-    const start = step * batchSize;
-    const rows = Math.min(batchSize, examples.count - start);
-    const sequence = examples.sequence;
-    const steps = sequence ? { steps: sharedLength(sequence, rows, plan.shuffle ? (r) => order[start + r] : (r) => start + r) } : {};
-    if (!plan.shuffle) {
-      return {
-        ...steps,
-        ...(targets ? { targets: targets.subarray(start * outputs, (start + rows) * outputs) } : {}),
-        rows,
-        input: examples.images.subarray(start * features, (start + rows) * features),
-        labels: examples.labels.subarray(start, start + rows),
-        ...(side ? { side: side.values.subarray(start * side.size, (start + rows) * side.size) } : {}),
-      };
-    }
-    for (let r = 0; r < rows; r++) {
-      const i = order[start + r];
-      batchInput.set(examples.images.subarray(i * features, (i + 1) * features), r * features);
-      batchLabels[r] = examples.labels[i];
-      if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
-      if (targets) batchTargets!.set(targets.subarray(i * outputs, (i + 1) * outputs), r * outputs);
-    }
-    return { ...steps, rows, input: batchInput.subarray(0, rows * features), labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
-  };
-
   /** The steps of `phase` not yet done (all of them unless resuming inside it). */
   const phase$ = (epoch: number, phase: Phase): Observable<TrainerEvent> =>
     defer(() => {
@@ -208,32 +261,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       );
     });
 
-  const record = (epoch: number): EpochRecord => {
-    const started = performance.now();
-    const scored = epoch % every === 0 || epoch === plan.epochs;
-    network.setTransforms(true);
-    const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
-    const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
-    network.setTransforms(!plan.continuousTraining);
-    const reconstructionError: Record<string, number> = {};
-    const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-    for (const [name, { sum, count }] of byLayer) reconstructionError[name] = sum / count;
-    const result: EpochRecord = {
-      epoch,
-      train_error: tally.errors / tally.rows,
-      valid_error: valid?.error ?? null,
-      test_error: test?.error ?? null,
-      loss: tally.loss / tally.rows,
-      valid_loss: valid?.loss ?? null,
-      test_loss: test?.loss ?? null,
-      seconds: trainingSeconds,
-      eval_seconds: (performance.now() - started) / 1000,
-      eval_samples: samples,
-      probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
-      reconstruction_error: reconstructionError,
-    };
-    return result;
-  };
+  const record = (epoch: number): EpochRecord => epochRecord(circuit, data, plan, epoch, { tally, reconstruction, trainingSeconds });
 
   return defer(() => {
     network.setTransforms(!plan.continuousTraining);

@@ -1,15 +1,15 @@
 /**
- * The code generator every spiking loop comes from, chosen here and nowhere else: generated
- * JavaScript (javascript.ts). A compiled backend (WebAssembly, C++) implements the same
- * CodeGenerator interface (generator.ts) and replaces it wholesale by changing this one choice.
+ * The code generator every spiking loop comes from, chosen in one place: select-generator.ts in
+ * Node (compiled C++ when g++ and the addon are present, else JavaScript), select-generator-browser.ts
+ * in a browser bundle (JavaScript).
  */
 import { CodeGenerator, CompiledModel } from './generator';
-import { javascriptGenerator } from './javascript';
 import { Model } from './model';
+import { selectGenerator } from './select-generator';
 
-/** The backend that generates every loop. */
+/** The backend that generates every loop (see the file comment). */
 export function codeGenerator(): CodeGenerator {
-  return javascriptGenerator;
+  return selectGenerator();
 }
 
 /** Compiles a model for time step `dt` (seconds) with the chosen backend. */

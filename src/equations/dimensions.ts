@@ -45,8 +45,15 @@ export function siValue(q: Quantity): number {
   return u.dimensions.every((d) => d === 0) ? u.toNumber('') : (u.value as number);
 }
 
-/** Functions visible while dimensions are checked; `rand()` is dimensionless. */
-const checkScope = { rand: () => 0.5, int: (x: unknown) => Number(x) };
+/** Functions visible while dimensions are checked; `rand()` and `poisson(mean)` are dimensionless, and so must the mean be. */
+const checkScope = {
+  rand: () => 0.5,
+  poisson: (mean: unknown) => {
+    if (isUnit(mean) && !(mean as Unit).dimensions.every((d) => d === 0)) throw new Error(`poisson(mean): the mean must be a plain number, got ${(mean as Unit).toString()}`);
+    return 1;
+  },
+  int: (x: unknown) => Number(x),
+};
 
 /**
  * Evaluates `node` over quantities (variables as 1 in their unit, parameters with their values) and

@@ -8,6 +8,7 @@
  * All values are SI numbers (volt, second, ampere …) in Float64Arrays, one array per variable.
  */
 import { MathNode } from 'mathjs';
+import { RngState } from '../kernels/random';
 import { Quantity } from './dimensions';
 import { Model, Statement } from './model';
 
@@ -16,12 +17,13 @@ export type StateArrays = readonly Float64Array[];
 
 /**
  * Advances neurons 0…n−1 by one step; writes the indices of those that spiked to `spikes` and
- * returns their count. `refractory[i]` is how many more steps neuron i stays refractory (0: it can spike).
+ * returns their count, ascending. `refractory[i]` is how many more steps neuron i stays refractory
+ * (0: it can spike). `rand()` draws from `stream` (advanced in place), in neuron order.
  */
-export type UpdateFunction = (n: number, state: StateArrays, refractory: Int32Array, step: number, rand: () => number, spikes: Uint32Array) => number;
+export type UpdateFunction = (n: number, state: StateArrays, refractory: Int32Array, step: number, stream: RngState, spikes: Uint32Array) => number;
 
-/** Runs statements for the listed neurons (resets; initial values with all neurons listed). */
-export type StatementsFunction = (indices: Uint32Array, count: number, n: number, state: StateArrays, step: number, rand: () => number) => void;
+/** Runs statements for the listed neurons (resets; initial values with all neurons listed), `rand()` from `stream`. */
+export type StatementsFunction = (indices: Uint32Array, count: number, n: number, state: StateArrays, step: number, stream: RngState) => void;
 
 /**
  * Runs synaptic statements (on_pre) for every synapse k of each listed presynaptic neuron i,

@@ -1,5 +1,5 @@
 /**
- * State updaters: JavaScript source that advances a model's differential equations by one step dt.
+ * State updaters: source (JavaScript or C++, see Dialect) that advances a model's differential equations by one step dt.
  *
  *  - exact, for linear systems with constant coefficients, dx/dt = A x + B u + c (u: per-neuron
  *    parameters such as an input current, held over the step). With the augmented matrix
@@ -13,7 +13,7 @@
  *  - rk4: the classical fourth-order Runge–Kutta scheme.
  */
 import { derivative, expm, matrix, MathNode } from 'mathjs';
-import { EquationError, literal, symbolsOf, toJavaScript } from './expression';
+import { Dialect, drawsRandom, EquationError, javascript, literal, symbolsOf, toSource } from './expression';
 import { Model, Variable } from './model';
 import { siValue } from './dimensions';
 
@@ -27,8 +27,8 @@ export const local = (name: string): string => `$${name}`;
 function linearCoefficients(model: Model, odes: readonly Variable[], inputs: readonly Variable[], resolveConstant: Resolver): { A: number[][]; B: number[][]; c: number[] } | null {
   const varying = new Set([...model.variables.map((v) => v.name), 't', 'i', 'not_refractory']);
   const evaluateConstant = (node: MathNode): number | null => {
-    if ([...symbolsOf(node)].some((s) => varying.has(s)) || /\brand\s*\(/.test(node.toString())) return null;
-    const source = toJavaScript(node, resolveConstant, `model "${model.name}"`);
+    if ([...symbolsOf(node)].some((s) => varying.has(s)) || drawsRandom(node.toString())) return null;
+    const source = toSource(node, resolveConstant, `model "${model.name}"`);
     return Function(`"use strict"; return (${source});`)() as number;
   };
   const zero: Resolver = (name) => (varying.has(name) ? '0' : resolveConstant(name));
@@ -37,7 +37,7 @@ function linearCoefficients(model: Model, odes: readonly Variable[], inputs: rea
   const c: number[] = [];
   for (const ode of odes) {
     const rhs = ode.rhs!;
-    if (/\brand\s*\(/.test(rhs.toString()) || ['t', 'i'].some((s) => symbolsOf(rhs).has(s))) return null;
+    if (drawsRandom(rhs.toString()) || ['t', 'i'].some((s) => symbolsOf(rhs).has(s))) return null;
     const row = (variables: readonly Variable[]): number[] | null => {
       const out: number[] = [];
       for (const v of variables) {
@@ -58,7 +58,7 @@ function linearCoefficients(model: Model, odes: readonly Variable[], inputs: rea
     if (!a || !b) return null;
     A.push(a);
     B.push(b);
-    c.push(Function(`"use strict"; return (${toJavaScript(rhs, zero, `model "${model.name}"`)});`)() as number);
+    c.push(Function(`"use strict"; return (${toSource(rhs, zero, `model "${model.name}"`)});`)() as number);
   }
   return { A, B, c };
 }
@@ -91,14 +91,14 @@ function propagator(A: number[][], B: number[][], c: number[], dt: number, clamp
 }
 
 /** `const x_next = Σ E_ij x_j + …` for the given rows (the locals are assigned later, all at once). */
-function matrixRows(E: number[][], rows: readonly number[], odes: readonly Variable[], inputs: readonly Variable[]): string {
+function matrixRows(E: number[][], rows: readonly number[], odes: readonly Variable[], inputs: readonly Variable[], dialect: Dialect): string {
   const columns = [...odes.map((v) => local(v.name)), ...inputs.map((v) => local(v.name)), ''];
   return rows
     .map((i) => {
       const terms = E[i]
-        .map((e, j) => (e === 0 ? '' : columns[j] === '' ? literal(e) : e === 1 ? columns[j] : `${literal(e)}*${columns[j]}`))
+        .map((e, j) => (e === 0 ? '' : columns[j] === '' ? dialect.literal(e) : e === 1 ? columns[j] : `${dialect.literal(e)}*${columns[j]}`))
         .filter(Boolean);
-      return `const ${local(odes[i].name)}_next = ${terms.length ? terms.join(' + ') : '0'};`;
+      return `${dialect.constant} ${local(odes[i].name)}_next = ${terms.length ? terms.join(' + ') : dialect.literal(0)};`;
     })
     .join('\n');
 }
@@ -129,8 +129,8 @@ export interface StateUpdate {
   readonly assign: string;
 }
 
-/** The chosen method and the source that advances the locals of every ODE variable by one step. */
-export function stateUpdate(model: Model, dt: number, resolve: Resolver): StateUpdate {
+/** The chosen method and the source (in `dialect`) that advances the locals of every ODE variable by one step. */
+export function stateUpdate(model: Model, dt: number, resolve: Resolver, dialect: Dialect = javascript): StateUpdate {
   const odes = model.variables.filter((v) => v.rhs !== null);
   const parameters = model.variables.filter((v) => v.rhs === null);
   if (odes.length === 0) return { method: model.method ?? 'euler', shared: '', free: '', clamped: '', assign: '' };
@@ -153,9 +153,9 @@ export function stateUpdate(model: Model, dt: number, resolve: Resolver): StateU
       const branch = rows.filter((i) => !shared.includes(i));
       return {
         method: 'exact',
-        shared: matrixRows(free, shared, odes, parameters),
-        free: matrixRows(free, branch, odes, parameters),
-        clamped: matrixRows(clamped, branch, odes, parameters),
+        shared: matrixRows(free, shared, odes, parameters, dialect),
+        free: matrixRows(free, branch, odes, parameters, dialect),
+        clamped: matrixRows(clamped, branch, odes, parameters, dialect),
         assign: odes.map((v) => `${local(v.name)} = ${local(v.name)}_next;`).join('\n'),
       };
     }
@@ -174,17 +174,17 @@ export function stateUpdate(model: Model, dt: number, resolve: Resolver): StateU
     const at: Resolver = stage === 0 ? resolve : (name) => (odeNames.has(name) ? `x${stage}_${name}` : resolve(name));
     if (stage > 0) {
       for (const v of odes) {
-        const terms = weights.map((w, j) => (w === 0 ? '' : ` + ${literal(w * dt)}*k${j}_${v.name}`)).join('');
-        lines.push(`const x${stage}_${v.name} = ${local(v.name)}${terms};`);
+        const terms = weights.map((w, j) => (w === 0 ? '' : ` + ${dialect.literal(w * dt)}*k${j}_${v.name}`)).join('');
+        lines.push(`${dialect.constant} x${stage}_${v.name} = ${local(v.name)}${terms};`);
       }
     }
     for (const v of odes) {
-      const f = toJavaScript(v.rhs!, at, where);
-      lines.push(`const k${stage}_${v.name} = ${v.unlessRefractory ? `notref ? ${f} : 0` : f};`);
+      const f = toSource(v.rhs!, at, where, dialect);
+      lines.push(`${dialect.constant} k${stage}_${v.name} = ${v.unlessRefractory ? `notref ? ${f} : ${dialect.literal(0)}` : f};`);
     }
   }
   for (const v of odes) {
-    lines.push(`${local(v.name)} += ${b.map((w, j) => (w === 0 ? '' : `${literal(w * dt)}*k${j}_${v.name}`)).filter(Boolean).join(' + ')};`);
+    lines.push(`${local(v.name)} += ${b.map((w, j) => (w === 0 ? '' : `${dialect.literal(w * dt)}*k${j}_${v.name}`)).filter(Boolean).join(' + ')};`);
   }
   return { method, shared: lines.join('\n'), free: '', clamped: '', assign: '' };
 }

@@ -1,6 +1,8 @@
 /**
- * A spiking experiment's simulation (build-simulation.ts) with its monitors attached.
+ * A spiking experiment's simulation (build-simulation.ts) with its monitors attached; readReplays
+ * reads the spike trains its replaying populations play back.
  */
+import { readSpikeTrains, SpikeTrains } from '../data/spike-trains';
 import { readQuantity } from '../equations/dimensions';
 import { EquationError } from '../equations/expression';
 import { Simulation } from '../network/simulation';
@@ -21,10 +23,20 @@ export interface SpikingRun {
   readonly binSteps: number;
 }
 
-/** Builds the simulation and its monitors; `streamFolder` receives streaming spike monitors' files. */
-export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null): SpikingRun {
+/** The recorded spike trains of the experiment's replaying populations, by population name. */
+export async function readReplays(experiment: SpikingExperiment): Promise<ReadonlyMap<string, SpikeTrains>> {
+  const replays = new Map<string, SpikeTrains>();
+  for (const p of experiment.populations) if (p.replay) replays.set(p.name, await readSpikeTrains(p.replay.file, p.replay.population));
+  return replays;
+}
+
+/**
+ * Builds the simulation and its monitors; `streamFolder` receives streaming spike monitors' files,
+ * `replays` holds the spike trains of the populations that replay a recording (readReplays).
+ */
+export function buildSpiking(experiment: SpikingExperiment, streamFolder: string | null = null, replays: ReadonlyMap<string, SpikeTrains> = new Map()): SpikingRun {
   const where = experiment.file;
-  const { simulation, dt, steps, binSteps, constants: shared } = buildSimulation(experiment);
+  const { simulation, dt, steps, binSteps, constants: shared } = buildSimulation(experiment, replays);
   const monitors: Monitor[] = experiment.monitors.map((m) => {
     const group = simulation.group(m.population);
     if (m.kind === 'spikes') return new SpikeMonitor(m.name, group, m.stream && streamFolder ? `${streamFolder}/${m.name}` : null);

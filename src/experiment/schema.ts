@@ -126,6 +126,48 @@ export const modelSchema = {
   },
 } as const;
 
+/** The `training` section of a rate experiment file (a spiking DTP file takes some of its fields: spiking-dtp.ts). */
+export const trainingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['epochs', 'batchSize'],
+  properties: {
+    epochs: { type: 'integer', minimum: 1 },
+    batchSize: { type: 'integer', minimum: 1 },
+    schedule: { enum: ['alternating', 'parallel'] },
+    shuffle: { type: 'boolean' },
+    seed: { type: 'integer', minimum: 0 },
+    evalBatchSize: { type: 'integer', minimum: 1 },
+    frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
+    inputNoise: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['std'],
+      properties: { std: { type: 'number', minimum: 0 }, decay: { type: 'number', exclusiveMinimum: 0 } },
+    },
+    evaluation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
+    },
+    continuousTraining: { type: 'boolean' },
+    checkpointEvery: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+/** The `metrics` section of an experiment file: alignment metrics every N learning steps (metrics/alignment.ts). */
+export const metricsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { alignmentEvery: { type: 'integer', minimum: 1 } },
+} as const;
+
+/** A schema like the object schema `schema` with only the properties `names`. */
+export function withOnly<S extends { readonly properties: object }, K extends keyof S['properties']>(schema: S, names: readonly K[]): Omit<S, 'properties'> & { readonly properties: Pick<S['properties'], K> } {
+  const properties = schema.properties as Record<K, unknown>;
+  return { ...schema, properties: Object.fromEntries(names.map((name) => [name, properties[name]])) as Pick<S['properties'], K> };
+}
+
 export const experimentSchema = {
   type: 'object',
   additionalProperties: false,
@@ -193,38 +235,8 @@ export const experimentSchema = {
         },
       ],
     },
-    training: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['epochs', 'batchSize'],
-      properties: {
-        epochs: { type: 'integer', minimum: 1 },
-        batchSize: { type: 'integer', minimum: 1 },
-        schedule: { enum: ['alternating', 'parallel'] },
-        shuffle: { type: 'boolean' },
-        seed: { type: 'integer', minimum: 0 },
-        evalBatchSize: { type: 'integer', minimum: 1 },
-        frozen: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[WbVc][0-9]+$' } },
-        inputNoise: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['std'],
-          properties: { std: { type: 'number', minimum: 0 }, decay: { type: 'number', exclusiveMinimum: 0 } },
-        },
-        evaluation: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
-        },
-        continuousTraining: { type: 'boolean' },
-        checkpointEvery: { type: 'integer', minimum: 0 },
-      },
-    },
-    metrics: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { alignmentEvery: { type: 'integer', minimum: 1 } },
-    },
+    training: trainingSchema,
+    metrics: metricsSchema,
     optimizer: {
       type: 'object',
       additionalProperties: false,

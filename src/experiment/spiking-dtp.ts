@@ -22,7 +22,7 @@ import { parameterQuantity, siValue } from '../equations/dimensions';
 import { ModelSpec } from '../equations/model';
 import { defaultNeuronRoles, NeuronRoles } from '../network/neuron-roles';
 import { lesionSchema, LesionSpec } from './lesion';
-import { optimizerSchema } from './schema';
+import { metricsSchema, optimizerSchema, trainingSchema, withOnly } from './schema';
 import { recordSchema, RecordSpec } from '../record/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 
@@ -108,25 +108,15 @@ const schema = {
         testLimit: { type: 'integer', minimum: 1 },
       },
     },
-    training: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['epochs', 'batchSize'],
-      properties: {
-        epochs: { type: 'integer', minimum: 1 },
-        batchSize: { type: 'integer', minimum: 1 },
-        seed: { type: 'integer', minimum: 0 },
-        shuffle: { type: 'boolean' },
-      },
-    },
+    training: withOnly(trainingSchema, ['epochs', 'batchSize', 'seed', 'shuffle']),
     optimizer: {
       type: 'object',
       additionalProperties: false,
       required: ['forward', 'feedback', 'readout'],
       properties: { forward: optimizerSchema, feedback: optimizerSchema, readout: optimizerSchema },
     },
-    record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 }, activity: recordSchema.properties.activity, weights: recordSchema.properties.weights } },
-    metrics: { type: 'object', additionalProperties: false, properties: { alignmentEvery: { type: 'integer', minimum: 1 } } },
+    record: { type: 'object', additionalProperties: false, properties: { traces: { type: 'integer', minimum: 0 }, ...withOnly(recordSchema, ['activity', 'weights']).properties } },
+    metrics: metricsSchema,
     lesion: { ...lesionSchema, properties: { ...lesionSchema.properties, mode: { const: 'silence' } } },
   },
 } as const;

@@ -11,6 +11,11 @@
  *     "monitors": [ { "kind": "spikes", "population": "P" } ],
  *     "metrics": { "bin": "100 ms" } }
  *
+ * A population with `"replay": "recording.nwb"` instead of a model replays recorded spike trains
+ * (data/spike-trains.ts: an NWB file's Units table, or a .npy of times and indices; `{ "file": …,
+ * "population": "P" }` takes one population's units of an apical export), each spike in the step its
+ * time rounds to (network/spike-replay-group.ts); paths are relative to the experiment file.
+ *
  * Faults become ConfigError (schema, files) or EquationError (equations, units), each one line.
  */
 import Ajv from 'ajv';
@@ -26,7 +31,19 @@ export interface PopulationSpec {
   readonly size: number;
   readonly parameters: Readonly<Record<string, string | number>>;
   readonly init: Readonly<Record<string, string>>;
+  /** Recorded spike trains this population replays instead of running its model. */
+  readonly replay?: ReplaySpec;
 }
+
+export interface ReplaySpec {
+  /** .nwb, .npy or .npz, resolved against the experiment file's folder. */
+  readonly file: string;
+  /** An NWB export's population to take the units of (default: every unit). */
+  readonly population?: string;
+}
+
+/** The model of a replaying population: no state, the recording decides when it fires. */
+const replayModel: ModelSpec = { name: 'spike replay', equations: [] };
 
 export type MonitorSpec =
   | { readonly kind: 'spikes'; readonly name: string; readonly population: string; readonly stream: boolean }
@@ -86,10 +103,16 @@ export const spikingExperimentSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['name', 'model', 'size'],
+        required: ['name', 'size'],
         properties: {
           name,
           model: { anyOf: [{ type: 'string' }, { type: 'object' }] },
+          replay: {
+            anyOf: [
+              { type: 'string' },
+              { type: 'object', additionalProperties: false, required: ['file'], properties: { file: { type: 'string' }, population: name } },
+            ],
+          },
           size: { type: 'integer', minimum: 1 },
           parameters,
           init: statements,
@@ -195,6 +218,13 @@ export function loadSpikingExperiment(file: string, overrides: { readonly seed?:
   const populations: PopulationSpec[] = raw.populations.map((p: any, k: number) => {
     if (names.has(p.name)) throw new ConfigError(`${file}: /populations/${k}/name "${p.name}" is used twice`);
     names.add(p.name);
+    if ((p.model === undefined) === (p.replay === undefined)) throw new ConfigError(`${file}: /populations/${k} needs either "model" or "replay"`);
+    if (p.replay !== undefined) {
+      const modelField = ['init', 'parameters'].find((field) => p[field] !== undefined);
+      if (modelField) throw new ConfigError(`${file}: /populations/${k}/${modelField}: a replaying population has no model to give it to`);
+      const replay = typeof p.replay === 'string' ? { file: p.replay } : p.replay;
+      return { name: p.name, model: replayModel, size: p.size, parameters: {}, init: {}, replay: { ...replay, file: path.resolve(path.dirname(file), replay.file) } };
+    }
     let model: ModelSpec;
     if (typeof p.model === 'string') model = loadNeuronModel(path.resolve(path.dirname(file), p.model));
     else if (validateNeuronModel(p.model)) model = p.model as ModelSpec;

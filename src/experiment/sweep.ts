@@ -1,5 +1,15 @@
 /**
- * Sweep files (experiments/depth-sweep.json): one experiment per (line, depth) pair, where a line is
+ * Sweep files: many runs planned from one file, each cell an experiment file run with settings over
+ * it, exactly as `apical run FILE --set field=value …` would run it. Two forms:
+ *
+ * Over any experiment file (e.g. experiments/spiking-dtp-sweep.json): every combination of the
+ * values of `axes` (fields as `--set` names them), with `set` applied to every cell first. Nothing
+ * here knows the experiment's kind: a spiking DTP file sweeps as a rate one does.
+ *
+ *   { "name": "sdtp-width", "experiment": "mnist-spiking-dtp.json", "set": ["training.epochs=5"],
+ *     "axes": { "network.layers": [[100], [300], [300, 300]], "rule.topStep": [0.25, 0.5] } }
+ *
+ * By depth (experiments/depth-sweep.json): one experiment per (line, depth) pair, where a line is
  * a unit type with a learning rule, and depth the number of identical hidden populations of `width`
  * units between the input and a softmax read-out. The sweep writes each generated experiment file
  * into its output folder, so every cell can be re-run alone with `apical run`.
@@ -29,7 +39,9 @@ export interface SweepLine {
   readonly training?: Record<string, unknown>;
 }
 
-export interface Sweep {
+/** A sweep by depth. */
+export interface DepthSweep {
+  readonly form: 'depth';
   readonly name: string;
   readonly description: string;
   readonly file: string;
@@ -43,16 +55,53 @@ export interface Sweep {
   readonly lines: readonly SweepLine[];
 }
 
-/** One cell of the sweep: a line at a depth, as a resolved experiment in its own file. */
+/** A sweep over the settings of one experiment file. */
+export interface ExperimentSweep {
+  readonly form: 'experiment';
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  /** The experiment file, resolved from the sweep file's folder. */
+  readonly experiment: string;
+  /** Settings of every cell ("a.b=value"). */
+  readonly set: readonly string[];
+  /** Each field's values, in the file's order (the last one is the table's columns). */
+  readonly axes: readonly { readonly field: string; readonly values: readonly unknown[] }[];
+}
+
+export type Sweep = DepthSweep | ExperimentSweep;
+
+/** One column of a sweep's table: its name in sweep.csv, and how the table's caption says it. */
+export interface SweepAxis {
+  readonly name: string;
+  readonly title: string;
+}
+
+/** One cell of a sweep: an experiment file run with settings over it (as `apical run FILE --set …`). */
 export interface SweepCell {
-  readonly line: SweepLine;
-  readonly depth: number;
   readonly key: string;
+  /** The cell's value on each of the plan's axes, in order. */
+  readonly labels: readonly (string | number)[];
+  /** The cell's experiment, resolved with its settings (its `file` is the one to run). */
   readonly experiment: Experiment;
+  /** `--set` settings over that file. */
+  readonly set: readonly string[];
+}
+
+/**
+ * Every cell of a sweep, whatever its file's form: the table's rows are the cells' values on every
+ * axis but the last, its columns their values on the last (the figure's x axis, logarithmic if `logX`).
+ */
+export interface SweepPlan {
+  readonly name: string;
+  readonly description: string;
+  readonly axes: readonly SweepAxis[];
+  readonly logX: boolean;
+  readonly cells: readonly SweepCell[];
 }
 
 const object = { type: 'object' } as const;
-const sweepSchema = {
+const depthSweepSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'depths', 'width', 'training', 'lines'],
@@ -92,7 +141,28 @@ const sweepSchema = {
   },
 } as const;
 
-const validateSweep = new Ajv({ strict: true }).compile(sweepSchema);
+const experimentSweepSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'experiment', 'axes'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+    description: { type: 'string' },
+    experiment: { type: 'string' },
+    set: { type: 'array', items: { type: 'string' } },
+    axes: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*$' },
+      additionalProperties: { type: 'array', minItems: 1 },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ strict: true });
+const validateDepthSweep = ajv.compile(depthSweepSchema);
+const validateExperimentSweep = ajv.compile(experimentSweepSchema);
 
 function describe(file: string, error: ErrorObject | undefined): string {
   if (!error) return `${file}: does not match the sweep schema`;
@@ -101,7 +171,7 @@ function describe(file: string, error: ErrorObject | undefined): string {
   return `${file}: ${where} ${error.message}`;
 }
 
-/** Reads and checks a sweep file. */
+/** Reads and checks a sweep file of either form (one with an `experiment` field sweeps that file's settings). */
 export function loadSweep(file: string): Sweep {
   let json: unknown;
   try {
@@ -110,16 +180,29 @@ export function loadSweep(file: string): Sweep {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'cannot read the sweep (no such file)' : `not a readable JSON sweep (${(error as Error).message})`}`);
   }
-  if (!validateSweep(json)) throw new ConfigError(describe(file, validateSweep.errors?.[0]));
-  const raw = json as Omit<Sweep, 'file' | 'input' | 'classes' | 'description'> & { input?: number; classes?: number; description?: string };
+  if (typeof json === 'object' && json !== null && 'experiment' in json) {
+    if (!validateExperimentSweep(json)) throw new ConfigError(describe(file, validateExperimentSweep.errors?.[0]));
+    const raw = json as { name: string; description?: string; experiment: string; set?: string[]; axes: Record<string, unknown[]> };
+    return {
+      form: 'experiment',
+      name: raw.name,
+      description: raw.description ?? '',
+      file,
+      experiment: path.join(path.dirname(file), raw.experiment),
+      set: raw.set ?? [],
+      axes: Object.entries(raw.axes).map(([field, values]) => ({ field, values })),
+    };
+  }
+  if (!validateDepthSweep(json)) throw new ConfigError(describe(file, validateDepthSweep.errors?.[0]));
+  const raw = json as Omit<DepthSweep, 'form' | 'file' | 'input' | 'classes' | 'description'> & { input?: number; classes?: number; description?: string };
   const labels = raw.lines.map((line) => `${line.units}-${line.rule}`);
   const twice = labels.find((label, i) => labels.indexOf(label) !== i);
   if (twice) throw new ConfigError(`${file}: /lines has two lines named ${twice} (units and rule must differ)`);
-  return { ...raw, file, description: raw.description ?? '', input: raw.input ?? 784, classes: raw.classes ?? 10 };
+  return { ...raw, form: 'depth', file, description: raw.description ?? '', input: raw.input ?? 784, classes: raw.classes ?? 10 };
 }
 
 /** The experiment file of one cell (a plain JSON object, written as is). */
-export function cellExperiment(sweep: Sweep, line: SweepLine, depth: number): Record<string, unknown> {
+export function cellExperiment(sweep: DepthSweep, line: SweepLine, depth: number): Record<string, unknown> {
   const name = `${sweep.name}-${line.units}-${line.rule}-d${depth}`;
   return {
     name,
@@ -138,25 +221,57 @@ export function cellExperiment(sweep: Sweep, line: SweepLine, depth: number): Re
   };
 }
 
-/**
- * Every cell, its experiment written to `<out>/experiments/<key>.json` and checked like any
- * experiment file; a fault is reported against the sweep file and the line.
- */
-export function planSweep(sweep: Sweep, out: string): SweepCell[] {
+/** Every cell of the sweep `sweep`, each checked like any experiment file; generated files go to `<out>/experiments/`. */
+export function planSweep(sweep: Sweep, out: string): SweepPlan {
+  return sweep.form === 'depth' ? planDepthSweep(sweep, out) : planExperimentSweep(sweep);
+}
+
+/** Loads a cell's experiment; a fault is reported against the sweep file and `where`, then the experiment's own message. */
+function checkedCell(sweep: Sweep, where: string, file: string, set: readonly string[]): Experiment {
+  try {
+    return loadExperiment(file, { set });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`${sweep.file}: ${where}: ${sweep.form === 'depth' ? error.message.slice(file.length + 2) : error.message}`);
+  }
+}
+
+/** A cell per line and depth, its experiment written to `<out>/experiments/<key>.json`. */
+function planDepthSweep(sweep: DepthSweep, out: string): SweepPlan {
   const folder = path.join(out, 'experiments');
   fs.mkdirSync(folder, { recursive: true });
-  return sweep.lines.flatMap((line, i) =>
+  const cells = sweep.lines.flatMap((line, i) =>
     sweep.depths.map((depth) => {
       const experiment = cellExperiment(sweep, line, depth);
       const key = experiment.name as string;
       const file = path.join(folder, `${key}.json`);
       fs.writeFileSync(file, JSON.stringify(experiment, null, 2) + '\n');
-      try {
-        return { line, depth, key, experiment: loadExperiment(file) };
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        throw new ConfigError(`${sweep.file}: /lines/${i} (${line.units} ${line.rule}): ${error.message.slice(file.length + 2)}`);
-      }
+      return { key, labels: [line.units, line.rule, depth], experiment: checkedCell(sweep, `/lines/${i} (${line.units} ${line.rule})`, file, []), set: [] };
     }),
   );
+  const axes = [
+    { name: 'units', title: 'unit type' },
+    { name: 'rule', title: 'rule' },
+    { name: 'depth', title: 'number of hidden layers' },
+  ];
+  return { name: sweep.name, description: sweep.description, axes, logX: true, cells };
+}
+
+/** A value as a cell's label: numbers and strings as they are, anything else as its JSON. */
+const label = (value: unknown): string | number => (typeof value === 'number' || typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A cell per combination of the axes' values (the last axis varying fastest), keyed by its values. */
+function planExperimentSweep(sweep: ExperimentSweep): SweepPlan {
+  const combinations = sweep.axes.reduce<unknown[][]>((partial, axis) => partial.flatMap((values) => axis.values.map((value) => [...values, value])), [[]]);
+  const keys = new Set<string>();
+  const cells = combinations.map((values) => {
+    const settings = sweep.axes.map((axis, i) => `${axis.field}=${JSON.stringify(values[i])}`);
+    const key = [sweep.name, ...sweep.axes.map((axis, i) => `${axis.field}=${String(label(values[i])).replace(/[^A-Za-z0-9.+-]+/g, '_')}`)].join('-');
+    if (keys.has(key)) throw new ConfigError(`${sweep.file}: /axes gives two cells the folder name ${key} (make the values differ in more than punctuation)`);
+    keys.add(key);
+    const set = [...sweep.set, ...settings];
+    return { key, labels: values.map(label), experiment: checkedCell(sweep, `/axes (${settings.join(' ')})`, sweep.experiment, set), set };
+  });
+  const axes = sweep.axes.map((axis) => ({ name: axis.field, title: axis.field }));
+  return { name: sweep.name, description: sweep.description, axes, logX: false, cells };
 }

@@ -11,7 +11,10 @@
  *  - uniform u ∈ (0, 1): u = ((r >>> 8) + 0.5) · 2^−24 for the next 32-bit output r;
  *  - standard normals, in pairs by Box–Muller from two uniforms (u1, u2):
  *      z0 = √(−2 ln u1)·cos(2π u2),  z1 = √(−2 ln u1)·sin(2π u2);
- *    an odd count uses z0 of a last pair and drops its z1.
+ *    an odd count uses z0 of a last pair and drops its z1;
+ *  - Poisson counts of mean λ by Knuth's product of uniforms: the count of further uniforms needed
+ *    before the running product u1·u2·… falls to e^−λ or below, in chunks of mean at most 64 (so
+ *    e^−λ stays far from underflow); λ·dt-sized means cost about λ + 1 uniforms.
  */
 
 /** A xoshiro128** state: four 32-bit words, not all zero. */
@@ -72,6 +75,19 @@ export function nextUint32(s: RngState): number {
 /** A uniform double in the open interval (0, 1), 24 random bits. */
 export function nextUniform(s: RngState): number {
   return ((nextUint32(s) >>> 8) + 0.5) * 5.9604644775390625e-8;
+}
+
+/** The largest mean drawn in one piece by nextPoisson. */
+export const POISSON_CHUNK = 64;
+
+/** A Poisson count of mean `lambda` (≥ 0; Knuth's method, recipe above). */
+export function nextPoisson(s: RngState, lambda: number): number {
+  let count = 0;
+  for (let rest = lambda; rest > 0; rest -= POISSON_CHUNK) {
+    const limit = Math.exp(-Math.min(rest, POISSON_CHUNK));
+    for (let product = nextUniform(s); product > limit; product *= nextUniform(s)) count++;
+  }
+  return count;
 }
 
 /** An integer uniform in [0, n), for n ≤ 2^24, by multiply-shift on a uniform. */

@@ -2,8 +2,10 @@
  * The live page: learning curves, activity traces of one chosen population (activity solid, target
  * dotted) and the learning signal rms(ĥ − h) of every population, extended as server-sent events
  * arrive. A `hello` event (sent first, and first again on every reconnection) resets the plots,
- * so reloading or reconnecting redraws the run so far without duplicates. `window.apicalLive`
- * counts what arrived (for tests and the curious).
+ * so reloading or reconnecting redraws the run so far without duplicates. Minibatch and trace points
+ * are drawn together at most once a second (and at every epoch's end): each plotly call redraws a
+ * whole figure, and on a busy machine drawing every event took more CPU than the training it
+ * showed. `window.apicalLive` counts what arrived (for tests and the curious).
  */
 import { escapeHtml, pageStyle } from '../report/page';
 
@@ -28,11 +30,21 @@ export function liveViewScript(source: string): string {
   window.apicalLive = state;
   var size = { width: 900, height: 380, margin: { t: 20, r: 20, b: 45, l: 60 } };
   var info = null, traces = [], chosen = null;
+  var pending = null, timer = null;
+  function clearPending() { pending = { x: [], y: [], signalX: [], signalY: [], traced: false }; if (timer) clearTimeout(timer); timer = null; }
+  clearPending();
+  function flush() {
+    var p = pending; clearPending();
+    if (p.x.length) Plotly.extendTraces('curves', { x: [p.x], y: [p.y] }, [0], 2000);
+    if (p.signalX.length) Plotly.extendTraces('signal', { x: p.signalX, y: p.signalY }, p.signalX.map(function (_, i) { return i; }), 2000);
+    if (p.traced) drawTraces();
+  }
+  function later() { if (!timer) timer = setTimeout(flush, 1000); }
   var select = document.getElementById('population');
   var statusLine = document.getElementById('status');
   function axes(x, y, extra) { return Object.assign({ xaxis: { title: { text: x } }, yaxis: { title: { text: y } } }, size, extra || {}); }
   function reset(hello) {
-    info = hello; traces = [];
+    info = hello; traces = []; clearPending();
     Plotly.newPlot('curves', [
       { type: 'scatter', mode: 'lines', name: 'train (running)', x: [], y: [], line: { color: '#bbb' } },
       { type: 'scatter', mode: 'lines+markers', name: 'train', x: [], y: [], line: { color: '#1f77b4', dash: 'dot' } },
@@ -64,10 +76,11 @@ export function liveViewScript(source: string): string {
   source.addEventListener('hello', function (e) { state.hello++; reset(JSON.parse(e.data)); statusLine.textContent = 'training…'; });
   source.addEventListener('batch', function (e) {
     var b = JSON.parse(e.data); state.batch++;
-    Plotly.extendTraces('curves', { x: [[b.epoch - 1 + b.step / info.steps]], y: [[100 * b.train_error]] }, [0], 2000);
+    pending.x.push(b.epoch - 1 + b.step / info.steps); pending.y.push(100 * b.train_error); later();
   });
   source.addEventListener('epoch', function (e) {
     var r = JSON.parse(e.data); state.epoch++;
+    flush();
     var pct = function (v) { return v === null || v === undefined ? null : 100 * v; };
     Plotly.extendTraces('curves', { x: [[r.epoch], [r.epoch], [r.epoch]], y: [[pct(r.train_error)], [pct(r.valid_error)], [pct(r.test_error)]] }, [1, 2, 3]);
     statusLine.textContent = 'epoch ' + r.epoch + ': test error ' + (r.test_error === null ? '—' : (100 * r.test_error).toFixed(2) + '%');
@@ -75,12 +88,14 @@ export function liveViewScript(source: string): string {
   source.addEventListener('trace', function (e) {
     var s = JSON.parse(e.data); state.trace++;
     traces.push(s); if (traces.length > 400) traces.shift();
-    Plotly.extendTraces('signal', { x: s.populations.map(function () { return [s.x]; }), y: s.populations.map(function (p) { return [p.signal]; }) },
-      s.populations.map(function (_, i) { return i; }), 2000);
-    if (state.trace % 5 === 1) drawTraces();
+    s.populations.forEach(function (p, i) {
+      if (!pending.signalX[i]) { pending.signalX[i] = []; pending.signalY[i] = []; }
+      pending.signalX[i].push(s.x); pending.signalY[i].push(p.signal);
+    });
+    pending.traced = true; later();
   });
   source.addEventListener('done', function () {
-    state.done = true; if (source.close) source.close(); drawTraces();
+    state.done = true; if (source.close) source.close(); flush(); drawTraces();
     statusLine.textContent += ' — run finished';
   });
   source.onerror = function () { if (!state.done) statusLine.textContent = 'reconnecting…'; };

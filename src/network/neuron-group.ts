@@ -11,7 +11,7 @@ import { codeGenerator } from '../equations/compile';
 import { EquationError } from '../equations/expression';
 import { CompiledModel } from '../equations/generator';
 import { initialStatements } from '../equations/model';
-import { nextUniform, RngState, streamState } from '../kernels/random';
+import { RngState, streamState } from '../kernels/random';
 
 /** The neurons of one population that spiked in one step. */
 export interface SpikeEvent {
@@ -27,10 +27,9 @@ export class NeuronGroup {
   readonly refractory: Int32Array;
   /** One event per step, after the threshold, even when no neuron spiked. */
   readonly spikes$ = new Subject<SpikeEvent>();
-  private readonly spikeBuffer: Uint32Array;
-  private count = 0;
+  protected readonly spikeBuffer: Uint32Array;
+  protected count = 0;
   private readonly stream: RngState;
-  readonly rand: () => number;
 
   /** `seed` and the group's name name its random stream (`population/<name>`). */
   constructor(readonly name: string, readonly size: number, readonly compiled: CompiledModel, seed: number) {
@@ -38,8 +37,6 @@ export class NeuronGroup {
     this.refractory = new Int32Array(size);
     this.spikeBuffer = new Uint32Array(size);
     this.stream = streamState(seed, `population/${name}`);
-    const stream = this.stream;
-    this.rand = () => nextUniform(stream);
   }
 
   /** The live state of the group's random stream (copy it to replay the same draws later). */
@@ -63,13 +60,12 @@ export class NeuronGroup {
     const where = `population "${this.name}", initial values`;
     const assign = codeGenerator().neuronStatements(model, this.compiled.dt, initialStatements(model, values, where), where);
     const all = new Uint32Array(this.size).map((_, i) => i);
-    const stream = streamState(seed, `population/${this.name}/init`);
-    assign(all, this.size, this.size, this.state, 0, () => nextUniform(stream));
+    assign(all, this.size, this.size, this.state, 0, streamState(seed, `population/${this.name}/init`));
   }
 
   /** State update and threshold for step `step`; returns the number of neurons that spiked. */
   update(step: number): number {
-    this.count = this.compiled.update(this.size, this.state, this.refractory, step, this.rand, this.spikeBuffer);
+    this.count = this.compiled.update(this.size, this.state, this.refractory, step, this.stream, this.spikeBuffer);
     return this.count;
   }
 
@@ -80,7 +76,7 @@ export class NeuronGroup {
 
   /** Runs the model's reset statements on the neurons that spiked this step. */
   reset(step: number): void {
-    if (this.count > 0) this.compiled.reset(this.spikeBuffer, this.count, this.size, this.state, step, this.rand);
+    if (this.count > 0) this.compiled.reset(this.spikeBuffer, this.count, this.size, this.state, step, this.stream);
   }
 }
 

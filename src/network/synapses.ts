@@ -57,7 +57,7 @@ export class Synapses {
   readonly pre: Uint32Array;
   readonly post: Uint32Array;
   /** Delay of each synapse, in steps. */
-  readonly delaySteps: Uint32Array;
+  readonly delaySteps: Uint8Array | Uint16Array | Uint32Array;
   readonly variableNames: readonly string[];
   readonly variables: Float64Array[];
   private readonly groups: DelayGroup[];
@@ -122,15 +122,33 @@ export class Synapses {
     for (const name of Object.keys(spec.init ?? {})) {
       if (!this.variableNames.includes(name)) throw new EquationError(`${where}, init: "${name}" is not a synapse variable (declare it in "model")`);
     }
-    const delaySeconds = spec.delay ? valueOf(spec.delay, unitQuantity('second', ''), 'delay') : new Float64Array(count);
-    const delays = delaySeconds.map((d) => Math.round(d / dt));
-    if (delays.some((d) => d < 0)) throw new EquationError(`${where}: delay "${spec.delay}" is negative`);
-
-    const order = countingSort(countingSort(Uint32Array.from({ length: count }, (_, k) => k), pre, source.size), delays, 1 + delays.reduce((m, d) => Math.max(m, d), 0));
-    this.pre = Uint32Array.from(order, (k) => pre[k]);
-    this.post = Uint32Array.from(order, (k) => post[k]);
-    this.delaySteps = Uint32Array.from(order, (k) => delays[k]);
-    this.variables = initial.map((values) => Float64Array.from(order, (k) => values[k]));
+    // Delays in steps (null: all zero), then the synapses sorted by (delay, i) unless they already are.
+    let delays: Uint32Array | null = null;
+    let maxDelay = 0;
+    if (spec.delay) {
+      const seconds = valueOf(spec.delay, unitQuantity('second', ''), 'delay');
+      delays = new Uint32Array(count);
+      for (let k = 0; k < count; k++) {
+        const d = Math.round(seconds[k] / dt);
+        if (d < 0) throw new EquationError(`${where}: delay "${spec.delay}" is negative`);
+        delays[k] = d;
+        maxDelay = Math.max(maxDelay, d);
+      }
+    }
+    const sorted = (delays === null || delays.every((d) => d === maxDelay)) && pre.every((i, k) => k === 0 || pre[k - 1] <= i);
+    const order = sorted ? null : countingSort(countingSort(Uint32Array.from({ length: count }, (_, k) => k), pre, source.size), delays ?? new Uint32Array(count), 1 + maxDelay);
+    const gather = <T extends Uint32Array | Float64Array>(values: T): T => {
+      if (order === null) return values;
+      const out = new (values.constructor as new (n: number) => T)(count);
+      for (let k = 0; k < count; k++) out[k] = values[order[k]];
+      return out;
+    };
+    this.pre = gather(pre);
+    this.post = gather(post);
+    this.variables = initial.map(gather);
+    // Delays in the narrowest unsigned type that holds the longest (one byte per synapse for CUBA's).
+    const Steps = maxDelay < 2 ** 8 ? Uint8Array : maxDelay < 2 ** 16 ? Uint16Array : Uint32Array;
+    this.delaySteps = delays ? Steps.from(gather(delays)) : new Steps(count).fill(maxDelay);
 
     this.groups = [];
     for (let start = 0; start < count; ) {
@@ -143,7 +161,6 @@ export class Synapses {
       this.groups.push({ delay, rowStart });
       start = end;
     }
-    const maxDelay = this.groups.reduce((m, g) => Math.max(m, g.delay), 0);
     this.history = maxDelay > 0 ? Array.from({ length: maxDelay + 1 }, () => new Uint32Array(source.size)) : [];
     this.historyCounts = new Int32Array(maxDelay + 1).fill(-1);
   }
@@ -188,8 +205,7 @@ export class Synapses {
 
 /** Draws (pre, post) pairs; see the file comment for the three ways. */
 function connect(spec: ConnectSpec, nPre: number, nPost: number, condition: PairCondition, rand: () => number, where: string): { pre: Uint32Array; post: Uint32Array } {
-  const pre: number[] = [];
-  const post: number[] = [];
+  const pairs = new PairList();
   if (spec.indegree !== undefined) {
     if (spec.p !== undefined) throw new EquationError(`${where}: connect takes "p" or "indegree", not both`);
     const k = spec.indegree;
@@ -204,10 +220,7 @@ function connect(spec: ConnectSpec, nPre: number, nPost: number, condition: Pair
         eligible[m] = chosen;
       }
       const chosen = eligible.slice(0, k).sort((a, b) => a - b);
-      for (const i of chosen) {
-        pre.push(i);
-        post.push(j);
-      }
+      for (const i of chosen) pairs.push(i, j);
     }
   } else {
     const p = spec.p ?? 1;
@@ -215,20 +228,42 @@ function connect(spec: ConnectSpec, nPre: number, nPost: number, condition: Pair
     const logq = Math.log(1 - p);
     for (let i = 0; i < nPre; i++) {
       if (p === 1) {
-        for (let j = 0; j < nPost; j++) if (condition(i, j)) (pre.push(i), post.push(j));
+        for (let j = 0; j < nPost; j++) if (condition(i, j)) pairs.push(i, j);
         continue;
       }
       if (p === 0) break;
       // Geometric skips: the gap to the next candidate j is floor(log(u)/log(1−p)).
       for (let j = Math.floor(Math.log(rand()) / logq); j < nPost; j += 1 + Math.floor(Math.log(rand()) / logq)) {
-        if (condition(i, j)) {
-          pre.push(i);
-          post.push(j);
-        }
+        if (condition(i, j)) pairs.push(i, j);
       }
     }
   }
-  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post) };
+  return pairs.arrays();
+}
+
+/** (pre, post) pairs in two growing Uint32Arrays (a JavaScript array of numbers costs 8 bytes or more each). */
+class PairList {
+  private pre = new Uint32Array(1024);
+  private post = new Uint32Array(1024);
+  private length = 0;
+
+  push(i: number, j: number): void {
+    if (this.length === this.pre.length) {
+      const grow = (a: Uint32Array): Uint32Array => {
+        const bigger = new Uint32Array(Math.ceil(a.length * 1.5));
+        bigger.set(a);
+        return bigger;
+      };
+      this.pre = grow(this.pre);
+      this.post = grow(this.post);
+    }
+    this.pre[this.length] = i;
+    this.post[this.length++] = j;
+  }
+
+  arrays(): { pre: Uint32Array; post: Uint32Array } {
+    return { pre: this.pre.slice(0, this.length), post: this.post.slice(0, this.length) };
+  }
 }
 
 /** Stable counting sort of `order` by `key[order[k]]` ∈ [0, range): O(n + range). */

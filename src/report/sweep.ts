@@ -1,18 +1,25 @@
 /**
- * The report of `apical sweep`: one CSV row per cell, a Markdown table of test error by line
- * (unit type · rule) and depth, and a plotly figure of test error against depth, one line per
- * rule and unit type. A cell that could not run (a rule needing a derivative its units lack)
- * appears with its reason, never as a number; a cell not run yet appears as pending ("…").
+ * The report of `apical sweep`: one CSV row per cell (its value on every axis, then how it ended), a
+ * Markdown table of test error whose rows are the cells' values on every axis but the last (for a
+ * depth sweep: unit type · rule) and whose columns are their values on the last (depth), and a plotly
+ * figure of test error against the last axis, one line per row of the table. A cell that could not
+ * run (a rule needing a derivative its units lack) appears with its reason, never as a number; a
+ * cell not run yet appears as pending ("…").
  */
 import { csvCell } from './csv';
 import { RunSummary } from './run-files';
 import { axesLayout, Figure, palette } from './figure';
 
+/** A sweep's axes (the CSV's first columns) and whether its figure's x axis is logarithmic. */
+export interface SweepLayout {
+  readonly axes: readonly { readonly name: string; readonly title: string }[];
+  readonly logX: boolean;
+}
+
 /** One cell and how it ended. */
 export interface SweepRow {
-  readonly units: string;
-  readonly rule: string;
-  readonly depth: number;
+  /** The cell's value on each axis. */
+  readonly labels: readonly (string | number)[];
   readonly status: 'finished' | 'skipped' | 'failed' | 'pending';
   readonly out: string;
   readonly summary?: RunSummary;
@@ -21,74 +28,96 @@ export interface SweepRow {
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
 
-
 /** sweep.csv: errors in %, training seconds per epoch. */
-export function sweepCsv(rows: readonly SweepRow[]): string {
-  const header = 'units,rule,depth,status,epochs,train_error_pct,test_error_pct,seconds_per_epoch,out,error';
+export function sweepCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
+  const header = [...layout.axes.map((axis) => axis.name), 'status,epochs,train_error_pct,test_error_pct,seconds_per_epoch,out,error'].join(',');
   const lines = rows.map((r) => {
     const s = r.summary;
     const perEpoch = s && s.epochs_completed > 0 ? (s.training_seconds / s.epochs_completed).toFixed(3) : '';
-    return [r.units, r.rule, r.depth, r.status, s?.epochs_completed, percent(s?.final?.train_error), percent(s?.final?.test_error), perEpoch, r.out, r.error]
+    return [...r.labels, r.status, s?.epochs_completed, percent(s?.final?.train_error), percent(s?.final?.test_error), perEpoch, r.out, r.error]
       .map(csvCell)
       .join(',');
   });
   return [header, ...lines].join('\n') + '\n';
 }
 
-/** Lines in the order first seen, each with its cells by depth. */
+/** A row's line: its values on every axis but the last. */
+const lineOf = (row: SweepRow): string => row.labels.slice(0, -1).join(' · ');
+/** A row's place on the last axis. */
+const xOf = (row: SweepRow): string | number => row.labels[row.labels.length - 1];
+
+/** Lines in the order first seen, each with its cells. */
 function byLine(rows: readonly SweepRow[]): Map<string, SweepRow[]> {
   const lines = new Map<string, SweepRow[]>();
-  for (const row of rows) lines.set(`${row.units} · ${row.rule}`, [...(lines.get(`${row.units} · ${row.rule}`) ?? []), row]);
+  for (const row of rows) lines.set(lineOf(row), [...(lines.get(lineOf(row)) ?? []), row]);
   return lines;
 }
 
-/** sweep.md: test error % (final epoch) by line and depth; reasons for cells that did not run. */
-export function sweepMarkdown(title: string, rows: readonly SweepRow[], notes: readonly string[]): string {
-  const depths = [...new Set(rows.map((r) => r.depth))].sort((a, b) => a - b);
+/** The last axis's values in the order first seen, numbers ascending. */
+function columns(rows: readonly SweepRow[]): (string | number)[] {
+  const values = [...new Set(rows.map(xOf))];
+  return values.every((v) => typeof v === 'number') ? (values as number[]).sort((a, b) => a - b) : values;
+}
+
+/** sweep.md: test error % (final epoch) by line and the last axis; reasons for cells that did not run. */
+export function sweepMarkdown(title: string, layout: SweepLayout, rows: readonly SweepRow[], notes: readonly string[]): string {
+  const lineAxes = layout.axes.slice(0, -1);
+  const last = layout.axes[layout.axes.length - 1];
+  const xs = columns(rows);
   const failures: string[] = [];
   const table = [...byLine(rows)].map(([label, cells]) => {
-    const values = depths.map((depth) => {
-      const cell = cells.find((c) => c.depth === depth);
+    const values = xs.map((x) => {
+      const cell = cells.find((c) => xOf(c) === x);
       if (!cell) return '';
       if (cell.status === 'pending') return '…';
       if (cell.status === 'failed') {
-        failures.push(`${label}, depth ${depth}: ${cell.error}`);
+        failures.push(`${label ? `${label}, ` : ''}${last.name} ${x}: ${cell.error}`);
         return `n/a [${failures.length}]`;
       }
       return percent(cell.summary?.final?.test_error);
     });
-    return `| ${label} | ${values.join(' | ')} |`;
+    return `| ${label || 'test error %'} | ${values.join(' | ')} |`;
   });
+  const rowsAre = lineAxes.length ? ` by ${lineAxes.map((axis) => axis.title).join(' · ')} (rows) and` : ' by';
   return [
     `# ${title}`,
     '',
     ...notes.flatMap((note) => [note, '']),
-    'Test error % at the last epoch, by unit type · rule (rows) and number of hidden layers (columns).',
+    `Test error % at the last epoch,${rowsAre} ${last.title} (columns).`,
     '',
-    `| units · rule | ${depths.join(' | ')} |`,
-    `|---|${depths.map(() => '---:').join('|')}|`,
+    `| ${lineAxes.map((axis) => axis.name).join(' · ')} | ${xs.join(' | ')} |`,
+    `|---|${xs.map(() => '---:').join('|')}|`,
     ...table,
     ...(failures.length ? ['', ...failures.map((f, i) => `[${i + 1}] ${f}`)] : []),
     '',
   ].join('\n');
 }
 
-/** Test error against depth (log₂ axis): one trace per line, colour by rule, dash by unit type. */
-export function depthFigure(rows: readonly SweepRow[]): Figure {
-  const rules = [...new Set(rows.map((r) => r.rule))];
-  const unitTypes = [...new Set(rows.map((r) => r.units))];
+/**
+ * Test error against the last axis (log₂ if `layout.logX`): one trace per line, its colour by the
+ * line's last value (a depth sweep's rule), its dash by its first when it has two (the unit type).
+ */
+export function sweepFigure(layout: SweepLayout, rows: readonly SweepRow[]): Figure {
+  const lineValues = (row: SweepRow): readonly (string | number)[] => row.labels.slice(0, -1);
+  const colourOf = (row: SweepRow): string | number | undefined => lineValues(row)[lineValues(row).length - 1];
+  const dashOf = (row: SweepRow): string | number | undefined => (lineValues(row).length > 1 ? lineValues(row)[0] : undefined);
+  const colours = [...new Set(rows.map(colourOf))];
+  const dashValues = [...new Set(rows.map(dashOf))];
   const dashes = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
+  const order = columns(rows);
   const data = [...byLine(rows)].map(([label, cells]) => {
     const done = cells.filter((c) => typeof c.summary?.final?.test_error === 'number');
-    done.sort((a, b) => a.depth - b.depth);
+    done.sort((a, b) => order.indexOf(xOf(a)) - order.indexOf(xOf(b)));
     return {
       type: 'scatter',
       mode: 'lines+markers',
-      name: label,
-      x: done.map((c) => c.depth),
+      name: label || 'test error',
+      x: done.map(xOf),
       y: done.map((c) => 100 * c.summary!.final!.test_error!),
-      line: { color: palette[rules.indexOf(cells[0].rule) % palette.length], dash: dashes[unitTypes.indexOf(cells[0].units) % dashes.length] },
+      line: { color: palette[colours.indexOf(colourOf(cells[0])) % palette.length], dash: dashes[dashValues.indexOf(dashOf(cells[0])) % dashes.length] },
     };
   });
-  return { data, layout: axesLayout('hidden layers', 'test error (%)', { xaxis: { title: { text: 'hidden layers' }, type: 'log', dtick: Math.log10(2) } }) };
+  const title = layout.axes[layout.axes.length - 1].title;
+  const xaxis = layout.logX ? { title: { text: title }, type: 'log', dtick: Math.log10(2) } : { title: { text: title }, ...(order.every((v) => typeof v === 'number') ? {} : { type: 'category' }) };
+  return { data, layout: axesLayout(title, 'test error (%)', { xaxis }) };
 }

@@ -92,8 +92,11 @@ export interface ExperimentKind<X extends object = object, R extends EpochResult
   config(experiment: X): unknown;
   /** The experiment of the config.json of run folder `dir`, to resume it (default: config.json as it is); a ConfigError naming the folder if it cannot resume. */
   resumed?(config: unknown, dir: string): X;
-  /** Builds the run (data loaded, state registered): the checkpoint, if any, is restored next. */
-  start(experiment: X, context: StartContext): Training<R, S>;
+  /**
+   * Builds the run (data loaded, state registered): the checkpoint, if any, is restored next. A kind
+   * that must read files asynchronously first (a spiking run's replayed recordings) returns a promise.
+   */
+  start(experiment: X, context: StartContext): Training<R, S> | Promise<Training<R, S>>;
 }
 
 /** A kind whatever its types (the registry's entries). */

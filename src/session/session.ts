@@ -118,7 +118,7 @@ async function session<X extends object, R extends EpochResult, S>(
   options: SessionOptions,
 ): Promise<SessionResult<S>> {
   const started = performance.now();
-  const training = kind.start(experiment, { run, resuming: checkpoint !== null, observe: options.observe });
+  const training = await kind.start(experiment, { run, resuming: checkpoint !== null, observe: options.observe });
   const { state, checkpointEvery } = training;
   const { epochs } = kind.about(experiment);
   let records: R[] = [];

@@ -7,7 +7,8 @@
  *
  * Nothing on the worker's path may import Node's modules: where the engine reads files or the
  * environment, the browser goes another way (kernels are loaded by kernels/wasm-browser.ts;
- * experiments arrive resolved). The one module a browser swaps for another is BROWSER_SEAMS's.
+ * experiments arrive resolved; spiking loops are JavaScript, never compiled C++; the memory limit
+ * is the browser's). The modules a browser swaps for others are BROWSER_SEAMS's.
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
@@ -26,6 +27,8 @@ import { encodeSubset, SUBSET_SIZE, SubsetSplit } from './subset';
 /** Node-only modules of src/ and what a browser bundle takes in their place (paths under src/). */
 const BROWSER_SEAMS: Readonly<Record<string, string>> = {
   'kernels/select.ts': 'kernels/select-browser.ts',
+  'equations/select-generator.ts': 'equations/select-generator-browser.ts',
+  'experiment/memory-limit.ts': 'experiment/memory-limit-browser.ts',
 };
 
 /** The spiking example: CUBA, shortened so that the page simulates it in a moment. */
