@@ -116,6 +116,7 @@ export const modelSchema = {
           send: unit,
           repeat: { type: 'integer', minimum: 1 },
           init,
+          recurrent: { type: 'object', additionalProperties: false, properties: { init } },
         },
       },
     },
