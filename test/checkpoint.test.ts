@@ -24,13 +24,27 @@ const withoutTiming = ({ seconds, eval_seconds, ...rest }: EpochRecord): Omit<Ep
   return rest;
 };
 
-function syntheticSplits(features: number, count: number, seed: number): DataSplits {
+/**
+ * Synthetic splits for a model of `features` inputs: labels below `classes` (at most 10), or
+ * real-valued targets for a regression read-out; for a recurrent model, sequences of `steps`
+ * steps of `features` inputs each.
+ */
+function syntheticSplits(features: number, count: number, seed: number, shape: { classes: number; regression: boolean; steps?: number }): DataSplits {
+  const width = features * (shape.steps ?? 1);
   const make = (n: number, name: string) => {
     const rng = streamState(seed, name);
-    const images = new Float32Array(n * features);
+    const images = new Float32Array(n * width);
     fillNormal(rng, images.length, images);
     for (let i = 0; i < images.length; i++) images[i] = Math.abs(images[i]) * 0.3;
-    return { images, labels: Int32Array.from({ length: n }, () => nextInt(rng, 10)), count: n, features };
+    const labels = Int32Array.from({ length: n }, () => nextInt(rng, Math.min(10, shape.classes || 10)));
+    return {
+      images,
+      labels,
+      count: n,
+      features: width,
+      ...(shape.steps ? { sequence: { width: features, lengths: new Int32Array(n).fill(shape.steps) } } : {}),
+      ...(shape.regression ? { targets: Float32Array.from(labels, (label) => label / 10) } : {}),
+    };
   };
   return { train: make(count, 'train'), valid: make(50, 'valid') };
 }
@@ -63,7 +77,8 @@ describe.each(experiments)('checkpoint and resume of %s', (_label, file, lesionM
   // The experiment's units, rule, pathways and optimisers on narrow layers (quick to build), with
   // its lesion (if any) from epoch 3.
   const loaded = loadExperiment(path.join('experiments', file), { epochs: 4 });
-  const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l.units === 'softmax' ? l.size : 64 })) };
+  const readout = loaded.model.layers[loaded.model.layers.length - 1];
+  const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l === readout ? l.size : 64 })) };
   const lesion = lesionMode && loaded.lesion ? { ...loaded.lesion, mode: lesionMode, fromEpoch: 3 } : null;
   const plan: TrainingPlan = { ...loaded.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
   const experiment: Experiment = { ...loaded, model, lesion, record: null, training: { ...loaded.training, ...plan } };
@@ -72,7 +87,11 @@ describe.each(experiments)('checkpoint and resume of %s', (_label, file, lesionM
     const built = buildLesionedCircuit(experiment);
     return { circuit: built.circuit, events$: train(built.circuit, data, plan).pipe(tap((e) => built.lesion?.onEvent(e))) };
   };
-  const data = syntheticSplits(experiment.model.input, 100, 5);
+  const data = syntheticSplits(experiment.model.input, 100, 5, {
+    classes: readout.size,
+    regression: readout.units === 'linear-readout',
+    steps: loaded.model.layers[0].recurrent ? 3 : undefined,
+  });
   // Rules with decoders under the alternating schedule take a decoder phase and a forward phase per epoch.
   const stepsPerEpoch = 3 * (createRule(experiment.rule).uses.learnedFeedback && experiment.training.schedule === 'alternating' ? 2 : 1);
 

@@ -29,11 +29,19 @@ export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh
 export function smallCircuit(
   model: ModelSpec,
   ruleSpec: RuleSpec | Rule,
-  options: { seed?: number; maxRows?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
+  options: { seed?: number; maxRows?: number; maxSteps?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
 ): Circuit {
   const rule = 'receive' in ruleSpec ? ruleSpec : createRule(ruleSpec);
   const seed = options.seed ?? 7;
-  const network = new Network(model, { seed, maxRows: options.maxRows ?? 64, feedback: rule.feedback, readoutFeedback: rule.readoutFeedback, side: options.side });
+  const network = new Network(model, {
+    seed,
+    maxRows: options.maxRows ?? 64,
+    feedback: rule.feedback,
+    readoutFeedback: rule.readoutFeedback,
+    side: options.side,
+    maxSteps: options.maxSteps,
+    temporalFeedback: rule.temporalFeedback,
+  });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   const still = { name: 'sgd', lr: 0 } as const;
   const optimizers = { forward: options.forward ?? still, feedback: options.feedback ?? still, frozen: () => ({ weights: false, bias: false }) };
@@ -70,6 +78,35 @@ export function meanLoss(circuit: Circuit, batch: { input: Float32Array; labels:
   circuit.step(stimulus(batch));
   sub.unsubscribe();
   return loss;
+}
+
+/**
+ * Checks every weight and bias gradient the circuit's last learning step left (lr = 0: the weights
+ * unchanged) against central finite differences of `loss`; returns how many were checked.
+ */
+export function expectFiniteDifferenceGradients(circuit: Circuit, loss: () => number): number {
+  let checked = 0;
+  for (const population of circuit.network.populations) {
+    const { projection } = population;
+    for (const [param, grad] of [
+      [projection.weights, Float32Array.from(projection.weightGrad)],
+      [projection.bias, Float32Array.from(projection.biasGrad)],
+    ] as const) {
+      for (let i = 0; i < param.length; i++) {
+        const saved = param[i];
+        const eps = 1e-2;
+        param[i] = saved + eps;
+        const up = loss();
+        param[i] = saved - eps;
+        const down = loss();
+        param[i] = saved;
+        const numeric = (up - down) / (2 * eps);
+        expect(Math.abs(grad[i] - numeric)).toBeLessThan(5e-4 + 2e-2 * Math.abs(numeric));
+        checked++;
+      }
+    }
+  }
+  return checked;
 }
 
 const timing = new Set(['seconds', 'eval_seconds']);

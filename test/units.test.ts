@@ -22,6 +22,7 @@ const rateEquations: Record<string, (a: number) => number> = {
   relu: (a) => Math.max(a, 0),
   linear: (a) => a,
   softmax: (a) => a,
+  'linear-readout': (a) => a,
 };
 const fused = Object.values(units).filter((unit) => unit.activation !== undefined);
 

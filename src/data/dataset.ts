@@ -1,6 +1,7 @@
 /**
  * In-memory labelled data set used by the simulator.
  */
+import { SequenceShape } from './sequence';
 
 /**
  * A labelled data set of `count` examples with `features` inputs each.
@@ -14,6 +15,12 @@ export interface Dataset {
   features: number;
   classes: number;
   name: string;
+  /** Real-valued targets, count × outputs, for a regression (labels are then 0); absent: classification. */
+  targets?: Float32Array;
+  /** Sequences (./sequence.ts): each row is its example's time steps; absent: one input per example. */
+  sequence?: SequenceShape;
+  /** Redraws the examples in place for `epoch` (1-based; generated tasks); absent: the same every epoch. */
+  refresh?: (epoch: number) => void;
 }
 
 /**
@@ -32,5 +39,7 @@ export function subset(dataset: Dataset, count: number): Dataset {
     features: dataset.features,
     classes: dataset.classes,
     name: `${dataset.name}[0:${count}]`,
+    ...(dataset.targets ? { targets: dataset.targets.subarray(0, count * dataset.classes) } : {}),
+    ...(dataset.sequence ? { sequence: { width: dataset.sequence.width, lengths: dataset.sequence.lengths.subarray(0, count) } } : {}),
   };
 }

@@ -14,7 +14,7 @@
  *                       (a decoder g_l: noise injected into h_{l−1}, population l responds, g_l
  *                       computes its gradients; network/pathway.ts); a rule may replace a
  *                       pathway's probes with its own (DRL);
- *  3. top target      — the read-out scores the labels (outcome$) and, when `s.learnForward`,
+ *  3. top target      — the read-out scores the labels or targets (outcome$, readout-score.ts) and, when `s.learnForward`,
  *                       sends ∂Loss/∂h_L down its transposed weights; the rule's `top` turns it into
  *                       its own top signal;
  *  4. top-down        — for l = L … 1: population l `receive`s (forms its target and delta), then the
@@ -28,15 +28,21 @@
  *  6. record          — recorders have seen outcome$ and reconstruction$ during the step.
  * Phases 1–4 happen synchronously inside `stimulus$.next`, so within a step the order is exact and
  * across steps nothing computed at step t acts before step t+1.
+ *
+ * Time: a minibatch of sequences (`stimulus.steps`) enters as one input event per time step; the
+ * recurrent population (h_1, network/recurrent-population.ts) fires on each, carrying its state
+ * from step to step, and everything above it (the populations, the probes) acts on its last step
+ * only. In phase 4, once h_1 has received its last step's signal, the rule carries credit back
+ * through the steps (`throughTime`, through the network's pathway between steps).
  */
-import { filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
-import { kernels } from '../kernels';
+import { concatMap, filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
 import { Network, Pathway } from '../network/network';
-import { oneHot } from '../network/one-hot';
 import { Population } from '../network/population';
-import { LocalView, Rule } from '../rules';
+import { RecurrentPopulation } from '../network/recurrent-population';
+import { LocalView, Rule, TemporalView } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
+import { scoreReadout } from './readout-score';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
 function localView(population: Population): LocalView {
@@ -53,13 +59,57 @@ function localView(population: Population): LocalView {
   };
 }
 
-/** Throws unless the network has the pathways `rule` needs and every population the derivatives it uses. */
+/** What a rule learning through time sees of a recurrent population: its steps' buffers, never its projection. */
+function temporalView(population: RecurrentPopulation, last: LocalView): TemporalView {
+  const { size } = population;
+  return {
+    name: population.name,
+    size,
+    get steps() {
+      return population.steps;
+    },
+    last,
+    activity: (t) => population.stateAt(t, population.rows),
+    target: (t) => population.at(population.targets, t, population.rows, size),
+    delta: (t) => population.at(population.deltas, t, population.rows, size),
+    throughUnit: (t, g, d) => population.throughUnitAt(t, population.rows, g, d),
+  };
+}
+
+/** True for an event that is not an early step of a sequence (the last step, or no sequence at all). */
+const lastStep = ({ time }: Activity): boolean => time === undefined || time.t === time.steps - 1;
+
+/** The input's events of a stimulus: one per time step of a sequence (x_t gathered into `step`), or the input itself. */
+function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Generator<Activity> {
+  const { steps, rows, input } = stimulus;
+  if (steps === undefined) {
+    yield { stimulus, population: 0, activity: input };
+    return;
+  }
+  const features = input.length / rows;
+  for (let t = 0; t < steps; t++) {
+    for (let r = 0; r < rows; r++) for (let i = 0; i < width; i++) step[r * width + i] = input[r * features + t * width + i];
+    yield { stimulus, population: 0, activity: step, time: { t, steps } };
+  }
+}
+
+/**
+ * Throws unless the network has the pathways `rule` needs (between steps too, for a recurrent
+ * population: a rule that learns through time) and every population the derivatives it uses.
+ */
 function checkFits(network: Network, rule: Rule): void {
   if (network.options.feedback !== rule.feedback) {
     throw new Error(`rule ${rule.name} needs ${rule.feedback} feedback pathways; the network has ${network.options.feedback}`);
   }
   if (network.readoutFeedback.kind !== (rule.readoutFeedback ?? 'transpose')) {
     throw new Error(`rule ${rule.name} needs a ${rule.readoutFeedback ?? 'transpose'} pathway from the read-out; the network has ${network.readoutFeedback.kind}`);
+  }
+  const { recurrent, temporal } = network;
+  if (recurrent && !(rule.throughTime && temporal)) {
+    throw new Error(`rule ${rule.name} does not learn through time; recurrent population ${recurrent.name} needs one that does (bptt, tptt, fa-tt)`);
+  }
+  if (temporal && temporal.kind !== rule.temporalFeedback) {
+    throw new Error(`rule ${rule.name} needs a ${rule.temporalFeedback} pathway between steps; the network has ${temporal.kind}`);
   }
   for (const population of network.hidden) population.requireDerivatives(rule.name, rule.uses.derivativeChain);
 }
@@ -98,23 +148,40 @@ export class Circuit {
     this.subscription.add(this.learn$.subscribe(() => this.learnLocally()));
   }
 
-  /** 2. Forward sweep: activity$[l] = f_l(activity$[l−1]), the input at 0. */
+  /**
+   * 2. Forward sweep: activity$[l] = f_l(activity$[l−1]), the input at 0. A sequence enters as one
+   * input event per step; the recurrent population fires on each, the populations above it on the last.
+   */
   private forwardSweep(): Observable<Activity>[] {
-    const input$ = this.stimulus$.pipe(
-      map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
-      share(),
-    );
-    const activity$: Observable<Activity>[] = [input$];
-    for (const population of this.network.populations) {
-      activity$.push(
-        activity$[population.index - 1].pipe(
-          map(({ stimulus, activity }): Activity => ({
-            stimulus,
-            population: population.index,
-            activity: population.fire(stimulus.rows, activity),
-          })),
+    const { populations, recurrent, options } = this.network;
+    const stepInput = recurrent ? new Float32Array(options.maxRows * recurrent.width) : null;
+    const input$ = stepInput
+      ? this.stimulus$.pipe(concatMap((stimulus) => inputEvents(stimulus, recurrent!.width, stepInput)), share())
+      : this.stimulus$.pipe(
+          map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
           share(),
-        ),
+        );
+    const activity$: Observable<Activity>[] = [input$];
+    for (const population of populations) {
+      const below$ = activity$[population.index - 1];
+      activity$.push(
+        population === recurrent
+          ? below$.pipe(
+              map(({ stimulus, activity, time }): Activity => {
+                if (!time) throw new Error(`recurrent population ${population.name} needs sequences (data with steps)`);
+                return { stimulus, population: population.index, activity: recurrent.fireStep(time.t, stimulus.rows, activity), time };
+              }),
+              share(),
+            )
+          : below$.pipe(
+              filter(lastStep),
+              map(({ stimulus, activity }): Activity => ({
+                stimulus,
+                population: population.index,
+                activity: population.fire(stimulus.rows, activity),
+              })),
+              share(),
+            ),
       );
     }
     return activity$;
@@ -122,17 +189,22 @@ export class Circuit {
 
   /**
    * 2b. Probes: each pathway learns from what it sees as the sweep passes (a rule may replace a
-   * pathway's own probes with its own).
+   * pathway's own probes with its own); the pathway between steps too, on a sequence's last step.
    */
   private probes(): Observable<Reconstruction> {
     const { network, rule } = this;
     const probes: Observable<Reconstruction>[] = [];
-    const ends: [Pathway, number][] = [...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])), [network.readoutFeedback, network.readout.index]];
+    const { recurrent, temporal } = network;
+    const ends: [Pathway, number][] = [
+      ...network.feedback.flatMap((p, l): [Pathway, number][] => (p ? [[p, l]] : [])),
+      ...(temporal && recurrent ? [[temporal, recurrent.index] as [Pathway, number]] : []),
+      [network.readoutFeedback, network.readout.index],
+    ];
     for (const [pathway, l] of ends) {
       for (const probe of rule.probes?.(network, l) ?? pathway.probes?.(network.site(l)) ?? []) {
         probes.push(
           this.activity$[probe.after].pipe(
-            filter(({ stimulus }) => stimulus.probeDecoders),
+            filter((event) => event.stimulus.probeDecoders && lastStep(event)),
             map(({ stimulus }): Reconstruction => ({ stimulus, pathway: probe.pathway, error: probe.run(stimulus) })),
           ),
         );
@@ -141,31 +213,27 @@ export class Circuit {
     return merge(...probes).pipe(share());
   }
 
-  /** 3. The read-out scores the labels; with learning on, its delta is ∂Loss/∂scores. */
+  /** 3. The read-out scores the labels or targets (readout-score.ts); with learning on, its delta is ∂Loss/∂scores. */
   private scoreReadout(): Observable<Outcome> {
-    const k = kernels();
     const { readout } = this.network;
     return this.activity$[readout.index].pipe(
       map(({ stimulus }): Outcome => {
-        const { rows, labels } = stimulus;
-        const scores = readout.activity;
-        const errors = k.countErrors(rows, readout.size, scores, labels);
-        const grad = stimulus.learnForward ? readout.delta : null;
-        const loss = k.softmaxCrossEntropy(rows, readout.size, scores, labels, scores, 1, grad);
-        if (stimulus.learnForward) {
-          this.pendingForward.add(readout);
-          oneHot(rows, readout.size, labels, readout.target);
-        }
+        const { loss, errors } = scoreReadout(readout, stimulus, stimulus.learnForward);
+        if (stimulus.learnForward) this.pendingForward.add(readout);
         return { stimulus, loss, errors };
       }),
       share(),
     );
   }
 
-  /** 3–4. Top target, then top-down: receive at l, descend to l−1; received$[l] for l = 1 … L. */
+  /**
+   * 3–4. Top target, then top-down: receive at l, descend to l−1; received$[l] for l = 1 … L. The
+   * recurrent population, once it has received its last step's signal, has the rule carry credit
+   * back through the steps.
+   */
   private topDown(views: readonly LocalView[]): Observable<TopDown>[] {
     const { network, rule } = this;
-    const { populations, hidden, readout } = network;
+    const { populations, hidden, readout, recurrent } = network;
     const top = hidden[hidden.length - 1];
     const received$: Observable<TopDown>[] = [];
     let arriving$: Observable<TopDown> = this.outcome$.pipe(
@@ -181,9 +249,11 @@ export class Circuit {
     );
     for (let l = top.index; l >= 1; l--) {
       const population = populations[l - 1];
+      const throughTime = population === recurrent ? temporalView(recurrent, views[l - 1]) : null;
       const received = arriving$.pipe(
         map((signal): TopDown => {
           rule.receive(views[l - 1], signal.stimulus.rows);
+          if (throughTime) rule.throughTime!(network.temporal!, throughTime, signal.stimulus.rows);
           this.pendingForward.add(population);
           return signal;
         }),

@@ -5,10 +5,12 @@ export interface Stimulus {
   /** Running step number within the current phase (for recorders). */
   readonly step: number;
   readonly rows: number;
-  /** rows × inputSize, row-major. */
+  /** rows × inputSize, row-major (for sequences, exactly rows × the data's features: its length gives the row stride). */
   readonly input: Float32Array;
   /** rows labels: side information that reaches the read-out (and, for some rules, more). */
   readonly labels: Int32Array;
+  /** rows × outputs real-valued targets, for a regression read-out (linear-readout). */
+  readonly targets?: Float32Array;
   /**
    * rows × k side information for a conditional decoder, when the data supply it (else the
    * decoder reads the one-hot label).
@@ -20,6 +22,12 @@ export interface Stimulus {
   readonly probeDecoders: boolean;
   /** σ of the probe noise. */
   readonly noise: number;
+  /**
+   * Sequences: each row of `input` holds `steps` time steps of the input's width, one after the
+   * other (data/sequence.ts), presented one step per event to the recurrent population. Absent:
+   * one input per row.
+   */
+  readonly steps?: number;
 }
 
 /** Activity sent up by one population. */
@@ -29,6 +37,8 @@ export interface Activity {
   readonly population: number;
   /** rows × size. */
   readonly activity: Float32Array;
+  /** The time step it belongs to, for the input's and the recurrent population's events of a sequence (t 0-based). */
+  readonly time?: { readonly t: number; readonly steps: number };
 }
 
 /** What the read-out reports for a minibatch. */

@@ -26,6 +26,7 @@
  * ends the stream with a DivergenceError naming the population, the epoch and the step.
  */
 import { concat, concatMap, defer, EMPTY, map, Observable, of, range } from 'rxjs';
+import { sharedLength } from '../data/sequence';
 import { shuffleInPlace } from '../kernels/random';
 import { Circuit } from './circuit';
 import { ticks } from './clock';
@@ -122,28 +123,35 @@ export interface DataSplits {
   readonly test?: Examples;
 }
 
-/** One minibatch: its rows, inputs, labels and side information. */
+/** One minibatch: its rows, inputs, labels, side information, sequences' length and regression targets. */
 interface Minibatch {
   readonly rows: number;
   readonly input: Float32Array;
   readonly labels: Int32Array;
   readonly side?: Float32Array;
+  readonly steps?: number;
+  readonly targets?: Float32Array;
 }
 
 /**
  * The minibatch for a step of size `batchSize`: a view of the data in order, or (when `shuffled`)
- * the examples `order` names for the step, gathered into buffers reused from step to step.
+ * the examples `order` names for the step, gathered into buffers reused from step to step; with
+ * its sequences' shared length, and its rows of the regression targets (`outputs` per example).
  */
-function minibatchReader(examples: Examples, batchSize: number, shuffled: boolean, order: Int32Array): (step: number) => Minibatch {
-  const { features, side } = examples;
+function minibatchReader(examples: Examples, batchSize: number, shuffled: boolean, order: Int32Array, outputs: number): (step: number) => Minibatch {
+  const { features, side, targets, sequence } = examples;
   const batchInput = new Float32Array(batchSize * features);
   const batchLabels = new Int32Array(batchSize);
   const batchSide = side ? new Float32Array(batchSize * side.size) : undefined;
+  const batchTargets = targets ? new Float32Array(batchSize * outputs) : undefined;
   return (step) => {
     const start = step * batchSize;
     const rows = Math.min(batchSize, examples.count - start);
+    const steps = sequence ? { steps: sharedLength(sequence, rows, shuffled ? (r) => order[start + r] : (r) => start + r) } : {};
     if (!shuffled) {
       return {
+        ...steps,
+        ...(targets ? { targets: targets.subarray(start * outputs, (start + rows) * outputs) } : {}),
         rows,
         input: examples.images.subarray(start * features, (start + rows) * features),
         labels: examples.labels.subarray(start, start + rows),
@@ -155,8 +163,9 @@ function minibatchReader(examples: Examples, batchSize: number, shuffled: boolea
       batchInput.set(examples.images.subarray(i * features, (i + 1) * features), r * features);
       batchLabels[r] = examples.labels[i];
       if (side) batchSide!.set(side.values.subarray(i * side.size, (i + 1) * side.size), r * side.size);
+      if (targets) batchTargets!.set(targets.subarray(i * outputs, (i + 1) * outputs), r * outputs);
     }
-    return { rows, input: batchInput, labels: batchLabels, ...(batchSide ? { side: batchSide } : {}) };
+    return { ...steps, rows, input: batchInput.subarray(0, rows * features), labels: batchLabels, ...(batchSide ? { side: batchSide } : {}), ...(batchTargets ? { targets: batchTargets } : {}) };
   };
 }
 
@@ -210,7 +219,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const { state } = circuit.network;
   const order = state.register('data/order', Int32Array.from({ length: examples.count }, (_, i) => i));
   const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
-  const minibatch = minibatchReader(examples, batchSize, plan.shuffle, order);
+  const minibatch = minibatchReader(examples, batchSize, plan.shuffle, order, circuit.network.readout.size);
   const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
   const network = circuit.network;
 
@@ -293,6 +302,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       concatMap((epoch) => {
         const start$ = defer(() => {
           schedule?.setEpoch(epoch);
+          examples.refresh?.(epoch);
           if (position.phase === 'start') {
             tally.reset();
             reconstruction.clear();

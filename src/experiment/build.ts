@@ -2,6 +2,7 @@
  * From a resolved experiment to a runnable circuit: network, rule, optimisers, frozen parameters,
  * and the lesion the experiment asks for.
  */
+import { longestSequence } from '../data/sequence-tasks';
 import { Circuit } from '../engine/circuit';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
@@ -13,12 +14,12 @@ import { asConfigError, ConfigError } from './config-error';
 import type { Experiment } from './experiment';
 import { FeedbackLesion, lesionTarget } from './lesion';
 
-/** `experiment` with its model's input size and class count taken from `data` when the model says so. */
-export function sizedFromData(experiment: Experiment, data: { readonly features: number; readonly classes: number }): Experiment {
+/** `experiment` with its model's input size (a sequence's width per step) and class count taken from `data` when the model says so. */
+export function sizedFromData(experiment: Experiment, data: { readonly features: number; readonly classes: number; readonly sequence?: { readonly width: number } }): Experiment {
   const { model } = experiment;
   if (!model.sizesFromData) return experiment;
   const layers = model.layers.map((layer, i) => (i === model.layers.length - 1 ? { ...layer, size: data.classes } : layer));
-  return { ...experiment, model: { ...model, input: data.features, layers } };
+  return { ...experiment, model: { ...model, input: data.sequence?.width ?? data.features, layers } };
 }
 
 export function buildCircuit(experiment: Experiment, side?: SideChannel): Circuit {
@@ -39,6 +40,8 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
       maxRows: Math.max(batchSize, evalBatchSize),
       feedback: rule.feedback,
       readoutFeedback: rule.readoutFeedback,
+      maxSteps: longestSequence(experiment.data),
+      temporalFeedback: rule.temporalFeedback,
       inputDecoder: experiment.record?.reconstructions !== undefined,
       side,
     }),

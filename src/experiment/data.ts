@@ -10,10 +10,14 @@
  *   { "source": "npy", "train": "mnist.npz" }                      x_train, y_train, x_test, y_test
  *   { "source": "mnist", "validation": 5000, "normalize": { "mean": 0.1307, "std": 0.3081 } }
  *                                   inputs standardised, (x − mean) / std (Meulemans et al. 2020's code)
+ *   { "source": "mnist", "steps": 28 }                             sequential MNIST: 28 rows as 28 steps
+ *   { "source": "task", "task": "temporal-order", "minLength": 50, "maxLength": 50,
+ *     "sequences": { "train": 2000, "valid": 1000, "test": 1000 } }  generated from the run's seed
  */
 import * as path from 'path';
 import { DataSource, defaultValidation, sourceNames, SourceName } from '../data/source';
 import { NpyPair } from '../data/npy-source';
+import { taskNames } from '../data/sequence-tasks';
 import { ConfigError } from './config-error';
 
 const pair = {
@@ -40,7 +44,27 @@ export const dataProperties = {
     required: ['mean', 'std'],
     properties: { mean: { type: 'number' }, std: { type: 'number', exclusiveMinimum: 0 } },
   },
+  steps: { type: 'integer', minimum: 1 },
+  task: { type: 'string' },
+  minLength: { type: 'integer' },
+  maxLength: { type: 'integer' },
+  sequences: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { train: { type: 'integer', minimum: 1 }, valid: { type: 'integer', minimum: 0 }, test: { type: 'integer', minimum: 0 } },
+  },
 } as const;
+
+/** What a generated task takes from the run: its seed, and its minibatch sizes (one length per minibatch). */
+export interface TaskRun {
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly evalBatchSize: number;
+  readonly shuffle: boolean;
+}
+
+/** Sequences of a task's splits when the file gives none: 100 training minibatches an epoch (the released code's check interval), 1,000 to validate and to test. */
+const defaultSequences = { valid: 1000, test: 1000 };
 
 /** What a command line may put over the file's data settings. */
 export interface DataOverrides {
@@ -49,8 +73,13 @@ export interface DataOverrides {
 }
 
 /** The data source a file's `data` section (`raw`, checked against dataProperties) names, defaults filled. */
-export function resolveData(raw: Record<string, any>, file: string, overrides: DataOverrides): DataSource { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function resolveData(raw: Record<string, any>, file: string, overrides: DataOverrides, run: TaskRun): DataSource { // eslint-disable-line @typescript-eslint/no-explicit-any
   const source: SourceName = raw.source ?? 'mnist';
+  const taskFields = ['task', 'minLength', 'maxLength', 'sequences'];
+  if (source === 'task') return resolveTask(raw, file, run);
+  const stray = taskFields.find((field) => raw[field] !== undefined);
+  if (stray) throw new ConfigError(`${file}: /data/${stray} is read only by "source": "task"`);
+  const steps: number | undefined = raw.steps;
   const validation: number = raw.validation ?? defaultValidation[source];
   if (!Number.isInteger(validation) && validation >= 1) throw new ConfigError(`${file}: /data/validation must be an integer count or a fraction below 1, got ${validation}`);
   const trainLimit: number | null = overrides.trainLimit ?? raw.trainLimit ?? null;
@@ -58,7 +87,7 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
   if (source !== 'npy') {
     const own = ['train', 'test', 'classes'].find((field) => raw[field] !== undefined);
     if (own) throw new ConfigError(`${file}: /data/${own} is read only by "source": "npy"; ${source} has its own files and splits`);
-    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit, ...normalize };
+    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit, ...normalize, ...(steps === undefined ? {} : { steps }) };
   }
   if (raw.train === undefined) throw new ConfigError(`${file}: /data needs "train" for "source": "npy" (an .npz file, or { "x": "x.npy", "y": "y.npy" })`);
   if (raw.dir !== undefined || overrides.dataDir !== undefined) {
@@ -69,5 +98,36 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
     return typeof files === 'string' ? at(files) : { x: at(files.x), y: at(files.y) };
   };
   const test: NpyPair | number | null = raw.test === undefined ? null : typeof raw.test === 'number' ? raw.test : resolve(raw.test);
-  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit, ...normalize };
+  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit, ...normalize, ...(steps === undefined ? {} : { steps }) };
+}
+
+/** A generated task's source: its fields checked in one line each, its blocks the run's minibatches. */
+function resolveTask(raw: Record<string, any>, file: string, run: TaskRun): DataSource { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const foreign = ['dir', 'train', 'test', 'classes', 'validation', 'trainLimit', 'steps', 'normalize'].find((field) => raw[field] !== undefined);
+  if (foreign) throw new ConfigError(`${file}: /data/${foreign} is not read by "source": "task" (a task's sizes are /data/sequences)`);
+  if (raw.task === undefined) throw new ConfigError(`${file}: /data needs "task" for "source": "task" (one of ${taskNames.join(', ')})`);
+  if (!(taskNames as readonly string[]).includes(raw.task)) throw new ConfigError(`${file}: /data/task "${raw.task}" is not a known task (one of ${taskNames.join(', ')})`);
+  for (const field of ['minLength', 'maxLength']) {
+    if (raw[field] === undefined) throw new ConfigError(`${file}: /data needs "${field}" for "source": "task"`);
+    if (raw[field] < 1) throw new ConfigError(`${file}: /data/${field} must be at least 1, got ${raw[field]}`);
+  }
+  if (raw.minLength > raw.maxLength) throw new ConfigError(`${file}: /data/minLength ${raw.minLength} is above /data/maxLength ${raw.maxLength}`);
+  if (run.shuffle && raw.minLength !== raw.maxLength) {
+    throw new ConfigError(`${file}: /training/shuffle would mix sequences of different lengths in one minibatch; a task draws fresh sequences every epoch (set it false)`);
+  }
+  const sequences = { train: 100 * run.batchSize, ...defaultSequences, ...raw.sequences };
+  return {
+    source: 'task',
+    task: raw.task,
+    minLength: raw.minLength,
+    maxLength: raw.maxLength,
+    train: sequences.train,
+    valid: sequences.valid,
+    test: sequences.test,
+    trainBlock: run.batchSize,
+    evalBlock: run.evalBatchSize,
+    seed: run.seed,
+    validation: 0,
+    trainLimit: null,
+  };
 }

@@ -143,20 +143,24 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
   if (feedbackPasses.length > 0 && !createRule(rule).uses.learnedFeedback) {
     throw new ConfigError(`${file}: /training/${feedbackPasses[0]} trains feedback pathways alone; rule ${rule.name} has none that learn`);
   }
+  const seed: number = overrides.seed ?? training.seed ?? 1;
+  const batchSize: number = training.batchSize;
+  const evalBatchSize: number = training.evalBatchSize ?? 1000;
+  const shuffle: boolean = training.shuffle ?? false;
   return {
     name: raw.name,
     description: raw.description ?? '',
     file,
     model,
-    data: { ...resolveData(data, file, overrides), ...(side ? { side } : {}) },
+    data: { ...resolveData(data, file, overrides, { seed, batchSize, evalBatchSize, shuffle }), ...(side ? { side } : {}) },
     rule,
     training: {
       epochs: overrides.epochs ?? training.epochs,
-      batchSize: training.batchSize,
+      batchSize,
       schedule: training.schedule ?? 'alternating',
-      shuffle: training.shuffle ?? false,
-      seed: overrides.seed ?? training.seed ?? 1,
-      evalBatchSize: training.evalBatchSize ?? 1000,
+      shuffle,
+      seed,
+      evalBatchSize,
       frozen: training.frozen ?? [],
       ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },

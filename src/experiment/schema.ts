@@ -138,6 +138,7 @@ export const modelSchema = {
           send: unit,
           repeat: { type: 'integer', minimum: 1 },
           init,
+          recurrent: { type: 'object', additionalProperties: false, properties: { init } },
         },
       },
     },
@@ -250,7 +251,7 @@ export const experimentSchema = {
         // where the rule forms targets from differences (not tp).
         gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' } }),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
-        gradientTargetRule(['tp'], {}),
+        gradientTargetRule(['tp', 'tptt'], {}),
       ],
     },
     training: trainingSchema,

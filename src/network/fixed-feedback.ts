@@ -6,6 +6,8 @@
  * angle between B and W is taken elementwise.
  *  - 'random' (feedback alignment, Lillicrap et al. 2016): B_l has W_l's shape; Δ is the
  *    pre-activation error of the population above.
+ *  - 'random-through-time' (feedback alignment through time): B in the recurrent weights U's shape,
+ *    carrying step t's error to step t − 1 (out = Δ_t·Bᵀ).
  *  - 'direct' (direct feedback alignment, Nøkland 2016): B_l maps the read-out's error straight to
  *    population l (shape size_l × classes); Δ is the read-out's error at every layer.
  */
@@ -15,7 +17,7 @@ import { initialise, InitSpec } from './init';
 import { ErrorPathway } from './pathway';
 import { Projection } from './projection';
 
-export class FixedFeedbackPathway<K extends 'random' | 'direct'> implements ErrorPathway {
+export class FixedFeedbackPathway<K extends 'random' | 'direct' | 'random-through-time'> implements ErrorPathway {
   /** B: belowSize × sourceSize, the layout of a forward matrix from below to the source. */
   readonly matrix: Float32Array;
 

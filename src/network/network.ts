@@ -16,6 +16,8 @@ import { buildPathway, FeedbackKind, Pathway, PathwayContext, PathwaySite } from
 import { PopulationClock } from './population-clock';
 import { Projection } from './projection';
 import { Population } from './population';
+import { initialise } from './init';
+import { RecurrentPopulation } from './recurrent-population';
 import { expandLayers, ModelSpec, SpikingSpec } from './spec';
 import { SpikingNetwork } from './spiking-network';
 import { SpikingPhases } from './spiking-phases';
@@ -40,6 +42,10 @@ export interface NetworkOptions {
   readonly inputDecoder?: boolean;
   /** What a conditional decoder reads as side information, when not the one-hot label. */
   readonly side?: SideChannel;
+  /** The longest sequence a recurrent population will step through (default 1). */
+  readonly maxSteps?: number;
+  /** The pathway between the steps of a recurrent population (a rule learning through time names it). */
+  readonly temporalFeedback?: FeedbackKind;
 }
 
 export class Network {
@@ -52,6 +58,9 @@ export class Network {
   readonly feedback: readonly (Pathway | undefined)[];
   /** The read-out's pathway down to h_L (by default its transposed weights: the loss gradient). */
   readonly readoutFeedback: Pathway;
+  /** The recurrent population (h_1), if any, and its pathway from each step to the one before. */
+  readonly recurrent: RecurrentPopulation | null;
+  readonly temporal: Pathway | null;
   /** Everything carried from step to step, by name: what checkpoints save. */
   readonly state: StateRegistry;
   /** The clocks its populations advance on (none: every population is a rate population). */
@@ -83,12 +92,18 @@ export class Network {
           `model "${spec.name}": ${isReadout ? 'the last layer must be a read-out (softmax)' : `layer ${index} cannot be a read-out`}`,
         );
       }
-      const projection = new Projection(`W${index}`, below, layer.size, layer.init, this.state);
+      if (layer.recurrent && index !== 1) throw new Error(`model "${spec.name}": layer ${index} is recurrent; only the first hidden layer may be (the populations above read its last state)`);
+      const input = below;
+      const projection = new Projection(`W${index}`, layer.recurrent ? below + layer.size : below, layer.size, layer.init, this.state);
       below = layer.size;
       const streams = { units: this.state.stream(`${name}/units`), send: this.state.stream(`${name}/send`) };
       const send = layer.send === undefined ? undefined : unitNamed(layer.send);
       if (send && isReadout) throw new Error(`model "${spec.name}": the read-out cannot have an output transform`);
-      return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send);
+      if (!layer.recurrent) return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send);
+      // [W; U]: W drawn as a feed-forward projection's, U from its own stream.
+      initialise(layer.init, input, layer.size, streamState(this.state.seed, `W${index}/init`), projection.weights.subarray(0, input * layer.size));
+      initialise(layer.recurrent.init ?? layer.init, layer.size, layer.size, streamState(this.state.seed, `U${index}/init`), projection.weights.subarray(input * layer.size));
+      return new RecurrentPopulation(name, index, unit, layer.size, projection, options.maxRows, options.maxSteps ?? 1, streams, send);
     });
     this.hidden = this.populations.slice(0, -1);
     this.readout = this.populations[this.populations.length - 1];
@@ -104,6 +119,10 @@ export class Network {
       side: options.side,
     });
     this.readoutFeedback = buildPathway(context(options.readoutFeedback ?? 'transpose', this.readout));
+    const recurrent = this.populations[0];
+    this.recurrent = recurrent instanceof RecurrentPopulation ? recurrent : null;
+    if (this.recurrent && options.inputDecoder) throw new Error(`model "${spec.name}": a recurrent population has no decoder back to the input (record reconstructions of feed-forward models only)`);
+    this.temporal = this.recurrent && options.temporalFeedback ? buildPathway(context(options.temporalFeedback, this.recurrent)) : null;
     this.feedback = [undefined, ...this.populations.map((above, i) => {
       const index = i + 1;
       if (above === this.readout) return undefined;
@@ -164,9 +183,9 @@ export class Network {
     };
   }
 
-  /** Every feedback pathway, the read-out's last. */
+  /** Every feedback pathway (the one between steps after the others), the read-out's last. */
   pathways(): Pathway[] {
-    return [...this.feedback.flatMap((p) => (p ? [p] : [])), this.readoutFeedback];
+    return [...this.feedback.flatMap((p) => (p ? [p] : [])), ...(this.temporal ? [this.temporal] : []), this.readoutFeedback];
   }
 
   /**

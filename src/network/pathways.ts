@@ -18,6 +18,10 @@
  *   output-decoder
  *                a learned decoder from the read-out's scores to h_L (Meulemans et al.'s DTP; read-out only)
  *   rate-decoder a learned decoder between spike-count rates, learning from settled phases (spiking DTP)
+ * and, between the steps of a recurrent population (from h_t to h_{t−1}):
+ *   transpose-through-time  Uᵀ (back-propagation through time's weight transport)
+ *   random-through-time     fixed random B in U's shape (feedback alignment through time)
+ *   inverse-through-time    a learned inverse G of the transition (target propagation through time)
  */
 import { streamState } from '../kernels/random';
 import { DecoderPathway } from './decoder';
@@ -25,9 +29,13 @@ import { DirectDecoderPathway } from './direct-decoder';
 import { FixedFeedbackPathway } from './fixed-feedback';
 import { MirrorFeedbackPathway } from './mirror-feedback';
 import { OutputDecoderPathway } from './output-decoder';
+import { InverseTransitionPathway } from './inverse-transition';
 import { PathwayContext, registerPathway } from './pathway';
+import { Population } from './population';
 import { Projection } from './projection';
 import { RateDecoderPathway } from './rate-decoder';
+import { RecurrentPopulation } from './recurrent-population';
+import { RecurrentTransposePathway } from './recurrent-transpose';
 import { SignFeedbackPathway } from './sign-feedback';
 import { TopDecoderKind, TopDecoderPathway } from './top-decoder';
 import { TransposePathway } from './transpose';
@@ -50,7 +58,10 @@ export type BuiltinPathway =
   | DirectDecoderPathway<'direct-decoder-linear'>
   | DirectDecoderPathway<'direct-decoder-tanh'>
   | OutputDecoderPathway
-  | RateDecoderPathway;
+  | RateDecoderPathway
+  | RecurrentTransposePathway
+  | FixedFeedbackPathway<'random-through-time'>
+  | InverseTransitionPathway;
 
 const initStream = (c: PathwayContext) => streamState(c.state.seed, `B${c.above.index}/init`);
 
@@ -80,6 +91,19 @@ for (const kind of ['direct-decoder-linear', 'direct-decoder-tanh'] as const) {
 }
 
 registerPathway('rate-decoder', (c) => new RateDecoderPathway(c.above.index, new Projection(`V${c.above.index}`, c.above.size, c.belowSize, c.init, c.state), c.decoderUnit, c.maxRows));
+
+/** The recurrent population a pathway between steps serves. */
+function recurrent(kind: string, population: Population): RecurrentPopulation {
+  if (!(population instanceof RecurrentPopulation)) throw new Error(`a ${kind} pathway serves a recurrent population; ${population.name} is not one`);
+  return population;
+}
+
+registerPathway('transpose-through-time', (c) => new RecurrentTransposePathway(recurrent(c.kind, c.above)));
+registerPathway('random-through-time', (c) => {
+  const { size } = recurrent(c.kind, c.above);
+  return new FixedFeedbackPathway('random-through-time', `Br${c.above.index}`, size, size, c.init, streamState(c.state.seed, `Br${c.above.index}/init`));
+});
+registerPathway('inverse-through-time', (c) => new InverseTransitionPathway(recurrent(c.kind, c.above), c.decoderUnit, c.init, c.state, c.maxRows));
 
 function topDecoder<K extends TopDecoderKind>(kind: K, c: PathwayContext): TopDecoderPathway<K> {
   if (c.above !== c.readout) throw new Error(`a ${kind} pathway leaves the read-out only`);

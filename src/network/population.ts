@@ -27,7 +27,7 @@ export class Population {
   readonly target: Float32Array;
   readonly delta: Float32Array;
   /** a_l, kept when the unit is stepped after the product rather than fused into it. */
-  private readonly summed: Float32Array;
+  protected readonly summed: Float32Array;
   /** What arrived from below on the last sweep (a view, not a copy). */
   input: Float32Array = new Float32Array(0);
   /** Minibatch rows in the last sweep. */

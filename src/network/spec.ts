@@ -14,6 +14,9 @@
  * { "name": "quantise", "levels": 4 }). A layer's `send` is an output transform: what the
  * population sends up (Lee et al.'s discrete net: { "size": 500, "units": "tanh", "send": "sign" });
  * the feedback's `input` is the decoders' input transform (g_l reads T(h_l)).
+ * A layer with `recurrent` is a recurrent population (recurrent-population.ts), h_t = f(x_t·W +
+ * h_{t−1}·U + b), stepping through sequences; `recurrent.init` initialises U (default: the layer's
+ * init). Only the first hidden layer may be recurrent: the populations above read its last state.
  */
 import { ModelSpec as NeuronModelSpec } from '../equations/model';
 import { UnitSpec } from '../units';
@@ -26,6 +29,7 @@ export interface LayerSpec {
   readonly send?: UnitSpec;
   readonly repeat?: number;
   readonly init?: InitSpec;
+  readonly recurrent?: { readonly init?: InitSpec };
 }
 
 export interface ModelSpec {
@@ -72,7 +76,7 @@ export interface SpikingSpec {
 }
 
 /** One population per entry: `repeat` unrolled. */
-export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; send?: UnitSpec; init: InitSpec }[] {
+export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; send?: UnitSpec; init: InitSpec; recurrent?: { readonly init?: InitSpec } }[] {
   const defaultInit: InitSpec = spec.init ?? { name: 'orthogonal' };
   return spec.layers.flatMap((layer) =>
     Array.from({ length: layer.repeat ?? 1 }, () => ({
@@ -80,6 +84,7 @@ export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; 
       units: layer.units,
       send: layer.send,
       init: layer.init ?? defaultInit,
+      ...(layer.recurrent ? { recurrent: layer.recurrent } : {}),
     })),
   );
 }

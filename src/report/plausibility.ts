@@ -15,6 +15,7 @@ const columns: readonly { readonly key: keyof SignalUse; readonly title: string 
   { key: 'fixedRandomFeedback', title: 'fixed random feedback' },
   { key: 'mirroredFeedback', title: 'feedback mirrors forward updates' },
   { key: 'sideInformation', title: 'side information in feedback' },
+  { key: 'throughTime', title: 'credit through time' },
 ];
 
 /** The column titles of the plausibility table. */

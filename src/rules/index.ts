@@ -1,5 +1,8 @@
 /** The rules by the names experiment files use. */
 import { backprop } from './bp';
+import { backpropThroughTime } from './bptt';
+import { feedbackAlignmentThroughTime } from './fa-through-time';
+import { targetPropagationThroughTime } from './tptt';
 import { ConditionalDecoderSpec, conditionalDecoders } from './conditional';
 import { directDifferenceTargetPropagation } from './ddtp';
 import { directFeedbackAlignment } from './dfa';
@@ -14,10 +17,10 @@ import { signSymmetry } from './sign-symmetry';
 import { targetPropagation } from './tp';
 import { spikingDifferenceTargetPropagation } from './spiking-dtp';
 
-export type { LocalView, Rule, SignalUse } from './rule';
+export type { LocalView, Rule, SignalUse, TemporalView } from './rule';
 
 /** Rules without settings. */
-export const plainRuleNames = ['bp', 'fa', 'dfa', 'sign-symmetry', 'sign-symmetry-random', 'kp'] as const;
+export const plainRuleNames = ['bp', 'fa', 'dfa', 'sign-symmetry', 'sign-symmetry-random', 'kp', 'bptt', 'fa-tt'] as const;
 
 export type RuleSpec =
   | { readonly name: (typeof plainRuleNames)[number] }
@@ -30,7 +33,7 @@ export type RuleSpec =
 export const labelTargetRuleNames = ['sdtp', 'ao-sdtp', 'conditional'] as const;
 
 /** Target propagation from a gradient step at the top: settings `topStep` and `noise` (and `noiseDecay`). */
-export const gradientTargetRuleNames = ['dtp', 'tp', 'drl', 'ddtp-linear', 'ddtp-tanh'] as const;
+export const gradientTargetRuleNames = ['dtp', 'tp', 'drl', 'ddtp-linear', 'ddtp-tanh', 'tptt'] as const;
 
 export const ruleNames = [...plainRuleNames, ...gradientTargetRuleNames, ...labelTargetRuleNames] as const;
 
@@ -64,6 +67,12 @@ export function createRule(spec: RuleSpec): Rule {
       return signSymmetry(true);
     case 'kp':
       return kolenPollack();
+    case 'bptt':
+      return backpropThroughTime();
+    case 'fa-tt':
+      return feedbackAlignmentThroughTime();
+    case 'tptt':
+      return targetPropagationThroughTime(spec);
     case 'dtp':
       return differenceTargetPropagation(spec);
     case 'tp':

@@ -42,6 +42,25 @@ export interface LocalView {
 }
 
 /**
+ * What a rule learning through time sees at a recurrent population, step by step (0-based steps of
+ * the sequence just passed; every buffer rows × size): its states h_t, and a target ĥ_t and a delta
+ * Δ_t to fill for every step. `last` is the population's local view at the last step, where `receive`
+ * has formed the last target and delta. The population then learns ∂[W; U] = Σ_t z_tᵀ·Δ_t.
+ */
+export interface TemporalView {
+  readonly name: string;
+  readonly size: number;
+  /** T: steps of the sequence. */
+  readonly steps: number;
+  readonly last: LocalView;
+  activity(t: number): Float32Array;
+  target(t: number): Float32Array;
+  delta(t: number): Float32Array;
+  /** d ← g ∘ ∂h_t/∂a_t at step t (d may alias g). */
+  throughUnit(t: number, g: Float32Array, d: Float32Array): void;
+}
+
+/**
  * The signals a rule relies on, declared so that a plausibility table is generated from the code.
  */
 export interface SignalUse {
@@ -65,6 +84,8 @@ export interface SignalUse {
   readonly mirroredFeedback?: boolean;
   /** Side information (the label) enters a feedback pathway as an input. */
   readonly sideInformation?: boolean;
+  /** Credit is carried back through the steps of a recurrent population (Rule.throughTime). */
+  readonly throughTime?: boolean;
 }
 
 export interface Rule {
@@ -100,6 +121,13 @@ export interface Rule {
    * read-out's view, for rules whose feedback comes straight from the output.
    */
   descend(pathway: Pathway, above: LocalView, below: LocalView, rows: number, readout: LocalView): void;
+  /** The pathway between the steps of a recurrent population (absent: the rule does not learn through time). */
+  readonly temporalFeedback?: FeedbackKind;
+  /**
+   * At a recurrent population, after `receive` formed its last step's target and delta: the deltas
+   * (and targets) of every step, through the pathway between steps.
+   */
+  throughTime?(pathway: Pathway, at: TemporalView, rows: number): void;
   /**
    * In place of `descend` when the pathway delivers nothing (a silenced pathway, experiment/lesion.ts),
    * so that the population's target is its own activity. Default: a zero top-down signal.

@@ -7,7 +7,7 @@
  *   metrics.jsonl  the trainer's EpochRecord per epoch, with `alignment` when metrics.alignmentEvery is set
  *   summary.json   Summary below
  */
-import { subset } from '../data/dataset';
+import { Dataset, subset } from '../data/dataset';
 import { loadData } from '../data/source';
 import { loadSideInformation } from '../data/side-information';
 import { RunObserver } from '../engine/observer';
@@ -59,6 +59,37 @@ function oneExampleTwin(experiment: Experiment, trained: Circuit): Circuit {
   return circuit;
 }
 
+/** Throws a ConfigError of one line when the model cannot read `train`: input width, sequences, classes or targets. */
+function checkDataFits(experiment: Experiment, train: Dataset): void {
+  const sequence = train.sequence;
+  if (sequence && sequence.width !== experiment.model.input) {
+    throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs per step but the data's sequences have ${sequence.width}`);
+  }
+  if (!sequence && train.features !== experiment.model.input) {
+    throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${train.features} features`);
+  }
+  const outputs = experiment.model.layers[experiment.model.layers.length - 1].size;
+  const readoutUnit = experiment.model.layers[experiment.model.layers.length - 1].units;
+  const regression = (typeof readoutUnit === 'string' ? readoutUnit : readoutUnit.name) === 'linear-readout';
+  if (regression !== (train.targets !== undefined)) {
+    throw new ConfigError(regression
+      ? `${experiment.file}: model "${experiment.model.name}" ends in a linear-readout, which needs real-valued targets (a regression task such as "adding"); these data have labels`
+      : `${experiment.file}: the data are a regression (real-valued targets); model "${experiment.model.name}" needs a linear-readout of ${train.classes} outputs`);
+  }
+  if (regression && outputs !== train.classes) {
+    throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" has ${outputs} outputs but the data's targets have ${train.classes}`);
+  }
+  const recurrent = experiment.model.layers[0].recurrent !== undefined;
+  if (recurrent !== (sequence !== undefined)) {
+    throw new ConfigError(recurrent
+      ? `${experiment.file}: model "${experiment.model.name}" is recurrent but the data are not sequences (give /data/steps, or a "source": "task")`
+      : `${experiment.file}: the data are sequences but model "${experiment.model.name}" has no recurrent first layer (add "recurrent": {} to it)`);
+  }
+  if (train.classes > outputs) {
+    throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" has ${outputs} outputs but the data have ${train.classes} classes (labels 0..${train.classes - 1})`);
+  }
+}
+
 export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
   name: 'rate',
 
@@ -84,13 +115,7 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
     const testLimit = loaded.data.testLimit;
     const data = testLimit === undefined ? all : { ...all, test: subset(all.test, Math.min(testLimit, all.test.count)) };
     const experiment = sizedFromData(loaded, data.train);
-    if (data.train.features !== experiment.model.input) {
-      throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" takes ${experiment.model.input} inputs but the data have ${data.train.features} features`);
-    }
-    const outputs = experiment.model.layers[experiment.model.layers.length - 1].size;
-    if (data.train.classes > outputs) {
-      throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" has ${outputs} outputs but the data have ${data.train.classes} classes (labels 0..${data.train.classes - 1})`);
-    }
+    checkDataFits(experiment, data.train);
     const side = experiment.data.side
       ? loadSideInformation(experiment.data.side, data.train.labels, data.train.classes, data.trainingFileCount, `${experiment.file}: /data/side`)
       : undefined;

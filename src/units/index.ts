@@ -1,6 +1,7 @@
 /** The unit types by the names model specs use. */
 import { quantise, sign, step } from './discrete';
 import { linear, relu, sigmoid, tanh } from './rate';
+import { linearReadout } from './linear-readout';
 import { softmax } from './softmax';
 import { bernoulli, poisson, sample, stochasticRound } from './stochastic';
 import { withDerivative } from './straight-through';
@@ -16,6 +17,7 @@ export const units: Readonly<Record<string, Unit>> = {
   relu,
   linear,
   softmax,
+  'linear-readout': linearReadout,
   sign,
   step,
   bernoulli,

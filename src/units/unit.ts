@@ -30,8 +30,10 @@ export interface Unit {
   readonly equation: string;
   /** The kernel activation computing the same response, fused into the projection (fast path). */
   readonly activation?: Activation;
-  /** True for a normalised read-out (softmax) trained by cross-entropy against labels. */
+  /** True for a read-out: softmax, trained by cross-entropy against labels, or a regression's (`loss`). */
   readonly readout: boolean;
+  /** A read-out trained by the squared error against real-valued targets (absent: cross-entropy against labels). */
+  readonly loss?: 'squared-error';
   /** True when `step` draws from its stream. */
   readonly random: boolean;
   /** Which derivative `derive` applies. */

@@ -1,0 +1,88 @@
+/**
+ * Seconds per 1,000 training sequences of a simple recurrent network (100 tanh units, minibatches of
+ * 20), apical's BPTT and TPTT against a straightforward numpy BPTT (bench/numpy_bptt.py), in
+ * alternating rounds, one thread each (apical: set APICAL_NATIVE_THREADS=1; numpy runs with
+ * OPENBLAS_NUM_THREADS=1). Shapes: the temporal order problem at `--length` steps
+ * (experiments/seq-temporal-order-*.json), and sequential MNIST, 28 rows as 28 steps
+ * (experiments/seq-mnist-*.json, numpy on random inputs of the same shape). Training time only:
+ * apical's epoch `seconds` (no evaluation), numpy's loop over pre-drawn minibatches.
+ *
+ *   APICAL_NATIVE_THREADS=1 node dist/bench/recurrent.js [--length 100] [--rounds 3] [--sequences 2000]
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { lastValueFrom, filter, toArray } from 'rxjs';
+import { loadData } from '../src/data/source';
+import { train } from '../src/engine/trainer';
+import { buildCircuit } from '../src/experiment/build';
+import { loadExperiment } from '../src/experiment/experiment';
+import { kernels } from '../src/kernels';
+import { packageRoot } from '../src/kernels/native';
+
+const root = packageRoot();
+const argument = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? fallback : Number(process.argv[at + 1]);
+};
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Shape {
+  readonly name: string;
+  readonly file: (rule: string) => string;
+  readonly set: readonly string[];
+  readonly numpy: readonly string[];
+}
+
+/** One epoch of `sequences` sequences of the experiment `file`; seconds per 1,000. */
+async function apicalSeconds(file: string, set: readonly string[], sequences: number): Promise<number> {
+  const experiment = loadExperiment(path.join(root, file), { epochs: 1, set: [...set] });
+  const data = loadData(experiment.data);
+  const circuit = buildCircuit(experiment);
+  const events = await lastValueFrom(train(circuit, { train: data.train }, experiment.training).pipe(filter((e) => e.kind === 'epoch'), toArray()));
+  const record = events[0];
+  if (record.kind !== 'epoch') throw new Error('no epoch');
+  return (record.record.seconds * 1000) / sequences;
+}
+
+function numpySeconds(args: readonly string[]): number {
+  const run = spawnSync('python3', [path.join(root, 'bench', 'numpy_bptt.py'), ...args], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  if (run.status !== 0) throw new Error(`numpy_bptt.py failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!).seconds_per_1000;
+}
+
+async function main(): Promise<void> {
+  const length = argument('length', 100);
+  const rounds = argument('rounds', 3);
+  const sequences = argument('sequences', 2000);
+  const shapes: Shape[] = [
+    {
+      name: `temporal order, T = ${length}`,
+      file: (rule) => `experiments/seq-temporal-order-${rule}.json`,
+      set: [`data.minLength=${length}`, `data.maxLength=${length}`, `data.sequences={"train":${sequences},"valid":0,"test":0}`],
+      numpy: ['--length', String(length), '--sequences', String(sequences)],
+    },
+    {
+      name: 'sequential MNIST, 28 rows',
+      file: (rule) => `experiments/seq-mnist-${rule}.json`,
+      set: [`data.trainLimit=${sequences}`, 'data.validation=100', 'training.shuffle=false'],
+      numpy: ['--length', '28', '--inputs', '28', '--classes', '10', '--sequences', String(sequences)],
+    },
+  ];
+  console.log(`backend ${kernels().name}, APICAL_NATIVE_THREADS=${process.env.APICAL_NATIVE_THREADS ?? '(default)'}; ${rounds} alternating rounds, medians`);
+  console.log('| shape | numpy BPTT s/1000 seq | apical BPTT | ratio | apical TPTT | ratio |');
+  console.log('|---|--:|--:|--:|--:|--:|');
+  for (const shape of shapes) {
+    const times: Record<string, number[]> = { numpy: [], bptt: [], tptt: [] };
+    for (let r = 0; r < rounds; r++) {
+      times.numpy.push(numpySeconds(shape.numpy));
+      for (const rule of ['bptt', 'tptt']) times[rule].push(await apicalSeconds(shape.file(rule), shape.set, sequences));
+    }
+    const [numpy, bptt, tptt] = [median(times.numpy), median(times.bptt), median(times.tptt)];
+    console.log(`| ${shape.name} | ${numpy.toFixed(3)} | ${bptt.toFixed(3)} | ${(bptt / numpy).toFixed(2)}× | ${tptt.toFixed(3)} | ${(tptt / numpy).toFixed(2)}× |`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+/**
+ * A recurrent population: a simple recurrent network's hidden layer (Elman 1990),
+ *   h_t = f(x_t·W + h_{t−1}·U + b),  h_0 = 0,
+ * for any unit type f (rate, sign, stochastic: a random unit draws from the population's stream at
+ * every step). It fires once per time step of a minibatch of sequences; the populations above read
+ * its last state h_T.
+ *
+ * The transition reads z_t = [x_t, h_{t−1}] through one projection of (input + size) × size weights,
+ * [W; U] (input-major, so U is the last `size` rows), so each step is one fused product-and-unit
+ * kernel call. The population keeps what every step saw and did (z_t, a_t, h_t), and holds a target
+ * and a delta per step for the rules that learn through time; the gradient of the whole sequence is
+ * one product over all steps, ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t.
+ */
+import { Activation, kernels } from '../kernels';
+import { RngState } from '../kernels/random';
+import { Unit } from '../units';
+import { Population } from './population';
+import { Projection } from './projection';
+
+export class RecurrentPopulation extends Population {
+  /** Inputs per step (x_t's width). */
+  readonly width: number;
+  /** z_t = [x_t, h_{t−1}], step after step: steps × rows × (width + size). */
+  readonly inputs: Float32Array;
+  /** h_t, step after step: steps × rows × size. */
+  readonly states: Float32Array;
+  /** ĥ_t and Δ_t per step, for rules that learn through time. */
+  readonly targets: Float32Array;
+  readonly deltas: Float32Array;
+  /** a_t per step, kept when the unit is stepped after the product. */
+  private readonly sums: Float32Array;
+  /** Steps of the sequence now held (the last one fired). */
+  steps = 0;
+
+  constructor(name: string, index: number, unit: Unit, size: number, projection: Projection, maxRows: number, readonly maxSteps: number, streams: { readonly units: RngState; readonly send: RngState }, sendUnit?: Unit) {
+    super(name, index, unit, size, projection, maxRows, streams, sendUnit);
+    this.width = projection.inSize - size;
+    const states = maxSteps * maxRows * size;
+    this.inputs = new Float32Array(maxSteps * maxRows * projection.inSize);
+    this.states = new Float32Array(states);
+    this.targets = new Float32Array(states);
+    this.deltas = new Float32Array(states);
+    this.sums = new Float32Array(unit.activation === undefined ? states : 0);
+  }
+
+  /** U: the recurrent weights, the last `size` rows of [W; U] (a view). */
+  get recurrentWeights(): Float32Array {
+    return this.projection.weights.subarray(this.width * this.size);
+  }
+
+  /** Step t (0-based) of a `rows`-row minibatch: h_t ← f([x_t, h_{t−1}]·[W; U] + b); returns what it sends up. */
+  fireStep(t: number, rows: number, x: Float32Array): Float32Array {
+    if (t >= this.maxSteps) throw new Error(`population ${this.name}: step ${t + 1} beyond the ${this.maxSteps} steps it was built for`);
+    const { width, size } = this;
+    const inSize = width + size;
+    const z = this.at(this.inputs, t, rows, inSize);
+    const previous = t === 0 ? null : this.stateAt(t - 1, rows);
+    // Plain loops: no view allocated per row and step.
+    for (let r = 0; r < rows; r++) {
+      const row = r * inSize;
+      for (let i = 0; i < width; i++) z[row + i] = x[r * width + i];
+      for (let i = 0; i < size; i++) z[row + width + i] = previous ? previous[r * size + i] : 0;
+    }
+    const h = this.stateAt(t, rows);
+    this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
+    this.activity.set(h);
+    if (this.unit.activation === undefined) this.summed.set(this.at(this.sums, t, rows, size));
+    this.rows = rows;
+    this.input = z;
+    this.steps = t + 1;
+    return this.send(rows, this.activity, this.sent);
+  }
+
+  /** out ← f(z·[W; U] + b) for `rows` rows of z (the summed input kept in `sums` when the unit is stepped). */
+  transition(rows: number, z: Float32Array, out: Float32Array, sums: Float32Array | null = null): void {
+    const { unit } = this;
+    if (unit.activation !== undefined) {
+      this.projection.respond(rows, z, unit.activation, out);
+      return;
+    }
+    const a = sums ?? out;
+    this.projection.respond(rows, z, Activation.Identity, a);
+    unit.step(kernels(), rows * this.size, a, out, this.streams.units);
+  }
+
+  /** h_t (t = −1: h_0 = 0 is not kept; callers handle it). */
+  stateAt(t: number, rows: number): Float32Array {
+    return this.at(this.states, t, rows, this.size);
+  }
+
+  /** Step t's block of a per-step buffer of `width` columns. */
+  at(buffer: Float32Array, t: number, rows: number, width: number): Float32Array {
+    return buffer.subarray(t * rows * width, (t + 1) * rows * width);
+  }
+
+  /** d ← g ∘ ∂h_t/∂a_t at step t, with the derivative its unit declares. */
+  throughUnitAt(t: number, rows: number, g: Float32Array, d: Float32Array): void {
+    const derive = this.unit.derive;
+    if (!derive) throw new Error(`population ${this.name}: unit ${this.unit.name} declares no derivative`);
+    const length = rows * this.size;
+    derive(kernels(), length, this.unit.activation === undefined ? this.at(this.sums, t, rows, this.size) : this.sums, this.stateAt(t, rows), g, d);
+  }
+
+  override fire(): Float32Array {
+    throw new Error(`population ${this.name} is recurrent: it fires step by step (fireStep)`);
+  }
+
+  override respond(): void {
+    throw new Error(`population ${this.name} is recurrent: it cannot respond to a probe from below`);
+  }
+
+  /** ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t over the steps of the last sequence, as one product. */
+  override accumulateGradients(): void {
+    const rows = this.steps * this.rows;
+    this.projection.accumulateGradients(rows, this.inputs, this.deltas);
+  }
+}
