@@ -42,7 +42,7 @@ import { RecurrentPopulation } from '../network/recurrent-population';
 import { LocalView, Rule, TemporalView } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
-import { scoreReadout } from './readout-score';
+import { scoreMinibatch } from './readout-score';
 
 /** The part of a population a rule may see: its own buffers, never its projection. */
 function localView(population: Population): LocalView {
@@ -218,7 +218,7 @@ export class Circuit {
     const { readout } = this.network;
     return this.activity$[readout.index].pipe(
       map(({ stimulus }): Outcome => {
-        const { loss, errors } = scoreReadout(readout, stimulus, stimulus.learnForward);
+        const { loss, errors } = scoreMinibatch(readout, stimulus, stimulus.learnForward);
         if (stimulus.learnForward) this.pendingForward.add(readout);
         return { stimulus, loss, errors };
       }),

@@ -25,7 +25,7 @@ function targetsOf(stimulus: { readonly targets?: Float32Array }): Float32Array 
  * minibatch's labels or targets; with `learn`, writes ∂(mean loss)/∂a to its delta and the
  * one-hot label or the targets to its target.
  */
-export function scoreReadout(readout: Population, stimulus: Stimulus, learn: boolean): { loss: number; errors: number } {
+export function scoreMinibatch(readout: Population, stimulus: Stimulus, learn: boolean): { loss: number; errors: number } {
   const k = kernels();
   const { rows, labels } = stimulus;
   const scores = readout.activity;
