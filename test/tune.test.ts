@@ -68,6 +68,8 @@ test('successive halving trains every trial briefly, the best third longer, and 
   expect(best.optimizer.forward.lr).toBe(result.best!.settings['optimizer.forward.lr']);
   expect(best.rule.noise).toBe(result.best!.settings['rule.noise']);
   expect(fs.existsSync(path.resolve(out, best.model))).toBe(true);
+  // search.json names the experiment relative to the project, so a committed search stays true anywhere.
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'search.json'), 'utf8')).experiment).toBe(path.relative(process.cwd(), experiment));
   const csv = fs.readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n');
   expect(csv[0]).toBe('trial,rung,epochs,optimizer.forward.lr,rule.noise,status,valid_error,best_epoch,test_error,training_seconds,out,error');
   expect(csv).toHaveLength(1 + 27 + 9 + 3 + 1);

@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, experimentJson, loadExperiment, Overrides } from '../experiment/experiment';
 import { reportPage } from '../report/page';
+import { projectPath } from '../report/project-path';
 import { CHECKPOINT_FILE } from '../session/run-directory';
 import { SearchedField, TrialRow, tuneCsv, tuneFigures, tuneMarkdown } from '../report/tune';
 import { RunSummary } from '../report/run-files';
@@ -138,9 +139,12 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
   return { rows, best, bestFile };
 }
 
-/** search.json: the plan of the search in `out`; a folder holding another search is refused. */
+/**
+ * search.json: the plan of the search in `out`, its experiment named relative to the project (the
+ * folder the command runs in: report/project-path.ts); a folder holding another search is refused.
+ */
 function claimFolder(options: TuneOptions, file: string, budget: number): void {
-  const plan = { experiment: path.resolve(file), space: options.space, trials: options.trials, budget, eta: options.eta, minEpochs: options.minEpochs, seed: options.seed, overrides: options.overrides };
+  const plan = { experiment: projectPath(path.resolve(file)), space: options.space, trials: options.trials, budget, eta: options.eta, minEpochs: options.minEpochs, seed: options.seed, overrides: options.overrides };
   const where = path.join(options.out, 'search.json');
   if (fs.existsSync(where)) {
     const before = fs.readFileSync(where, 'utf8');
