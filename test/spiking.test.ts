@@ -186,6 +186,20 @@ describe('apical run with a spiking experiment', () => {
     expect(fs.existsSync(path.join(out, 'monitors', 'manifest.json'))).toBe(true);
   });
 
+  test('--set reaches a spiking experiment: its duration from the command line', () => {
+    const out = path.join(tmp, 'run-set');
+    const result = apical('run', 'experiments/cuba.json', '--out', out, '--set', 'duration=200 ms');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(config.duration).toBe('200 ms');
+    const bad = apical('run', 'experiments/cuba.json', '--out', path.join(tmp, 'run-set-bad'), '--set', 'duration.unit=1');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['apical: --set duration.unit=1: /duration in experiments/cuba.json is not an object']);
+  });
+
   test('an equation whose units disagree stops with one line and status 2', () => {
     const file = path.join(tmp, 'bad.json');
     const json = JSON.parse(fs.readFileSync('experiments/cuba.json', 'utf8'));

@@ -22,6 +22,7 @@ import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config-error';
+import { applySetting } from './settings';
 import { ModelSpec } from '../equations/model';
 import { SynapsesSpec } from '../network/synapses';
 
@@ -209,9 +210,13 @@ export function loadNeuronModel(file: string): ModelSpec {
   return json as unknown as ModelSpec;
 }
 
-/** Reads, checks and resolves a spiking experiment (models inlined, defaults filled). */
-export function loadSpikingExperiment(file: string, overrides: { readonly seed?: number; readonly duration?: string } = {}): SpikingExperiment {
+/** Reads, checks and resolves a spiking experiment (models inlined, defaults filled, `set` applied first: ./settings.ts). */
+export function loadSpikingExperiment(
+  file: string,
+  overrides: { readonly seed?: number; readonly duration?: string; readonly set?: readonly string[] } = {},
+): SpikingExperiment {
   const json = readJson(file);
+  for (const setting of overrides.set ?? []) applySetting(json, setting, file);
   if (!validateExperiment(json)) throw new ConfigError(schemaMessage(file, validateExperiment.errors));
   const raw = json as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const names = new Set<string>();

@@ -58,7 +58,7 @@ function rateSpectra(dir: string, monitors: readonly Monitor[], dt: number, step
 export const spikingKind: ExperimentKind<SpikingExperiment, EpochResult, SpikingSummary> = {
   name: 'spiking',
 
-  load: (file, { seed }) => ({ experiment: loadSpikingExperiment(file, { seed }), fileEpochs: null }),
+  load: (file, { seed, set }) => ({ experiment: loadSpikingExperiment(file, { seed, set }), fileEpochs: null }),
 
   about: ({ name, seed }) => ({ name, seed, epochs: 0 }),
 
