@@ -8,14 +8,24 @@ import { Observable, Subject } from 'rxjs';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Emits the signal's name when one arrives; `dispose` restores the default handlers. */
+/**
+ * Emits the signal's name when the first one arrives; `dispose` restores the default handlers. A
+ * signal repeated while the run stops (a scheduler's second SIGTERM, a second Ctrl-C) is noted and
+ * otherwise ignored, so it cannot kill the process half-way through writing its checkpoint.
+ */
 export function stopSignals(): { readonly stop$: Observable<string>; dispose(): void } {
   const stop = new Subject<string>();
+  let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`apical: ${signal} again; still saving the checkpoint\n`);
+      return;
+    }
+    stopping = true;
     process.stderr.write(`\napical: ${signal === 'SIGINT' ? 'interrupted' : `received ${signal}`}; saving a checkpoint and what has been trained…\n`);
     stop.next(signal);
   };
-  for (const signal of STOP_SIGNALS) process.once(signal, handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return {
     stop$: stop,
     dispose: () => {
