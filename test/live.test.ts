@@ -29,16 +29,16 @@ afterAll(async () => {
 
 const metrics = runMetrics;
 
-/** Resolves with the live view's URL once the CLI prints it. */
-function liveUrl(child: ChildProcess): Promise<string> {
+/** Resolves with the first match of `pattern` in the CLI's output once it prints it. */
+function printed(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
       out += chunk;
-      const match = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      const match = pattern.exec(out);
       if (match) resolve(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`apical exited (${code}) before serving: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`apical exited (${code}) before printing ${pattern}: ${out}`)));
   });
 }
 
@@ -46,12 +46,17 @@ type LiveState = { hello: number; batch: number; epoch: number; trace: number; d
 const liveState = (page: Page): Promise<LiveState> => page.evaluate(() => (globalThis as any).apicalLive); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Starts `apical <runArgs> --out <out> --live --port 0`: its URL, its exit code and its stderr so far. */
-async function startLive(runArgs: readonly string[], out: string): Promise<{ url: string; exited: Promise<number | null>; stderr: () => string }> {
+async function startLive(
+  runArgs: readonly string[],
+  out: string,
+): Promise<{ url: string; exited: Promise<number | null>; stderr: () => string; ended: Promise<string> }> {
   const child = spawn(process.execPath, [cli, ...runArgs, '--out', out, '--live', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { url: await liveUrl(child), exited, stderr: () => stderr };
+  const ended = printed(child, /live view: (the run has ended[^\n]*)/);
+  ended.catch(() => {}); // a page was open at the end: the line never comes
+  return { url: await printed(child, /live view: (http:\/\/127\.0\.0\.1:\d+\/)/), exited, stderr: () => stderr, ended };
 }
 
 /** metrics.jsonl of the same run without the live view. */
@@ -106,8 +111,8 @@ describe('live view', () => {
   }, 240000);
 
   it('streams a spiking DTP run: its spiking populations, spike-count rates as activity, the same metrics as without', async () => {
-    // experiments/mnist-spiking-dtp.json on a subset, with one hidden population of 20 neurons; long
-    // enough that the page connects before the run ends and closes the server on a loaded machine too.
+    // experiments/mnist-spiking-dtp.json on a subset, with one hidden population of 20 neurons (a page
+    // that connects only after the run has ended is served the whole run: the test below).
     const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '12000'];
     const small = [...spiking, '--set', 'data.validation=200', '--set', 'data.testLimit=300', '--set', 'network.layers=[20]'];
     const withLive = path.join(tmp, 'spiking-live');
@@ -133,6 +138,23 @@ describe('live view', () => {
     await page.close();
     expect(metrics(withLive)).toEqual(plainMetrics(small, path.join(tmp, 'spiking-plain')));
   }, 240000);
+
+  it('keeps serving a run that ended before any page connected, until a page has it whole', async () => {
+    const short = ['run', 'experiments/lesion-feedback.json', '--epochs', '2', '--train-limit', '600'];
+    const withLive = path.join(tmp, 'late-live');
+    const { url, exited, stderr, ended } = await startLive(short, withLive);
+    expect(await ended).toBe(`the run has ended; ${url} stays up 30 s more for a page to show it (Ctrl-C to leave)`);
+    const { page, errors, failed } = await watchedPage(browser);
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as any).apicalLive.done, undefined, { timeout: 20000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // The page connected, had the whole run replayed, and the CLI left then rather than after 30 s.
+    expect(await exited).toBe(0);
+    expect(stderr()).toBe('');
+    expect(await liveState(page)).toMatchObject({ hello: 1, epoch: 2, done: true });
+    expect(await page.evaluate(() => (globalThis as any).document.getElementById('curves').data[3].y.length)).toBe(2); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect([errors, failed]).toEqual([[], []]);
+    await page.close();
+  }, 120000);
 
   it('names a port in use in one line', async () => {
     const blocker = net.createServer();

@@ -100,6 +100,9 @@ const screens: Readonly<Record<string, Screen<any, any>>> = { rate: rateScreen, 
 /** A kind's screen; a kind without its own is shown as a rate run. */
 const screenOf = (kind: string): Screen<any, any> => screens[kind] ?? rateScreen; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** How long a live view waits after its run for a first page to connect. */
+const LIVE_GRACE_MS = 30000;
+
 /** `run`'s settings beside the experiment's overrides. */
 export interface RunCommandOptions {
   readonly out?: string;
@@ -126,8 +129,16 @@ export async function runCommand(file: string, overrides: Overrides, options: Ru
     onEvent: screen.printer(epochs),
     stop: signals.stop$,
     observe: live ? (circuit, steps) => new LiveFeed(circuit, live, steps) : undefined,
-  }).finally(() => live?.close());
+  }).catch(async (error: unknown) => {
+    await live?.close();
+    throw error;
+  });
   signals.dispose();
+  // Everything is saved: Ctrl-C now just leaves. A run that ended before a page connected stays
+  // served a while, so the page just opened still shows it whole.
+  await live?.close(LIVE_GRACE_MS, () =>
+    process.stdout.write(`live view: the run has ended; ${live.url} stays up ${LIVE_GRACE_MS / 1000} s more for a page to show it (Ctrl-C to leave)\n`),
+  );
   return screen.closing({ ...result, out, file, fileEpochs });
 }
 

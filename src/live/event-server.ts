@@ -48,6 +48,8 @@ export class EventServer {
       for (const lines of this.kept.values()) for (const line of lines) response.write(line);
       this.clients.add(response);
       request.on('close', () => this.clients.delete(response));
+      this.onConnect?.();
+      this.onConnect = null;
     } else if (url === '/favicon.ico') {
       response.writeHead(204).end();
     } else {
@@ -65,13 +67,36 @@ export class EventServer {
     for (const client of this.clients) client.write(line);
   }
 
+  /**
+   * Ends the stream once a page has it whole, then stops listening. A page open now has everything
+   * already; if none is, the server waits up to `graceMs` for one to connect (a run can end before
+   * the page the user just opened has asked for its events) and replays it the kept messages;
+   * `waiting` is called when it starts to wait.
+   */
+  async finish(graceMs: number, waiting: () => void = () => {}): Promise<void> {
+    if (this.clients.size === 0 && graceMs > 0) {
+      waiting();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.onConnect = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await this.close();
+  }
+
+  /** Called once when a page next opens the event stream (finish's wait). */
+  private onConnect: (() => void) | null = null;
+
   /** Ends every page's stream (after what was sent has gone out) and stops listening. */
   async close(): Promise<void> {
     await Promise.all([...this.clients].map((client) => new Promise<void>((resolve) => client.end(resolve))));
     this.clients.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      this.server.closeIdleConnections();
     });
   }
 }

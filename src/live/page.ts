@@ -105,7 +105,7 @@ export function liveViewScript(source: string): string {
 
 export function livePage(title: string): string {
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(title)} — live</title>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)} — live</title>
 <style>${pageStyle} #status{color:#555}</style>
 <script src="/plotly.min.js"></script></head>
 <body><h1>${escapeHtml(title)} <small>live</small></h1>

@@ -48,11 +48,18 @@ export class LiveServer {
     this.sent++;
   }
 
-  /** Flushes what was sent to the open pages, ends their streams and stops the server. */
-  close(): Promise<void> {
+  /**
+   * Flushes what was sent to the open pages, ends their streams and stops the server; with no page
+   * open, first waits up to `graceMs` for one, so a page opened as a short run ends still gets the
+   * whole run; `waiting` is called if it waits.
+   */
+  close(graceMs = 0, waiting: () => void = () => {}): Promise<void> {
     return new Promise((resolve) => {
       this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ close: true });
+      this.worker.on('message', (message: { waiting?: boolean }) => {
+        if (message.waiting) waiting();
+      });
+      this.worker.postMessage({ close: graceMs });
     });
   }
 }
