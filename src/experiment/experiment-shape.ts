@@ -46,6 +46,12 @@ export interface Experiment {
      * once the run is expected to last over an hour, else only when stopped.
      */
     readonly checkpointEvery: number | null;
+    /**
+     * Early stopping: the run ends (finished, not interrupted) once `patience` epochs have passed
+     * without a new lowest validation error (Prechelt 1998, "Early stopping — but when?"; the
+     * comparison issue's protocol: until validation error has not improved for 50 epochs).
+     */
+    readonly patience?: number;
     /** Every learning rate is multiplied by lrDecay^(epoch − 1) in epoch `epoch` (absent: 1). */
     readonly lrDecay?: number;
     /** Decoder-only passes over the training set before the first epoch's forward phase (Meulemans et al. 2020's epochs_fb). */

@@ -143,6 +143,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
+      ...(training.patience !== undefined ? { patience: training.patience } : {}),
       ...Object.fromEntries(feedbackPasses.map((field) => [field, training[field]])),
     },
     optimizer: { forward: raw.optimizer.forward, feedback },

@@ -177,6 +177,7 @@ export const trainingSchema = {
     },
     continuousTraining: { type: 'boolean' },
     checkpointEvery: { type: 'integer', minimum: 0 },
+    patience: { type: 'integer', minimum: 1 },
     feedbackEpochs: { type: 'integer', minimum: 0 },
     extraFeedbackEpochs: { type: 'integer', minimum: 0 },
   },

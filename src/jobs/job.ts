@@ -49,10 +49,10 @@ export function runArguments(request: RunRequest): string[] {
   return args;
 }
 
-/** The summary of `out` when it holds a complete, uninterrupted run of `epochs` epochs, else null. */
+/** The summary of `out` when it holds a complete, uninterrupted run of `epochs` epochs (or one early stopping ended), else null. */
 export function finishedRun(out: string, epochs: number): RunSummary | null {
   const summary = readSummary(out);
-  return summary && !summary.interrupted && summary.epochs === epochs && summary.epochs_completed === epochs ? summary : null;
+  return summary && !summary.interrupted && summary.epochs === epochs && (summary.epochs_completed === epochs || !!summary.stopped_early) ? summary : null;
 }
 
 /** summary.json of the run folder `out`, or null when it is missing or unreadable. */

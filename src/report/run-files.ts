@@ -47,6 +47,8 @@ export interface RunSummary {
   readonly best_valid: { readonly epoch: number; readonly valid_error: number; readonly test_error: number | null } | null;
   readonly training_seconds: number;
   readonly wall_seconds: number;
+  /** Set when early stopping ended the run before its epochs (absent in runs of older apicals). */
+  readonly stopped_early?: { readonly epoch: number; readonly best_epoch: number; readonly patience: number } | null;
 }
 
 /** A run directory that cannot be read. */

@@ -38,12 +38,21 @@ export type SessionEvent<R extends EpochResult = EpochResult> =
 export type Divergence = DivergenceError['where'] & { readonly message: string };
 
 /** How a session ended, for the kind's summary. */
+/** Where early stopping ended a run: at `epoch`, `patience` epochs after the best validation error's `best_epoch`. */
+export interface EarlyStop {
+  readonly epoch: number;
+  readonly best_epoch: number;
+  readonly patience: number;
+}
+
 export interface SessionEnd<R extends EpochResult> {
   /** Every epoch of the run, over all its sessions. */
   readonly records: readonly R[];
   /** The signal that stopped the run, if one did. */
   readonly signal: string | null;
   readonly divergence: Divergence | null;
+  /** Set when the run ended early because validation error stopped improving (`patience`). */
+  readonly stoppedEarly: EarlyStop | null;
   /** Wall time of the run so far, summed over its sessions. */
   readonly wallSeconds: () => number;
 }
@@ -70,6 +79,8 @@ export interface Training<R extends EpochResult, S> {
   readonly state: StateRegistry | null;
   /** Checkpoint every K epochs (0: only when stopped), or null: every epoch once the run is expected to last over an hour. */
   readonly checkpointEvery: number | null;
+  /** End the run once this many epochs have passed without a new lowest validation error (null: never). */
+  readonly patience?: number | null;
   /** Called once the checkpoint is restored into `state`. */
   restored?(): void;
   /** The line of metrics.jsonl for an epoch (default: its record). */

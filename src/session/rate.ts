@@ -138,11 +138,12 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
       events$,
       state: circuit.network.state,
       checkpointEvery: experiment.training.checkpointEvery,
+      patience: experiment.training.patience ?? null,
       metricsLine: (record) => (alignment ? { ...record, alignment: alignment.take() } : record),
       observe: (event) => {
         for (const observer of observers) observer.onEvent(event as TrainerEvent);
       },
-      finish({ records, signal, divergence, wallSeconds }) {
+      finish({ records, signal, divergence, stoppedEarly, wallSeconds }) {
         for (const observer of observers) observer.close();
         alignment?.dispose();
         circuit.dispose();
@@ -159,6 +160,7 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
           signal,
           final: finalErrors(records),
           best_valid: bestValidation(records),
+          stopped_early: stoppedEarly,
           training_seconds: records.reduce((sum, r) => sum + r.seconds, 0),
           wall_seconds: wallSeconds(),
           peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -11,6 +11,9 @@
  * checkpoint's epochs and goes on: the result is bit-identical to a run never stopped. A finished
  * run's checkpoint is deleted. The wall clock runs across sessions (the checkpoint carries it).
  *
+ * Early stopping (`patience`) ends a run as finished once validation error has not improved for
+ * that many epochs; resumed runs count the epochs of every session (metrics.jsonl).
+ *
  * A divergence (engine/guard.ts) ends the run at once: no checkpoint is written from the diverged
  * state, so the last good checkpoint is kept, and the summary says `diverged` and where.
  */
@@ -21,7 +24,7 @@ import { kernels } from '../kernels';
 import { describeFsError, DiskError } from '../report/durable';
 import { writeReport } from '../report/report';
 import { Checkpoint, encodeCheckpoint, restoreCheckpoint } from '../state/checkpoint';
-import { Divergence, EpochResult, ExperimentKind, SessionEvent, StartContext } from './kind';
+import { Divergence, EarlyStop, EpochResult, ExperimentKind, SessionEvent, StartContext } from './kind';
 import { CHECKPOINT_FILE, OpenOptions, RunDirectory } from './run-directory';
 import { version } from './version';
 
@@ -151,6 +154,7 @@ async function session<X extends object, R extends EpochResult, S>(
 
   let signal: string | null = null;
   let divergence: Divergence | null = null;
+  let stoppedEarly: EarlyStop | null = null;
   const subscriptions = new Subscription();
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
@@ -172,8 +176,13 @@ async function session<X extends object, R extends EpochResult, S>(
             // After the observers, so the checkpoint holds what they did at the epoch's end (a lesion
             // applied, an epoch's weight statistics written), and before the epoch is reported, so
             // an epoch on the screen is an epoch a resume starts after.
-            if (event.kind === 'epoch' && checkpointDue(event.record.epoch)) saveCheckpoint();
+            stoppedEarly = event.kind === 'epoch' && training.patience ? stalled(records, training.patience) : null;
+            if (event.kind === 'epoch' && !stoppedEarly && checkpointDue(event.record.epoch)) saveCheckpoint();
             options.onEvent?.(event);
+            if (stoppedEarly) {
+              subscriptions.unsubscribe();
+              resolve();
+            }
           } catch (error) {
             fail(error);
           }
@@ -200,7 +209,7 @@ async function session<X extends object, R extends EpochResult, S>(
     );
   });
 
-  const summary = training.finish({ records, signal, divergence, wallSeconds });
+  const summary = training.finish({ records, signal, divergence, stoppedEarly, wallSeconds });
   run.writeJson('summary.json', summary);
   // The checkpoint goes as soon as the summary says the run finished: a kill while the report is
   // written (plotly inlined, the slowest write) must not leave a finished run with a stale checkpoint.
@@ -213,6 +222,13 @@ async function session<X extends object, R extends EpochResult, S>(
 export function finalErrors(records: readonly EpochResult[]): { train_error: number; valid_error: number | null; test_error: number | null } | null {
   const last = records[records.length - 1];
   return last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null;
+}
+
+/** An EarlyStop when `patience` epochs have passed since the lowest validation error so far, else null. */
+export function stalled(records: readonly EpochResult[], patience: number): EarlyStop | null {
+  const best = bestValidation(records);
+  const epoch = records[records.length - 1]?.epoch ?? 0;
+  return best && epoch - best.epoch >= patience ? { epoch, best_epoch: best.epoch, patience } : null;
 }
 
 /** The epoch of lowest validation error (the first of equals) and its errors, for summary.json. */
