@@ -314,6 +314,15 @@ export function resultsTables(): ResultTable[] {
         return [label, ...lrSearch.map((runs) => pct(Number(runs.get(experiment)!.valid_error))), null];
       }),
     },
+    {
+      doc: 'RESULTS.md',
+      after: '### 100 epochs, apical\'s side (seed 1;',
+      header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
+      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
+        const s = summary(results('meulemans-100', `${config}-s1`));
+        return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
+      }),
+    },
   ];
 }
 
