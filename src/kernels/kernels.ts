@@ -51,6 +51,14 @@ export interface Kernels {
   ): void;
 
   /**
+   * C ← S·B for S (m×k) zero but for ones at the `count` ascending flat indices `ones` (r·k + p):
+   * a layer's spikes of one step times its weights B (k×n, finite). The same bits as
+   * gemm(false, false, m, n, k, 1, S, B, 0, C) in each backend, at a cost of count·n additions
+   * instead of m·k·n products (spike-product.ts).
+   */
+  spikeProduct(m: number, n: number, k: number, ones: Uint32Array, count: number, b: Float32Array, c: Float32Array): void;
+
+  /**
    * Fused dense layer Y ← f(X·W + 1·bᵀ): X m×k, W k×n, bias n (or null for none), Y m×n.
    */
   dense(

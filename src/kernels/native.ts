@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BackendError } from './backend-error';
 import { Kernels } from './kernels';
+import { float32SpikeProduct } from './spike-product';
 
 /** The folder holding package.json, found from this file whether run from src/ or dist/src/. */
 export function packageRoot(): string {
@@ -29,7 +30,7 @@ export function nativeAddonPath(): string {
 /** What the addon exports (native/binding.cc). */
 export interface NativeAddon {
   /** Kernel functions per instruction set this CPU runs. */
-  readonly paths: Record<string, Omit<Kernels, 'name'>>;
+  readonly paths: Record<string, Omit<Kernels, 'name' | 'spikeProduct'>>;
   /** Names of those sets, fastest first. */
   readonly isas: string[];
   /** Every set compiled into the addon. */
@@ -70,5 +71,5 @@ export function loadNativeKernels(isa: string | undefined = process.env.APICAL_I
     const what = addon.compiled.includes(chosen) ? 'this CPU lacks it' : 'it is not compiled for this architecture';
     throw new BackendError(`APICAL_ISA=${chosen} is not available: ${what}; this CPU has ${addon.cpu}`);
   }
-  return { ...functions, name: `native-${chosen}` };
+  return { ...functions, spikeProduct: float32SpikeProduct, name: `native-${chosen}` };
 }

@@ -53,6 +53,20 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  spikeProduct(m, n, k, ones, count, b, c) {
+    let first = 0;
+    for (let i = 0; i < m; i++) {
+      let last = first;
+      while (last < count && ones[last] < (i + 1) * k) last++;
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let s = first; s < last; s++) sum += b[(ones[s] - i * k) * n + j];
+        c[i * n + j] = sum;
+      }
+      first = last;
+    }
+  },
+
   dense(m, n, k, x, w, bias, act, y) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {

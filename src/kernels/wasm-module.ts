@@ -18,6 +18,7 @@
  * buffers); the module's data and heap are shared. Results are bit-identical on one thread or two.
  */
 import { Kernels } from './kernels';
+import { float32SpikeProduct } from './spike-product';
 
 type TypedArrayKind = 'f32' | 'i32' | 'u32';
 type Mode = 'in' | 'out' | 'inout';
@@ -43,8 +44,8 @@ const f32 = (arg: number, name: string, length: (a: any[]) => number, mode: Mode
 const byLength = (a: any[]): number => a[0];
 const byLength1 = (a: any[]): number => a[1];
 
-/** Every op, in the order of the Kernels interface. */
-const OPS: Record<Exclude<keyof Kernels, 'name'>, OpSpec> = {
+/** Every op, in the order of the Kernels interface, but spikeProduct (spike-product.ts: a module of its own). */
+const OPS: Record<Exclude<keyof Kernels, 'name' | 'spikeProduct'>, OpSpec> = {
   gemm: {
     args: ['transA', 'transB', 'm', 'n', 'k', 'alpha', 'a', 'b', 'beta', 'c'],
     sizes: ['m', 'n', 'k'],
@@ -270,7 +271,7 @@ export class WasmInstance {
 
   /** The kernels, named `wasm`. */
   kernels(): WasmKernels {
-    const kernels: Record<string, unknown> = { name: 'wasm', threads: () => this.threads() };
+    const kernels: Record<string, unknown> = { name: 'wasm', threads: () => this.threads(), spikeProduct: float32SpikeProduct };
     for (const [op, spec] of Object.entries(OPS)) kernels[op] = wrap(op, spec, this.exports, this.memory);
     return kernels as unknown as WasmKernels;
   }

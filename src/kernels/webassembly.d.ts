@@ -14,5 +14,7 @@ declare namespace WebAssembly {
   class Memory {
     constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
     readonly buffer: ArrayBuffer;
+    /** Adds `pages` pages of 64 KiB; returns the previous size in pages. */
+    grow(pages: number): number;
   }
 }

@@ -10,9 +10,12 @@
  * results never depend on how many neurons happened to spike):
  *  - events: for each spike, add its row of w to its copy's targets; cost spikes × n, as in
  *    synapses.ts — right when few neurons spike per step (a Poisson encoder of 784 pixels);
- *  - matrix: ge += S·w, S the batch × k matrix of the step's spikes (0/1), one product by the
- *    native kernels (src/kernels) — faster once more than a few percent of the source spikes in a
+ *  - matrix: ge += S·w, S the batch × k matrix of the step's spikes (0/1), w in single precision,
+ *    by the kernels (src/kernels) — faster once more than a few percent of the source spikes in a
  *    step, as LIF layers firing at tens of Hz with 1 ms steps do. Steps without spikes cost nothing.
+ *    The product is Kernels.spikeProduct (spikes × n additions) while at most a quarter of the
+ *    sources spike, else gemm (batch × k × n products, at the speed of the register-blocked kernel);
+ *    the two give the same bits, so the switch never changes a result.
  */
 import { kernels } from '../kernels';
 import { SpikeEvent } from './neuron-group';
@@ -55,9 +58,13 @@ export class DenseSpikeProjection {
     if (this.delivery === 'matrix') {
       const { spikes, product } = this;
       const rows = target.length / n;
-      for (let s = 0; s < indices.length; s++) spikes[indices[s]] = 1;
-      kernels().gemm(false, false, rows, n, k, 1, spikes, this.weights32, 0, product);
-      for (let s = 0; s < indices.length; s++) spikes[indices[s]] = 0;
+      if (indices.length * 4 <= spikes.length) {
+        kernels().spikeProduct(rows, n, k, indices, indices.length, this.weights32, product);
+      } else {
+        for (let s = 0; s < indices.length; s++) spikes[indices[s]] = 1;
+        kernels().gemm(false, false, rows, n, k, 1, spikes, this.weights32, 0, product);
+        for (let s = 0; s < indices.length; s++) spikes[indices[s]] = 0;
+      }
       for (let j = 0; j < target.length; j++) target[j] += product[j];
       return;
     }
