@@ -39,7 +39,6 @@ import { concatMap, filter, map, merge, Observable, share, Subject, Subscription
 import { Network, Pathway } from '../network/network';
 import { Population } from '../network/population';
 import { RecurrentPopulation } from '../network/recurrent-population';
-import { RecurrentTransposePathway } from '../network/recurrent-transpose';
 import { LocalView, Rule, TemporalView } from '../rules';
 import { errorFromReadout } from '../rules/rule';
 import { Activity, Outcome, Reconstruction, Stimulus, TopDown } from './events';
@@ -63,7 +62,6 @@ function localView(population: Population): LocalView {
 /** What a rule learning through time sees of a recurrent population: its steps' buffers, never its projection. */
 function temporalView(population: RecurrentPopulation, last: LocalView): TemporalView {
   const { size } = population;
-  const transpose = new RecurrentTransposePathway(population);
   return {
     name: population.name,
     size,
@@ -76,7 +74,7 @@ function temporalView(population: RecurrentPopulation, last: LocalView): Tempora
     delta: (t) => population.at(population.deltas, t, population.rows, size),
     throughUnit: (t, g, d) => population.throughUnitAt(t, population.rows, g, d),
     inputDelta: (t) => population.inputDeltaAt(t, population.rows),
-    backThroughRecurrence: (rows, delta, out) => transpose.send(rows, delta, out),
+    backThroughRecurrence: (rows, delta, out) => population.backThroughRecurrence(rows, delta, out),
   };
 }
 

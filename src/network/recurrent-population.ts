@@ -52,6 +52,11 @@ export class RecurrentPopulation extends Population {
     return this.projection.weights.subarray(this.width * this.size);
   }
 
+  /** out ← Δ·Uᵀ for `rows` rows (the transpose of the recurrent weights, read in place). */
+  backThroughRecurrence(rows: number, delta: Float32Array, out: Float32Array): void {
+    kernels().gemm(false, true, rows, this.size, this.size, 1, delta, this.recurrentWeights, 0, out);
+  }
+
   /** Step t (0-based) of a `rows`-row minibatch: h_t ← f([x_t, h_{t−1}]·[W; U] + b); returns what it sends up. */
   fireStep(t: number, rows: number, x: Float32Array): Float32Array {
     if (t >= this.maxSteps) throw new Error(`population ${this.name}: step ${t + 1} beyond the ${this.maxSteps} steps it was built for`);
@@ -63,7 +68,8 @@ export class RecurrentPopulation extends Population {
     for (let r = 0; r < rows; r++) {
       const row = r * inSize;
       for (let i = 0; i < width; i++) z[row + i] = x[r * width + i];
-      for (let i = 0; i < size; i++) z[row + width + i] = previous ? previous[r * size + i] : 0;
+      if (previous) for (let i = 0; i < size; i++) z[row + width + i] = previous[r * size + i];
+      else z.fill(0, row + width, row + inSize);
     }
     const h = this.stateAt(t, rows);
     this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
