@@ -72,7 +72,10 @@ export interface EpochSchedule {
   setEpoch(epoch: number): void;
 }
 
-export interface EpochRecord {
+/** With a view missing at test (missing-view.ts): its scores, null between scored epochs. */
+type MissingViewFields = { readonly [K in keyof MissingViewScores]?: number | null };
+
+export interface EpochRecord extends MissingViewFields {
   readonly epoch: number;
   readonly train_error: number;
   readonly valid_error: number | null;
@@ -87,9 +90,6 @@ export interface EpochRecord {
   readonly probe_noise: number | null;
   readonly reconstruction_error: Readonly<Record<string, number>>;
 }
-
-/** An epoch's record when a view goes missing at test: the scores with it missing too (null between scored epochs). */
-export type MissingViewRecord = EpochRecord & { readonly [K in keyof MissingViewScores]: number | null };
 
 export type Phase = 'decoders' | 'forward';
 
