@@ -307,6 +307,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'Last epoch (20), mean ± sd over seeds 1–3 (results/missing-view/):',
+      header: ['trained on, tested with', 'test error %', 'squared error of the bottom half per digit'],
+      rows: missingViewRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '(`results/compare-mnist/search/`)',
       header: ['rule', 'validation error % after 20 epochs, lr 3e-4', 'lr 1e-3', 'chosen'],
       rows: ['fa', 'kp', 'sign-symmetry', 'sign-symmetry-random', 'ao-sdtp', 'sdtp', 'conditional, difference', 'conditional, plain'].map((label) => {
@@ -323,6 +329,25 @@ export function resultsTables(): ResultTable[] {
         return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
       }),
     },
+  ];
+}
+
+/** The missing-modality table: the last epoch of each seed's run, both-views and top-only networks. */
+function missingViewRows(): (string | null)[][] {
+  const last = (run: string): Metrics[] => [1, 2, 3].map((seed) => metrics(results('missing-view', `${run}-s${seed}`, 'metrics.jsonl')).pop()!);
+  const both = last('mnist-halves-dtp');
+  const topOnly = last('mnist-halves-dtp-top-only');
+  const errors = (runs: readonly Metrics[], field: string): string => meanSdPct(runs.map((r) => r[field] as number));
+  const squared = (runs: readonly Metrics[], field: string): string => {
+    const { mean, sd } = meanSd(runs.map((r) => r[field] as number));
+    return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`;
+  };
+  return [
+    ['both halves, both halves', errors(both, 'test_error'), null],
+    ['both halves, the bottom zero-filled', errors(both, 'test_error_zero_filled'), squared(both, 'missing_view_sse_zero_filled')],
+    ['both halves, the bottom filled in by g1', errors(both, 'test_error_filled_in'), squared(both, 'missing_view_sse_filled_in')],
+    ['the top half only, the bottom blank (as trained)', errors(topOnly, 'test_error_zero_filled'), null],
+    ['the top half only, the bottom filled in by g1', errors(topOnly, 'test_error_filled_in'), squared(topOnly, 'missing_view_sse_filled_in')],
   ];
 }
 

@@ -80,7 +80,9 @@ describe.each(experiments)('checkpoint and resume of %s', (_label, file, lesionM
   const readout = loaded.model.layers[loaded.model.layers.length - 1];
   const model = { ...loaded.model, input: 30, layers: loaded.model.layers.map((l) => ({ ...l, size: l === readout ? l.size : 64 })) };
   const lesion = lesionMode && loaded.lesion ? { ...loaded.lesion, mode: lesionMode, fromEpoch: 3 } : null;
-  const plan: TrainingPlan = { ...loaded.training, batchSize: 40, evalBatchSize: 50, shuffle: true };
+  // A missing view (engine/missing-view.ts) is cut from the narrow input at its middle.
+  const missingView = loaded.training.missingView && { ...loaded.training.missingView, split: model.input / 2 };
+  const plan: TrainingPlan = { ...loaded.training, batchSize: 40, evalBatchSize: 50, shuffle: true, ...(missingView ? { missingView } : {}) };
   const experiment: Experiment = { ...loaded, model, lesion, record: null, training: { ...loaded.training, ...plan } };
   /** A fresh run: its circuit and its training events (the lesion sees every one, as in `apical run`). */
   const build = (): { circuit: Circuit; events$: Observable<TrainerEvent> } => {

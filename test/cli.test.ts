@@ -67,6 +67,10 @@ describe('apical CLI errors', () => {
     ['a model that does not fit the data', (j: any) => (j.model = { name: 'm', input: 100, layers: [{ size: 5, units: 'tanh' }, { size: 10, units: 'softmax' }] }), 'takes 100 inputs', '784 features'],
     ['a derivative the rule needs but the unit lacks', (j: any) => ((j.rule = { name: 'bp' }), (j.model = { name: 'm', input: 784, layers: [{ size: 5, units: 'sigmoid', send: 'sample' }, { size: 10, units: 'softmax' }] })), 'rule bp: population h1: output transform sample declares no derivative'],
     ['an unknown derivative', (j: any) => (j.model = { name: 'm', input: 784, layers: [{ size: 5, units: { name: 'sign', derivative: 'magic' } }, { size: 10, units: 'softmax' }] }), '/model/layers/0/units'],
+    ['a missing view without a learned input decoder', (j: any) => ((j.rule = { name: 'bp' }), (j.training.missingView = { split: 392, missing: 2 })), '/training/missingView', 'rule bp learns none'],
+    ['a missing view that leaves a view empty', (j: any) => (j.training.missingView = { split: 784, missing: 2 }), '/training/missingView/split 784', 'the data have 784 features'],
+    ['TPTT input weights by BPTT under another hidden layer', (j: any) => (j.rule = { name: 'tptt', topStep: 0.1, noise: 0, inputWeights: 'bptt' }), '/rule/inputWeights "bptt"', 'must be the only hidden layer', 'has 7'],
+    ['a missing view that is neither view', (j: any) => (j.training.missingView = { split: 392, missing: 3 }), '/training/missingView/missing', 'must be one of'],
   ] as [string, (json: any) => unknown, ...string[]][])('names %s', (name, change, ...fragments) => {
     const file = writeExperiment(name.replace(/ /g, '-'), change);
     expectOneLineError(apical('run', file, '--epochs', '1', '--train-limit', '100', '--out', path.join(tmp, `out-${name}`)), ...fragments);

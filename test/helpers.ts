@@ -29,7 +29,7 @@ export function smallModel(sizes: number[], units: string, feedbackUnits = 'tanh
 export function smallCircuit(
   model: ModelSpec,
   ruleSpec: RuleSpec | Rule,
-  options: { seed?: number; maxRows?: number; maxSteps?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel } = {},
+  options: { seed?: number; maxRows?: number; maxSteps?: number; forward?: OptimizerSpec; feedback?: OptimizerSpec; side?: SideChannel; inputDecoder?: boolean; missingView?: { start: number; end: number } } = {},
 ): Circuit {
   const rule = 'receive' in ruleSpec ? ruleSpec : createRule(ruleSpec);
   const seed = options.seed ?? 7;
@@ -41,6 +41,8 @@ export function smallCircuit(
     side: options.side,
     maxSteps: options.maxSteps,
     temporalFeedback: rule.temporalFeedback,
+    inputDecoder: options.inputDecoder,
+    missingView: options.missingView,
   });
   for (const p of network.populations) p.projection.setOptimizer(options.forward ?? { name: 'sgd', lr: 0 });
   const still = { name: 'sgd', lr: 0 } as const;

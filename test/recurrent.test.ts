@@ -9,6 +9,7 @@ import { fillNormal, streamState } from '../src/kernels/random';
 import { InverseTransitionPathway } from '../src/network/inverse-transition';
 import { RecurrentPopulation } from '../src/network/recurrent-population';
 import { ModelSpec } from '../src/network/spec';
+import { createRule, RuleSpec } from '../src/rules';
 import { expectFiniteDifferenceGradients, smallCircuit, stimulus } from './helpers';
 
 const width = 3;
@@ -233,5 +234,28 @@ describe('target propagation through time', () => {
     const mean = (xs: number[]): number => xs.reduce((s, e) => s + e, 0) / xs.length;
     expect(errors).toHaveLength(200);
     expect(mean(errors.slice(-20))).toBeLessThan(0.5 * mean(errors.slice(0, 5)));
+  });
+
+  it('with inputWeights "bptt" trains W by the gradient through time (as bptt) and U, b by the local losses (as tptt)', () => {
+    const batch = sequences();
+    const gradientsOf = (rule: RuleSpec) => {
+      const circuit = smallCircuit(recurrentModel(), rule, { maxSteps: steps });
+      circuit.step(stimulus(batch, { learnForward: true, steps }));
+      const { weightGrad, biasGrad } = recurrentOf(circuit).projection;
+      return { w: weightGrad.slice(0, width * hidden), u: weightGrad.slice(width * hidden), b: biasGrad.slice() };
+    };
+    const mixed = gradientsOf({ name: 'tptt', topStep, noise: 0, inputWeights: 'bptt' });
+    const exact = gradientsOf({ name: 'bptt' });
+    const local = gradientsOf({ name: 'tptt', topStep, noise: 0 });
+    expect(Math.max(...exact.w.map(Math.abs))).toBeGreaterThan(1e-3);
+    for (let i = 0; i < exact.w.length; i++) expect(mixed.w[i]).toBeCloseTo(exact.w[i], 6);
+    expect(mixed.u).toEqual(local.u);
+    expect(mixed.b).toEqual(local.b);
+    expect(mixed.w).not.toEqual(local.w);
+  });
+
+  it('declares the BPTT input weights as weight transport and a derivative chain', () => {
+    expect(createRule({ name: 'tptt', topStep, noise: 0 }).uses).toMatchObject({ weightTransport: false, derivativeChain: false });
+    expect(createRule({ name: 'tptt', topStep, noise: 0, inputWeights: 'bptt' }).uses).toMatchObject({ weightTransport: true, derivativeChain: true });
   });
 });

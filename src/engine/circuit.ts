@@ -73,6 +73,8 @@ function temporalView(population: RecurrentPopulation, last: LocalView): Tempora
     target: (t) => population.at(population.targets, t, population.rows, size),
     delta: (t) => population.at(population.deltas, t, population.rows, size),
     throughUnit: (t, g, d) => population.throughUnitAt(t, population.rows, g, d),
+    inputDelta: (t) => population.inputDeltaAt(t, population.rows),
+    backThroughRecurrence: (rows, delta, out) => population.backThroughRecurrence(rows, delta, out),
   };
 }
 

@@ -34,6 +34,7 @@ import { evaluate, Examples } from './evaluation';
 import { DivergenceGuard } from './guard';
 import { Stimulus } from './events';
 import { InputNoise, InputNoiseSpec } from './input-noise';
+import { MissingView, MissingViewScores, MissingViewSpec } from './missing-view';
 
 export type { Examples } from './evaluation';
 export { evaluate } from './evaluation';
@@ -62,6 +63,8 @@ export interface TrainingPlan {
   readonly feedbackEpochs?: number;
   /** Decoder-only passes after every epoch's forward phase (default 0). */
   readonly extraFeedbackEpochs?: number;
+  /** Two views of each input, one missing at test: scored zero-filled and filled in by the input decoder (missing-view.ts). */
+  readonly missingView?: MissingViewSpec;
 }
 
 /** What hears of every epoch before its first step (a learning-rate schedule). */
@@ -69,7 +72,10 @@ export interface EpochSchedule {
   setEpoch(epoch: number): void;
 }
 
-export interface EpochRecord {
+/** With a view missing at test (missing-view.ts): its scores, null between scored epochs. */
+type MissingViewFields = { readonly [K in keyof MissingViewScores]?: number | null };
+
+export interface EpochRecord extends MissingViewFields {
   readonly epoch: number;
   readonly train_error: number;
   readonly valid_error: number | null;
@@ -180,7 +186,7 @@ interface EpochMeasures {
  * The record of `epoch`: its training measures, and the validation and test scores (with the
  * output and input transforms on) when the epoch is scored (every `evaluation.every` and the last).
  */
-function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epoch: number, measures: EpochMeasures): EpochRecord {
+function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epoch: number, measures: EpochMeasures, missing: MissingView | null): EpochRecord {
   const { network } = circuit;
   const { samples, every } = plan.evaluation ?? { samples: 1, every: 1 };
   const { tally, reconstruction, trainingSeconds } = measures;
@@ -189,6 +195,7 @@ function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epo
   network.setTransforms(true);
   const valid = scored && data.valid ? evaluate(circuit, data.valid, plan.evalBatchSize, samples) : null;
   const test = scored && data.test ? evaluate(circuit, data.test, plan.evalBatchSize, samples) : null;
+  const withViewMissing = missing && scored && data.test ? missing.score(circuit, data.test, plan.evalBatchSize, samples) : null;
   network.setTransforms(!plan.continuousTraining);
   const reconstructionError: Record<string, number> = {};
   const byLayer = [...reconstruction].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
@@ -206,6 +213,7 @@ function epochRecord(circuit: Circuit, data: DataSplits, plan: TrainingPlan, epo
     eval_samples: samples,
     probe_noise: circuit.rule.probeNoise?.(epoch - 1) ?? null,
     reconstruction_error: reconstructionError,
+    ...(missing ? (withViewMissing ?? { test_error_zero_filled: null, test_error_filled_in: null, missing_view_sse_zero_filled: null, missing_view_sse_filled_in: null }) : {}),
   };
 }
 
@@ -221,6 +229,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
   const shuffleStream = state.stream(plan.shuffleStream ?? 'data/shuffle');
   const minibatch = minibatchReader(examples, batchSize, plan.shuffle, order, circuit.network.readout.size);
   const inputNoise = plan.inputNoise ? new InputNoise(plan.inputNoise, state.stream('input/noise'), batchSize * features) : null;
+  const missing = plan.missingView ? new MissingView(plan.missingView, features) : null;
+  const blankForTraining = missing?.spec.trainOn === 'present' ? missing : null;
   const network = circuit.network;
 
   const tally = new Tally();
@@ -267,7 +277,8 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
         map((tick): TrainerEvent => {
           const step = from + tick;
           const batch = minibatch(step);
-          const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, batch.input) : batch.input;
+          const seen = blankForTraining ? blankForTraining.blank(batch.rows, batch.input) : batch.input;
+          const input = inputNoise ? inputNoise.corrupt(epoch - 1, batch.rows * features, seen) : seen;
           const stimulus: Stimulus = { step, ...batch, input, learnForward, probeDecoders, noise };
           const started = performance.now();
           circuit.step(stimulus);
@@ -279,7 +290,7 @@ export function train(circuit: Circuit, data: DataSplits, plan: TrainingPlan, sc
       );
     });
 
-  const record = (epoch: number): EpochRecord => epochRecord(circuit, data, plan, epoch, { tally, reconstruction, trainingSeconds });
+  const record = (epoch: number): EpochRecord => epochRecord(circuit, data, plan, epoch, { tally, reconstruction, trainingSeconds }, missing);
 
   return defer(() => {
     network.setTransforms(!plan.continuousTraining);

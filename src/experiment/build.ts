@@ -4,6 +4,7 @@
  */
 import { longestSequence } from '../data/sequence-tasks';
 import { Circuit } from '../engine/circuit';
+import { missingFeatures } from '../engine/missing-view';
 import { Network } from '../network/network';
 import { Projection } from '../network/projection';
 import { OptimizerSpec } from '../optim/optimizer';
@@ -42,7 +43,8 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
       readoutFeedback: rule.readoutFeedback,
       maxSteps: longestSequence(experiment.data),
       temporalFeedback: rule.temporalFeedback,
-      inputDecoder: experiment.record?.reconstructions !== undefined,
+      inputDecoder: experiment.record?.reconstructions !== undefined || experiment.training.missingView !== undefined,
+      ...(experiment.training.missingView ? { missingView: missingFeatures(experiment.training.missingView, experiment.model.input) } : {}),
       side,
     }),
   );

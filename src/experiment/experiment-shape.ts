@@ -6,6 +6,7 @@
 import { SideSpec } from '../data/side-information';
 import { DataSource } from '../data/source';
 import { InputNoiseSpec } from '../engine/input-noise';
+import { MissingViewSpec } from '../engine/missing-view';
 import { Schedule } from '../engine/trainer';
 import { ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
@@ -39,6 +40,8 @@ export interface Experiment {
     readonly inputNoise?: InputNoiseSpec;
     /** Output probabilities averaged over `samples` sweeps, every `every` epochs. */
     readonly evaluation: { readonly samples: number; readonly every: number };
+    /** Two views of each input, one missing at test, filled in by the learned input decoder (engine/missing-view.ts). */
+    readonly missingView?: MissingViewSpec;
     /** Train with every output/input transform off, evaluate with them ("train continuous, test discrete"). */
     readonly continuousTraining: boolean;
     /**

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SideSpec } from '../data/side-information';
 import { DataOverrides, resolveData } from './data';
-import { ModelSpec } from '../network/spec';
+import { expandLayers, ModelSpec } from '../network/spec';
 import { OptimizerSpec } from '../optim/optimizer';
 import { createRule, RuleSpec } from '../rules';
 import { experimentSchema, modelSchema } from './schema';
@@ -120,6 +120,16 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
   if (feedbackPasses.length > 0 && !createRule(rule).uses.learnedFeedback) {
     throw new ConfigError(`${file}: /training/${feedbackPasses[0]} trains feedback pathways alone; rule ${rule.name} has none that learn`);
   }
+  const hiddenLayers = expandLayers(model).length - 1;
+  if (rule.name === 'tptt' && rule.inputWeights === 'bptt' && hiddenLayers > 1) {
+    throw new ConfigError(`${file}: /rule/inputWeights "bptt" needs the loss gradient at the recurrent population's last state: it must be the only hidden layer (model "${model.name}" has ${hiddenLayers})`);
+  }
+  if (training.missingView && createRule(rule).feedback !== 'decoder') {
+    throw new ConfigError(`${file}: /training/missingView fills the missing view in with a learned input decoder; rule ${rule.name} learns none (use dtp, ddtp, ...)`);
+  }
+  if (training.missingView && model.layers[0].recurrent) {
+    throw new ConfigError(`${file}: /training/missingView needs a feed-forward first layer (its decoder g1 reconstructs the input); model "${model.name}" is recurrent`);
+  }
   const seed: number = overrides.seed ?? training.seed ?? 1;
   const batchSize: number = training.batchSize;
   const evalBatchSize: number = training.evalBatchSize ?? 1000;
@@ -140,6 +150,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       evalBatchSize,
       frozen: training.frozen ?? [],
       ...(training.inputNoise ? { inputNoise: training.inputNoise } : {}),
+      ...(training.missingView ? { missingView: { fillSteps: 1, trainOn: 'both', ...training.missingView } } : {}),
       evaluation: { samples: training.evaluation?.samples ?? 1, every: training.evaluation?.every ?? 1 },
       continuousTraining: training.continuousTraining ?? false,
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,

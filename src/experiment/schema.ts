@@ -4,7 +4,7 @@
  */
 import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
-import { topTargets } from '../rules/target-propagation';
+import { inputWeightsUpdates, topTargets } from '../rules/target-propagation';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { dataProperties } from './data';
@@ -176,6 +176,17 @@ export const trainingSchema = {
       properties: { samples: { type: 'integer', minimum: 1 }, every: { type: 'integer', minimum: 1 } },
     },
     continuousTraining: { type: 'boolean' },
+    missingView: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['split', 'missing'],
+      properties: {
+        split: { type: 'integer', minimum: 1 },
+        missing: { enum: [1, 2] },
+        fillSteps: { type: 'integer', minimum: 1 },
+        trainOn: { enum: ['both', 'present'] },
+      },
+    },
     checkpointEvery: { type: 'integer', minimum: 0 },
     patience: { type: 'integer', minimum: 1 },
     feedbackEpochs: { type: 'integer', minimum: 0 },
@@ -252,7 +263,8 @@ export const experimentSchema = {
         // where the rule forms targets from differences (not tp).
         gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' } }),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
-        gradientTargetRule(['tp', 'tptt'], {}),
+        gradientTargetRule(['tp'], {}),
+        gradientTargetRule(['tptt'], { inputWeights: { enum: inputWeightsUpdates } }),
       ],
     },
     training: trainingSchema,

@@ -10,6 +10,12 @@
  * An input transform T makes it decode T(h_l) instead of h_l, g_l(h_l) = unit(T(h_l)·V_l + c_l):
  * Lee et al.'s discrete network reads sign(h_2) (§3.2), while the target it forms stays in the
  * continuous space of h_{l−1}. A random transform draws from the pathway's own stream ("g2/input").
+ *
+ * The input decoder g_1 may also learn to fill in a view of the input that can go missing
+ * (`blankInProbes`): in every other row of its probes (rows 1, 3, 5, …) the view's features are
+ * zeroed before f_1 responds, while g_1 still learns to reconstruct the whole probe, as Ngiam et
+ * al. (2011, "Multimodal Deep Learning", ICML) train a bimodal auto-encoder with one modality
+ * zeroed in part of its examples; engine/missing-view.ts uses it.
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
@@ -37,6 +43,8 @@ export class DecoderPathway implements Pathway {
   private pending = false;
   /** Stacked pre-activation errors of the difference reconstruction loss (allocated on first use). */
   private differenceDelta: Float32Array | undefined;
+  /** The input view [start, end) blanked in every other probe row, and the blanked probe (input decoder only). */
+  private blanking: { readonly start: number; readonly end: number; readonly probe: Float32Array } | null = null;
 
   constructor(
     /** V_l: weights from population l (aboveSize) to population l−1 (belowSize). */
@@ -86,11 +94,26 @@ export class DecoderPathway implements Pathway {
         pathway: `g${above.index}`,
         run: ({ rows, input, noise: sd }) => {
           k.addGaussianNoise(rows * this.projection.outSize, below ? below.activity : input, sd, noise, this.probe);
-          above.respond(rows, below ? below.send(rows, this.probe, this.sentProbe) : this.probe, this.response);
+          above.respond(rows, below ? below.send(rows, this.probe, this.sentProbe) : this.blankedProbe(rows), this.response);
           return this.learnFromProbe(rows);
         },
       },
     ];
+  }
+
+  /** Blank the input view [start, end) in every other row of the probes f_1 responds to (the input decoder g_1 only). */
+  blankInProbes(start: number, end: number): void {
+    this.blanking = { start, end, probe: new Float32Array(this.probe.length) };
+  }
+
+  /** The probe f_1 responds to: h̃ itself, or h̃ with the view blanked in rows 1, 3, 5, …. */
+  private blankedProbe(rows: number): Float32Array {
+    if (!this.blanking) return this.probe;
+    const { start, end, probe } = this.blanking;
+    const width = this.projection.outSize;
+    probe.set(this.probe.subarray(0, rows * width));
+    for (let r = 1; r < rows; r += 2) probe.fill(0, r * width + start, r * width + end);
+    return probe;
   }
 
   /** One optimiser step, if a probe left gradients (learning phase). */

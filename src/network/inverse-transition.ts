@@ -24,13 +24,19 @@ export class InverseTransitionPathway implements Pathway {
   readonly kind = 'inverse-through-time' as const;
   readonly projection: Projection;
   private readonly activation: Activation;
-  /** [x_t, ·] rows, two stacked blocks (the difference) or one per step (training). */
+  /** [x_t, ·] rows, one block per step. */
   private readonly read: Float32Array;
+  /** G's output for every step's rows: G(x_t, h_t) once `statesDecoded`. */
   private readonly decoded: Float32Array;
+  /** G(x_t, ĥ_t) for one step's rows. */
+  private readonly targetDecoded: Float32Array;
   private readonly probe: Float32Array;
   private readonly response: Float32Array;
   private readonly delta: Float32Array;
+  private readonly noise: ReturnType<StateRegistry['stream']>;
   private pending = false;
+  /** `decoded` holds G(x_t, h_t) for every step of the sequence held (until the learning step ends). */
+  private statesDecoded = false;
 
   constructor(
     readonly population: RecurrentPopulation,
@@ -43,16 +49,15 @@ export class InverseTransitionPathway implements Pathway {
     this.activation = unit.activation;
     const { size, width } = population;
     this.projection = new Projection(`Vr${population.index}`, width + size, size, init, state);
-    const stacked = Math.max(2, population.maxSteps) * maxRows;
-    this.read = new Float32Array(stacked * (width + size));
-    this.decoded = new Float32Array(stacked * size);
-    this.probe = new Float32Array(population.maxSteps * maxRows * size);
-    this.response = new Float32Array(population.maxSteps * maxRows * size);
-    this.delta = new Float32Array(population.maxSteps * maxRows * size);
+    const all = population.maxSteps * maxRows;
+    this.read = new Float32Array(all * (width + size));
+    this.decoded = new Float32Array(all * size);
+    this.targetDecoded = new Float32Array(maxRows * size);
+    this.probe = new Float32Array(all * size);
+    this.response = new Float32Array(all * size);
+    this.delta = new Float32Array(all * size);
     this.noise = state.stream(`${population.name}/inverse-noise`);
   }
-
-  private readonly noise: ReturnType<StateRegistry['stream']>;
 
   projections(): readonly Projection[] {
     return [this.projection];
@@ -67,39 +72,55 @@ export class InverseTransitionPathway implements Pathway {
     return [{ after: this.population.index, pathway: `G${this.population.index}`, run: ({ rows, noise }) => this.learn(rows, noise) }];
   }
 
+  /** Ends a learning step: G's update, if it learned, and the step's G(x_t, h_t) forgotten. */
   applyGradients(): void {
+    this.statesDecoded = false;
     if (!this.pending) return;
     this.projection.applyGradients();
     this.pending = false;
   }
 
-  /** out ← h_{t−1}'s difference G(x_t, ĥ_t) − G(x_t, h_t) for step t ≥ 1 of the sequence held. */
+  /**
+   * out ← h_{t−1}'s difference G(x_t, ĥ_t) − G(x_t, h_t) for step t ≥ 1 of the sequence held.
+   * G(x_t, h_t) is decoded for every step at once, on the first call of a sequence (or taken from
+   * G's training, which decodes exactly it when the probe is noise-free); every row of a product is
+   * computed the same way whatever the number of rows (kernels), so this is the per-step value.
+   */
   difference(t: number, rows: number, target: Float32Array, out: Float32Array): void {
-    const { population } = this;
-    const { size } = population;
-    this.withInput(t, rows, target, 0);
-    this.withInput(t, rows, population.stateAt(t, rows), rows);
-    this.decode(2 * rows);
-    kernels().axpby(rows * size, 1, this.decoded, -1, this.decoded.subarray(rows * size, 2 * rows * size), out);
+    const { size } = this.population;
+    if (!this.statesDecoded) this.decodeStates(rows);
+    this.withInput(t, rows, target, this.read);
+    this.decode(rows, this.read, this.targetDecoded);
+    kernels().axpby(rows * size, 1, this.targetDecoded, -1, this.decoded.subarray(t * rows * size, (t + 1) * rows * size), out);
   }
 
-  /** Rows [at, at + rows) of `read` ← [x_t, h] for step t's input x_t. */
-  private withInput(t: number, rows: number, h: Float32Array, at: number): void {
+  /** decoded ← G(x_t, h_t) for steps 1 … T−1 of the sequence held. */
+  private decodeStates(rows: number): void {
+    const { population } = this;
+    const { width, size, steps } = population;
+    for (let t = 1; t < steps; t++) this.withInput(t, rows, population.stateAt(t, rows), this.read.subarray(t * rows * (width + size)));
+    this.decode((steps - 1) * rows, this.read.subarray(rows * (width + size)), this.decoded.subarray(rows * size));
+    this.statesDecoded = true;
+  }
+
+  /** `rows` rows of `into` ← [x_t, h] for step t's input x_t. */
+  private withInput(t: number, rows: number, h: Float32Array, into: Float32Array): void {
     const { width, size } = this.population;
     const inSize = width + size;
     const z = this.population.at(this.population.inputs, t, rows, inSize);
+    // Plain loops: no view allocated per row.
     for (let r = 0; r < rows; r++) {
-      const row = (at + r) * inSize;
-      this.read.set(z.subarray(r * inSize, r * inSize + width), row);
-      this.read.set(h.subarray(r * size, (r + 1) * size), row + width);
+      const row = r * inSize;
+      for (let i = 0; i < width; i++) into[row + i] = z[row + i];
+      for (let i = 0; i < size; i++) into[row + width + i] = h[r * size + i];
     }
   }
 
-  /** decoded ← G(read) for `rows` rows, W shared with the transition. */
-  private decode(rows: number): void {
+  /** out ← G(z) for `rows` rows of z, W shared with the transition. */
+  private decode(rows: number, z: Float32Array, out: Float32Array): void {
     const { width, size } = this.population;
     this.projection.weights.set(this.population.projection.weights.subarray(0, width * size));
-    this.projection.respond(rows, this.read, this.activation, this.decoded);
+    this.projection.respond(rows, z, this.activation, out);
   }
 
   /** G's gradients from every step of the sequence held, probed with noise σ; returns the reconstruction error ‖G(x_t, F(x_t, h̃_{t−1})) − h̃_{t−1}‖², mean over rows and steps. */
@@ -110,22 +131,45 @@ export class InverseTransitionPathway implements Pathway {
     const inSize = width + size;
     const all = steps * rows;
     const length = all * size;
-    // h̃_{t−1} = h_{t−1} + ε for every step (h_{−1} = 0), read from the transition's own inputs.
+    // h̃_{t−1} = h_{t−1} + ε for every step: the states one step back (h_{−1} = 0).
+    const probe = this.probe.subarray(0, length);
+    probe.fill(0, 0, rows * size);
+    probe.set(population.states.subarray(0, length - rows * size), rows * size);
+    if (sigma !== 0) this.addNoise(all, sigma, probe);
+    // F(x_t, h̃_{t−1}): without noise and with deterministic units, the states h_t themselves (the
+    // forward sweep's own rows of the same product).
     const z = this.read.subarray(0, all * inSize);
-    z.set(population.inputs.subarray(0, all * inSize));
-    for (let i = 0; i < all; i++) {
-      const h = z.subarray(i * inSize + width, (i + 1) * inSize);
-      k.addGaussianNoise(size, h, sigma, this.noise, h);
-      this.probe.set(h, i * size);
+    let response = population.states;
+    if (sigma !== 0 || population.unit.activation === undefined) {
+      this.withInput(0, all, probe, z);
+      population.transition(all, z, this.response);
+      response = this.response;
     }
-    population.transition(all, z, this.response);
-    for (let i = 0; i < all; i++) z.set(this.response.subarray(i * size, (i + 1) * size), i * inSize + width);
-    this.decode(all);
-    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / all;
-    k.deltaFromTarget(this.activation, length, 2 / (rows * size), this.decoded, this.probe, this.delta);
+    this.withInput(0, all, response, z);
+    this.decode(all, z, this.decoded);
+    this.statesDecoded = sigma === 0;
+    const error = k.sumSquaredDifference(length, this.decoded, probe) / all;
+    k.deltaFromTarget(this.activation, length, 2 / (rows * size), this.decoded, probe, this.delta);
     this.projection.accumulateGradients(all, z, this.delta);
     this.projection.weightGrad.fill(0, 0, width * size);
     this.pending = true;
     return error;
+  }
+
+  /**
+   * probe ← probe + ε, ε ~ N(0, σ²), `rows` rows of the population's size, as one draw per row (the
+   * stream is drawn in pairs, so an even row length lets all rows be drawn in one call).
+   */
+  private addNoise(rows: number, sigma: number, probe: Float32Array): void {
+    const k = kernels();
+    const { size } = this.population;
+    if (size % 2 === 0) {
+      k.addGaussianNoise(rows * size, probe, sigma, this.noise, probe);
+      return;
+    }
+    for (let i = 0; i < rows; i++) {
+      const h = probe.subarray(i * size, (i + 1) * size);
+      k.addGaussianNoise(size, h, sigma, this.noise, h);
+    }
   }
 }

@@ -12,6 +12,7 @@
 import { fillNormal, streamState } from '../kernels/random';
 import { StateRegistry } from '../state/registry';
 import { Unit, unitNamed } from '../units';
+import { DecoderPathway } from './decoder';
 import { buildPathway, FeedbackKind, Pathway, PathwayContext, PathwaySite } from './pathways';
 import { PopulationClock } from './population-clock';
 import { Projection } from './projection';
@@ -40,6 +41,8 @@ export interface NetworkOptions {
    * each population's activity decodes to in input space (Bengio 2014's first auto-encoder).
    */
   readonly inputDecoder?: boolean;
+  /** The input features [start, end) of a view that can go missing: the input decoder learns to fill it in (decoder.ts, blankInProbes). */
+  readonly missingView?: { readonly start: number; readonly end: number };
   /** What a conditional decoder reads as side information, when not the one-hot label. */
   readonly side?: SideChannel;
   /** The longest sequence a recurrent population will step through (default 1). */
@@ -129,6 +132,12 @@ export class Network {
       if (index < 2 && !(options.inputDecoder && options.feedback === 'decoder')) return undefined;
       return buildPathway(context(options.feedback, above));
     })];
+    const missing = options.missingView;
+    if (missing) {
+      const inputDecoder = this.feedback[1];
+      if (!(inputDecoder instanceof DecoderPathway)) throw new Error(`model "${spec.name}": a missing view is filled in by a learned input decoder; this network has none (a rule with learned decoders, a feed-forward first layer)`);
+      inputDecoder.blankInProbes(missing.start, missing.end);
+    }
     if (spec.spiking) this.drawFromOneStream(spec.spiking.init);
   }
 

@@ -9,7 +9,9 @@
  * [W; U] (input-major, so U is the last `size` rows), so each step is one fused product-and-unit
  * kernel call. The population keeps what every step saw and did (z_t, a_t, h_t), and holds a target
  * and a delta per step for the rules that learn through time; the gradient of the whole sequence is
- * one product over all steps, ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t.
+ * one product over all steps, ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t. A rule may train the input
+ * weights W from another signal than U and b (TPTT's option of W by BPTT): it writes Δ'_t per step
+ * (`inputDeltaAt`), and then ∂W = Σ_t x_tᵀ·Δ'_t.
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
@@ -31,6 +33,8 @@ export class RecurrentPopulation extends Population {
   private readonly sums: Float32Array;
   /** Steps of the sequence now held (the last one fired). */
   steps = 0;
+  /** Δ'_t per step for the input weights alone, and their gradient scratch (allocated when a rule first asks: `inputDeltaAt`). */
+  private inputDeltas: { readonly deltas: Float32Array; readonly gradient: Float32Array } | null = null;
 
   constructor(name: string, index: number, unit: Unit, size: number, projection: Projection, maxRows: number, readonly maxSteps: number, streams: { readonly units: RngState; readonly send: RngState }, sendUnit?: Unit) {
     super(name, index, unit, size, projection, maxRows, streams, sendUnit);
@@ -48,6 +52,11 @@ export class RecurrentPopulation extends Population {
     return this.projection.weights.subarray(this.width * this.size);
   }
 
+  /** out ← Δ·Uᵀ for `rows` rows (the transpose of the recurrent weights, read in place). */
+  backThroughRecurrence(rows: number, delta: Float32Array, out: Float32Array): void {
+    kernels().gemm(false, true, rows, this.size, this.size, 1, delta, this.recurrentWeights, 0, out);
+  }
+
   /** Step t (0-based) of a `rows`-row minibatch: h_t ← f([x_t, h_{t−1}]·[W; U] + b); returns what it sends up. */
   fireStep(t: number, rows: number, x: Float32Array): Float32Array {
     if (t >= this.maxSteps) throw new Error(`population ${this.name}: step ${t + 1} beyond the ${this.maxSteps} steps it was built for`);
@@ -59,7 +68,8 @@ export class RecurrentPopulation extends Population {
     for (let r = 0; r < rows; r++) {
       const row = r * inSize;
       for (let i = 0; i < width; i++) z[row + i] = x[r * width + i];
-      for (let i = 0; i < size; i++) z[row + width + i] = previous ? previous[r * size + i] : 0;
+      if (previous) for (let i = 0; i < size; i++) z[row + width + i] = previous[r * size + i];
+      else z.fill(0, row + width, row + inSize);
     }
     const h = this.stateAt(t, rows);
     this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
@@ -109,9 +119,23 @@ export class RecurrentPopulation extends Population {
     throw new Error(`population ${this.name} is recurrent: it cannot respond to a probe from below`);
   }
 
-  /** ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t over the steps of the last sequence, as one product. */
+  /** Step t's Δ'_t for the input weights W alone: once a rule has asked for it, W learns from these deltas and U, b from `deltas`. */
+  inputDeltaAt(t: number, rows: number): Float32Array {
+    const { projection, size } = this;
+    this.inputDeltas ??= { deltas: new Float32Array(this.deltas.length), gradient: new Float32Array(projection.inSize * size) };
+    return this.at(this.inputDeltas.deltas, t, rows, size);
+  }
+
+  /**
+   * ∂[W; U] = Σ_t z_tᵀ·Δ_t, ∂b = Σ_t 1ᵀ·Δ_t over the steps of the last sequence, as one product;
+   * with input deltas Δ'_t, the W rows are Σ_t z_tᵀ·Δ'_t's instead.
+   */
   override accumulateGradients(): void {
     const rows = this.steps * this.rows;
-    this.projection.accumulateGradients(rows, this.inputs, this.deltas);
+    const { projection, inputDeltas } = this;
+    projection.accumulateGradients(rows, this.inputs, this.deltas);
+    if (!inputDeltas) return;
+    kernels().gemm(true, false, projection.inSize, this.size, rows, 1, this.inputs, inputDeltas.deltas, 0, inputDeltas.gradient);
+    projection.weightGrad.set(inputDeltas.gradient.subarray(0, this.width * this.size));
   }
 }

@@ -58,6 +58,10 @@ export interface TemporalView {
   delta(t: number): Float32Array;
   /** d ← g ∘ ∂h_t/∂a_t at step t (d may alias g). */
   throughUnit(t: number, g: Float32Array, d: Float32Array): void;
+  /** Δ'_t: the delta the input weights W alone learn from, once asked for (U and b keep `delta`). */
+  inputDelta(t: number): Float32Array;
+  /** out ← Δ·Uᵀ for `rows` rows: the transpose of the recurrent weights (weight transport; BPTT's step back). */
+  backThroughRecurrence(rows: number, delta: Float32Array, out: Float32Array): void;
 }
 
 /**

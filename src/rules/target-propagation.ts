@@ -29,7 +29,16 @@ export interface TargetPropagationSpec {
    * network/output-decoder.ts).
    */
   readonly top?: TopTarget;
+  /**
+   * tptt: how the recurrent population's input weights W learn, by the local target losses as U
+   * and b do ('tptt', the default), or by the exact gradient through time ('bptt'), the released
+   * code's --wxh_updates choice (Manchev & Spratling 2020, nmanchev/tptt).
+   */
+  readonly inputWeights?: InputWeightsUpdate;
 }
+
+export const inputWeightsUpdates = ['tptt', 'bptt'] as const;
+export type InputWeightsUpdate = (typeof inputWeightsUpdates)[number];
 
 export const topTargets = ['readout-gradient', 'output-decoder'] as const;
 export type TopTarget = (typeof topTargets)[number];
@@ -51,4 +60,5 @@ export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number)
 /** `apical rules` lines for the options of target-propagation.ts. */
 export const stepGrowthOption = 'stepGrowth γ: per-layer target steps β_l = γ^(L−l), each difference sent down scaled by γ (issue 17: keeps targets alive below sign layers)';
 export const projectOption = 'project: targets projected onto what the population sends, ĥ_l ← T_l(ĥ_l) (Friesen & Domingos 2018)';
+export const inputWeightsOption = `inputWeights (${inputWeightsUpdates.join(' | ')}): the input weights W learn by the local target losses, or by back-propagation through time while U and b learn by TPTT (Manchev & Spratling 2020's --wxh_updates)`;
 export const topOption = `top (${topTargets.join(' | ')}): where ĥ_L comes from, a gradient step through the read-out or decoded from the output by a learned decoder (Meulemans et al. 2020)`;

@@ -88,6 +88,10 @@ function checkDataFits(experiment: Experiment, train: Dataset): void {
   if (train.classes > outputs) {
     throw new ConfigError(`${experiment.file}: model "${experiment.model.name}" has ${outputs} outputs but the data have ${train.classes} classes (labels 0..${train.classes - 1})`);
   }
+  const split = experiment.training.missingView?.split;
+  if (split !== undefined && split >= train.features) {
+    throw new ConfigError(`${experiment.file}: /training/missingView/split ${split} leaves the second view empty: the data have ${train.features} features (split must be 1 … ${train.features - 1})`);
+  }
 }
 
 export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
