@@ -77,8 +77,8 @@ describe('plausibility table', () => {
   it('lists each rule’s options: dtp and drl choose their top target, grow steps and project targets, ddtp only projects', () => {
     const options = ruleOptionsMarkdown(allRules()).split('\n');
     const of = (rule: string) => options.filter((l) => l.startsWith(`- ${rule}: `)).map((l) => l.split(': ')[1].split(' ')[0]);
-    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'project']);
-    expect(of('drl')).toEqual(['top', 'stepGrowth', 'project']);
+    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough']);
+    expect(of('drl')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough']);
     expect(of('ddtp-linear')).toEqual(['project']);
     for (const rule of ['tp', 'sdtp', 'conditional']) expect(of(rule)).toEqual([]);
     expect(of('bp')).toEqual([]);

@@ -249,7 +249,7 @@ export const experimentSchema = {
         },
         // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
         // where the rule forms targets from differences (not tp).
-        gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' } }),
+        gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' }, straightThrough: { type: 'boolean' } }),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
         gradientTargetRule(['tp', 'tptt'], {}),
       ],

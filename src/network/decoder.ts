@@ -132,6 +132,27 @@ export class DecoderPathway implements Pathway {
   }
 
   /**
+   * out ← g_l(T(b) + a − b) − g_l(T(b)): the difference read straight through the decoder's input
+   * transform T (dtp's `straightThrough`, issue 17). The decoder reads what population l sends, T(b)
+   * for its activity b, displaced by the target step a − b that reached l, as the straight-through
+   * estimator passes a change through a discrete unit unchanged (Bengio, Léonard & Courville 2013,
+   * arXiv 1308.3432). Where T(a) = T(b) (no sign flips) g_l(T(a)) − g_l(T(b)) is zero; this is not.
+   * Without a transform it is `decodeDifference`.
+   */
+  decodeStraightThrough(rows: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+    const length = rows * this.projection.inSize;
+    const below = this.projection.outSize;
+    const k = kernels();
+    const sent = this.stacked.subarray(length, 2 * length);
+    if (this.inputUnit && this.transforms) this.inputUnit.step(k, length, b, sent, this.stream);
+    else sent.set(b.subarray(0, length));
+    k.axpby(length, 1, a, -1, b, this.stacked);
+    k.axpby(length, 1, sent, 1, this.stacked, this.stacked);
+    this.projection.respond(2 * rows, this.stacked, this.activation, this.decoded);
+    k.axpby(rows * below, 1, this.decoded, -1, this.decoded.subarray(rows * below, 2 * rows * below), out);
+  }
+
+  /**
    * Gradients of the difference reconstruction loss L = mean ‖(g(a) − g(b)) − d‖² (Meulemans et al.
    * 2020, DRL; difference-reconstruction.ts) for signals a, b read by g and the displacement d of
    * the population below; returns L.

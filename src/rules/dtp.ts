@@ -8,7 +8,8 @@
  * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
  * Options (target-propagation.ts): `stepGrowth` γ scales every difference sent down by γ, so the
  * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
- * send for it, ĥ_l ← T_l(ĥ_l).
+ * send for it, ĥ_l ← T_l(ĥ_l); `straightThrough` has each decoder read its input transform
+ * straight through, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)).
  * With `top: 'output-decoder'` the top target is decoded from the output instead (Meulemans et al.
  * 2020's released code): ĥ_L = h_L + g_{L+1}(ô) − g_{L+1}(o), ô = o − η̂ ∂Loss/∂o, o the read-out's
  * scores (network/output-decoder.ts).
@@ -16,7 +17,7 @@
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { projectOption, stepGrowthOption, topOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { projectOption, stepGrowthOption, straightThroughOption, topOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
   const growth = spec.stepGrowth ?? 1;
@@ -24,7 +25,7 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     name: 'dtp',
     summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
     uses: targetPropagationUses,
-    options: [topOption, stepGrowthOption, projectOption],
+    options: [topOption, stepGrowthOption, projectOption, straightThroughOption],
     feedback: 'decoder',
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
@@ -39,7 +40,9 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
       layerLossDelta(at, rows);
     },
     descend(pathway, above, below, rows) {
-      expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
+      const decoder = expectPathway('dtp', pathway, 'decoder');
+      if (spec.straightThrough) decoder.decodeStraightThrough(rows, above.target, above.activity, below.topDown);
+      else decoder.decodeDifference(rows, above.target, above.activity, below.topDown);
       if (growth !== 1) kernels().axpby(rows * below.size, growth, below.topDown, 0, below.topDown, below.topDown);
     },
   };

@@ -23,6 +23,13 @@ export interface TargetPropagationSpec {
    */
   readonly project?: boolean;
   /**
+   * dtp, drl: each decoder reads what its population sends straight through, displaced by the target
+   * step, ĥ_{l−1} = h_{l−1} + g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)) (network/decoder.ts,
+   * `decodeStraightThrough`). A decoder reading sign(h_l) otherwise sends nothing unless a sign flips,
+   * so no layer below h_{L−1} gets a target (issue 17). Without an input transform it is DTP.
+   */
+  readonly straightThrough?: boolean;
+  /**
    * Where the top hidden target comes from (dtp, drl): 'readout-gradient' (default), a step along
    * the loss gradient through the read-out's weights (Lee et al. 2015); 'output-decoder', decoded
    * from a gradient step on the read-out's scores by a learned decoder (Meulemans et al. 2020's code,
@@ -51,4 +58,5 @@ export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number)
 /** `apical rules` lines for the options of target-propagation.ts. */
 export const stepGrowthOption = 'stepGrowth γ: per-layer target steps β_l = γ^(L−l), each difference sent down scaled by γ (issue 17: keeps targets alive below sign layers)';
 export const projectOption = 'project: targets projected onto what the population sends, ĥ_l ← T_l(ĥ_l) (Friesen & Domingos 2018)';
+export const straightThroughOption = 'straightThrough: decoders read the sent code displaced by the target step, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)) (straight-through estimator, Bengio, Léonard & Courville 2013; issue 17)';
 export const topOption = `top (${topTargets.join(' | ')}): where ĥ_L comes from, a gradient step through the read-out or decoded from the output by a learned decoder (Meulemans et al. 2020)`;
