@@ -84,6 +84,11 @@ describe('the auto-encoder objective on the encoder (dtp autoEncoder)', () => {
     // g_2 reconstructs h_1 (the decoder of the only pair of hidden populations): 0.131 against 0.156.
     expect(both.get('g2')!).toBeLessThan(0.9 * alone.get('g2')!);
   });
+
+  it('refuses a population whose unit is not a rate unit, naming it', () => {
+    const bernoulli: ModelSpec = { ...net, layers: [{ size: 5, units: 'tanh' }, { size: 4, units: { name: 'bernoulli', derivative: 'identity' } }, { size: 3, units: 'softmax' }] };
+    expect(() => smallCircuit(bernoulli, rule)).toThrow('population h2 needs a rate unit, got bernoulli');
+  });
 });
 
 describe('experiment files', () => {
