@@ -1,7 +1,7 @@
 /**
  * The remedies of issue 17 for target propagation through discrete layers, against what they
  * promise: per-layer step growth (the difference sent down from h_l scaled by γ, compounding),
- * targets projected onto the sent set, and the experiment file's refusal of options a rule ignores.
+ * targets projected onto the sent set, decoders read straight through the sent transform, and the experiment file's refusal of options a rule ignores.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -77,6 +77,50 @@ describe('targets projected onto the sent set (project)', () => {
   });
 });
 
+describe('decoders read straight through the sent transform (dtp straightThrough)', () => {
+  /** g(x) = tanh(x·V + c) for one row x, from the decoder's own weights (the reference). */
+  const decode = (g: DecoderPathway, x: number[]): number[] => {
+    const { outSize, weights, bias } = g.projection;
+    return Array.from({ length: outSize }, (_, j) => Math.tanh(x.reduce((sum, xi, i) => sum + xi * weights[i * outSize + j], bias[j])));
+  };
+  // A top step too small to flip any sign: DTP's g(sign ĥ) − g(sign h) is then exactly zero.
+  const base = { name: 'dtp', topStep: 0.01, noise: 0.1 } as const;
+  const dtp = stepped(base);
+  const through = stepped({ ...base, straightThrough: true });
+
+  it('sends ĥ_{l−1} − h_{l−1} = g_l(sign(h_l) + ĥ_l − h_l) − g_l(sign(h_l)), row by row', () => {
+    const h3 = through.network.hidden[2];
+    const g3 = through.network.feedback[3] as DecoderPathway;
+    const got = step(through, 2);
+    for (let r = 0; r < rows; r += 1) {
+      const h = Array.from(h3.activity.subarray(r * 4, r * 4 + 4));
+      const sent = h.map((v) => (v > 0 ? 1 : -1));
+      const moved = sent.map((s, i) => s + h3.target[r * 4 + i] - h[i]);
+      const expected = decode(g3, moved).map((v, j) => v - decode(g3, sent)[j]);
+      expected.forEach((v, j) => expect(got[r * 5 + j]).toBeCloseTo(v, 6));
+    }
+  });
+
+  it('gives every layer a target where DTP gives the layers below h_{L−1} none', () => {
+    expect(step(dtp, 3)).toEqual(step(through, 3));
+    for (const l of [1, 2]) {
+      expect(step(dtp, l).every((v) => v === 0)).toBe(true);
+      expect(Math.min(...step(through, l).map(Math.abs))).toBeGreaterThan(0);
+    }
+  });
+
+  it('is DTP when decoders read h itself (no input transform)', () => {
+    const readH: ModelSpec = { ...signNet, feedback: { units: 'tanh' } };
+    const targets = (rule: RuleSpec) => {
+      const c = smallCircuit(readH, rule);
+      c.step(stimulus(batch, { learnForward: true }));
+      return c.network.hidden.map((p) => Array.from(p.target.subarray(0, rows * p.size)));
+    };
+    const plain = targets({ ...base, topStep: 3 });
+    targets({ ...base, topStep: 3, straightThrough: true }).forEach((layer, l) => layer.forEach((v, i) => expect(v).toBeCloseTo(plain[l][i], 6)));
+  });
+});
+
 describe('experiment files', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-remedies-'));
   const file = (rule: Record<string, unknown>): string => {
@@ -89,13 +133,14 @@ describe('experiment files', () => {
   };
 
   it('accepts the options where they act', () => {
-    expect(loadExperiment(file({ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 2, project: true })).rule).toMatchObject({ stepGrowth: 2, project: true });
+    expect(loadExperiment(file({ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 2, project: true, straightThrough: true })).rule).toMatchObject({ stepGrowth: 2, project: true, straightThrough: true });
   });
 
   it.each([
     [{ name: 'tp', topStep: 1, noise: 0.1, stepGrowth: 2 }, '/rule has an unknown field "stepGrowth"'],
     [{ name: 'ddtp-linear', topStep: 1, noise: 0.1, stepGrowth: 2 }, '/rule has an unknown field "stepGrowth"'],
     [{ name: 'tp', topStep: 1, noise: 0.1, project: true }, '/rule has an unknown field "project"'],
+    [{ name: 'ddtp-linear', topStep: 1, noise: 0.1, straightThrough: true }, '/rule has an unknown field "straightThrough"'],
     [{ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 0 }, '/rule/stepGrowth must be > 0'],
   ])('refuses %j with a one-line error naming %s', (rule, where) => {
     const f = file(rule);

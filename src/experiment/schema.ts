@@ -36,6 +36,9 @@ function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[num
   };
 }
 
+/** Options of the rules whose targets pass down a chain of decoders (dtp, drl). */
+const decoderChainOptions = { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' }, straightThrough: { type: 'boolean' } };
+
 /** A unit: a name, or a name with its derivative and parameters (see src/units). */
 const unit = {
   if: { type: 'string' },
@@ -261,7 +264,9 @@ export const experimentSchema = {
         },
         // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
         // where the rule forms targets from differences (not tp).
-        gradientTargetRule(['dtp', 'drl'], { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' } }),
+        // The auto-encoder objective rides on each decoder's own probe, which DRL replaces (dtp only).
+        gradientTargetRule(['dtp'], { ...decoderChainOptions, autoEncoder: { type: 'number', minimum: 0 } }),
+        gradientTargetRule(['drl'], decoderChainOptions),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
         gradientTargetRule(['tp'], {}),
         gradientTargetRule(['tptt'], { inputWeights: { enum: inputWeightsUpdates } }),

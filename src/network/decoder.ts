@@ -16,12 +16,22 @@
  * zeroed before f_1 responds, while g_1 still learns to reconstruct the whole probe, as Ngiam et
  * al. (2011, "Multimodal Deep Learning", ICML) train a bimodal auto-encoder with one modality
  * zeroed in part of its examples; engine/missing-view.ts uses it.
+ *
+ * With an encoder weight λ > 0 (dtp's `autoEncoder`), the probe also trains the encoder f_l, so
+ * that the pair is a denoising auto-encoder trained on both sides, the seed's layer-wise objective
+ * (Bengio 2014, §3–4: each layer's f_l learns so that g_l can reconstruct its noisy input):
+ *   ∂W_l = λ·x̃ᵀ·[(Δ_g·V_lᵀ) ∘ f_l'(ã_l)],  ∂b_l = λ·1ᵀ·[…],
+ * where Δ_g is the decoder's pre-activation error on L_inv and x̃ what population l−1 sent for the
+ * probe. The gradient passes back through the decoder's weights V_l (inside the layer pair, as in
+ * any auto-encoder) and straight through the decoder's input transform; it is applied with f_l's own
+ * optimiser in the learning phase, as a step of its own.
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { Unit } from '../units';
 import { differenceReconstructionDelta } from './difference-reconstruction';
 import { Pathway, PathwayOptimizers, PathwaySite, Probe } from './pathway';
+import { Population } from './population';
 import { Projection } from './projection';
 
 export class DecoderPathway implements Pathway {
@@ -45,6 +55,8 @@ export class DecoderPathway implements Pathway {
   private differenceDelta: Float32Array | undefined;
   /** The input view [start, end) blanked in every other probe row, and the blanked probe (input decoder only). */
   private blanking: { readonly start: number; readonly end: number; readonly probe: Float32Array } | null = null;
+  /** The encoder f_l's auto-encoder gradients, waiting for the learning phase (allocated on first use). */
+  private encoder: { projection: Projection; weightGrad: Float32Array; biasGrad: Float32Array; delta: Float32Array; pending: boolean } | undefined;
 
   constructor(
     /** V_l: weights from population l (aboveSize) to population l−1 (belowSize). */
@@ -85,17 +97,23 @@ export class DecoderPathway implements Pathway {
    * at population l−1 (stream "<h_{l−1}>/noise"; the input decoder g_1 probes the input itself, which
    * has no output transform), h̃ = h_{l−1} + ε; population l responds with f_l(h̃); g_l learns.
    */
-  probes({ above, below, state }: PathwaySite): Probe[] {
+  probes({ above, below, state }: PathwaySite, encoderWeight = 0): Probe[] {
     const noise = state.stream(`${below ? below.name : 'input'}/noise`);
     const k = kernels();
+    if (encoderWeight > 0 && above.unit.activation === undefined) {
+      throw new Error(`the auto-encoder objective trains f_${above.index} through its unit's derivative: population ${above.name} needs a rate unit, got ${above.unit.name}`);
+    }
     return [
       {
         after: above.index - 1,
         pathway: `g${above.index}`,
         run: ({ rows, input, noise: sd }) => {
           k.addGaussianNoise(rows * this.projection.outSize, below ? below.activity : input, sd, noise, this.probe);
-          above.respond(rows, below ? below.send(rows, this.probe, this.sentProbe) : this.blankedProbe(rows), this.response);
-          return this.learnFromProbe(rows);
+          const sent = below ? below.send(rows, this.probe, this.sentProbe) : this.blankedProbe(rows);
+          above.respond(rows, sent, this.response);
+          const error = this.learnFromProbe(rows);
+          if (encoderWeight > 0) this.learnEncoder(rows, above, sent, encoderWeight);
+          return error;
         },
       },
     ];
@@ -116,11 +134,16 @@ export class DecoderPathway implements Pathway {
     return probe;
   }
 
-  /** One optimiser step, if a probe left gradients (learning phase). */
+  /** One optimiser step, if a probe left gradients (learning phase); then the encoder's, if it learns too. */
   applyGradients(): void {
-    if (!this.pending) return;
-    this.projection.applyGradients();
+    if (this.pending) this.projection.applyGradients();
     this.pending = false;
+    const { encoder } = this;
+    if (!encoder?.pending) return;
+    encoder.projection.weightGrad.set(encoder.weightGrad);
+    encoder.projection.biasGrad.set(encoder.biasGrad);
+    encoder.projection.applyGradients();
+    encoder.pending = false;
   }
 
   /** out ← g_l(source) for `rows` rows; returns what the projection read (T(source) or source). */
@@ -155,6 +178,27 @@ export class DecoderPathway implements Pathway {
   }
 
   /**
+   * out ← g_l(T(b) + a − b) − g_l(T(b)): the difference read straight through the decoder's input
+   * transform T (dtp's `straightThrough`, issue 17). The decoder reads what population l sends, T(b)
+   * for its activity b, displaced by the target step a − b that reached l, as the straight-through
+   * estimator passes a change through a discrete unit unchanged (Bengio, Léonard & Courville 2013,
+   * arXiv 1308.3432). Where T(a) = T(b) (no sign flips) g_l(T(a)) − g_l(T(b)) is zero; this is not.
+   * Without a transform it is `decodeDifference`.
+   */
+  decodeStraightThrough(rows: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
+    const length = rows * this.projection.inSize;
+    const below = this.projection.outSize;
+    const k = kernels();
+    const sent = this.stacked.subarray(length, 2 * length);
+    if (this.inputUnit && this.transforms) this.inputUnit.step(k, length, b, sent, this.stream);
+    else sent.set(b.subarray(0, length));
+    k.axpby(length, 1, a, -1, b, this.stacked);
+    k.axpby(length, 1, sent, 1, this.stacked, this.stacked);
+    this.projection.respond(2 * rows, this.stacked, this.activation, this.decoded);
+    k.axpby(rows * below, 1, this.decoded, -1, this.decoded.subarray(rows * below, 2 * rows * below), out);
+  }
+
+  /**
    * Gradients of the difference reconstruction loss L = mean ‖(g(a) − g(b)) − d‖² (Meulemans et al.
    * 2020, DRL; difference-reconstruction.ts) for signals a, b read by g and the displacement d of
    * the population below; returns L.
@@ -169,6 +213,28 @@ export class DecoderPathway implements Pathway {
     this.projection.accumulateGradients(2 * rows, read, this.differenceDelta);
     this.pending = true;
     return loss;
+  }
+
+  /**
+   * The encoder's auto-encoder gradients (see the head of this file) from the probe just learned
+   * from: `sent` is x̃, what population l−1 sent for the probe; Δ_g is still in `delta`.
+   */
+  private learnEncoder(rows: number, above: Population, sent: Float32Array, weight: number): void {
+    const k = kernels();
+    const { inSize: aboveSize, outSize: belowSize } = this.projection;
+    const encoder = (this.encoder ??= {
+      projection: above.projection,
+      weightGrad: new Float32Array(above.projection.weights.length),
+      biasGrad: new Float32Array(aboveSize),
+      delta: new Float32Array(this.response.length),
+      pending: false,
+    });
+    // ∂L/∂f(x̃) = Δ_g·V_lᵀ (straight through the decoder's input transform), then through f_l's unit.
+    k.gemm(false, true, rows, aboveSize, belowSize, weight, this.delta, this.projection.weights, 0, encoder.delta);
+    k.deltaFromGrad(above.unit.activation!, rows * aboveSize, this.response, encoder.delta, encoder.delta);
+    k.gemm(true, false, belowSize, aboveSize, rows, 1, sent, encoder.delta, 0, encoder.weightGrad);
+    k.columnSums(rows, aboveSize, 1, encoder.delta, 0, encoder.biasGrad);
+    encoder.pending = true;
   }
 
   /**

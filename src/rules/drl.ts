@@ -11,13 +11,15 @@
 import { differenceReconstructionProbe } from './drl-probes';
 import { differenceTargetPropagation } from './dtp';
 import { Rule } from './rule';
-import { TargetPropagationSpec } from './target-propagation';
+import { decoderChainOptions, TargetPropagationSpec } from './target-propagation';
 
 export function differenceReconstructionTargetPropagation(spec: TargetPropagationSpec): Rule {
   return {
     ...differenceTargetPropagation(spec),
     name: 'drl',
     summary: 'DTP targets; decoders trained by the difference reconstruction loss through every layer above — DRL, Meulemans et al. 2020',
+    // DTP's options but the auto-encoder objective, which rides on the one-layer probes DRL replaces.
+    options: decoderChainOptions,
     // Decoders between hidden populations (and the read-out's decoder, when the top target is
     // decoded from the output) learn through every layer above; the input decoder g_1 (for
     // recordings) keeps its one-layer probe.

@@ -8,7 +8,9 @@
  * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
  * Options (target-propagation.ts): `stepGrowth` γ scales every difference sent down by γ, so the
  * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
- * send for it, ĥ_l ← T_l(ĥ_l).
+ * send for it, ĥ_l ← T_l(ĥ_l); `straightThrough` has each decoder read its input transform
+ * straight through, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)); `autoEncoder` λ trains each encoder f_l
+ * on its decoder's reconstruction loss too (Bengio 2014's layer-wise auto-encoders; network/decoder.ts).
  * With `top: 'output-decoder'` the top target is decoded from the output instead (Meulemans et al.
  * 2020's released code): ĥ_L = h_L + g_{L+1}(ô) − g_{L+1}(o), ô = o − η̂ ∂Loss/∂o, o the read-out's
  * scores (network/output-decoder.ts).
@@ -16,7 +18,7 @@
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { projectOption, stepGrowthOption, topOption, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { autoEncoderOption, decoderChainOptions, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
   const growth = spec.stepGrowth ?? 1;
@@ -24,7 +26,7 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     name: 'dtp',
     summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
     uses: targetPropagationUses,
-    options: [topOption, stepGrowthOption, projectOption],
+    options: [...decoderChainOptions, autoEncoderOption],
     feedback: 'decoder',
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
@@ -33,13 +35,16 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
       kernels().axpby(length, -spec.topStep, at.topDown, 0, at.topDown, at.topDown);
     },
     ...(spec.top === 'output-decoder' ? decodedTop(spec.topStep) : {}),
+    ...(spec.autoEncoder ? layerwiseAutoEncoders(spec.autoEncoder) : {}),
     receive(at, rows) {
       kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
       if (spec.project) at.sendInPlace(rows, at.target);
       layerLossDelta(at, rows);
     },
     descend(pathway, above, below, rows) {
-      expectPathway('dtp', pathway, 'decoder').decodeDifference(rows, above.target, above.activity, below.topDown);
+      const decoder = expectPathway('dtp', pathway, 'decoder');
+      if (spec.straightThrough) decoder.decodeStraightThrough(rows, above.target, above.activity, below.topDown);
+      else decoder.decodeDifference(rows, above.target, above.activity, below.topDown);
       if (growth !== 1) kernels().axpby(rows * below.size, growth, below.topDown, 0, below.topDown, below.topDown);
     },
   };
@@ -56,5 +61,12 @@ function decodedTop(topStep: number): Pick<Rule, 'uses' | 'readoutFeedback' | 'f
     top() {
       // topDown already holds ĥ_L − h_L.
     },
+  };
+}
+
+/** Every decoder between populations probes with its encoder learning too (weight λ); the read-out's pathway keeps its own. */
+function layerwiseAutoEncoders(weight: number): Pick<Rule, 'probes'> {
+  return {
+    probes: (network, l) => (l < network.readout.index ? expectPathway('dtp', network.feedback[l]!, 'decoder').probes(network.site(l), weight) : undefined),
   };
 }
