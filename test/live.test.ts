@@ -113,7 +113,7 @@ describe('live view', () => {
   it('streams a spiking DTP run: its spiking populations, spike-count rates as activity, the same metrics as without', async () => {
     // experiments/mnist-spiking-dtp.json on a subset, with one hidden population of 20 neurons (a page
     // that connects only after the run has ended is served the whole run: the test below).
-    const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '12000'];
+    const spiking = ['run', 'experiments/mnist-spiking-dtp.json', '--epochs', '2', '--train-limit', '3000'];
     const small = [...spiking, '--set', 'data.validation=200', '--set', 'data.testLimit=300', '--set', 'network.layers=[20]'];
     const withLive = path.join(tmp, 'spiking-live');
     const { url, exited, stderr } = await startLive(small, withLive);
