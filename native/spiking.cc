@@ -3,7 +3,8 @@
 // arrays, splitting the work between the caller and the helper thread (threadpool.h).
 //
 // The arrays of a loop are bound once (bindUpdate, bindStatements, bindDeliver: checked, kept alive),
-// so that a step's calls pass only the step, the count and the spikes. A generated library exports
+// so that a step's calls pass only the step, the count and the spikes; bindStep joins a population's
+// update, reset and deliveries so that step() runs its whole step in one call from JavaScript. A generated library exports
 // some of (every pointer is a typed array's memory):
 //   int32_t apical_update(begin, end, n, state, refractory, step, stream, spikes)
 //       state update, refractoriness and threshold of neurons begin…end−1; the indices of those
@@ -183,14 +184,17 @@ struct Binding {
   int64_t synapses = 0;
 };
 
+/** Drops a binding's references and the binding (a Binding or a StepBinding). */
+template <typename B>
 void unbind(napi_env env, void* data, void*) {
-  Binding* binding = static_cast<Binding*>(data);
+  B* binding = static_cast<B*>(data);
   for (napi_ref reference : binding->references) napi_delete_reference(env, reference);
   delete binding;
 }
 
-/** Keeps arguments `first`… of the call alive in `binding` (the library and every array). */
-napi_value finishBinding(napi_env env, napi_callback_info info, Binding* binding) {
+/** Keeps the call's arguments alive in `binding` (the library, every array, bound bindings), as an external. */
+template <typename B>
+napi_value finishBinding(napi_env env, napi_callback_info info, B* binding) {
   size_t argc = 12;
   napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -203,7 +207,7 @@ napi_value finishBinding(napi_env env, napi_callback_info info, Binding* binding
     binding->references.push_back(reference);
   }
   napi_value external;
-  napi_create_external(env, binding, unbind, nullptr, &external);
+  napi_create_external(env, binding, unbind<B>, nullptr, &external);
   return external;
 }
 
@@ -387,16 +391,10 @@ struct StepBinding {
   std::vector<napi_ref> references;
 };
 
-void unbindStep(napi_env env, void* data, void*) {
-  StepBinding* binding = static_cast<StepBinding*>(data);
-  for (napi_ref reference : binding->references) napi_delete_reference(env, reference);
-  delete binding;
-}
-
 /**
  * bindStep(update, reset, deliveries): a binding for step() from an update binding, a statements
  * binding (the model's reset) and an array of deliver bindings whose presynaptic neurons are the
- * update's (kept alive as long as it lives).
+ * update's (each kept alive as long as it lives).
  */
 napi_value BindStep(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -419,22 +417,12 @@ napi_value BindStep(napi_env env, napi_callback_info info) {
     ok = ok && delivery->library->deliver && delivery->n >= step->update->n;
     step->deliveries.push_back(delivery);
     napi_ref reference;
-    if (ok) napi_create_reference(env, element, 1, &reference), step->references.push_back(reference);
+    if (ok && napi_create_reference(env, element, 1, &reference) == napi_ok) step->references.push_back(reference);
   }
-  if (!ok) {
-    for (napi_ref reference : step->references) napi_delete_reference(env, reference);
-    delete step;
-    napi_throw_type_error(env, nullptr, "spiking.bindStep: expected an update binding, a reset binding over as many neurons and an array of deliver bindings from them");
-    return nullptr;
-  }
-  for (size_t k = 0; k < 2; ++k) {
-    napi_ref reference;
-    napi_create_reference(env, argv[k], 1, &reference);
-    step->references.push_back(reference);
-  }
-  napi_value external;
-  napi_create_external(env, step, unbindStep, nullptr, &external);
-  return external;
+  if (ok) return finishBinding(env, info, step);
+  unbind<StepBinding>(env, step, nullptr);
+  napi_throw_type_error(env, nullptr, "spiking.bindStep: expected an update binding, a reset binding over as many neurons and an array of deliver bindings from them");
+  return nullptr;
 }
 
 /**
