@@ -3,7 +3,8 @@
 // arrays, splitting the work between the caller and the helper thread (threadpool.h).
 //
 // The arrays of a loop are bound once (bindUpdate, bindStatements, bindDeliver: checked, kept alive),
-// so that a step's calls pass only the step, the count and the spikes. A generated library exports
+// so that a step's calls pass only the step, the count and the spikes; bindStep joins a population's
+// update, reset and deliveries so that step() runs its whole step in one call from JavaScript. A generated library exports
 // some of (every pointer is a typed array's memory):
 //   int32_t apical_update(begin, end, n, state, refractory, step, stream, spikes)
 //       state update, refractoriness and threshold of neurons begin…end−1; the indices of those
@@ -183,14 +184,17 @@ struct Binding {
   int64_t synapses = 0;
 };
 
+/** Drops a binding's references and the binding (a Binding or a StepBinding). */
+template <typename B>
 void unbind(napi_env env, void* data, void*) {
-  Binding* binding = static_cast<Binding*>(data);
+  B* binding = static_cast<B*>(data);
   for (napi_ref reference : binding->references) napi_delete_reference(env, reference);
   delete binding;
 }
 
-/** Keeps arguments `first`… of the call alive in `binding` (the library and every array). */
-napi_value finishBinding(napi_env env, napi_callback_info info, Binding* binding) {
+/** Keeps the call's arguments alive in `binding` (the library, every array, bound bindings), as an external. */
+template <typename B>
+napi_value finishBinding(napi_env env, napi_callback_info info, B* binding) {
   size_t argc = 12;
   napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -203,7 +207,7 @@ napi_value finishBinding(napi_env env, napi_callback_info info, Binding* binding
     binding->references.push_back(reference);
   }
   napi_value external;
-  napi_create_external(env, binding, unbind, nullptr, &external);
+  napi_create_external(env, binding, unbind<B>, nullptr, &external);
   return external;
 }
 
@@ -244,6 +248,19 @@ napi_value BindUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/** The update of neurons 0…n−1 of binding `b` at `step` (on both cores when allowed): the spike count. */
+int32_t runUpdate(const Binding* b, int32_t n, int64_t step) {
+  UpdateJob job{b, n, step, {0, n, n}, {0, 0}};
+  if (b->library->parallel && n >= kSplitNeurons && helperAllowed()) {
+    job.bounds[1] = (n / 2 + 63) & ~63;
+    runChunks(updateChunk, &job, 2);
+    std::memmove(b->spikes + job.counts[0], b->spikes + job.bounds[1], sizeof(uint32_t) * job.counts[1]);
+    return job.counts[0] + job.counts[1];
+  }
+  updateChunk(&job, 0);
+  return job.counts[0];
+}
+
 /** update(binding, n, step): the number of neurons that spiked (their indices in the bound spikes). */
 napi_value Update(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -256,15 +273,7 @@ napi_value Update(napi_env env, napi_callback_info info) {
     if (b) napi_throw_range_error(env, nullptr, "spiking.update: n and step must be numbers, n at most the bound size");
     return nullptr;
   }
-  UpdateJob job{b, n, step, {0, n, n}, {0, 0}};
-  if (b->library->parallel && n >= kSplitNeurons && helperAllowed()) {
-    job.bounds[1] = (n / 2 + 63) & ~63;
-    runChunks(updateChunk, &job, 2);
-    std::memmove(b->spikes + job.counts[0], b->spikes + job.bounds[1], sizeof(uint32_t) * job.counts[1]);
-    return number(env, job.counts[0] + job.counts[1]);
-  }
-  updateChunk(&job, 0);
-  return number(env, job.counts[0]);
+  return number(env, runUpdate(b, n, step));
 }
 
 /** bindStatements(library, n, state, stream): a binding for statements(). */
@@ -336,6 +345,22 @@ napi_value BindDeliver(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/** The on_pre statements of binding `b` for spikes[0…count), all below its nPre (on both cores when allowed). */
+void runDeliver(const Binding* b, const uint32_t* spikes, int32_t count) {
+  uint64_t work = 0;
+  if (b->library->parallel) {
+    for (int32_t s = 0; s < count; ++s) work += b->rowStart[spikes[s] + 1] - b->rowStart[spikes[s]];
+  }
+  const uint32_t all = static_cast<uint32_t>(b->nPost);
+  DeliverJob job{b, spikes, count, {0, all, all}};
+  if (b->library->parallel && work >= kSplitSynapses && helperAllowed()) {
+    job.bounds[1] = all / 2;
+    runChunks(deliverChunk, &job, 2);
+  } else {
+    deliverChunk(&job, 0);
+  }
+}
+
 /** deliver(binding, spikes, count): the on_pre statements of the rows of spikes[0…count). */
 napi_value Deliver(napi_env env, napi_callback_info info) {
   Call call(env, info, "deliver", 3);
@@ -343,23 +368,90 @@ napi_value Deliver(napi_env env, napi_callback_info info) {
   const int64_t count = call.integer(2, "count");
   const uint32_t* spikes = call.array<uint32_t>(1, napi_uint32_array, count, "spikes");
   if (!call.ok()) return nullptr;
-  uint64_t work = 0;
   for (int64_t s = 0; s < count; ++s) {
     if (spikes[s] >= b->n) {
       napi_throw_range_error(env, nullptr, "spiking.deliver: a spike is out of range");
       return nullptr;
     }
-    work += b->rowStart[spikes[s] + 1] - b->rowStart[spikes[s]];
   }
-  const uint32_t all = static_cast<uint32_t>(b->nPost);
-  DeliverJob job{b, spikes, static_cast<int32_t>(count), {0, all, all}};
-  if (b->library->parallel && work >= kSplitSynapses && helperAllowed()) {
-    job.bounds[1] = all / 2;
-    runChunks(deliverChunk, &job, 2);
-  } else {
-    deliverChunk(&job, 0);
-  }
+  runDeliver(b, spikes, static_cast<int32_t>(count));
   return nullptr;
+}
+
+/**
+ * A whole step of one population in one call: the bound update, every bound delivery of its spikes
+ * (in the order given), and, first, the reset of the previous step's spikes, deferred to this call
+ * so that a step crosses from JavaScript into the addon once (update, deliveries and resets keep
+ * Brian2's order: the spikes' reset still comes after their delivery and before the next update).
+ */
+struct StepBinding {
+  const Binding* update;
+  const Binding* reset;
+  std::vector<const Binding*> deliveries;
+  std::vector<napi_ref> references;
+};
+
+/**
+ * bindStep(update, reset, deliveries): a binding for step() from an update binding, a statements
+ * binding (the model's reset) and an array of deliver bindings whose presynaptic neurons are the
+ * update's (each kept alive as long as it lives).
+ */
+napi_value BindStep(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StepBinding* step = new StepBinding();
+  void* data = nullptr;
+  uint32_t count = 0;
+  bool ok = argc == 3 && napi_get_value_external(env, argv[0], &data) == napi_ok;
+  step->update = static_cast<const Binding*>(data);
+  ok = ok && napi_get_value_external(env, argv[1], &data) == napi_ok;
+  step->reset = static_cast<const Binding*>(data);
+  ok = ok && step->update->library->update && step->reset->library->statements && step->reset->n >= step->update->n;
+  ok = ok && napi_get_array_length(env, argv[2], &count) == napi_ok;
+  for (uint32_t k = 0; ok && k < count; ++k) {
+    napi_value element;
+    napi_get_element(env, argv[2], k, &element);
+    ok = napi_get_value_external(env, element, &data) == napi_ok;
+    const Binding* delivery = static_cast<const Binding*>(data);
+    ok = ok && delivery->library->deliver && delivery->n >= step->update->n;
+    step->deliveries.push_back(delivery);
+    napi_ref reference;
+    if (ok && napi_create_reference(env, element, 1, &reference) == napi_ok) step->references.push_back(reference);
+  }
+  if (ok) return finishBinding(env, info, step);
+  unbind<StepBinding>(env, step, nullptr);
+  napi_throw_type_error(env, nullptr, "spiking.bindStep: expected an update binding, a reset binding over as many neurons and an array of deliver bindings from them");
+  return nullptr;
+}
+
+/**
+ * step(binding, n, step, resetCount, resetStep): resets the first resetCount neurons of the bound
+ * spikes (the previous step's, at resetStep), updates neurons 0…n−1 at `step`, delivers their spikes
+ * through every bound delivery; returns the number that spiked (their indices in the bound spikes).
+ */
+napi_value Step(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  void* data = nullptr;
+  int32_t n = 0, resetCount = 0;
+  int64_t step = 0, resetStep = 0;
+  const bool read = argc == 5 && napi_get_value_external(env, argv[0], &data) == napi_ok && napi_get_value_int32(env, argv[1], &n) == napi_ok &&
+                    napi_get_value_int64(env, argv[2], &step) == napi_ok && napi_get_value_int32(env, argv[3], &resetCount) == napi_ok &&
+                    napi_get_value_int64(env, argv[4], &resetStep) == napi_ok;
+  const StepBinding* b = static_cast<const StepBinding*>(data);
+  if (!read || n < 0 || n > b->update->n || resetCount < 0 || resetCount > b->update->n) {
+    napi_throw_range_error(env, nullptr, "spiking.step: expected a step binding, n at most its size, step, resetCount at most its size and resetStep");
+    return nullptr;
+  }
+  const Binding* update = b->update;
+  if (resetCount > 0) b->reset->library->statements(update->spikes, resetCount, static_cast<int32_t>(b->reset->n), b->reset->state, resetStep, b->reset->stream);
+  const int32_t count = runUpdate(update, n, step);
+  if (count > 0) {
+    for (const Binding* delivery : b->deliveries) runDeliver(delivery, update->spikes, count);
+  }
+  return number(env, count);
 }
 
 }  // namespace
@@ -373,6 +465,8 @@ napi_value spikingObject(napi_env env) {
       {"statements", nullptr, Statements, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bindDeliver", nullptr, BindDeliver, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"deliver", nullptr, Deliver, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bindStep", nullptr, BindStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"step", nullptr, Step, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_value object;
   napi_create_object(env, &object);

@@ -71,17 +71,40 @@ const experiment: SpikingExperiment = {
   metrics: { bin: '10 ms' },
 };
 
-/** Every spike as (step, population, index), and every variable's final values, under `backend`. */
-function simulate(backend: 'javascript' | 'native'): { spikes: number[]; state: Float64Array[] } {
+/**
+ * The same network without delays, every synapse into a group listed no later than its source: each
+ * population's step then runs as one call into the addon (update, deliveries, deferred reset).
+ */
+const undelayed: SpikingExperiment = {
+  ...experiment,
+  name: 'native-vs-javascript-fused',
+  populations: experiment.populations.map((p) => (p.name === 'B' ? { ...p, size: 4000 } : p)),
+  synapses: [
+    { name: 'AA', source: 'A', target: 'A', model: 'w : volt', init: { w: 'rand() * wmax' }, on_pre: 'v += w; w *= 0.99; a_pre += 0.01 * mV', connect: { p: 0.02 } },
+    { name: 'BA', source: 'B', target: 'A', on_pre: 'ge += 0.01 * mV', connect: { p: 0.001 } },
+    { name: 'BB', source: 'B', target: 'B', on_pre: 'gi -= 0.2 * mV', connect: { condition: 'i != j', p: 0.004 } },
+    { name: 'CC', source: 'C', target: 'C', on_pre: 'v -= 0.5 * mV * ready', connect: { indegree: 50 } },
+  ],
+};
+
+/**
+ * Every spike as (step, population, index), every variable's final values and, with `ticks`, the
+ * sum of every group's first variable after each step's resets (tick$), under `backend`.
+ */
+function simulate(backend: 'javascript' | 'native', network = experiment, ticks = false): { spikes: number[]; state: Float64Array[]; sums: number[]; fused: boolean } {
   const saved = process.env.APICAL_SPIKING_BACKEND;
   process.env.APICAL_SPIKING_BACKEND = backend;
   try {
-    const run = buildSpiking(experiment);
+    const run = buildSpiking(network);
     const spikes: number[] = [];
+    const sums: number[] = [];
     run.simulation.groups.forEach((group, g) => group.spikes$.subscribe((e) => e.indices.forEach((i) => spikes.push(e.step, g, i))));
-    run.simulation.run(run.steps);
+    if (ticks) run.simulation.tick$.subscribe(() => run.simulation.groups.forEach((group) => sums.push(group.state[0].reduce((a, b) => a + b, 0))));
+    // Two runs: a deferred reset must be made at the end of each.
+    run.simulation.run(Math.floor(run.steps / 2));
+    run.simulation.run(run.steps - Math.floor(run.steps / 2));
     const state = [...run.simulation.groups.flatMap((group) => group.state), ...run.simulation.synapses.flatMap((s) => s.variables)];
-    return { spikes, state };
+    return { spikes, state, sums, fused: run.simulation.fused };
   } finally {
     if (saved === undefined) delete process.env.APICAL_SPIKING_BACKEND;
     else process.env.APICAL_SPIKING_BACKEND = saved;
@@ -92,11 +115,25 @@ describe('compiled spiking loops', () => {
   maybe('give the JavaScript loops\' spikes and state to the bit', () => {
     const reference = simulate('javascript');
     const native = simulate('native');
+    expect(native.fused).toBe(false);
     // Enough activity that every path runs: A spikes most steps, B's deliveries exceed the split size.
     expect(reference.spikes.length / 3).toBeGreaterThan(5000);
     expect(native.spikes.length).toBe(reference.spikes.length);
     expect(native.spikes).toEqual(reference.spikes);
     native.state.forEach((values, k) => expect(Buffer.from(values.buffer).equals(Buffer.from(reference.state[k].buffer))).toBe(true));
+  });
+
+  maybe('a whole step per call (no delays) gives the JavaScript loops\' spikes and state to the bit, with or without tick subscribers', () => {
+    for (const ticks of [false, true]) {
+      const reference = simulate('javascript', undelayed, ticks);
+      const native = simulate('native', undelayed, ticks);
+      expect([reference.fused, native.fused]).toEqual([false, true]);
+      expect(reference.spikes.length / 3).toBeGreaterThan(4000);
+      expect(native.spikes).toEqual(reference.spikes);
+      expect(native.sums).toEqual(reference.sums);
+      expect(native.sums.length).toBe(ticks ? 3 * 400 : 0);
+      native.state.forEach((values, k) => expect(Buffer.from(values.buffer).equals(Buffer.from(reference.state[k].buffer))).toBe(true));
+    }
   });
 
   test('a missing compiler falls back to JavaScript with one line; a forced native backend then stops with one line', () => {

@@ -38,6 +38,8 @@ export interface SpikingAddon {
     nPre: number, nPost: number, synapses: number,
   ): NativeBinding;
   deliver(binding: NativeBinding, spikes: Uint32Array, count: number): void;
+  bindStep(update: NativeBinding, reset: NativeBinding, deliveries: readonly NativeBinding[]): NativeBinding;
+  step(binding: NativeBinding, n: number, step: number, resetCount: number, resetStep: number): number;
 }
 
 export const compilerFlags = ['-O3', '-march=native', '-std=c++17', '-shared', '-fPIC', '-ffp-contract=off', '-fno-math-errno', '-fno-trapping-math', '-fno-exceptions'];

@@ -21,7 +21,7 @@
 import { MathNode } from 'mathjs';
 import { POISSON_CHUNK } from '../kernels/random';
 import { cpp, toSource } from './expression';
-import { CodeGenerator, CompiledModel, StateArrays, StatementsFunction, SynapseContext, SynapticFunction } from './generator';
+import { CodeGenerator, CompiledModel, Delivery, PopulationArrays, StateArrays, StatementsFunction, StepFunction, SynapseContext, SynapticFunction } from './generator';
 import { local, stateUpdate } from './integrate';
 import { javascriptGenerator } from './javascript';
 import { Model, Statement } from './model';
@@ -224,6 +224,8 @@ function bindings<A, B, C, D, E>(bind: (a: A, b: B, c: C, d: D, e: E) => NativeB
 /** The native code generator over `compiler` (see the file comment). */
 export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
   const { addon } = compiler;
+  /** How each synaptic function made here binds a delivery's arrays, for fused steps. */
+  const deliveryBindings = new WeakMap<SynapticFunction, (delivery: Delivery) => NativeBinding>();
   const statementsCall = (library: NativeLibrary): StatementsFunction => {
     const bound = bindings((n: number, state: StateArrays, stream: Uint32Array, _d: undefined, _e: undefined) => addon.bindStatements(library, n, state, stream));
     return (indices, count, n, state, step, stream) => addon.statements(bound(state, n, state, stream, undefined, undefined), indices, count, step);
@@ -245,6 +247,16 @@ export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
         update: (n, state, refractory, step, stream, spikes) => addon.update(bound(state, n, state, refractory, stream, spikes), n, step),
         reset: statementsCall(library),
         source,
+        stepper({ n, state, refractory, stream, spikes }: PopulationArrays, deliveries: readonly Delivery[]): StepFunction | undefined {
+          const binders = deliveries.map((d) => deliveryBindings.get(d.deliver));
+          if (binders.some((b) => b === undefined)) return undefined;
+          const fused = addon.bindStep(
+            addon.bindUpdate(library, n, state, refractory, stream, spikes),
+            addon.bindStatements(library, n, state, stream),
+            deliveries.map((d, k) => (binders[k] as (delivery: Delivery) => NativeBinding)(d)),
+          );
+          return (step, resetCount, resetStep) => addon.step(fused, n, step, resetCount, resetStep);
+        },
       };
     },
     neuronStatements(model: Model, dt: number, statements: readonly Statement[], where: string): StatementsFunction {
@@ -256,7 +268,9 @@ export function cppGenerator(compiler: NativeCompiler): CodeGenerator {
       const bound = bindings((rowStart: Uint32Array, post: Uint32Array, synapse: StateArrays, pre: StateArrays, tgt: StateArrays) =>
         addon.bindDeliver(library, rowStart, post, synapse, pre, tgt, source.size, target.size, post.length),
       );
-      return (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(bound(rowStart, rowStart, post, synapse, pre, tgt), spikes, count);
+      const deliver: SynapticFunction = (spikes, count, rowStart, post, synapse, pre, tgt) => addon.deliver(bound(rowStart, rowStart, post, synapse, pre, tgt), spikes, count);
+      deliveryBindings.set(deliver, (d) => addon.bindDeliver(library, d.rowStart, d.post, d.synapse, d.pre, d.target, source.size, target.size, d.post.length));
+      return deliver;
     },
     perSynapseExpression: (expression: MathNode, context: SynapseContext, where: string) => javascriptGenerator.perSynapseExpression(expression, context, where),
     pairCondition: (expression: MathNode | null, context: SynapseContext, where: string) => javascriptGenerator.pairCondition(expression, context, where),

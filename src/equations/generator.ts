@@ -31,6 +31,33 @@ export type StatementsFunction = (indices: Uint32Array, count: number, n: number
  */
 export type SynapticFunction = (spikes: Uint32Array, count: number, rowStart: Uint32Array, post: Uint32Array, synapse: StateArrays, pre: StateArrays, target: StateArrays) => void;
 
+/** A Synapses' delivery with the arrays it runs on: its on_pre statements and compressed sparse rows. */
+export interface Delivery {
+  readonly deliver: SynapticFunction;
+  readonly rowStart: Uint32Array;
+  readonly post: Uint32Array;
+  readonly synapse: StateArrays;
+  readonly pre: StateArrays;
+  readonly target: StateArrays;
+}
+
+/**
+ * A population's whole step in one call, over the arrays it was made for: first the reset of the
+ * `resetCount` neurons listed at the start of its spikes array (the previous step's spikes, reset at
+ * `resetStep`: deferred from that step), then the update at `step` (as UpdateFunction), then its
+ * deliveries of the spikes, in order; returns the spike count.
+ */
+export type StepFunction = (step: number, resetCount: number, resetStep: number) => number;
+
+/** A population's arrays (as UpdateFunction takes them), for a StepFunction made once over them. */
+export interface PopulationArrays {
+  readonly n: number;
+  readonly state: StateArrays;
+  readonly refractory: Int32Array;
+  readonly stream: RngState;
+  readonly spikes: Uint32Array;
+}
+
 /** An expression's value for each of n synapses (pre[k] → post[k]), `rand()` drawn in synapse order. */
 export type PerSynapseFunction = (pre: Uint32Array, post: Uint32Array, n: number, rand: () => number) => Float64Array;
 
@@ -49,6 +76,12 @@ export interface CompiledModel {
   readonly reset: StatementsFunction;
   /** The generated update source, for inspection and tests. */
   readonly source: string;
+  /**
+   * The update, reset and `deliveries` over `population` as one StepFunction, when the backend can
+   * fuse them (the native one, for deliveries of its own synaptic functions); absent or undefined
+   * otherwise. The arrays are bound once: they must not be replaced while it is used.
+   */
+  readonly stepper?: (population: PopulationArrays, deliveries: readonly Delivery[]) => StepFunction | undefined;
 }
 
 /**

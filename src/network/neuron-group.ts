@@ -9,7 +9,7 @@
 import { Subject } from 'rxjs';
 import { codeGenerator } from '../equations/compile';
 import { EquationError } from '../equations/expression';
-import { CompiledModel } from '../equations/generator';
+import { CompiledModel, Delivery, StepFunction } from '../equations/generator';
 import { initialStatements } from '../equations/model';
 import { RngState, streamState } from '../kernels/random';
 
@@ -29,6 +29,8 @@ export class NeuronGroup {
   readonly spikes$ = new Subject<SpikeEvent>();
   protected readonly spikeBuffer: Uint32Array;
   protected count = 0;
+  /** How many of the spikes in spikeBuffer still await their reset (deferred by advance()). */
+  private pendingReset = 0;
   private readonly stream: RngState;
 
   /** `seed` and the group's name name its random stream (`population/<name>`). */
@@ -77,6 +79,36 @@ export class NeuronGroup {
   /** Runs the model's reset statements on the neurons that spiked this step. */
   reset(step: number): void {
     if (this.count > 0) this.compiled.reset(this.spikeBuffer, this.count, this.size, this.state, step, this.stream);
+  }
+
+  /**
+   * The group's update, reset and `deliveries` (Synapses whose source is this group) as one call per
+   * step over the group's arrays, when the compiled model offers it (CompiledModel.stepper);
+   * undefined otherwise.
+   */
+  fuse(deliveries: readonly Delivery[]): StepFunction | undefined {
+    return this.compiled.stepper?.({ n: this.size, state: this.state, refractory: this.refractory, stream: this.stream, spikes: this.spikeBuffer }, deliveries);
+  }
+
+  /**
+   * Step `step` through a function from fuse(): the previous step's reset (if deferReset() left
+   * one), the update and the deliveries in one call; returns the number of neurons that spiked.
+   */
+  advance(fused: StepFunction, step: number): number {
+    this.count = fused(step, this.pendingReset, step - 1);
+    this.pendingReset = 0;
+    return this.count;
+  }
+
+  /** Leaves this step's reset to the next advance() (or flushReset()). */
+  deferReset(): void {
+    this.pendingReset = this.count;
+  }
+
+  /** Runs a reset deferred from step `step`, if any. */
+  flushReset(step: number): void {
+    if (this.pendingReset > 0) this.compiled.reset(this.spikeBuffer, this.pendingReset, this.size, this.state, step, this.stream);
+    this.pendingReset = 0;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { DataError } from '../data/data-error';
 import type { SpikeTrains } from '../data/spike-trains';
-import { CompiledModel } from '../equations/generator';
+import { CompiledModel, Delivery, StepFunction } from '../equations/generator';
 import { NeuronGroup } from './neuron-group';
 
 export class SpikeReplayGroup extends NeuronGroup {
@@ -37,5 +37,10 @@ export class SpikeReplayGroup extends NeuronGroup {
     this.count = 0;
     while (this.next < this.steps.length && this.steps[this.next] === step) this.spikeBuffer[this.count++] = this.units[this.next++];
     return this.count;
+  }
+
+  /** A replay has no compiled step: its spikes come from update() above. */
+  override fuse(_deliveries: readonly Delivery[]): StepFunction | undefined {
+    return undefined;
   }
 }

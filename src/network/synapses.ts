@@ -19,7 +19,7 @@
 import { codeGenerator } from '../equations/compile';
 import { describeUnit, Quantity, quantityOf, sameDimension, unitQuantity } from '../equations/dimensions';
 import { EquationError, parseExpression } from '../equations/expression';
-import { PairCondition, SynapseContext, SynapticFunction } from '../equations/generator';
+import { Delivery, PairCondition, SynapseContext, SynapticFunction } from '../equations/generator';
 import { checkStatement, parseStatements } from '../equations/model';
 import { nextUniform, streamState } from '../kernels/random';
 import { NeuronGroup, SpikeEvent } from './neuron-group';
@@ -174,6 +174,16 @@ export class Synapses {
     const k = this.variableNames.indexOf(name);
     if (k < 0) throw new EquationError(`synapses "${this.spec.name}": no variable "${name}"`);
     return this.variables[k];
+  }
+
+  /**
+   * The delivery of a step's spikes in that same step, for a fused step of the source (NeuronGroup.fuse);
+   * null when some synapse has a delay (the spikes then wait in receive()'s ring).
+   */
+  delivery(): Delivery | null {
+    if (this.history.length > 0) return null;
+    const rowStart = this.groups[0]?.rowStart ?? new Uint32Array(this.source.size + 1);
+    return { deliver: this.deliver, rowStart, post: this.post, synapse: this.variables, pre: this.source.state, target: this.target.state };
   }
 
   /** Forgets spikes still travelling (delays), e.g. between trials. */
