@@ -197,7 +197,9 @@ export class Synapses {
     const src = this.source.state;
     const tgt = this.target.state;
     if (this.history.length === 0) {
-      if (indices.length > 0) this.deliver(indices, indices.length, this.groups[0]?.rowStart ?? new Uint32Array(this.source.size + 1), this.post, this.variables, src, tgt);
+      // No delay group: no synapses, nothing to deliver (and no row table to allocate per event).
+      const rows = this.groups[0]?.rowStart;
+      if (rows && indices.length > 0) this.deliver(indices, indices.length, rows, this.post, this.variables, src, tgt);
       return;
     }
     const slots = this.history.length;
