@@ -5,7 +5,9 @@
  * OPENBLAS_NUM_THREADS=1). Shapes: the temporal order problem at `--length` steps
  * (experiments/seq-temporal-order-*.json), and sequential MNIST, 28 rows as 28 steps
  * (experiments/seq-mnist-*.json, numpy on random inputs of the same shape). Training time only:
- * apical's epoch `seconds` (no evaluation), numpy's loop over pre-drawn minibatches.
+ * apical's epoch `seconds` (no evaluation), numpy's loop over pre-drawn minibatches. A second table
+ * gives the CPU time of the same spans (apical: the process's CPU time over the epoch; numpy: its
+ * process time over the loop), which a machine shared with other work inflates less than wall time.
  *
  *   APICAL_NATIVE_THREADS=1 node dist/bench/recurrent.js [--length 100] [--rounds 3] [--sequences 2000]
  */
@@ -33,21 +35,35 @@ interface Shape {
   readonly numpy: readonly string[];
 }
 
-/** One epoch of `sequences` sequences of the experiment `file`; seconds per 1,000. */
-async function apicalSeconds(file: string, set: readonly string[], sequences: number): Promise<number> {
+/** Seconds per 1,000 sequences: wall time and CPU time. */
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** One epoch of `sequences` sequences of the experiment `file`. */
+async function apicalSeconds(file: string, set: readonly string[], sequences: number): Promise<Timing> {
   const experiment = loadExperiment(path.join(root, file), { epochs: 1, set: [...set] });
   const data = loadData(experiment.data);
   const circuit = buildCircuit(experiment);
+  const cpuStart = process.cpuUsage();
   const events = await lastValueFrom(train(circuit, { train: data.train }, experiment.training).pipe(filter((e) => e.kind === 'epoch'), toArray()));
+  const cpu = process.cpuUsage(cpuStart);
   const record = events[0];
   if (record.kind !== 'epoch') throw new Error('no epoch');
-  return (record.record.seconds * 1000) / sequences;
+  return { wall: (record.record.seconds * 1000) / sequences, cpu: (cpu.user + cpu.system) / 1000 / sequences };
 }
 
-function numpySeconds(args: readonly string[]): number {
+function numpySeconds(args: readonly string[]): Timing {
   const run = spawnSync('python3', [path.join(root, 'bench', 'numpy_bptt.py'), ...args], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
   if (run.status !== 0) throw new Error(`numpy_bptt.py failed: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!).seconds_per_1000;
+  const line = JSON.parse(run.stdout.trim().split('\n').pop()!);
+  return { wall: line.seconds_per_1000, cpu: line.cpu_seconds_per_1000 };
+}
+
+/** A table row: numpy's time, then each rule's time and its ratio to numpy's. */
+function row(name: string, numpy: number, bptt: number, tptt: number): string {
+  return `| ${name} | ${numpy.toFixed(3)} | ${bptt.toFixed(3)} | ${(bptt / numpy).toFixed(2)}× | ${tptt.toFixed(3)} | ${(tptt / numpy).toFixed(2)}× |`;
 }
 
 async function main(): Promise<void> {
@@ -69,17 +85,23 @@ async function main(): Promise<void> {
     },
   ];
   console.log(`backend ${kernels().name}, APICAL_NATIVE_THREADS=${process.env.APICAL_NATIVE_THREADS ?? '(default)'}; ${rounds} alternating rounds, medians`);
+  const cpuRows: string[] = [];
   console.log('| shape | numpy BPTT s/1000 seq | apical BPTT | ratio | apical TPTT | ratio |');
   console.log('|---|--:|--:|--:|--:|--:|');
   for (const shape of shapes) {
-    const times: Record<string, number[]> = { numpy: [], bptt: [], tptt: [] };
+    const times: Record<string, Timing[]> = { numpy: [], bptt: [], tptt: [] };
     for (let r = 0; r < rounds; r++) {
       times.numpy.push(numpySeconds(shape.numpy));
       for (const rule of ['bptt', 'tptt']) times[rule].push(await apicalSeconds(shape.file(rule), shape.set, sequences));
     }
-    const [numpy, bptt, tptt] = [median(times.numpy), median(times.bptt), median(times.tptt)];
-    console.log(`| ${shape.name} | ${numpy.toFixed(3)} | ${bptt.toFixed(3)} | ${(bptt / numpy).toFixed(2)}× | ${tptt.toFixed(3)} | ${(tptt / numpy).toFixed(2)}× |`);
+    const [numpy, bptt, tptt] = [times.numpy, times.bptt, times.tptt];
+    console.log(row(shape.name, median(numpy.map((t) => t.wall)), median(bptt.map((t) => t.wall)), median(tptt.map((t) => t.wall))));
+    cpuRows.push(row(shape.name, median(numpy.map((t) => t.cpu)), median(bptt.map((t) => t.cpu)), median(tptt.map((t) => t.cpu))));
   }
+  console.log('\nCPU time of the same spans (s/1000 seq):\n');
+  console.log('| shape | numpy BPTT CPU s/1000 seq | apical BPTT | ratio | apical TPTT | ratio |');
+  console.log('|---|--:|--:|--:|--:|--:|');
+  for (const line of cpuRows) console.log(line);
 }
 
 main().catch((error) => {

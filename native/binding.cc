@@ -248,6 +248,20 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+/** Elements a strided block of `rows` rows of `width` reaches: (rows − 1)·stride + width (0 if empty). */
+int64_t blockExtent(int rows, int width, int stride) { return rows == 0 || width == 0 ? 0 : product(rows - 1, stride) + width; }
+
+napi_value CopyBlock(napi_env env, napi_callback_info info) {
+  Args args(env, info, "copyBlock", 6);
+  const int rows = args.size(0, "rows"), width = args.size(1, "width");
+  const int srcStride = args.size(3, "srcStride"), dstStride = args.size(5, "dstStride");
+  const float* src = args.f32(2, "src", blockExtent(rows, width, srcStride));
+  float* dst = args.f32(4, "dst", blockExtent(rows, width, dstStride));
+  if (!args.ok()) return nullptr;
+  args.kernels().copyBlock(rows, width, src, srcStride, dst, dstStride);
+  return undefinedValue(env);
+}
+
 napi_value AddDifference(napi_env env, napi_callback_info info) {
   Args args(env, info, "addDifference", 5);
   const int length = args.size(0, "length");
@@ -383,6 +397,7 @@ napi_value kernelObject(napi_env env, const KernelTable* table) {
       {"deltaFromGrad", nullptr, DeltaFromGrad, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"deltaFromTarget", nullptr, DeltaFromTarget, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"copyBlock", nullptr, CopyBlock, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"addDifference", nullptr, AddDifference, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, data},

@@ -9,6 +9,7 @@
 // inputs wherever the interface allows it: each element is read before it is written.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels.h"
 #include "mathfun.h"
@@ -73,6 +74,11 @@ void deltaFromTarget(Activation act, int64_t length, float alpha, const float* y
 
 void axpby(int64_t length, float alpha, const float* x, float beta, const float* y, float* out) {
   for (int64_t i = 0; i < length; ++i) out[i] = alpha * x[i] + beta * y[i];
+}
+
+void copyBlock(int rows, int width, const float* src, int srcStride, float* dst, int dstStride) {
+  for (int r = 0; r < rows; ++r)
+    std::memcpy(dst + static_cast<int64_t>(r) * dstStride, src + static_cast<int64_t>(r) * srcStride, sizeof(float) * width);
 }
 
 void addDifference(int64_t length, const float* x, const float* plus, const float* minus, float* out) {

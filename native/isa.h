@@ -17,6 +17,7 @@ struct KernelTable {
   void (*deltaFromGrad)(Activation, int64_t, const float*, const float*, float*);
   void (*deltaFromTarget)(Activation, int64_t, float, const float*, const float*, float*);
   void (*axpby)(int64_t, float, const float*, float, const float*, float*);
+  void (*copyBlock)(int, int, const float*, int, float*, int);
   void (*addDifference)(int64_t, const float*, const float*, const float*, float*);
   void (*columnSums)(int, int, float, const float*, float, float*);
   double (*softmaxCrossEntropy)(int, int, const float*, const int32_t*, float*, double, float*);

@@ -39,6 +39,8 @@ void deltaFromGrad(Activation act, int64_t length, const float* y, const float* 
 void deltaFromTarget(Activation act, int64_t length, float alpha, const float* y, const float* t, float* d);
 /** out ← α·x + β·y. */
 void axpby(int64_t length, float alpha, const float* x, float beta, const float* y, float* out);
+/** dst[r·dstStride + i] ← src[r·srcStride + i] for r < rows, i < width (no overlap). */
+void copyBlock(int rows, int width, const float* src, int srcStride, float* dst, int dstStride);
 /** out ← x + plus − minus. */
 void addDifference(int64_t length, const float* x, const float* plus, const float* minus, float* out);
 /** out[j] ← α·Σ_i d[i,j] + β·out[j] (β = 0 ignores out). */

@@ -10,7 +10,7 @@ namespace APICAL_ISA {
 
 extern const KernelTable table = {
     APICAL_STRINGIFY(APICAL_ISA), gemm,       dense,       activate,   deltaFromGrad,
-    deltaFromTarget,              axpby,      addDifference, columnSums, softmaxCrossEntropy,
+    deltaFromTarget,              axpby,      copyBlock, addDifference, columnSums, softmaxCrossEntropy,
     countErrors,                  sumSquaredDifference, sgdStep, rmspropStep, adamStep,
     addGaussianNoise,
 };

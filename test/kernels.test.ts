@@ -317,6 +317,22 @@ describeNative('native elementwise ops', () => {
     }
   });
 
+  it('copyBlock copies a block of columns between strides and keeps the rest of dst', () => {
+    for (const [rows, width, srcStride, dstStride] of [[0, 5, 5, 5], [3, 0, 4, 4], [1, 7, 7, 7], [20, 6, 600, 106], [20, 100, 100, 106], [5, 33, 40, 33]]) {
+      const src = randomArray(rows === 0 ? 3 : (rows - 1) * srcStride + width);
+      const dst = randomArray(rows === 0 ? 3 : (rows - 1) * dstStride + width + 2);
+      const r = both([src, dst], (kern, [s, d]) => kern.copyBlock(rows, width, s, srcStride, d, dstStride));
+      expect(r.mine[1]).toEqual(r.theirs[1]);
+      for (let i = 0; i < rows; i++) expect(r.mine[1].subarray(i * dstStride, i * dstStride + width)).toEqual(src.subarray(i * srcStride, i * srcStride + width));
+    }
+    // Into a view at an offset, as a recurrent step writes h_{t−1} after x_t in [x_t, h_{t−1}].
+    const z = randomArray(4 * 9);
+    const h = randomArray(4 * 6);
+    const r = both([z], (kern, [zz]) => kern.copyBlock(4, 6, h, 6, zz.subarray(3), 9));
+    expect(r.mine[0]).toEqual(r.theirs[0]);
+    expect(Array.from(r.mine[0].subarray(9 + 3, 9 + 9))).toEqual(Array.from(h.subarray(6, 12)));
+  });
+
   it('columnSums with β = 0 (NaN-filled out) and β ≠ 0', () => {
     for (const [m, n] of [[1, 1], [100, 240], [17, 33], [3, 1000]]) {
       const d = randomArray(m * n);
@@ -508,6 +524,8 @@ describeNative('native argument checking', () => {
     expectThrows(() => k.softmaxCrossEntropy(1, 3, f, new Int32Array([3]), f, 1, null), undefined, /labels/);
     expectThrows(() => k.dense(2, 3, 2, f, f, new Float32Array(2), Activation.Relu, f), undefined, /dense.*bias/);
     expectThrows(() => k.sgdStep(200, f, f, f, 0.1, 0.9, 0), undefined, /sgdStep.*param/);
+    expectThrows(() => k.copyBlock(3, 10, f, 46, f, 10), undefined, /copyBlock.*'src'.*too short/);
+    expectThrows(() => k.copyBlock(3, 10, f, 10, new Float32Array(29), 10), undefined, /copyBlock.*'dst'.*too short/);
   });
 });
 }

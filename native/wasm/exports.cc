@@ -44,6 +44,9 @@ APICAL_EXPORT(deltaFromTarget) void deltaFromTarget(int act, int length, float a
 APICAL_EXPORT(axpby) void axpby(int length, float alpha, const float* x, float beta, const float* y, float* out) {
   K::axpby(length, alpha, x, beta, y, out);
 }
+APICAL_EXPORT(copyBlock) void copyBlock(int rows, int width, const float* src, int srcStride, float* dst, int dstStride) {
+  K::copyBlock(rows, width, src, srcStride, dst, dstStride);
+}
 APICAL_EXPORT(addDifference) void addDifference(int length, const float* x, const float* plus, const float* minus, float* out) {
   K::addDifference(length, x, plus, minus, out);
 }

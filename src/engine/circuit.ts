@@ -36,6 +36,7 @@
  * through the steps (`throughTime`, through the network's pathway between steps).
  */
 import { concatMap, filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
+import { kernels } from '../kernels';
 import { Network, Pathway } from '../network/network';
 import { Population } from '../network/population';
 import { RecurrentPopulation } from '../network/recurrent-population';
@@ -90,7 +91,7 @@ function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Ge
   }
   const features = input.length / rows;
   for (let t = 0; t < steps; t++) {
-    for (let r = 0; r < rows; r++) for (let i = 0; i < width; i++) step[r * width + i] = input[r * features + t * width + i];
+    kernels().copyBlock(rows, width, input.subarray(t * width), features, step, width);
     yield { stimulus, population: 0, activity: step, time: { t, steps } };
   }
 }

@@ -99,6 +99,13 @@ export interface Kernels {
   axpby(length: number, alpha: number, x: Float32Array, beta: number, y: Float32Array, out: Float32Array): void;
 
   /**
+   * A block of columns copied between row-major matrices: dst[r·dstStride + i] ← src[r·srcStride + i]
+   * for r < rows, i < width (the rest of dst untouched), e.g. a recurrent step's input
+   * [x_t, h_{t−1}] assembled from x_t and h_{t−1}. src and dst must not overlap.
+   */
+  copyBlock(rows: number, width: number, src: Float32Array, srcStride: number, dst: Float32Array, dstStride: number): void;
+
+  /**
    * Difference correction out ← x + plus − minus; in DTP, ĥ_{l−1} = h_{l−1} + g(ĥ_l) − g(h_l)
    * (Lee et al. 2015, eq. 13). out may alias any input.
    */

@@ -93,6 +93,10 @@ export const referenceKernels: Kernels = {
     for (let i = 0; i < length; i++) out[i] = alpha * x[i] + beta * y[i];
   },
 
+  copyBlock(rows, width, src, srcStride, dst, dstStride) {
+    for (let r = 0; r < rows; r++) for (let i = 0; i < width; i++) dst[r * dstStride + i] = src[r * srcStride + i];
+  },
+
   addDifference(length, x, plus, minus, out) {
     for (let i = 0; i < length; i++) out[i] = x[i] + plus[i] - minus[i];
   },

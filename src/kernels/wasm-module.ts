@@ -43,6 +43,8 @@ interface OpSpec {
 const f32 = (arg: number, name: string, length: (a: any[]) => number, mode: Mode, nullable = false): ArraySlot => ({ arg, name, kind: 'f32', length, mode, nullable });
 const byLength = (a: any[]): number => a[0];
 const byLength1 = (a: any[]): number => a[1];
+/** Elements a strided block of a[0] rows of a[1] reaches at the stride a[s]: (rows − 1)·stride + width (0 if empty). */
+const blockExtent = (s: number) => (a: any[]): number => (a[0] === 0 || a[1] === 0 ? 0 : (a[0] - 1) * a[s] + a[1]);
 
 /** Every op, in the order of the Kernels interface, but spikeProduct (spike-product.ts: a module of its own). */
 const OPS: Record<Exclude<keyof Kernels, 'name' | 'spikeProduct'>, OpSpec> = {
@@ -71,6 +73,12 @@ const OPS: Record<Exclude<keyof Kernels, 'name' | 'spikeProduct'>, OpSpec> = {
     args: ['length', 'alpha', 'x', 'beta', 'y', 'out'],
     sizes: ['length'],
     arrays: [f32(2, 'x', byLength, 'in'), f32(4, 'y', byLength, 'in'), f32(5, 'out', byLength, 'out')],
+  },
+  copyBlock: {
+    args: ['rows', 'width', 'src', 'srcStride', 'dst', 'dstStride'],
+    sizes: ['rows', 'width', 'srcStride', 'dstStride'],
+    // dst inout: the columns outside the block are kept.
+    arrays: [f32(2, 'src', blockExtent(3), 'in'), f32(4, 'dst', blockExtent(5), 'inout')],
   },
   addDifference: {
     args: ['length', 'x', 'plus', 'minus', 'out'],

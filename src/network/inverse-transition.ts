@@ -37,6 +37,8 @@ export class InverseTransitionPathway implements Pathway {
   private pending = false;
   /** `decoded` holds G(x_t, h_t) for every step of the sequence held (until the learning step ends). */
   private statesDecoded = false;
+  /** G's W rows hold the transition's W of this step (until the learning step ends). */
+  private weightsShared = false;
 
   constructor(
     readonly population: RecurrentPopulation,
@@ -75,6 +77,7 @@ export class InverseTransitionPathway implements Pathway {
   /** Ends a learning step: G's update, if it learned, and the step's G(x_t, h_t) forgotten. */
   applyGradients(): void {
     this.statesDecoded = false;
+    this.weightsShared = false;
     if (!this.pending) return;
     this.projection.applyGradients();
     this.pending = false;
@@ -89,7 +92,7 @@ export class InverseTransitionPathway implements Pathway {
   difference(t: number, rows: number, target: Float32Array, out: Float32Array): void {
     const { size } = this.population;
     if (!this.statesDecoded) this.decodeStates(rows);
-    this.withInput(t, rows, target, this.read);
+    this.withInput(t * rows, rows, target, this.read);
     this.decode(rows, this.read, this.targetDecoded);
     kernels().axpby(rows * size, 1, this.targetDecoded, -1, this.decoded.subarray(t * rows * size, (t + 1) * rows * size), out);
   }
@@ -98,28 +101,28 @@ export class InverseTransitionPathway implements Pathway {
   private decodeStates(rows: number): void {
     const { population } = this;
     const { width, size, steps } = population;
-    for (let t = 1; t < steps; t++) this.withInput(t, rows, population.stateAt(t, rows), this.read.subarray(t * rows * (width + size)));
+    this.withInput(rows, (steps - 1) * rows, population.states.subarray(rows * size), this.read.subarray(rows * (width + size)));
     this.decode((steps - 1) * rows, this.read.subarray(rows * (width + size)), this.decoded.subarray(rows * size));
     this.statesDecoded = true;
   }
 
-  /** `rows` rows of `into` ← [x_t, h] for step t's input x_t. */
-  private withInput(t: number, rows: number, h: Float32Array, into: Float32Array): void {
-    const { width, size } = this.population;
+  /**
+   * `rows` rows of `into` ← [x, h], x the inputs of the population's rows `first` … (steps one after
+   * another: step t's rows start at t·rows).
+   */
+  private withInput(first: number, rows: number, h: Float32Array, into: Float32Array): void {
+    const { width, size, inputs } = this.population;
     const inSize = width + size;
-    const z = this.population.at(this.population.inputs, t, rows, inSize);
-    // Plain loops: no view allocated per row.
-    for (let r = 0; r < rows; r++) {
-      const row = r * inSize;
-      for (let i = 0; i < width; i++) into[row + i] = z[row + i];
-      for (let i = 0; i < size; i++) into[row + width + i] = h[r * size + i];
-    }
+    const k = kernels();
+    k.copyBlock(rows, width, inputs.subarray(first * inSize), inSize, into, inSize);
+    k.copyBlock(rows, size, h, size, into.subarray(width), inSize);
   }
 
-  /** out ← G(z) for `rows` rows of z, W shared with the transition. */
+  /** out ← G(z) for `rows` rows of z, W shared with the transition (copied on the step's first decode: W changes only when the step learns). */
   private decode(rows: number, z: Float32Array, out: Float32Array): void {
     const { width, size } = this.population;
-    this.projection.weights.set(this.population.projection.weights.subarray(0, width * size));
+    if (!this.weightsShared) this.projection.weights.set(this.population.projection.weights.subarray(0, width * size));
+    this.weightsShared = true;
     this.projection.respond(rows, z, this.activation, out);
   }
 

@@ -63,14 +63,10 @@ export class RecurrentPopulation extends Population {
     const { width, size } = this;
     const inSize = width + size;
     const z = this.at(this.inputs, t, rows, inSize);
-    const previous = t === 0 ? null : this.stateAt(t - 1, rows);
-    // Plain loops: no view allocated per row and step.
-    for (let r = 0; r < rows; r++) {
-      const row = r * inSize;
-      for (let i = 0; i < width; i++) z[row + i] = x[r * width + i];
-      if (previous) for (let i = 0; i < size; i++) z[row + width + i] = previous[r * size + i];
-      else z.fill(0, row + width, row + inSize);
-    }
+    const k = kernels();
+    k.copyBlock(rows, width, x, width, z, inSize);
+    if (t > 0) k.copyBlock(rows, size, this.stateAt(t - 1, rows), size, z.subarray(width), inSize);
+    else for (let r = 0; r < rows; r++) z.fill(0, r * inSize + width, (r + 1) * inSize);
     const h = this.stateAt(t, rows);
     this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
     this.activity.set(h);
