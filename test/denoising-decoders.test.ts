@@ -6,7 +6,11 @@
  *   V_denoising − V_noisy = −η·(2/rows)·uᵀ·(h̃ − h),   c_denoising − c_noisy = −η·(2/rows)·Σ_r (h̃ − h)_r,
  * since their decoded values, probes and responses are the same before the step.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Circuit } from '../src/engine/circuit';
+import { ConfigError, loadExperiment } from '../src/experiment/experiment';
 import { DecoderPathway } from '../src/network/decoder';
 import { TopDecoderPathway } from '../src/network/top-decoder';
 import { randomBatch, smallCircuit, smallModel, stimulus } from './helpers';
@@ -83,5 +87,25 @@ describe.each(['sdtp', 'ao-sdtp'] as const)('%s with denoising decoders', (name)
       top.activity,
       top.size,
     );
+  });
+});
+
+describe('the denoising setting in an experiment file', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-denoising-'));
+  const file = (rule: Record<string, unknown>): string => {
+    const json = JSON.parse(fs.readFileSync('experiments/bartunov-mnist/sdtp-paper.json', 'utf8'));
+    json.model = path.resolve('models/mnist-tanh-5x256.json');
+    json.rule = rule;
+    const out = path.join(tmp, `${rule.name}.json`);
+    fs.writeFileSync(out, JSON.stringify(json));
+    return out;
+  };
+
+  it('is taken by sdtp and ao-sdtp and refused, in one line naming it, for conditional decoders', () => {
+    expect(loadExperiment(file({ name: 'sdtp', noise: 0.1, denoising: true })).rule).toMatchObject({ denoising: true });
+    expect(loadExperiment(file({ name: 'ao-sdtp', noise: 0.1, denoising: true })).rule).toMatchObject({ denoising: true });
+    const f = file({ name: 'conditional', noise: 0.1, denoising: true });
+    expect(() => loadExperiment(f)).toThrow(ConfigError);
+    expect(() => loadExperiment(f)).toThrow(`${f}: /rule/denoising is not allowed here`);
   });
 });
