@@ -322,6 +322,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'Seed 1, one core each (`results/bartunov-mnist/ablation-*/`',
+      header: ['run', 'epochs', 'train % (last)', 'validation % at best (epoch)', 'test % there', 'lowest test % (epoch)', 'test % (last)'],
+      rows: bartunovAblationRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
       rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
@@ -330,6 +336,39 @@ export function resultsTables(): ResultTable[] {
       }),
     },
   ];
+}
+
+/**
+ * The appendix ablations of Bartunov et al.'s protocol: each run's last training error, its best
+ * validation epoch with the test error there, and the lowest test error of any epoch (the figure
+ * Bartunov et al.'s Table 1 reports, "best errors achieved in 500 epochs").
+ */
+function bartunovAblationRows(): (string | null)[][] {
+  const runs: readonly (readonly [string, string])[] = [
+    ['FA, apical tune trial 8 (lr 5.52e-4, ε 1e-8)', 'tune-fa/trials/t008-e50'],
+    ['FA, apical tune trial 24 (lr 3.11e-4, ε 1e-8)', 'tune-fa/trials/t024-e50'],
+    ['FA, Table 5 (lr 1.68e-4, ε 1e-4)', 'ablation-fa-paper'],
+    ['SDTP, apical tune trial 8', 'tune-sdtp/trials/t008-e50'],
+    ['SDTP, Table 5', 'ablation-sdtp-paper'],
+    ['SDTP, Table 5, denoising', 'ablation-sdtp-paper-denoising'],
+    ['SDTP, Table 5, inverse loss averaged over units', 'ablation-sdtp-paper-unit-mean'],
+    ['AO-SDTP, apical tune trial 8', 'tune-ao-sdtp/trials/t008-e50'],
+    ['AO-SDTP, Table 5 (SDTP’s column), inverse loss averaged over units', 'ablation-ao-sdtp-paper-unit-mean'],
+  ];
+  return runs.map(([label, dir]) => {
+    const s = summary(results('bartunov-mnist', dir));
+    const m = metrics(results('bartunov-mnist', dir, 'metrics.jsonl'));
+    const lowest = m.reduce((best, r) => (r.test_error < best.test_error ? r : best));
+    return [
+      label,
+      String(s.epochs_completed),
+      pct(s.final!.train_error),
+      `${pct(s.best_valid!.valid_error)} (${s.best_valid!.epoch})`,
+      pct(s.best_valid!.test_error),
+      `${pct(lowest.test_error)} (${lowest.epoch})`,
+      pct(s.final!.test_error),
+    ];
+  });
 }
 
 /** The missing-modality table: the last epoch of each seed's run, both-views and top-only networks. */

@@ -47,6 +47,7 @@ function describe(file: string, error: ErrorObject | undefined): string {
   const where = error.instancePath || '/';
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') return `${file}: ${where} has an unknown field "${params.additionalProperty}"`;
+  if (error.keyword === 'false schema') return `${file}: ${where} is not allowed here`;
   if (error.keyword === 'enum') return `${file}: ${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   return `${file}: ${where} ${error.message}`;
 }

@@ -255,12 +255,17 @@ export const experimentSchema = {
               noise: { type: 'number', minimum: 0 },
               noiseDecay: { type: 'number', exclusiveMinimum: 0 },
               difference: { type: 'boolean' },
+              denoising: { type: 'boolean' },
             },
           },
         },
         {
           if: { properties: { name: { enum: ['sdtp', 'ao-sdtp'] } } },
           then: { not: { required: ['difference'] } },
+        },
+        {
+          if: { properties: { name: { const: 'conditional' } } },
+          then: { properties: { denoising: false } },
         },
         // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
         // where the rule forms targets from differences (not tp).

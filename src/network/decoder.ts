@@ -6,6 +6,10 @@
  * decoder learns to map the response back to the probe,
  *   L_inv = mean over the batch of ‖g_l(f_l(h̃)) − h̃‖².
  * The decoder sees only what reaches it: the probe and the response. It never reads W_l.
+ * As a denoising decoder (`probes(site, 0, true)`) it learns to map the response back to the clean
+ * activity instead, L_inv = mean ‖g_l(f_l(h̃)) − h_{l−1}‖², the de-noising auto-encoder training that
+ * Bartunov et al. (2018, NeurIPS, appendix 5.1) use for SDTP and AO-SDTP, where DTP's (Lee et al.
+ * 2015) preserves the noise.
  *
  * An input transform T makes it decode T(h_l) instead of h_l, g_l(h_l) = unit(T(h_l)·V_l + c_l):
  * Lee et al.'s discrete network reads sign(h_2) (§3.2), while the target it forms stays in the
@@ -95,9 +99,10 @@ export class DecoderPathway implements Pathway {
   /**
    * The one-layer probe (part of the forward sweep, once population l−1 has fired): noise injected
    * at population l−1 (stream "<h_{l−1}>/noise"; the input decoder g_1 probes the input itself, which
-   * has no output transform), h̃ = h_{l−1} + ε; population l responds with f_l(h̃); g_l learns.
+   * has no output transform), h̃ = h_{l−1} + ε; population l responds with f_l(h̃); g_l learns to
+   * reconstruct h̃, or h_{l−1} when `denoising`.
    */
-  probes({ above, below, state }: PathwaySite, encoderWeight = 0): Probe[] {
+  probes({ above, below, state }: PathwaySite, encoderWeight = 0, denoising = false): Probe[] {
     const noise = state.stream(`${below ? below.name : 'input'}/noise`);
     const k = kernels();
     if (encoderWeight > 0 && above.unit.activation === undefined) {
@@ -108,10 +113,11 @@ export class DecoderPathway implements Pathway {
         after: above.index - 1,
         pathway: `g${above.index}`,
         run: ({ rows, input, noise: sd }) => {
-          k.addGaussianNoise(rows * this.projection.outSize, below ? below.activity : input, sd, noise, this.probe);
+          const clean = below ? below.activity : input;
+          k.addGaussianNoise(rows * this.projection.outSize, clean, sd, noise, this.probe);
           const sent = below ? below.send(rows, this.probe, this.sentProbe) : this.blankedProbe(rows);
           above.respond(rows, sent, this.response);
-          const error = this.learnFromProbe(rows);
+          const error = this.learnFromProbe(rows, denoising ? clean : this.probe);
           if (encoderWeight > 0) this.learnEncoder(rows, above, sent, encoderWeight);
           return error;
         },
@@ -238,15 +244,16 @@ export class DecoderPathway implements Pathway {
   }
 
   /**
-   * Gradients of the reconstruction loss for the probe/response pair now in `probe` and
-   * `response`; returns the batch-mean reconstruction error mean_i ‖g(f(h̃_i)) − h̃_i‖².
+   * Gradients of the reconstruction loss for the response now in `response`, reconstructing
+   * `target` (the probe h̃ itself by default); returns the batch-mean reconstruction error
+   * mean_i ‖g(f(h̃_i)) − target_i‖².
    */
-  learnFromProbe(rows: number): number {
+  learnFromProbe(rows: number, target: Float32Array = this.probe): number {
     const k = kernels();
     const length = rows * this.projection.outSize;
     const read = this.decode(rows, this.response, this.decoded);
-    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
-    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
+    const error = k.sumSquaredDifference(length, this.decoded, target) / rows;
+    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, target, this.delta);
     this.projection.accumulateGradients(rows, read, this.delta);
     this.pending = true;
     return error;

@@ -12,6 +12,8 @@
  * h̃_L = h_L + ε, the read-out responds with p̃ = softmax(f_out(h̃_L)), and g learns
  *   L_inv = mean over the batch of ‖g(p̃, s̃) − h̃_L‖²,
  * with s̃ the auxiliary features of h̃_L or the probe's side information. It never reads W_out.
+ * As a denoising decoder (`probes(site, true)`) it reconstructs the clean h_L instead,
+ * L_inv = mean ‖g(p̃, s̃) − h_L‖² (Bartunov et al. 2018, appendix 5.1: SDTP and AO-SDTP).
  */
 import { Activation, kernels } from '../kernels';
 import { streamState } from '../kernels/random';
@@ -111,9 +113,9 @@ export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
 
   /**
    * The probe (once h_L has fired): noise injected at h_L (stream "<h_L>/noise"), the read-out's
-   * probabilities respond, g_{L+1} learns.
+   * probabilities respond, g_{L+1} learns to reconstruct h̃_L, or h_L when `denoising`.
    */
-  probes({ above: readout, below: top, state }: PathwaySite): Probe[] {
+  probes({ above: readout, below: top, state }: PathwaySite, denoising = false): Probe[] {
     if (!top) throw new Error(`decoder ${this.projection.name} reaches the top hidden population`);
     const noise = state.stream(`${top.name}/noise`);
     const k = kernels();
@@ -127,7 +129,7 @@ export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
           readout.respond(rows, top.send(rows, this.probe, this.sentProbe), this.response);
           k.softmaxCrossEntropy(rows, readout.size, this.response, labels, this.response, 1, null);
           this.present(batch);
-          return this.learnFromProbe(rows);
+          return this.learnFromProbe(rows, denoising ? top.activity : this.probe);
         },
       },
     ];
@@ -192,15 +194,16 @@ export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
 
   /**
    * Gradients of the reconstruction loss for the probe now in `probe`/`response` (with the side
-   * information last received); returns its batch mean.
+   * information last received), reconstructing `target` (the probe h̃_L itself by default);
+   * returns its batch mean.
    */
-  learnFromProbe(rows: number): number {
+  learnFromProbe(rows: number, target: Float32Array = this.probe): number {
     const k = kernels();
     const length = rows * this.hiddenSize;
     this.fill(0, rows, this.response, this.probe, this.side);
     this.projection.respond(rows, this.input, this.activation, this.decoded);
-    const error = k.sumSquaredDifference(length, this.decoded, this.probe) / rows;
-    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, this.probe, this.delta);
+    const error = k.sumSquaredDifference(length, this.decoded, target) / rows;
+    k.deltaFromTarget(this.activation, length, 2 / rows, this.decoded, target, this.delta);
     this.projection.accumulateGradients(rows, this.input, this.delta);
     this.pending = true;
     return error;

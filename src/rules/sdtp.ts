@@ -9,6 +9,10 @@
  * AO-SDTP ('ao-sdtp') appends fixed random auxiliary output features a(h_L) = tanh(h_L·R) to what the
  * decoder reads, with a(h_L) as their own target, so that g can reconstruct more of h_L than ten
  * class probabilities carry: ĥ_L = h_L + g(onehot(y), a(h_L)) − g(p, a(h_L)).
+ * With `denoising` every decoder learns to reconstruct the clean activity from the response to its
+ * noisy probe, ‖g_l(f_l(h̃_{l−1})) − h_{l−1}‖² (and ‖g(p̃, a(h̃_L)) − h_L‖² at the top): the de-noising
+ * auto-encoder training Bartunov et al. use for SDTP and AO-SDTP (appendix 5.1), where DTP's loss
+ * reconstructs the noisy probe h̃ itself (network/decoder.ts).
  */
 import { differenceTargetPropagation } from './dtp';
 import { expectPathway, Rule } from './rule';
@@ -19,15 +23,20 @@ export interface SimplifiedTargetPropagationSpec {
   readonly noise: number;
   /** τ (epochs): σ/(1 + epoch/τ) when set. */
   readonly noiseDecay?: number;
+  /** Decoders reconstruct the clean activity from the response to the noisy probe (default false: the probe). */
+  readonly denoising?: boolean;
 }
 
+const denoisingOption = 'denoising: every decoder reconstructs the clean activity h from the response to its noisy probe h̃, ‖g(f(h̃)) − h‖² (de-noising auto-encoders, Bartunov et al. 2018, appendix 5.1)';
+
 export function simplifiedTargetPropagation(spec: SimplifiedTargetPropagationSpec, auxiliary: boolean): Rule {
-  const dtp = differenceTargetPropagation({ ...spec, topStep: 1 });
+  const { denoising, ...rest } = spec;
+  const dtp = differenceTargetPropagation({ ...rest, topStep: 1 });
   const kind = auxiliary ? 'auxiliary-decoder' : 'top-decoder';
   const name = auxiliary ? 'ao-sdtp' : 'sdtp';
   return {
     ...dtp,
-    options: [],
+    options: [denoisingOption],
     name,
     summary: auxiliary
       ? 'ĥ_L = h_L + g(onehot(y), a(h_L)) − g(p, a(h_L)), a fixed random features, then DTP — AO-SDTP, Bartunov et al. 2018'
@@ -41,5 +50,14 @@ export function simplifiedTargetPropagation(spec: SimplifiedTargetPropagationSpe
     top() {
       // topDown already holds ĥ_L − h_L.
     },
+    ...(denoising ? { probes: denoisingProbes(name, kind) } : {}),
   };
+}
+
+/** Every decoder's probe, learning to reconstruct the clean activity (the read-out's decoder of `kind` included). */
+function denoisingProbes(name: string, kind: 'top-decoder' | 'auxiliary-decoder'): NonNullable<Rule['probes']> {
+  return (network, l) =>
+    l < network.readout.index
+      ? expectPathway(name, network.feedback[l]!, 'decoder').probes(network.site(l), 0, true)
+      : expectPathway(name, network.readoutFeedback, kind).probes(network.site(l), true);
 }
