@@ -1,6 +1,6 @@
 /**
- * Per-layer diagnostics of a target-propagation run, from each epoch of its metrics.jsonl (or the
- * last): for each hidden population h_l (bottom to top),
+ * Per-layer diagnostics of a target-propagation run, from every epoch of its metrics.jsonl: for each
+ * hidden population h_l (bottom to top),
  *  - recon:  the mean probe loss of the decoder g_{l+1} forming h_l's target (reconstruction_error;
  *            none for the top population, whose target comes from the read-out);
  *  - angle_st, angle: the mean over the epoch's alignment samples of ∠(ĥ_l − h_l, −∂L/∂h_l) with
