@@ -171,6 +171,52 @@ function sameMetrics(a: string, b: string, epochs: number): boolean {
 }
 
 /** Every table the committed files back. */
+/** A committed run's folder: results/<sweep>/cells/<sweep>-<line>-d<depth>, or any folder under results/. */
+const sweepCell = (sweep: string, line: string, depth: number): string => path.join(sweep, 'cells', `${sweep}-${line}-d${depth}`);
+
+/** "test (validation)" of the run in results/<dir>, both in %. */
+const testValid = (dir: string): string => {
+  const s = summary(results(dir));
+  return `${pct(s.final!.test_error)} (${pct(s.final!.valid_error)})`;
+};
+
+/**
+ * The run with the lowest final validation error among `dirs` (under results/), as
+ * "test (validation), γ <its rule.stepGrowth>", or ", <label>" for a run `labels` names.
+ */
+function chosenOnValidation(dirs: readonly string[], labels: Readonly<Record<string, string>> = {}): string {
+  const valid = (dir: string): number => summary(results(dir)).final!.valid_error!;
+  const best = dirs.reduce((a, b) => (valid(b) < valid(a) ? b : a));
+  const rule = JSON.parse(fs.readFileSync(results(best, 'config.json'), 'utf8')).rule as { stepGrowth?: number };
+  return `${testValid(best)}, ${labels[best] ?? `γ ${rule.stepGrowth ?? 1}`}`;
+}
+
+/** The table of every line of the reduced depth sweeps at depths 2, 4, 8 and 16 (issue 17). */
+function depthSweepLinesRows(): (string | null)[][] {
+  const depths = [2, 4, 8];
+  const more = (line: string, depth: number): string => sweepCell('depth-sweep-fair-more', line, depth);
+  const fair = (line: string, depth: number): string => sweepCell('depth-sweep-fair', line, depth);
+  const st = (line: string, depth: number): string => sweepCell('depth-sweep-fair-st', line, depth);
+  const d8 = (line: string): string => sweepCell('depth-sweep-fair-st-d8', line, 8);
+  const d16 = (line: string): string => sweepCell('depth-sweep-fair-d16', line, 16);
+  const test = (dir: string): string => pct(summary(results(dir)).final!.test_error);
+  const tuned = path.join('depth8-stochastic-st', 'tune', 'trials', 't001-e10');
+  const signSt = (depth: number): string[] => [st('sign-dtp-st', depth), st('sign-dtp-st-growth2-lr2x', depth), ...(depth === 8 ? ['1.2', '1.35', '1.5'].map((g) => d8(`sign-dtp-st-growth${g}-lr2x`)) : [])];
+  const stochasticSt = (depth: number): string[] => [st('stochastic-dtp-st', depth), st('stochastic-dtp-st-growth2-lr2x', depth), ...(depth === 8 ? [d8('stochastic-dtp-st-growth1.35-lr2x'), tuned] : [])];
+  return [
+    ['tanh · BP (true derivative; continuous reference)', ...depths.map((d) => test(more('tanh-bp', d))), test(d16('tanh-bp'))],
+    ['sign · BP, true derivative', ...depths.map((d) => test(more('sign-bp', d))), test(d16('sign-bp'))],
+    ['sign · straight-through BP', ...depths.map((d) => testValid(fair('sign-bp-ste', d))), testValid(d16('sign-bp-ste'))],
+    ['sign · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(signSt(d))), chosenOnValidation(['1.1', '1.2', '1.3'].map((g) => d16(`sign-dtp-st-growth${g}-lr2x`)))],
+    ['quantise4 · BP, true derivative', ...depths.map((d) => test(more('quantise4-bp', d))), ''],
+    ['quantise4 · straight-through BP', ...depths.map((d) => testValid(more('quantise4-bp-ste', d))), ''],
+    ['quantise4 · DTP, decoders read the levels', ...depths.map((d) => test(more('quantise4-dtp', d))), ''],
+    ['quantise4 · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(['2', '1.5'].map((g) => more(`quantise4-dtp-st-growth${g}-lr2x`, d)))), ''],
+    ['stochastic · straight-through BP', ...depths.map((d) => testValid(fair('stochastic-bp-ste', d))), ''],
+    ['stochastic · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(stochasticSt(d), { [tuned]: 'tuned' })), ''],
+  ];
+}
+
 export function resultsTables(): ResultTable[] {
   const discreteSeeds = ['mnist-discrete-dtp', 'mnist-discrete-dtp-s2', 'mnist-discrete-dtp-s3'];
   const stochasticSeeds = ['mnist-stochastic-dtp', 'mnist-stochastic-dtp-s2', 'mnist-stochastic-dtp-s3'];
@@ -325,6 +371,12 @@ export function resultsTables(): ResultTable[] {
       after: 'Seed 1, one core each (`results/bartunov-mnist/ablation-*/`',
       header: ['run', 'epochs', 'train % (last)', 'validation % at best (epoch)', 'test % there', 'lowest test % (epoch)', 'test % (last)'],
       rows: bartunovAblationRows(),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'the search below.',
+      header: ['units · rule', '2', '4', '8', '16'],
+      rows: depthSweepLinesRows(),
     },
     {
       doc: 'RESULTS.md',

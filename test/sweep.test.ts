@@ -10,8 +10,8 @@ import * as path from 'path';
 import { sweep } from '../src/jobs/sweep';
 import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
-import { sweepFigure, sweepLayersCsv, sweepMarkdown } from '../src/report/sweep';
-import { layerDiagnostics } from '../src/report/layer-diagnostics';
+import { sweepFigure, sweepLayersByEpochCsv, sweepLayersCsv, sweepMarkdown } from '../src/report/sweep';
+import { layerDiagnosticsByEpoch } from '../src/report/layer-diagnostics';
 import { ABSOLUTE_PATH } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
@@ -99,22 +99,57 @@ describe('apical sweep', () => {
     expect(cells.map((c) => c.experiment.metrics.alignmentEvery)).toEqual([7, 7, 7, 7]);
   });
 
-  it('reads per-layer diagnostics from the last epoch: decoder losses and mean target angles, NaN skipped', () => {
+  it('reads per-layer diagnostics at every epoch: decoder losses and mean target angles, NaN skipped', () => {
     const dir = path.join(tmp, 'diagnostics');
     fs.mkdirSync(dir, { recursive: true });
     const sample = (st1: number | 'NaN', st2: number) => ({ step: 1, update_angle: {}, feedback_angle: {}, feedback_norm_ratio: {}, target_angle: { h1: 'NaN', h2: 1 }, target_angle_st: { h1: st1, h2: st2 }, target_rms: { h1: 0.5, h2: 2 } });
-    const epoch = (recon: number, samples: unknown[]) => JSON.stringify({ epoch: 1, reconstruction_error: { g2: recon }, alignment: samples });
-    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), [epoch(99, [sample(0, 0)]), epoch(3.5, [sample(80, 10), sample('NaN', 20)])].join('\n') + '\n');
-    const layers = layerDiagnostics(dir, 2);
+    const epoch = (n: number, recon: number, samples: unknown[]) => JSON.stringify({ epoch: n, reconstruction_error: { g2: recon }, alignment: samples });
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), [epoch(1, 99, [sample(0, 0)]), epoch(2, 3.5, [sample(80, 10), sample('NaN', 20)])].join('\n') + '\n');
+    const history = layerDiagnosticsByEpoch(dir, 2);
+    expect(history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(history[0].layers[0]).toEqual({ layer: 'h1', recon: 99, angle_st: 0, angle: NaN, rms: 0.5 });
+    const layers = history[1].layers;
     expect(layers).toEqual([
       { layer: 'h1', recon: 3.5, angle_st: 80, angle: NaN, rms: 0.5 },
       { layer: 'h2', recon: null, angle_st: 15, angle: 1, rms: 2 },
     ]);
-    const row = { labels: ['sign', 'dtp', 2], status: 'finished' as const, out: dir, layers };
+    const row = { labels: ['sign', 'dtp', 2], status: 'finished' as const, out: dir, layers, history };
     const layout = planSweep(loadSweep(sweepFile()), path.join(tmp, 'plan'));
     expect(sweepLayersCsv(layout, [row]).split('\n').slice(0, 2)).toEqual(['units,rule,depth,layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms', 'sign,dtp,2,h1,3.5000,80.00,NaN,0.50000']);
+    expect(sweepLayersByEpochCsv(layout, [row]).trim().split('\n')).toEqual([
+      'units,rule,depth,epoch,layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms',
+      'sign,dtp,2,1,h1,99.0000,0.00,NaN,0.50000',
+      'sign,dtp,2,1,h2,,0.00,1.00,2.00000',
+      'sign,dtp,2,2,h1,3.5000,80.00,NaN,0.50000',
+      'sign,dtp,2,2,h2,,15.00,1.00,2.00000',
+    ]);
     expect(sweepMarkdown('t', layout, [row], [])).toContain('| sign · dtp | 2 | 80 · 15 | 0.50 · 2.0 | 3.5 · — |');
-    expect(layerDiagnostics(path.join(tmp, 'nowhere'), 2)).toEqual([]);
+    expect(layerDiagnosticsByEpoch(path.join(tmp, 'nowhere'), 2)).toEqual([]);
+  });
+
+  it('writes every DTP cell\'s per-layer diagnostics at the last epoch and at every epoch, as its metrics.jsonl records them', async () => {
+    const out = path.join(tmp, 'diagnosed');
+    const dtp = {
+      units: 'sign',
+      rule: 'dtp',
+      layer: { units: 'tanh', send: 'sign' },
+      feedback: { units: 'tanh', input: 'sign' },
+      learning: { rule: { name: 'dtp', topStep: 0.5, noise: 0.3, straightThrough: true }, optimizer: { forward: { name: 'adam', lr: 0.003 }, feedback: { name: 'adam', lr: 0.003 } } },
+    };
+    const file = sweepFile({ depths: [3], training: { epochs: 2, batchSize: 50 }, metrics: { alignmentEvery: 2 }, lines: [dtp] });
+    await sweep(file, new LocalPool({ jobs: 1 }), { out, command: 'apical sweep (test)' });
+    const metrics = fs.readFileSync(path.join(out, 'tiny-sign-dtp-d3', 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const byEpoch = fs.readFileSync(path.join(out, 'sweep-layers-epochs.csv'), 'utf8').trim().split('\n');
+    expect(byEpoch).toHaveLength(1 + 2 * 3);
+    // h1's target comes from decoder g2: its reconstruction error, epoch by epoch; the top layer has no decoder.
+    expect(byEpoch[1].startsWith(`sign,dtp,3,1,h1,${metrics[0].reconstruction_error.g2.toFixed(4)},`)).toBe(true);
+    expect(byEpoch[4].startsWith(`sign,dtp,3,2,h1,${metrics[1].reconstruction_error.g2.toFixed(4)},`)).toBe(true);
+    expect(byEpoch[6].startsWith('sign,dtp,3,2,h3,,0.00,')).toBe(true);
+    // sweep-layers.csv holds the last epoch's rows.
+    const last = fs.readFileSync(path.join(out, 'sweep-layers.csv'), 'utf8').trim().split('\n');
+    expect(last.slice(1)).toEqual(byEpoch.slice(4).map((line) => line.replace('sign,dtp,3,2,', 'sign,dtp,3,')));
+    // Straight-through decoders: every layer below the top receives a target step.
+    for (const line of byEpoch.slice(4, 6)) expect(Number(line.split(',')[8])).toBeGreaterThan(0);
   });
 });
 

@@ -11,8 +11,8 @@ import * as path from 'path';
 import { loadSweep, planSweep, SweepCell } from '../experiment/sweep';
 import { finishedRun, JobRunner } from './job';
 import { escapeHtml, reportPage } from '../report/page';
-import { sweepCsv, sweepFigure, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
-import { layerDiagnostics } from '../report/layer-diagnostics';
+import { sweepCsv, sweepFigure, sweepLayersByEpochCsv, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
+import { layerDiagnosticsByEpoch } from '../report/layer-diagnostics';
 import { expandLayers } from '../network/spec';
 import { projectPath } from '../report/project-path';
 
@@ -31,13 +31,17 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
   fs.mkdirSync(out, { recursive: true });
   const { cells } = plan;
   const diagnosed = cells.some((cell) => cell.experiment.metrics.alignmentEvery !== null);
-  /** A finished cell's per-layer diagnostics (none when no cell measures alignment metrics). */
-  const diagnostics = (cell: SweepCell, folder: string) => (diagnosed ? layerDiagnostics(folder, expandLayers(cell.experiment.model).length - 1) : undefined);
+  /** A finished cell's per-layer diagnostics, at the last epoch and at every epoch (none when no cell measures alignment metrics). */
+  const diagnostics = (cell: SweepCell, folder: string): Pick<SweepRow, 'layers' | 'history'> => {
+    if (!diagnosed) return {};
+    const history = layerDiagnosticsByEpoch(folder, expandLayers(cell.experiment.model).length - 1);
+    return { layers: history.length ? history[history.length - 1].layers : [], history };
+  };
   const rows = new Map<string, SweepRow>();
   const pending = cells.filter((cell) => {
     const folder = path.join(out, cell.key);
     const summary = finishedRun(folder, cell.experiment.training.epochs);
-    if (summary) rows.set(cell.key, { labels: cell.labels, status: 'skipped', out: folder, summary, layers: diagnostics(cell, folder) });
+    if (summary) rows.set(cell.key, { labels: cell.labels, status: 'skipped', out: folder, summary, ...diagnostics(cell, folder) });
     return !summary;
   });
   log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
@@ -46,7 +50,10 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     const all = cells.map((cell) => rows.get(cell.key) ?? { labels: cell.labels, status: 'pending' as const, out: path.join(out, cell.key) });
     fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(plan, all));
     fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(plan.name, plan, all, notes));
-    if (diagnosed) fs.writeFileSync(path.join(out, 'sweep-layers.csv'), sweepLayersCsv(plan, all));
+    if (diagnosed) {
+      fs.writeFileSync(path.join(out, 'sweep-layers.csv'), sweepLayersCsv(plan, all));
+      fs.writeFileSync(path.join(out, 'sweep-layers-epochs.csv'), sweepLayersByEpochCsv(plan, all));
+    }
     const last = plan.axes[plan.axes.length - 1].title;
     const figure = { id: 'sweep', title: `Test error against ${last}`, caption: `${plan.name}: test error at the last epoch (sweep.csv).`, figure: sweepFigure(plan, all) };
     fs.writeFileSync(path.join(out, 'sweep.html'), reportPage(plan.name, `<p>${escapeHtml(notes.slice(1).join(' '))}</p>`, [figure]));
@@ -64,7 +71,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
       rows.set(cell.key, { ...base, status: 'failed', error: outcome.error });
       log(`[${done}/${pending.length}] ${cell.key}: not run: ${outcome.error}`);
     } else {
-      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary, layers: diagnostics(cell, outcome.request.out) });
+      rows.set(cell.key, { ...base, status: outcome.status, summary: outcome.summary, ...diagnostics(cell, outcome.request.out) });
       const test = outcome.summary.final?.test_error;
       log(`[${done}/${pending.length}] ${cell.key}: test error ${test == null ? '—' : (100 * test).toFixed(2) + '%'}`);
     }

@@ -1,6 +1,6 @@
 /**
- * Per-layer diagnostics of a target-propagation run, from the last epoch of its metrics.jsonl: for
- * each hidden population h_l (bottom to top),
+ * Per-layer diagnostics of a target-propagation run, from every epoch of its metrics.jsonl: for each
+ * hidden population h_l (bottom to top),
  *  - recon:  the mean probe loss of the decoder g_{l+1} forming h_l's target (reconstruction_error;
  *            none for the top population, whose target comes from the read-out);
  *  - angle_st, angle: the mean over the epoch's alignment samples of ∠(ĥ_l − h_l, −∂L/∂h_l) with
@@ -22,6 +22,7 @@ export interface LayerDiagnostics {
 
 type Angles = Readonly<Record<string, number | 'NaN'>>;
 interface EpochLine {
+  readonly epoch: number;
   readonly reconstruction_error?: Readonly<Record<string, number>>;
   readonly alignment?: readonly { readonly target_angle?: Angles; readonly target_angle_st?: Angles; readonly target_rms?: Angles }[];
 }
@@ -34,22 +35,30 @@ function mean(values: readonly (number | 'NaN' | undefined)[]): number | null {
   return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
 }
 
-/** The diagnostics of the run in `dir` with `depth` hidden populations h1 … h<depth> (none without metrics). */
-export function layerDiagnostics(dir: string, depth: number): LayerDiagnostics[] {
+/** One epoch's diagnostics: h1 … h<depth>, bottom to top. */
+export interface EpochDiagnostics {
+  readonly epoch: number;
+  readonly layers: readonly LayerDiagnostics[];
+}
+
+/** The diagnostics of every epoch of the run in `dir` with `depth` hidden populations (none without metrics). */
+export function layerDiagnosticsByEpoch(dir: string, depth: number): EpochDiagnostics[] {
   const file = path.join(dir, 'metrics.jsonl');
   if (!fs.existsSync(file)) return [];
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim());
-  if (lines.length === 0) return [];
-  const last = JSON.parse(lines[lines.length - 1]) as EpochLine;
-  const samples = last.alignment ?? [];
-  return Array.from({ length: depth }, (_, i) => {
-    const layer = `h${i + 1}`;
-    return {
-      layer,
-      recon: last.reconstruction_error?.[`g${i + 2}`] ?? null,
-      angle_st: mean(samples.map((s) => s.target_angle_st?.[layer])),
-      angle: mean(samples.map((s) => s.target_angle?.[layer])),
-      rms: mean(samples.map((s) => s.target_rms?.[layer])),
-    };
+  return lines.map((text) => {
+    const line = JSON.parse(text) as EpochLine;
+    const samples = line.alignment ?? [];
+    const layers = Array.from({ length: depth }, (_, i) => {
+      const layer = `h${i + 1}`;
+      return {
+        layer,
+        recon: line.reconstruction_error?.[`g${i + 2}`] ?? null,
+        angle_st: mean(samples.map((s) => s.target_angle_st?.[layer])),
+        angle: mean(samples.map((s) => s.target_angle?.[layer])),
+        rms: mean(samples.map((s) => s.target_rms?.[layer])),
+      };
+    });
+    return { epoch: line.epoch, layers };
   });
 }

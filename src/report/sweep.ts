@@ -6,10 +6,11 @@
  * run (a rule needing a derivative its units lack) appears with its reason, never as a number; a
  * cell not run yet appears as pending ("…").
  * Cells with per-layer diagnostics (layer-diagnostics.ts: runs with alignment metrics) add
- * sweep-layers.csv, one row per cell and hidden layer, and a second table to sweep.md.
+ * sweep-layers.csv, one row per cell and hidden layer, sweep-layers-epochs.csv, the same at every
+ * epoch, and a second table to sweep.md.
  */
 import { csvCell } from './csv';
-import { LayerDiagnostics } from './layer-diagnostics';
+import { EpochDiagnostics, LayerDiagnostics } from './layer-diagnostics';
 import { RunSummary } from './run-files';
 import { axesLayout, Figure, palette } from './figure';
 
@@ -27,8 +28,9 @@ export interface SweepRow {
   readonly out: string;
   readonly summary?: RunSummary;
   readonly error?: string;
-  /** Per hidden layer, bottom to top, for cells that ran. */
+  /** Per hidden layer, bottom to top, for cells that ran: at the last epoch, and at every epoch. */
   readonly layers?: readonly LayerDiagnostics[];
+  readonly history?: readonly EpochDiagnostics[];
 }
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
@@ -57,12 +59,22 @@ const fixed = (v: number | null, digits: number): string => (v === null ? '' : N
 /** Whether the cell measured per-layer target angles (its experiment had alignment metrics). */
 const measuredAngles = (r: SweepRow): boolean => r.layers?.some((d) => d.angle_st !== null) ?? false;
 
-/** sweep-layers.csv: one row per cell and hidden layer, after the cell's value on every axis. */
+const LAYER_COLUMNS = 'layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms';
+/** A layer's diagnostics as CSV cells, after `before` (the cell's labels, and the epoch). */
+const layerRow = (before: readonly (string | number)[], d: LayerDiagnostics): string =>
+  [...before, d.layer, fixed(d.recon, 4), fixed(d.angle_st, 2), fixed(d.angle, 2), fixed(d.rms, 5)].map(csvCell).join(',');
+
+/** sweep-layers.csv: one row per cell and hidden layer at the last epoch, after the cell's value on every axis. */
 export function sweepLayersCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
-  const header = [...layout.axes.map((axis) => axis.name), 'layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms'].join(',');
-  const lines = rows.flatMap((r) =>
-    (r.layers ?? []).map((d) => [...r.labels, d.layer, fixed(d.recon, 4), fixed(d.angle_st, 2), fixed(d.angle, 2), fixed(d.rms, 5)].map(csvCell).join(',')),
-  );
+  const header = [...layout.axes.map((axis) => axis.name), LAYER_COLUMNS].join(',');
+  const lines = rows.flatMap((r) => (r.layers ?? []).map((d) => layerRow(r.labels, d)));
+  return [header, ...lines].join('\n') + '\n';
+}
+
+/** sweep-layers-epochs.csv: as sweep-layers.csv for every epoch of every cell (when targets start, or stop, reaching a layer). */
+export function sweepLayersByEpochCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
+  const header = [...layout.axes.map((axis) => axis.name), 'epoch', LAYER_COLUMNS].join(',');
+  const lines = rows.flatMap((r) => (r.history ?? []).flatMap((e) => e.layers.map((d) => layerRow([...r.labels, e.epoch], d))));
   return [header, ...lines].join('\n') + '\n';
 }
 
