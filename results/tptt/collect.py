@@ -4,7 +4,7 @@ For each task, length and rule: the fraction of seeds that solve the task by the
 criterion (Manchev & Spratling 2020, nmanchev/tptt: the validation error reaches 0, i.e. below
 0.0001%), and the iterations (minibatches of 20) at the first validation that does (an epoch is 100
 minibatches, the code's check interval), with the budget each run had (its experiment's epochs × 100)
-and the training seconds it took. Copies each run's metrics.jsonl and summary.json (weights and
+and the training seconds it took. Runs stopped before their end (interrupted) are left out. Copies each run's metrics.jsonl and summary.json (weights and
 reports stay in runs/) and each cell's compare.md/csv, and writes table.md and table.csv.
 
 usage (from the project root):
@@ -39,7 +39,7 @@ for task, length, folder in cells():
     target_cell = f"{HERE}/{os.path.basename(folder)}"
     for rule in ("tptt", "bptt"):
         runs = sorted(glob.glob(f"{folder}/seq-{task}-{rule}-s*"), key=lambda r: int(r.rsplit("-s", 1)[1]))
-        finished = [r for r in runs if os.path.exists(f"{r}/summary.json")]
+        finished = [r for r in runs if os.path.exists(f"{r}/summary.json") and not json.load(open(f"{r}/summary.json"))["interrupted"]]
         if not finished:
             continue
         solved, iterations, budgets, seconds = 0, [], set(), 0.0
