@@ -60,7 +60,8 @@ const rateScreen: Screen<Experiment, Summary> = {
     const final = summary.final;
     if (summary.divergence) process.stderr.write(`apical: ${summary.divergence.message}; stopped (summary.json marks the run diverged, the last good checkpoint is kept)\n`);
     const early = summary.stopped_early;
-    if (early) process.stdout.write(`stopped early at epoch ${early.epoch}: validation error has not improved for ${early.patience} epochs (best at epoch ${early.best_epoch})\n`);
+    if (early && 'patience' in early) process.stdout.write(`stopped early at epoch ${early.epoch}: validation error has not improved for ${early.patience} epochs (best at epoch ${early.best_epoch})\n`);
+    if (early && 'stop_at' in early) process.stdout.write(`stopped at epoch ${early.epoch}: validation error ${(100 * early.valid_error).toFixed(2)}% reached training.stopAt (${100 * early.stop_at}%)\n`);
     process.stdout.write(
       `done: ${summary.epochs_completed}/${summary.epochs} epochs in ${summary.wall_seconds.toFixed(1)} s` +
         (final?.test_error != null ? `; final test error ${(100 * final.test_error).toFixed(2)}%` : '') +

@@ -55,6 +55,13 @@ export interface Experiment {
      * comparison issue's protocol: until validation error has not improved for 50 epochs).
      */
     readonly patience?: number;
+    /**
+     * Stop at the success criterion: the run ends (finished) at the first epoch whose validation
+     * error is at or below `stopAt` (a fraction; 0: no validation error at all, the released code of
+     * Manchev & Spratling 2020's "problem solved", error < 0.0001%), so that solved runs count
+     * epochs to success instead of spending the rest of their budget.
+     */
+    readonly stopAt?: number;
     /** Every learning rate is multiplied by lrDecay^(epoch − 1) in epoch `epoch` (absent: 1). */
     readonly lrDecay?: number;
     /** Decoder-only passes over the training set before the first epoch's forward phase (Meulemans et al. 2020's epochs_fb). */

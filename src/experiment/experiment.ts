@@ -156,6 +156,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       continuousTraining: training.continuousTraining ?? false,
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
       ...(training.patience !== undefined ? { patience: training.patience } : {}),
+      ...(training.stopAt !== undefined ? { stopAt: training.stopAt } : {}),
       ...Object.fromEntries(feedbackPasses.map((field) => [field, training[field]])),
     },
     optimizer: { forward: raw.optimizer.forward, feedback },

@@ -48,7 +48,10 @@ export interface RunSummary {
   readonly training_seconds: number;
   readonly wall_seconds: number;
   /** Set when early stopping ended the run before its epochs (absent in runs of older apicals). */
-  readonly stopped_early?: { readonly epoch: number; readonly best_epoch: number; readonly patience: number } | null;
+  readonly stopped_early?:
+    | { readonly epoch: number; readonly best_epoch: number; readonly patience: number }
+    | { readonly epoch: number; readonly valid_error: number; readonly stop_at: number }
+    | null;
 }
 
 /** A run directory that cannot be read. */

@@ -38,12 +38,13 @@ export type SessionEvent<R extends EpochResult = EpochResult> =
 export type Divergence = DivergenceError['where'] & { readonly message: string };
 
 /** How a session ended, for the kind's summary. */
-/** Where early stopping ended a run: at `epoch`, `patience` epochs after the best validation error's `best_epoch`. */
-export interface EarlyStop {
-  readonly epoch: number;
-  readonly best_epoch: number;
-  readonly patience: number;
-}
+/**
+ * Where early stopping ended a run: at `epoch`, `patience` epochs after the best validation error's
+ * `best_epoch`; or at the first `epoch` whose validation error `valid_error` is at or below `stop_at`.
+ */
+export type EarlyStop =
+  | { readonly epoch: number; readonly best_epoch: number; readonly patience: number }
+  | { readonly epoch: number; readonly valid_error: number; readonly stop_at: number };
 
 export interface SessionEnd<R extends EpochResult> {
   /** Every epoch of the run, over all its sessions. */
@@ -51,7 +52,7 @@ export interface SessionEnd<R extends EpochResult> {
   /** The signal that stopped the run, if one did. */
   readonly signal: string | null;
   readonly divergence: Divergence | null;
-  /** Set when the run ended early because validation error stopped improving (`patience`). */
+  /** Set when the run ended early: validation error stopped improving (`patience`) or reached `stopAt`. */
   readonly stoppedEarly: EarlyStop | null;
   /** Wall time of the run so far, summed over its sessions. */
   readonly wallSeconds: () => number;
@@ -81,6 +82,8 @@ export interface Training<R extends EpochResult, S> {
   readonly checkpointEvery: number | null;
   /** End the run once this many epochs have passed without a new lowest validation error (null: never). */
   readonly patience?: number | null;
+  /** End the run at the first epoch whose validation error is at or below this (null: never). */
+  readonly stopAt?: number | null;
   /** Called once the checkpoint is restored into `state`. */
   restored?(): void;
   /** The line of metrics.jsonl for an epoch (default: its record). */

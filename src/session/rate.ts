@@ -143,6 +143,7 @@ export const rateKind: ExperimentKind<Experiment, EpochRecord, Summary> = {
       state: circuit.network.state,
       checkpointEvery: experiment.training.checkpointEvery,
       patience: experiment.training.patience ?? null,
+      stopAt: experiment.training.stopAt ?? null,
       metricsLine: (record) => (alignment ? { ...record, alignment: alignment.take() } : record),
       observe: (event) => {
         for (const observer of observers) observer.onEvent(event as TrainerEvent);

@@ -12,7 +12,8 @@
  * run's checkpoint is deleted. The wall clock runs across sessions (the checkpoint carries it).
  *
  * Early stopping (`patience`) ends a run as finished once validation error has not improved for
- * that many epochs; resumed runs count the epochs of every session (metrics.jsonl).
+ * that many epochs; resumed runs count the epochs of every session (metrics.jsonl). `stopAt` ends
+ * it, finished, at the first epoch whose validation error is at or below that value.
  *
  * A divergence (engine/guard.ts) ends the run at once: no checkpoint is written from the diverged
  * state, so the last good checkpoint is kept, and the summary says `diverged` and where.
@@ -176,7 +177,7 @@ async function session<X extends object, R extends EpochResult, S>(
             // After the observers, so the checkpoint holds what they did at the epoch's end (a lesion
             // applied, an epoch's weight statistics written), and before the epoch is reported, so
             // an epoch on the screen is an epoch a resume starts after.
-            stoppedEarly = event.kind === 'epoch' && training.patience ? stalled(records, training.patience) : null;
+            stoppedEarly = event.kind === 'epoch' ? earlyStop(records, training) : null;
             if (event.kind === 'epoch' && !stoppedEarly && checkpointDue(event.record.epoch)) saveCheckpoint();
             options.onEvent?.(event);
             if (stoppedEarly) {
@@ -222,6 +223,17 @@ async function session<X extends object, R extends EpochResult, S>(
 export function finalErrors(records: readonly EpochResult[]): { train_error: number; valid_error: number | null; test_error: number | null } | null {
   const last = records[records.length - 1];
   return last ? { train_error: last.train_error, valid_error: last.valid_error, test_error: last.test_error } : null;
+}
+
+/** Where the run stops early after its last epoch: its validation error reached `stopAt`, or it `stalled`; else null. */
+function earlyStop(records: readonly EpochResult[], { patience, stopAt }: { readonly patience?: number | null; readonly stopAt?: number | null }): EarlyStop | null {
+  return (stopAt != null ? reached(records, stopAt) : null) ?? (patience ? stalled(records, patience) : null);
+}
+
+/** An EarlyStop when the last epoch's validation error is at or below `stopAt`, else null. */
+export function reached(records: readonly EpochResult[], stopAt: number): EarlyStop | null {
+  const last = records[records.length - 1];
+  return last && last.valid_error !== null && last.valid_error <= stopAt ? { epoch: last.epoch, valid_error: last.valid_error, stop_at: stopAt } : null;
 }
 
 /** An EarlyStop when `patience` epochs have passed since the lowest validation error so far, else null. */
