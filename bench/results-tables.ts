@@ -24,7 +24,7 @@ export interface ResultTable {
 
 /** Tables of the documents that no committed file backs, with what they would need. */
 export const unbacked: readonly { readonly doc: string; readonly table: string; readonly files: string }[] = [
-  { doc: 'README.md, RESULTS.md', table: 'DTP (10 seeds), BP (3 seeds), TP and released-code DTP on 784-240×7-10, 100 epochs, and the per-seed table', files: 'no files: being re-run (bench/rerun-headline.sh → results/headline/)' },
+  { doc: 'README.md, RESULTS.md', table: 'DTP (10 seeds), BP (3 seeds), TP and released-code DTP on 784-240×7-10, 100 epochs, as first reported, and the per-seed table', files: 'no files: being re-run (bench/rerun-headline.sh → results/headline/; the runs finished so far are the table after “The re-run’s finished runs”)' },
   { doc: 'RESULTS.md', table: 'CUBA against Brian2, seeds 1–5', files: 'each run’s summary.json was not committed' },
   { doc: 'RESULTS.md', table: 'Spiking DTP validation search (first 10,000 digits)', files: 'the runs’ experiment files are in results/mnist-spiking-dtp/search/, their logs were not committed' },
   { doc: 'RESULTS.md', table: 'Lesioning a feedback pathway (intact and lesioned runs, weight updates)', files: 'the runs (runs/docs/…) were not committed' },
@@ -170,6 +170,31 @@ function sameMetrics(a: string, b: string, epochs: number): boolean {
   return mb.length >= epochs && strip(ma) === strip(mb);
 }
 
+/** The finished runs of the headline re-run (bench/rerun-headline.sh) under results/headline/<name>/, by seed. */
+function headlineRuns(name: string): RunSummary[] {
+  const dir = results('headline', name);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((run) => fs.existsSync(path.join(dir, run, 'summary.json')))
+    .map((run) => summary(path.join(dir, run)))
+    .sort((a, b) => a.seed - b.seed);
+}
+
+/** A rule's row of the headline table: seeds, final test error (mean ± sd, range), at best validation, train error. */
+function headlineRow(label: string, runs: readonly RunSummary[]): (string | null)[] {
+  const final = runs.map((s) => s.final!.test_error!);
+  const meanPct = (fractions: readonly number[]): string => `${meanSd(fractions.map((f) => 100 * f)).mean.toFixed(2)}%`;
+  return [
+    label,
+    String(runs.length),
+    runs.length > 1 ? meanSdPct(final).replace(' ±', '% ±') : meanPct(final),
+    runs.length > 1 ? `${pct(Math.min(...final))} – ${pct(Math.max(...final))}%` : '—',
+    meanPct(runs.map((s) => s.best_valid!.test_error!)),
+    meanPct(runs.map((s) => s.final!.train_error!)),
+  ];
+}
+
 /** Every table the committed files back. */
 /** A committed run's folder: results/<sweep>/cells/<sweep>-<line>-d<depth>, or any folder under results/. */
 const sweepCell = (sweep: string, line: string, depth: number): string => path.join(sweep, 'cells', `${sweep}-${line}-d${depth}`);
@@ -241,7 +266,26 @@ export function resultsTables(): ResultTable[] {
   let failed = 0;
   const sweepLines = [...new Set(sweep.map((r) => `${r.units} · ${r.rule}`))];
 
+  const headline = (['dtp', 'bp', 'tp', 'dtp-released'] as const).map((name) => [name, headlineRuns(name)] as const).filter(([, runs]) => runs.length > 0);
+  const headlineLabels: Record<string, string> = { dtp: 'DTP', bp: 'BP', tp: 'TP', 'dtp-released': "DTP, released code's update list (W6, b5 frozen)" };
   return [
+    {
+      doc: 'RESULTS.md',
+      after: 'The re-run’s finished runs',
+      header: ['rule', 'seeds', 'test error, final (mean ± sd)', 'range', 'at best valid (mean)', 'train error'],
+      rows: headline.map(([name, runs]) => headlineRow(headlineLabels[name], runs)),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'The re-run per seed',
+      header: ['seed', ...Array.from({ length: 10 }, (_, i) => String(i + 1))],
+      rows: headline
+        .filter(([name]) => name === 'dtp' || name === 'bp')
+        .map(([name, runs]) => [headlineLabels[name], ...Array.from({ length: 10 }, (_, i) => {
+          const run = runs.find((s) => s.seed === i + 1);
+          return run ? pct(run.final!.test_error) : '';
+        })]),
+    },
     {
       doc: 'README.md',
       after: '(`npm run bench` re-measures them).',
@@ -374,6 +418,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'Table 5\'s settings over seeds',
+      header: ['rule', 'seeds', 'epochs run', 'test % at best validation', 'lowest test %', 'Bartunov et al. (lowest test, best of 60 configurations)'],
+      rows: bartunovPaperRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: 'the search below.',
       header: ['units · rule', '2', '4', '8', '16'],
       rows: depthSweepLinesRows(),
@@ -420,6 +470,25 @@ function bartunovAblationRows(): (string | null)[][] {
       `${pct(lowest.test_error)} (${lowest.epoch})`,
       pct(s.final!.test_error),
     ];
+  });
+}
+
+/**
+ * Bartunov et al.'s Table 5 settings over seeds (results/bartunov-mnist/paper-<rule>/, `apical compare
+ * experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`): per rule, the
+ * finished seeds, the epochs they ran, the test error at best validation and the lowest test error of
+ * any epoch (their Table 1's figure), mean ± sd over seeds.
+ */
+function bartunovPaperRows(): (string | null)[][] {
+  const labels: readonly (readonly [string, string])[] = [['bp', 'BP'], ['fa', 'FA'], ['dfa', 'DFA'], ['dtp', 'DTP (alternating)']];
+  return labels.flatMap(([rule, label]) => {
+    const dir = results('bartunov-mnist', `paper-${rule}`);
+    const runs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((run) => fs.existsSync(path.join(dir, run, 'summary.json'))).sort() : [];
+    if (runs.length === 0) return [];
+    const summaries = runs.map((run) => summary(path.join(dir, run)));
+    const lowest = runs.map((run) => lowestTest(metrics(path.join(dir, run, 'metrics.jsonl'))));
+    const overSeeds = (fractions: readonly number[]): string => (fractions.length > 1 ? meanSdPct(fractions) : pct(fractions[0]));
+    return [[label, String(runs.length), summaries.map((s) => s.epochs_completed).join(', '), overSeeds(summaries.map((s) => s.best_valid!.test_error!)), overSeeds(lowest), null]];
   });
 }
 
