@@ -24,7 +24,6 @@ export interface ResultTable {
 
 /** Tables of the documents that no committed file backs, with what they would need. */
 export const unbacked: readonly { readonly doc: string; readonly table: string; readonly files: string }[] = [
-  { doc: 'README.md, RESULTS.md', table: 'DTP (10 seeds), BP (3 seeds), TP and released-code DTP on 784-240×7-10, 100 epochs, as first reported, and the per-seed table', files: 'no files: being re-run (bench/rerun-headline.sh → results/headline/; the runs finished so far are the table after “The re-run’s finished runs”)' },
   { doc: 'RESULTS.md', table: 'CUBA against Brian2, seeds 1–5', files: 'each run’s summary.json was not committed' },
   { doc: 'RESULTS.md', table: 'Spiking DTP validation search (first 10,000 digits)', files: 'the runs’ experiment files are in results/mnist-spiking-dtp/search/, their logs were not committed' },
   { doc: 'RESULTS.md', table: 'Lesioning a feedback pathway (intact and lesioned runs, weight updates)', files: 'the runs (runs/docs/…) were not committed' },
@@ -182,7 +181,7 @@ function headlineRuns(name: string): RunSummary[] {
 }
 
 /** A rule's row of the headline table: seeds, final test error (mean ± sd, range), at best validation, train error. */
-function headlineRow(label: string, runs: readonly RunSummary[]): (string | null)[] {
+function headlineRow(label: string, runs: readonly RunSummary[]): string[] {
   const final = runs.map((s) => s.final!.test_error!);
   const meanPct = (fractions: readonly number[]): string => `${meanSd(fractions.map((f) => 100 * f)).mean.toFixed(2)}%`;
   return [
@@ -268,16 +267,17 @@ export function resultsTables(): ResultTable[] {
 
   const headline = (['dtp', 'bp', 'tp', 'dtp-released'] as const).map((name) => [name, headlineRuns(name)] as const).filter(([, runs]) => runs.length > 0);
   const headlineLabels: Record<string, string> = { dtp: 'DTP', bp: 'BP', tp: 'TP', 'dtp-released': "DTP, released code's update list (W6, b5 frozen)" };
+  const rerun = (name: string): string[] => headlineRow(headlineLabels[name], headlineRuns(name));
   return [
     {
       doc: 'RESULTS.md',
-      after: 'The re-run’s finished runs',
-      header: ['rule', 'seeds', 'test error, final (mean ± sd)', 'range', 'at best valid (mean)', 'train error'],
-      rows: headline.map(([name, runs]) => headlineRow(headlineLabels[name], runs)),
+      after: '## Lee et al. (2015), 784-240×7-10 tanh, 100 epochs',
+      header: ['rule', 'seeds', 'test error, final (mean ± sd)', 'range', 'at best valid (mean)', 'train error', 'paper'],
+      rows: headline.map(([name, runs]) => [...headlineRow(headlineLabels[name], runs), null]),
     },
     {
       doc: 'RESULTS.md',
-      after: 'The re-run per seed',
+      after: 'Per seed, final test error (%',
       header: ['seed', ...Array.from({ length: 10 }, (_, i) => String(i + 1))],
       rows: headline
         .filter(([name]) => name === 'dtp' || name === 'bp')
@@ -291,6 +291,9 @@ export function resultsTables(): ResultTable[] {
       after: '(`npm run bench` re-measures them).',
       header: ['experiment', 'paper (test error)', 'apical (test error, final epoch)'],
       rows: [
+        ['DTP, 784-240×7-10 tanh, 100 epochs', null, `${rerun('dtp')[2]} (${rerun('dtp')[1]} seeds, ${rerun('dtp')[3].replace(' – ', '–')})`],
+        ['BP, same network', null, `${rerun('bp')[2]} (${rerun('bp')[1]} seeds)`],
+        ['TP, same network', null, `${rerun('tp')[2]} (does not learn: no difference correction)`],
         [
           'DTP, discrete 784-500-500-10 (h1 sends sign(h1)), 500 epochs',
           null,
