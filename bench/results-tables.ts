@@ -450,6 +450,7 @@ export function resultsTables(): ResultTable[] {
  */
 function bartunovAblationRows(): (string | null)[][] {
   const runs: readonly (readonly [string, string])[] = [
+    ['BP, Table 5, trained on 59,900 images (validation: the last 100)', 'ablation-bp-paper-train-59900'],
     ['FA, apical tune trial 8 (lr 5.52e-4, ε 1e-8)', 'tune-fa/trials/t008-e50'],
     ['FA, apical tune trial 24 (lr 3.11e-4, ε 1e-8)', 'tune-fa/trials/t024-e50'],
     ['FA, Table 5 (lr 1.68e-4, ε 1e-4)', 'ablation-fa-paper'],
