@@ -433,6 +433,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: '### Their seeds against apical\'s (test error % after epochs 1 and 2;',
+      header: ['config', 'their seeds', 'their ep 1', 'apical ep 1 (seeds 1–3)', 'their ep 2', 'apical ep 2 (seeds 1–3)'],
+      rows: meulemansSeedRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
       rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
@@ -441,6 +447,32 @@ export function resultsTables(): ResultTable[] {
       }),
     },
   ];
+}
+
+/**
+ * Meulemans et al.'s code over their seeds (`random_seed` S: results/meulemans-parity/<config>-peer-seed<S>/,
+ * or -peer-float32-seed<S>/ for their code in float32) against apical's seeds 1–3 of the same
+ * configuration (<config>/apical-s<S>/, or DTP-validation-last/ for the runs on MNIST's last 5,000
+ * training images): test error % after each epoch as "mean ± sd (each seed)", their peer.jsonl in %
+ * already, apical's fractions.
+ */
+function meulemansSeedRows(): (string | null)[][] {
+  const dir = (...parts: string[]): string => results('meulemans-parity', ...parts);
+  const finished = (peer: string): number[] => [1, 2, 3].filter((seed) => fs.existsSync(dir(`${peer}${seed}`, 'peer.jsonl')));
+  const cell = (errors: readonly number[]): string => `${errors.length > 1 ? meanSdPct(errors.map((e) => e / 100)) : errors[0].toFixed(2)} (${errors.map((e) => e.toFixed(2)).join(', ')})`;
+  const row = (label: string, peer: string, apical: string): (string | null)[] => {
+    const theirs = finished(peer).map((seed) => metrics(dir(`${peer}${seed}`, 'peer.jsonl')));
+    const ours = [1, 2, 3].map((seed) => metrics(dir(apical, `apical-s${seed}`, 'metrics.jsonl')));
+    const at = (runs: readonly Metrics[][], epoch: number, scale: number): number[] => runs.map((r) => scale * atEpoch(r, epoch).test_error);
+    return [label, finished(peer).join(', '), cell(at(theirs, 1, 1)), cell(at(ours, 1, 100)), cell(at(theirs, 2, 1)), cell(at(ours, 2, 100))];
+  };
+  const rows: readonly (readonly [string, string, string])[] = [
+    ['DTP', 'DTP-peer-seed', 'DTP'],
+    ['DTP, theirs in float32', 'DTP-peer-float32-seed', 'DTP'],
+    ['DTP, apical on the last 5,000 validating', 'DTP-peer-seed', 'DTP-validation-last'],
+    ['DDTP-linear', 'DDTPlinear-peer-seed', 'DDTPlinear'],
+  ];
+  return rows.filter(([, peer]) => finished(peer).length > 0).map(([label, peer, apical]) => row(label, peer, apical));
 }
 
 /**
