@@ -441,20 +441,34 @@ export function resultsTables(): ResultTable[] {
       doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
-      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
-        const s = summary(results('meulemans-100', `${config}-s1`));
-        return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
-      }),
+      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear', 'drl'].map(meulemans100Row),
     },
   ];
 }
 
 /**
+ * A row of the 100-epoch table (results/meulemans-100/<config>-s1/); a run not finished (no
+ * summary.json) from the epochs its metrics.jsonl holds, labelled with their number, without the
+ * after-epoch-100 cells.
+ */
+function meulemans100Row(config: string): (string | null)[] {
+  const dir = results('meulemans-100', `${config}-s1`);
+  if (fs.existsSync(path.join(dir, 'summary.json'))) {
+    const s = summary(dir);
+    return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
+  }
+  const m = metrics(path.join(dir, 'metrics.jsonl'));
+  const best = m.reduce((b, r) => (r.valid_error < b.valid_error ? r : b));
+  const seconds = m.reduce((total, r) => total + r.seconds, 0) / m.length;
+  return [`${config} (epochs 1–${m.length} of 100)`, `${pct(best.test_error)} (${best.epoch})`, pct(best.valid_error), '—', '—', seconds.toFixed(2)];
+}
+
+/**
  * Meulemans et al.'s code over their seeds (`random_seed` S: results/meulemans-parity/<config>-peer-seed<S>/,
  * or -peer-float32-seed<S>/ for their code in float32) against apical's seeds 1–3 of the same
- * configuration (<config>/apical-s<S>/, or DTP-validation-last/ for the runs on MNIST's last 5,000
- * training images): test error % after each epoch as "mean ± sd (each seed)", their peer.jsonl in %
- * already, apical's fractions.
+ * configuration (<config>/apical-s<S>/; DTP-validation-last/ for the runs on MNIST's last 5,000
+ * training images, DDTPlinear-validation-random/ for DDTP-linear's on a random 5,000): test error %
+ * after each epoch as "mean ± sd (each seed)", their peer.jsonl in % already, apical's fractions.
  */
 function meulemansSeedRows(): (string | null)[][] {
   const dir = (...parts: string[]): string => results('meulemans-parity', ...parts);
@@ -471,8 +485,9 @@ function meulemansSeedRows(): (string | null)[][] {
     ['DTP, theirs in float32', 'DTP-peer-float32-seed', 'DTP'],
     ['DTP, apical on the last 5,000 validating', 'DTP-peer-seed', 'DTP-validation-last'],
     ['DDTP-linear', 'DDTPlinear-peer-seed', 'DDTPlinear'],
+    ['DDTP-linear, apical with validationPick "random"', 'DDTPlinear-peer-seed', 'DDTPlinear-validation-random'],
   ];
-  return rows.filter(([, peer]) => finished(peer).length > 0).map(([label, peer, apical]) => row(label, peer, apical));
+  return rows.filter(([, peer, apical]) => finished(peer).length > 0 && fs.existsSync(dir(apical))).map(([label, peer, apical]) => row(label, peer, apical));
 }
 
 /**
