@@ -7,7 +7,7 @@ Epoch 1's seconds include the feedback-only pre-training epochs (epochs_fb); eve
 its extra feedback epochs and the evaluation, as their train() runs them.
 
 Their code is driven through its own run_config._override_cmd_arg and main.run(); only `epochs`
-(and out_dir) are changed in the config dictionary. tensorboardX (not packaged in Debian) is
+(and out_dir) are changed in the config dictionary, and the entries the command line names (below). tensorboardX (not packaged in Debian) is
 imported by their modules but used only with save_logs, which the configs leave off: a stub module
 stands in for it. Their data loader reads ./data/MNIST/raw; the four IDX files are linked there.
 
