@@ -446,21 +446,10 @@ export function resultsTables(): ResultTable[] {
   ];
 }
 
-/**
- * A row of the 100-epoch table (results/meulemans-100/<config>-s1/); a run not finished (no
- * summary.json) from the epochs its metrics.jsonl holds, labelled with their number, without the
- * after-epoch-100 cells.
- */
+/** A row of the 100-epoch table (results/meulemans-100/<config>-s1/summary.json). */
 function meulemans100Row(config: string): (string | null)[] {
-  const dir = results('meulemans-100', `${config}-s1`);
-  if (fs.existsSync(path.join(dir, 'summary.json'))) {
-    const s = summary(dir);
-    return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
-  }
-  const m = metrics(path.join(dir, 'metrics.jsonl'));
-  const best = m.reduce((b, r) => (r.valid_error < b.valid_error ? r : b));
-  const seconds = m.reduce((total, r) => total + r.seconds, 0) / m.length;
-  return [`${config} (epochs 1–${m.length} of 100)`, `${pct(best.test_error)} (${best.epoch})`, pct(best.valid_error), '—', '—', seconds.toFixed(2)];
+  const s = summary(results('meulemans-100', `${config}-s1`));
+  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
 }
 
 /**
