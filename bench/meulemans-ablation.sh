@@ -16,6 +16,7 @@ variants=(
   "bp-validation-10000|bp|--set data.validation=10000"
   "bp-beta1-0.9|bp|--set optimizer.forward.beta1=0.9"
   "dtp|dtp|"
+  "dtp-validation-last|dtp|--set data.validationPick=last"
   "dtp-readout-gradient-top|dtp|--set rule.top=readout-gradient"
   "dtp-no-normalize|dtp|--set data.normalize=null"
   "dtp-uncorrected-epsilon|dtp|--set optimizer.forward.correctedEpsilon=false --set optimizer.feedback.correctedEpsilon=false"

@@ -7,13 +7,16 @@ Epoch 1's seconds include the feedback-only pre-training epochs (epochs_fb); eve
 its extra feedback epochs and the evaluation, as their train() runs them.
 
 Their code is driven through its own run_config._override_cmd_arg and main.run(); only `epochs`
-(and out_dir) are changed in the config dictionary. tensorboardX (not packaged in Debian) is
+(and out_dir) are changed in the config dictionary, and the entries the command line names (below). tensorboardX (not packaged in Debian) is
 imported by their modules but used only with save_logs, which the configs leave off: a stub module
 stands in for it. Their data loader reads ./data/MNIST/raw; the four IDX files are linked there.
 
-usage: python3 bench/meulemans_peer.py PEER_DIR CONFIG EPOCHS OUT_JSONL MNIST_DIR [RANDOM_SEED]
-(RANDOM_SEED replaces their configs' random_seed 42, for their seed-to-seed spread.)
+usage: python3 bench/meulemans_peer.py PEER_DIR CONFIG EPOCHS OUT_JSONL MNIST_DIR [RANDOM_SEED [KEY=VALUE ...]]
+(RANDOM_SEED replaces their configs' random_seed 42, for their seed-to-seed spread; each KEY=VALUE
+replaces one more entry of their config, the value read as a Python literal, e.g.
+double_precision=False to run their code in float32 as apical computes.)
 """
+import ast
 import importlib
 import json
 import os
@@ -42,6 +45,11 @@ config = dict(importlib.import_module('final_configs.' + config_name).config)
 config['epochs'] = epochs
 if len(sys.argv) > 6:
     config['random_seed'] = int(sys.argv[6])
+for override in sys.argv[7:]:
+    key, value = override.split('=', 1)
+    if key not in config:
+        sys.exit(f'meulemans_peer: {key} is not an entry of their {config_name} config')
+    config[key] = ast.literal_eval(value)
 config['out_dir'] = os.path.join('logs', config_name)
 
 

@@ -433,14 +433,50 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: '### Their seeds against apical\'s (test error % after epochs 1 and 2;',
+      header: ['config', 'their seeds', 'their ep 1', 'apical ep 1 (seeds 1–3)', 'their ep 2', 'apical ep 2 (seeds 1–3)'],
+      rows: meulemansSeedRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
-      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
-        const s = summary(results('meulemans-100', `${config}-s1`));
-        return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
-      }),
+      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear', 'drl'].map(meulemans100Row),
     },
   ];
+}
+
+/** A row of the 100-epoch table (results/meulemans-100/<config>-s1/summary.json). */
+function meulemans100Row(config: string): (string | null)[] {
+  const s = summary(results('meulemans-100', `${config}-s1`));
+  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
+}
+
+/**
+ * Meulemans et al.'s code over their seeds (`random_seed` S: results/meulemans-parity/<config>-peer-seed<S>/,
+ * or -peer-float32-seed<S>/ for their code in float32) against apical's seeds 1–3 of the same
+ * configuration (<config>/apical-s<S>/; DTP-validation-last/ for the runs on MNIST's last 5,000
+ * training images, DDTPlinear-validation-random/ for DDTP-linear's on a random 5,000): test error %
+ * after each epoch as "mean ± sd (each seed)", their peer.jsonl in % already, apical's fractions.
+ */
+function meulemansSeedRows(): (string | null)[][] {
+  const dir = (...parts: string[]): string => results('meulemans-parity', ...parts);
+  const finished = (peer: string): number[] => [1, 2, 3].filter((seed) => fs.existsSync(dir(`${peer}${seed}`, 'peer.jsonl')));
+  const cell = (errors: readonly number[]): string => `${errors.length > 1 ? meanSdPct(errors.map((e) => e / 100)) : errors[0].toFixed(2)} (${errors.map((e) => e.toFixed(2)).join(', ')})`;
+  const row = (label: string, peer: string, apical: string): (string | null)[] => {
+    const theirs = finished(peer).map((seed) => metrics(dir(`${peer}${seed}`, 'peer.jsonl')));
+    const ours = [1, 2, 3].map((seed) => metrics(dir(apical, `apical-s${seed}`, 'metrics.jsonl')));
+    const at = (runs: readonly Metrics[][], epoch: number, scale: number): number[] => runs.map((r) => scale * atEpoch(r, epoch).test_error);
+    return [label, finished(peer).join(', '), cell(at(theirs, 1, 1)), cell(at(ours, 1, 100)), cell(at(theirs, 2, 1)), cell(at(ours, 2, 100))];
+  };
+  const rows: readonly (readonly [string, string, string])[] = [
+    ['DTP', 'DTP-peer-seed', 'DTP'],
+    ['DTP, theirs in float32', 'DTP-peer-float32-seed', 'DTP'],
+    ['DTP, apical on the last 5,000 validating', 'DTP-peer-seed', 'DTP-validation-last'],
+    ['DDTP-linear', 'DDTPlinear-peer-seed', 'DDTPlinear'],
+    ['DDTP-linear, apical with validationPick "random"', 'DDTPlinear-peer-seed', 'DDTPlinear-validation-random'],
+  ];
+  return rows.filter(([, peer, apical]) => finished(peer).length > 0 && fs.existsSync(dir(apical))).map(([label, peer, apical]) => row(label, peer, apical));
 }
 
 /**

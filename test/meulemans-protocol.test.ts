@@ -12,6 +12,7 @@ import { filter, lastValueFrom, tap, toArray } from 'rxjs';
 import { loadData } from '../src/data/source';
 import { normalizeSplits } from '../src/data/normalization';
 import { Dataset } from '../src/data/dataset';
+import { Examples, splitTraining } from '../src/data/splits';
 import { train, TrainerEvent } from '../src/engine/trainer';
 import { loadExperiment } from '../src/experiment/experiment';
 import { fillNormal, nextInt, streamState } from '../src/kernels/random';
@@ -215,6 +216,70 @@ describe('input standardisation (data.normalize)', () => {
     expect(t.count).toBe(60000);
     expect(Math.abs(mean)).toBeLessThan(1e-3);
     expect(Math.sqrt(squares / t.images.length - mean * mean)).toBeCloseTo(1, 3);
+  });
+});
+
+describe('a validation split drawn at random (data.validationPick "random"; their torch.utils.data.random_split)', () => {
+  /** Ten examples whose one feature is their index (values 0, 10, 20, … over divisor 10) and whose label is index mod 3. */
+  const ten: Examples = { name: 'ten', file: 'ten.npy', values: Uint8Array.from({ length: 10 }, (_, i) => 10 * i), labels: Uint8Array.from({ length: 10 }, (_, i) => i % 3), features: 1, classes: 3, divisor: 10 };
+  const indices = (d: Dataset): number[] => Array.from(d.images, (x) => Math.round(x));
+
+  it('holds out the last `validation` examples of a Fisher–Yates permutation on stream "data/validation", both splits in file order', () => {
+    // The permutation by hand: swap i with a uniform j ≤ i, from the end.
+    const order = Array.from({ length: 10 }, (_, i) => i);
+    const rng = streamState(42, 'data/validation');
+    for (let i = 9; i > 0; i--) {
+      const j = nextInt(rng, i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const expectedValid = order.slice(7).sort((a, b) => a - b);
+    const expectedTrain = order.slice(0, 7).sort((a, b) => a - b);
+    const { train, valid } = splitTraining('ten', ten, { validation: 3, validationSeed: 42 });
+    expect(indices(valid)).toEqual(expectedValid);
+    expect(indices(train)).toEqual(expectedTrain);
+    expect(Array.from(valid.labels)).toEqual(expectedValid.map((i) => i % 3));
+    expect(Array.from(train.labels)).toEqual(expectedTrain.map((i) => i % 3));
+    expect(expectedValid).not.toEqual([7, 8, 9]);
+    // trainLimit keeps the first of the training split, in file order.
+    expect(indices(splitTraining('ten', ten, { validation: 3, validationSeed: 42, trainLimit: 4 }).train)).toEqual(expectedTrain.slice(0, 4));
+    // Without a seed: the file's last examples, as before.
+    expect(indices(splitTraining('ten', ten, { validation: 3 }).valid)).toEqual([7, 8, 9]);
+  });
+
+  it('gives every example the same chance to validate (3 of 10: 0.3 each over 2,000 seeds, within 4 standard errors)', () => {
+    const counts = new Array(10).fill(0);
+    for (let seed = 1; seed <= 2000; seed++) for (const i of indices(splitTraining('ten', ten, { validation: 3, validationSeed: seed }).valid)) counts[i]++;
+    const sd = Math.sqrt((0.3 * 0.7) / 2000);
+    for (const count of counts) expect(Math.abs(count / 2000 - 0.3)).toBeLessThan(4 * sd);
+  });
+
+  it('is drawn under the run’s seed (the file’s or --seed), splits MNIST 55,000 / 5,000 with every image once, and is refused where it cannot apply', () => {
+    const adam = { name: 'adam', lr: 0.001 };
+    const write = (name: string, data: Record<string, unknown>, rule: Record<string, unknown> = { name: 'bp' }): string => {
+      const file = path.join(tmp, `${name}.json`);
+      const optimizer = rule.name === 'bp' ? { forward: adam } : { forward: adam, feedback: adam };
+      fs.writeFileSync(file, JSON.stringify({ name, model: smallModel([784, 5, 10], 'tanh'), data, rule, training: { epochs: 1, batchSize: 10, seed: 3 }, optimizer }));
+      return file;
+    };
+    const random = write('pick-random', { source: 'mnist', validation: 5000, validationPick: 'random' });
+    expect(loadExperiment(random).data).toMatchObject({ validation: 5000, validationSeed: 3 });
+    expect(loadExperiment(random, { seed: 7 }).data).toMatchObject({ validationSeed: 7 });
+    expect(loadExperiment(write('pick-last', { source: 'mnist', validation: 5000, validationPick: 'last' })).data).not.toHaveProperty('validationSeed');
+    expect(() => loadExperiment(write('pick-bad', { source: 'mnist', validationPick: 'first' }))).toThrow(/pick-bad\.json: \/data\/validationPick/);
+    expect(() => loadExperiment(write('pick-task', { source: 'task', task: 'adding', minLength: 5, maxLength: 5, validationPick: 'random' }))).toThrow(/\/data\/validationPick is not read by "source": "task"/);
+    const side = write('pick-side', { source: 'mnist', validationPick: 'random', side: { file: 'side.npy' } }, { name: 'conditional', noise: 0.1 });
+    expect(() => loadExperiment(side)).toThrow(/\/data\/side\/file has one row per image of the training file.*\/data\/validationPick "random" trains on others/);
+
+    const { train, valid } = loadData({ source: 'mnist', dir: null, validation: 5000, trainLimit: null, validationSeed: 3 });
+    const last = loadData({ source: 'mnist', dir: null, validation: 5000, trainLimit: null });
+    expect([train.count, valid.count]).toEqual([55000, 5000]);
+    const histogram = (...ds: Dataset[]): number[] => {
+      const h = new Array(10).fill(0);
+      for (const d of ds) for (const y of d.labels) h[y]++;
+      return h;
+    };
+    expect(histogram(train, valid)).toEqual(histogram(last.train, last.valid));
+    expect(Array.from(valid.labels)).not.toEqual(Array.from(last.valid.labels));
   });
 });
 

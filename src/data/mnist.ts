@@ -38,6 +38,8 @@ export interface MnistOptions {
   validation?: number;
   /** If given, keep only the first `trainLimit` training examples (the others are not converted). */
   trainLimit?: number;
+  /** If given, the validation images are drawn at random under this seed (./splits.ts) instead of taken from the end. */
+  validationSeed?: number;
 }
 
 export type MnistSplits = Splits;
@@ -71,7 +73,7 @@ export function loadMnistLayout(name: string, title: string, dir: string, option
 
   const trainLabels = readLabels(trainLabelsFile);
   const testLabels = readLabels(testLabelsFile);
-  const split = { validation: options.validation ?? MNIST_VALIDATION, trainLimit: options.trainLimit };
+  const split = { validation: options.validation ?? MNIST_VALIDATION, trainLimit: options.trainLimit, validationSeed: options.validationSeed };
 
   // Read the training images once; convert the two slices, then drop the bytes.
   const { train, valid } = splitTraining(title, examples(name, trainImagesFile, trainLabelsFile, trainLabels), split);

@@ -24,6 +24,8 @@ export interface NpyOptions {
   /** Labels are 0..classes-1; null: the largest label plus one. */
   readonly classes: number | null;
   readonly trainLimit?: number;
+  /** If given, the validation examples are drawn at random under this seed (./splits.ts) instead of taken from the end. */
+  readonly validationSeed?: number;
 }
 
 /** One split's arrays and the files they came from. */

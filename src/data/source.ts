@@ -28,6 +28,8 @@ export interface FolderSource {
   /** Examples held out from the end of the training file for validation: a count, or a fraction below 1. */
   readonly validation: number;
   readonly trainLimit: number | null;
+  /** Present: the validation examples are drawn at random under this seed instead (./splits.ts; the run's seed). */
+  readonly validationSeed?: number;
   /** Inputs standardised as (x − mean) / std after scaling (./normalization.ts); absent: as scaled. */
   readonly normalize?: Normalization;
   /** Read each example as this many time steps (absent: one input per example). */
@@ -69,7 +71,7 @@ export function loadData(data: DataSource): Splits {
 }
 
 function loadExamples(data: FolderSource | NpySource): Splits {
-  const split = { validation: data.validation, trainLimit: data.trainLimit ?? undefined };
+  const split = { validation: data.validation, trainLimit: data.trainLimit ?? undefined, validationSeed: data.validationSeed };
   switch (data.source) {
     case 'mnist':
       return loadMnist({ ...split, dir: data.dir ?? undefined });

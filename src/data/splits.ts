@@ -1,9 +1,15 @@
 /**
  * From the examples of a data file to the simulator's splits. A training file is cut in order:
  * its first examples train (all of them, or the first `trainLimit`), its last `validation` ones
- * validate (Lee, Zhang, Fischer & Bengio, 2015: MNIST's last 10,000 training images). Inputs are
- * converted only for the examples kept, x / divisor into a Float32Array (1/255 scales bytes to [0, 1]).
+ * validate (Lee, Zhang, Fischer & Bengio, 2015: MNIST's last 10,000 training images). With a
+ * `validationSeed` the validation examples are drawn at random instead, as Meulemans et al. (2020)'s
+ * code splits MNIST (their main.py: torch.utils.data.random_split(trainset, [55000, 5000]) under the
+ * run's seed): a uniformly random permutation of the file (Fisher–Yates on the stream
+ * "data/validation" of that seed), whose last `validation` examples validate and the others train,
+ * each split kept in file order. Inputs are converted only for the examples kept, x / divisor into
+ * a Float32Array (1/255 scales bytes to [0, 1]).
  */
+import { shuffleInPlace, streamState } from '../kernels/random';
 import { Dataset } from './dataset';
 import { DataError } from './data-error';
 
@@ -33,10 +39,12 @@ export interface Splits {
 export interface SplitOptions {
   readonly validation: number;
   readonly trainLimit?: number;
+  /** When given, the validation examples are drawn at random under this seed instead of taken from the end. */
+  readonly validationSeed?: number;
 }
 
 /** The train and validation splits of a training file; `title` names the data set in errors ("MNIST"). */
-export function splitTraining(title: string, examples: Examples, { validation, trainLimit }: SplitOptions): { train: Dataset; valid: Dataset } {
+export function splitTraining(title: string, examples: Examples, { validation, trainLimit, validationSeed }: SplitOptions): { train: Dataset; valid: Dataset } {
   const total = examples.labels.length;
   const held = heldOut(`${title} validation size`, validation, total);
   if (held >= total) throw new DataError(`${title} validation size ${validation} leaves no training data: ${examples.file} has only ${total} examples`);
@@ -44,8 +52,13 @@ export function splitTraining(title: string, examples: Examples, { validation, t
   if (trainLimit !== undefined && (!Number.isInteger(trainLimit) || trainLimit < 1)) {
     throw new DataError(`${title} trainLimit must be a positive integer, got ${trainLimit}`);
   }
-  const train = rows(examples, 'train', 0, Math.min(trainLimit ?? trainTotal, trainTotal));
-  return { train, valid: rows(examples, 'valid', trainTotal, held) };
+  const trainCount = Math.min(trainLimit ?? trainTotal, trainTotal);
+  if (validationSeed === undefined) return { train: rows(examples, 'train', 0, trainCount), valid: rows(examples, 'valid', trainTotal, held) };
+  const order = Int32Array.from({ length: total }, (_, i) => i);
+  shuffleInPlace(streamState(validationSeed, 'data/validation'), order);
+  const inFileOrder = (picked: Int32Array): Int32Array => picked.slice().sort();
+  const train = inFileOrder(order.subarray(0, trainTotal)).subarray(0, trainCount);
+  return { train: pickRows(examples, 'train', train), valid: pickRows(examples, 'valid', inFileOrder(order.subarray(trainTotal))) };
 }
 
 /**
@@ -60,11 +73,20 @@ export function heldOut(what: string, size: number, total: number): number {
 
 /** Examples [start, start+count) as the data set `${name}-${split}`, with their own arrays. */
 export function rows(examples: Examples, split: string, start: number, count: number): Dataset {
+  return pickRows(examples, split, Int32Array.from({ length: count }, (_, i) => start + i));
+}
+
+/** The examples at `indices`, in that order, as the data set `${name}-${split}`, with their own arrays. */
+export function pickRows(examples: Examples, split: string, indices: Int32Array): Dataset {
   const { features, divisor } = examples;
+  const count = indices.length;
   const images = new Float32Array(count * features);
-  const src = examples.values.subarray(start * features, (start + count) * features);
-  for (let i = 0; i < src.length; i++) images[i] = src[i] / divisor;
-  const labels = Int32Array.from(examples.labels.subarray(start, start + count));
+  const labels = new Int32Array(count);
+  for (let r = 0; r < count; r++) {
+    const from = indices[r] * features;
+    for (let j = 0; j < features; j++) images[r * features + j] = examples.values[from + j] / divisor;
+    labels[r] = examples.labels[indices[r]];
+  }
   return { images, labels, count, features, classes: examples.classes, name: `${examples.name}-${split}` };
 }
 

@@ -10,6 +10,9 @@
  *   { "source": "npy", "train": "mnist.npz" }                      x_train, y_train, x_test, y_test
  *   { "source": "mnist", "validation": 5000, "normalize": { "mean": 0.1307, "std": 0.3081 } }
  *                                   inputs standardised, (x − mean) / std (Meulemans et al. 2020's code)
+ *   { "source": "mnist", "validation": 5000, "validationPick": "random" }
+ *                                   the 5,000 validation images drawn at random under the run's seed
+ *                                   (Meulemans et al.'s random_split), not the file's last ones
  *   { "source": "mnist", "steps": 28 }                             sequential MNIST: 28 rows as 28 steps
  *   { "source": "task", "task": "temporal-order", "minLength": 50, "maxLength": 50,
  *     "sequences": { "train": 2000, "valid": 1000, "test": 1000 } }  generated from the run's seed
@@ -34,6 +37,7 @@ export const dataProperties = {
   source: { enum: sourceNames },
   dir: { type: 'string' },
   validation: { type: 'number', exclusiveMinimum: 0 },
+  validationPick: { enum: ['last', 'random'] },
   trainLimit: { type: 'integer', minimum: 1 },
   train: pair,
   test: { anyOf: [...pair.anyOf, fraction] },
@@ -84,10 +88,12 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
   if (!Number.isInteger(validation) && validation >= 1) throw new ConfigError(`${file}: /data/validation must be an integer count or a fraction below 1, got ${validation}`);
   const trainLimit: number | null = overrides.trainLimit ?? raw.trainLimit ?? null;
   const normalize = raw.normalize ? { normalize: { mean: raw.normalize.mean, std: raw.normalize.std } } : {};
+  // "random": the validation examples drawn under the run's seed (data/splits.ts); "last" (default): the file's last ones.
+  const normalizeAndPick = { ...(raw.validationPick === 'random' ? { validationSeed: run.seed } : {}), ...normalize };
   if (source !== 'npy') {
     const own = ['train', 'test', 'classes'].find((field) => raw[field] !== undefined);
     if (own) throw new ConfigError(`${file}: /data/${own} is read only by "source": "npy"; ${source} has its own files and splits`);
-    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit, ...normalize, ...(steps === undefined ? {} : { steps }) };
+    return { source, dir: overrides.dataDir ?? raw.dir ?? null, validation, trainLimit, ...normalizeAndPick, ...(steps === undefined ? {} : { steps }) };
   }
   if (raw.train === undefined) throw new ConfigError(`${file}: /data needs "train" for "source": "npy" (an .npz file, or { "x": "x.npy", "y": "y.npy" })`);
   if (raw.dir !== undefined || overrides.dataDir !== undefined) {
@@ -98,12 +104,12 @@ export function resolveData(raw: Record<string, any>, file: string, overrides: D
     return typeof files === 'string' ? at(files) : { x: at(files.x), y: at(files.y) };
   };
   const test: NpyPair | number | null = raw.test === undefined ? null : typeof raw.test === 'number' ? raw.test : resolve(raw.test);
-  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit, ...normalize, ...(steps === undefined ? {} : { steps }) };
+  return { source, train: resolve(raw.train), test, validation, classes: raw.classes ?? null, trainLimit, ...normalizeAndPick, ...(steps === undefined ? {} : { steps }) };
 }
 
 /** A generated task's source: its fields checked in one line each, its blocks the run's minibatches. */
 function resolveTask(raw: Record<string, any>, file: string, run: TaskRun): DataSource { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const foreign = ['dir', 'train', 'test', 'classes', 'validation', 'trainLimit', 'steps', 'normalize'].find((field) => raw[field] !== undefined);
+  const foreign = ['dir', 'train', 'test', 'classes', 'validation', 'validationPick', 'trainLimit', 'steps', 'normalize'].find((field) => raw[field] !== undefined);
   if (foreign) throw new ConfigError(`${file}: /data/${foreign} is not read by "source": "task" (a task's sizes are /data/sequences)`);
   if (raw.task === undefined) throw new ConfigError(`${file}: /data needs "task" for "source": "task" (one of ${taskNames.join(', ')})`);
   if (!(taskNames as readonly string[]).includes(raw.task)) throw new ConfigError(`${file}: /data/task "${raw.task}" is not a known task (one of ${taskNames.join(', ')})`);

@@ -113,6 +113,9 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
     throw new ConfigError(`${file}: /data/side is read only by rules with side information in their feedback (conditional); rule ${rule.name} has none`);
   }
   const side: SideSpec | undefined = data.side?.file ? { file: path.resolve(path.dirname(file), data.side.file) } : data.side;
+  if (data.side?.file && data.validationPick === 'random') {
+    throw new ConfigError(`${file}: /data/side/file has one row per image of the training file, matched to the first ones it trains on; /data/validationPick "random" trains on others (use "last")`);
+  }
   if ('top' in rule && rule.top !== undefined && rule.name !== 'dtp' && rule.name !== 'drl') {
     throw new ConfigError(`${file}: /rule/top is read only by rules dtp and drl; rule ${rule.name} forms its top target its own way`);
   }
