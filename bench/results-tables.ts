@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { meanSd } from '../src/report/compare';
+import { readAlignment } from '../src/report/figures/alignment';
 import { RunSummary } from '../src/report/run-files';
 
 /** One table of a document, recomputed. */
@@ -24,7 +25,6 @@ export interface ResultTable {
 
 /** Tables of the documents that no committed file backs, with what they would need. */
 export const unbacked: readonly { readonly doc: string; readonly table: string; readonly files: string }[] = [
-  { doc: 'RESULTS.md', table: 'CUBA against Brian2, seeds 1–5', files: 'each run’s summary.json was not committed' },
   { doc: 'RESULTS.md', table: 'Spiking DTP validation search (first 10,000 digits)', files: 'the runs’ experiment files are in results/mnist-spiking-dtp/search/, their logs were not committed' },
   { doc: 'RESULTS.md', table: 'Lesioning a feedback pathway (intact and lesioned runs, weight updates)', files: 'the runs (runs/docs/…) were not committed' },
   { doc: 'RESULTS.md', table: 'Alignment with back-propagation (mean over three seeds, 20 epochs)', files: 'the 20-epoch runs’ metrics.jsonl (alignment samples) were not committed, only compare-20-epochs.csv' },
@@ -433,6 +433,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: '(results/cuba/seed-S/summary.json, config.json, metrics.jsonl):',
+      header: ['seed', 'spikes', 'mean rate (Hz)', 'ISI CV'],
+      rows: cubaRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
       rows: ['bp', 'dfa', 'dtp', 'ddtp-linear'].map((config) => {
@@ -512,6 +518,77 @@ function missingViewRows(): (string | null)[][] {
     ['the top half only, the bottom blank (as trained)', errors(topOnly, 'test_error_zero_filled'), null],
     ['the top half only, the bottom filled in by g1', errors(topOnly, 'test_error_filled_in'), squared(topOnly, 'missing_view_sse_filled_in')],
   ];
+}
+
+/** CUBA against Brian2 (results/cuba/seed-S/summary.json, `apical run experiments/cuba.json --seed S`): spikes, mean rate, ISI CV. */
+function cubaRows(): string[][] {
+  return [1, 2, 3, 4, 5].map((seed) => {
+    const s = JSON.parse(fs.readFileSync(results('cuba', `seed-${seed}`, 'summary.json'), 'utf8')) as { spikes: number; mean_rate_hz: number; isi_cv: number };
+    return [String(seed), s.spikes.toLocaleString('en-US'), s.mean_rate_hz.toFixed(3), s.isi_cv.toFixed(3)];
+  });
+}
+
+/**
+ * The lesion demonstration (results/lesion-feedback/{intact,lesioned}/): train / test error per
+ * epoch of both runs, and the rms of W1's and W5's update over each epoch of the lesioned run
+ * (its record/weights.jsonl).
+ */
+function lesionRows(): string[][] {
+  const errors = (run: string): string[] => metrics(results('lesion-feedback', run, 'metrics.jsonl')).map((r) => `${pct(r.train_error)} / ${pct(r.test_error)}`);
+  const weights = metrics(results('lesion-feedback', 'lesioned', 'record', 'weights.jsonl'));
+  const rmsUpdate = (name: string): string[] => weights.filter((w) => w.name === name).map((w) => (w.update.rms as number).toExponential(1));
+  return [
+    ['intact: train / test error (%)', ...errors('intact')],
+    ['g4 silenced from epoch 4', ...errors('lesioned')],
+    ['rms update of W1 over the epoch', ...rmsUpdate('W1')],
+    ['rms update of W5 over the epoch', ...rmsUpdate('W5')],
+  ];
+}
+
+/**
+ * The spiking DTP validation search (results/mnist-spiking-dtp/search/<name>/metrics.jsonl, each run
+ * of <name>.json there): validation error (%) after each of up to 8 epochs, one row per setting.
+ */
+function spikingSearchRows(rows: readonly (readonly [string, string])[]): string[][] {
+  return rows.map(([label, name]) => {
+    const valid = metrics(results('mnist-spiking-dtp', 'search', name, 'metrics.jsonl')).map((r) => pct(r.valid_error));
+    return [label, ...Array.from({ length: 8 }, (_, i) => valid[i] ?? '')];
+  });
+}
+
+/** The 20-epoch comparison runs committed under results/compare-mnist/twenty-epochs/<experiment>-s<seed>/, by seed. */
+function twentyEpochRuns(experiment: string): string[] {
+  return [1, 2, 3].map((seed) => results('compare-mnist', 'twenty-epochs', `${experiment}-s${seed}`)).filter((dir) => fs.existsSync(path.join(dir, 'summary.json')));
+}
+
+/**
+ * Alignment with back-propagation: per layer, the mean over the committed seeds of each run's first
+ * and last alignment sample (metrics.jsonl), as "first→last" in degrees: the update angle with BP's
+ * update for every hidden layer, the feedback matrix's angle with W for each feedback matrix.
+ */
+function alignmentTable(after: string, rules: readonly string[]): ResultTable {
+  const runs = new Map(rules.map((label) => [label, twentyEpochRuns(compareLabels.find(([l]) => l === label)![1]).map(readAlignment)]));
+  const steps = [...runs.values()].flat(2).map((s) => s.step);
+  const [first, last] = [Math.min(...steps), Math.max(...steps)];
+  const angle = (samples: ReturnType<typeof readAlignment>[], key: string, layer: string, step: number): string => {
+    const values = samples.map((run) => (run.find((s) => s.step === step)?.[key] as Record<string, number | 'NaN'>)[layer]).filter((v): v is number => typeof v === 'number');
+    return meanSd(values).mean.toFixed(0);
+  };
+  const layers = (samples: ReturnType<typeof readAlignment>[], key: string): string[] => Object.keys(samples[0][0][key] as object);
+  const firstToLast = (samples: ReturnType<typeof readAlignment>[], key: string, layer: string): string => `${angle(samples, key, layer, first)}→${angle(samples, key, layer, last)}`;
+  return {
+    doc: 'RESULTS.md',
+    after,
+    header: ['rule', `update angle ${layers([...runs.values()][0], 'update_angle').join(' / ')} (°), step ${first} → ${last}`, `∠(B, W) per feedback matrix, step ${first} → ${last}`],
+    rows: [...runs].map(([label, samples]) => {
+      const feedback = layers(samples, 'feedback_angle');
+      return [
+        label,
+        layers(samples, 'update_angle').map((layer) => firstToLast(samples, 'update_angle', layer)).join(' / '),
+        feedback.length ? feedback.map((layer) => `${layer} ${firstToLast(samples, 'feedback_angle', layer)}`).join(', ') : '—',
+      ];
+    }),
+  };
 }
 
 /** A table as Markdown; cells not recomputed are "·". */
