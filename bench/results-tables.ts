@@ -598,6 +598,32 @@ export function twentyEpochSeeds(rules: readonly string[]): number[] {
 }
 
 /**
+ * The committed 20-epoch re-runs (results/compare-mnist/twenty-epochs/) whose final train, validation
+ * and test errors, best validation epoch or test error there differ from their row of the first
+ * comparison's compare-20-epochs.csv, as "<run>: <field> <re-run> against <csv>"; RESULTS.md says none do.
+ */
+export function twentyEpochRerunDifferences(): string[] {
+  const rows = csv(results('compare-mnist', 'compare-20-epochs.csv'));
+  const dir = results('compare-mnist', 'twenty-epochs');
+  return fs
+    .readdirSync(dir)
+    .filter((run) => fs.existsSync(path.join(dir, run, 'summary.json')))
+    .flatMap((run) => {
+      const s = summary(path.join(dir, run));
+      const row = rows.find((r) => r.experiment === s.experiment && Number(r.seed) === s.seed);
+      if (!row) return [`${run}: no row in compare-20-epochs.csv`];
+      const fields: [string, number | null | undefined][] = [
+        ['train_error', s.final?.train_error],
+        ['valid_error', s.final?.valid_error],
+        ['test_error', s.final?.test_error],
+        ['best_valid_epoch', s.best_valid?.epoch],
+        ['best_valid_test_error', s.best_valid?.test_error],
+      ];
+      return fields.filter(([field, value]) => value !== Number(row[field])).map(([field, value]) => `${run}: ${field} ${value} against ${row[field]}`);
+    });
+}
+
+/**
  * Alignment with back-propagation: per layer, the mean over the seeds committed for every rule of
  * each run's first and last alignment sample (metrics.jsonl), as "first→last" in degrees: the update
  * angle with BP's update for every hidden layer, the feedback matrix's angle with W for each feedback matrix.
