@@ -28,7 +28,7 @@ export const unbacked: readonly { readonly doc: string; readonly table: string; 
   {
     doc: 'RESULTS.md',
     table: 'Alignment with back-propagation: the figure docs/compare-alignment.png (seeds 1–3 of the first comparison)',
-    files: 'the table beside it is recomputed from the re-run’s seed 1 (results/compare-mnist/twenty-epochs/); seeds 2 and 3 were not re-run for every rule, so the figure’s runs are not all committed',
+    files: 'the table beside it is recomputed from the re-run’s seeds 1 and 2 (results/compare-mnist/twenty-epochs/); seed 3 was not re-run, so the figure’s runs are not all committed',
   },
 ];
 
