@@ -593,7 +593,7 @@ function spikingSearchRows(rows: readonly (readonly [string, string])[]): string
 const twentyEpochRun = (label: string, seed: number): string => results('compare-mnist', 'twenty-epochs', `${compareLabels.find(([l]) => l === label)![1]}-s${seed}`);
 
 /** The seeds (of 1–3) whose 20-epoch runs of every one of `rules` are committed. */
-export function twentyEpochSeeds(rules: readonly string[]): number[] {
+function twentyEpochSeeds(rules: readonly string[]): number[] {
   return [1, 2, 3].filter((seed) => rules.every((label) => fs.existsSync(path.join(twentyEpochRun(label, seed), 'summary.json'))));
 }
 
