@@ -4,7 +4,7 @@
  * CSVs): a figure that drifts from its files, or a table row whose files are gone, fails here.
  */
 import * as fs from 'fs';
-import { resultsTables, ResultTable } from '../bench/results-tables';
+import { resultsTables, ResultTable, twentyEpochRerunDifferences } from '../bench/results-tables';
 
 /** A Markdown line's cells, bold marks and outer spaces removed. */
 const cells = (line: string): string[] =>
@@ -41,4 +41,8 @@ describe.each(tables.map((t): [string, ResultTable] => [`${t.doc}, the table aft
       if (cell !== null) expect(`${table.header[i]}: ${written![i]}`).toBe(`${table.header[i]}: ${cell}`);
     });
   });
+});
+
+it('the committed 20-epoch re-runs reproduce compare-20-epochs.csv, as RESULTS.md says', () => {
+  expect(twentyEpochRerunDifferences()).toEqual([]);
 });
