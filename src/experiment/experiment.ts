@@ -160,6 +160,7 @@ export function resolveExperiment(json: unknown, file: string, overrides: Overri
       checkpointEvery: overrides.checkpointEvery ?? training.checkpointEvery ?? null,
       ...(training.patience !== undefined ? { patience: training.patience } : {}),
       ...(training.stopAt !== undefined ? { stopAt: training.stopAt } : {}),
+      ...(training.lrDecay !== undefined ? { lrDecay: training.lrDecay } : {}),
       ...Object.fromEntries(feedbackPasses.map((field) => [field, training[field]])),
     },
     optimizer: { forward: raw.optimizer.forward, feedback },

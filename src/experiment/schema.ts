@@ -193,6 +193,7 @@ export const trainingSchema = {
     checkpointEvery: { type: 'integer', minimum: 0 },
     patience: { type: 'integer', minimum: 1 },
     stopAt: { type: 'number', minimum: 0, maximum: 1 },
+    lrDecay: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     feedbackEpochs: { type: 'integer', minimum: 0 },
     extraFeedbackEpochs: { type: 'integer', minimum: 0 },
   },
