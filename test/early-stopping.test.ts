@@ -4,33 +4,22 @@
  * (metrics bit-identical), and it leaves no checkpoint behind. Stopping at a success criterion
  * (`training.stopAt`): the same, at the first epoch whose validation error is at or below it.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { finishedRun } from '../src/jobs/job';
 import { CHECKPOINT_FILE } from '../src/session/run-directory';
 import { reached, stalled } from '../src/session/session';
-import { runMetrics } from './helpers';
-
-const cli = path.resolve('dist/src/cli/main.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-early-'));
+import { cliExperiment, runMetrics } from './helpers';
 
 /** A small BP net that over-fits 300 images within a few epochs. */
-const file = path.join(tmp, 'overfit.json');
-fs.writeFileSync(
-  file,
-  JSON.stringify({
-    name: 'overfit',
-    model: { name: 'tiny', input: 784, layers: [{ size: 64, units: 'tanh' }, { size: 10, units: 'softmax' }] },
-    data: { validation: 300, trainLimit: 300 },
-    rule: { name: 'bp' },
-    training: { epochs: 40, batchSize: 20, shuffle: true, evalBatchSize: 300, patience: 3 },
-    optimizer: { forward: { name: 'rmsprop', lr: 0.003 } },
-  }),
-);
-
-const run = (out: string, ...extra: string[]) => spawnSync(process.execPath, [cli, 'run', file, '--out', out, ...extra], { encoding: 'utf8' });
+const { tmp, file, run } = cliExperiment('apical-early-', {
+  name: 'overfit',
+  model: { name: 'tiny', input: 784, layers: [{ size: 64, units: 'tanh' }, { size: 10, units: 'softmax' }] },
+  data: { validation: 300, trainLimit: 300 },
+  rule: { name: 'bp' },
+  training: { epochs: 40, batchSize: 20, shuffle: true, evalBatchSize: 300, patience: 3 },
+  optimizer: { forward: { name: 'rmsprop', lr: 0.003 } },
+});
 
 describe('early stopping', () => {
   it('ends the run at the first epoch `patience` epochs after the lowest validation error, and changes nothing before', () => {

@@ -1,5 +1,7 @@
 /** Small circuits and synthetic data for tests. */
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DataError } from '../src/data/data-error';
 import { Circuit } from '../src/engine/circuit';
@@ -184,3 +186,15 @@ export function spikingDtpFile(dir: string, name: string, layers: number[], trai
 export const ABSOLUTE_PATH = new RegExp(
   `(?<![\\w.~-])/(${fs.readdirSync('/').map((name) => name.replace(/[^\w]/g, '\\$&')).join('|')})(/|\\b)`,
 );
+
+/**
+ * An experiment file written to a fresh temporary folder, and `apical run` of it by the built CLI
+ * (dist/, as a user types it): run(out, ...flags) writes the run to `out`, resolved in that folder.
+ */
+export function cliExperiment(prefix: string, experiment: Record<string, unknown>): { tmp: string; file: string; run: (out: string, ...extra: string[]) => SpawnSyncReturns<string> } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const file = path.join(tmp, `${experiment.name}.json`);
+  fs.writeFileSync(file, JSON.stringify(experiment));
+  const cli = path.resolve('dist/src/cli/main.js');
+  return { tmp, file, run: (out, ...extra) => spawnSync(process.execPath, [cli, 'run', file, '--out', path.resolve(tmp, out), ...extra], { encoding: 'utf8' }) };
+}

@@ -4,29 +4,18 @@
  * epoch 2 starts from the same weights with or without the decay and computes the same gradient,
  * so its step must be exactly d times the undecayed one: W₂(d) − W₁ = d·(W₂ − W₁).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { runMetrics } from './helpers';
+import { cliExperiment, runMetrics } from './helpers';
 
-const cli = path.resolve('dist/src/cli/main.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-lr-decay-'));
-
-const file = path.join(tmp, 'decay.json');
-fs.writeFileSync(
-  file,
-  JSON.stringify({
-    name: 'decay',
-    model: { name: 'tiny', input: 784, layers: [{ size: 16, units: 'tanh' }, { size: 10, units: 'softmax' }] },
-    data: { validation: 100, trainLimit: 100 },
-    rule: { name: 'bp' },
-    training: { epochs: 2, batchSize: 100, evalBatchSize: 100 },
-    optimizer: { forward: { name: 'sgd', lr: 0.5 } },
-  }),
-);
-
-const run = (out: string, ...extra: string[]) => spawnSync(process.execPath, [cli, 'run', file, '--out', path.join(tmp, out), ...extra], { encoding: 'utf8' });
+const { tmp, run } = cliExperiment('apical-lr-decay-', {
+  name: 'decay',
+  model: { name: 'tiny', input: 784, layers: [{ size: 16, units: 'tanh' }, { size: 10, units: 'softmax' }] },
+  data: { validation: 100, trainLimit: 100 },
+  rule: { name: 'bp' },
+  training: { epochs: 2, batchSize: 100, evalBatchSize: 100 },
+  optimizer: { forward: { name: 'sgd', lr: 0.5 } },
+});
 const weights = (out: string, name: string): Float32Array => {
   const bytes = fs.readFileSync(path.join(tmp, out, 'weights', `${name}.f32`));
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
