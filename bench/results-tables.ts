@@ -226,6 +226,7 @@ function depthSweepLinesRows(): (string | null)[][] {
   const st = (line: string, depth: number): string => sweepCell('depth-sweep-fair-st', line, depth);
   const d8 = (line: string): string => sweepCell('depth-sweep-fair-st-d8', line, 8);
   const d16 = (line: string): string => sweepCell('depth-sweep-fair-d16', line, 16);
+  const d16More = (line: string): string => sweepCell('depth-sweep-fair-d16-more', line, 16);
   const test = (dir: string): string => pct(summary(results(dir)).final!.test_error);
   const tuned = path.join('depth8-stochastic-st', 'tune', 'trials', 't001-e10');
   const signSt = (depth: number): string[] => [st('sign-dtp-st', depth), st('sign-dtp-st-growth2-lr2x', depth), ...(depth === 8 ? ['1.2', '1.35', '1.5'].map((g) => d8(`sign-dtp-st-growth${g}-lr2x`)) : [])];
@@ -235,12 +236,20 @@ function depthSweepLinesRows(): (string | null)[][] {
     ['sign · BP, true derivative', ...depths.map((d) => test(more('sign-bp', d))), test(d16('sign-bp'))],
     ['sign · straight-through BP', ...depths.map((d) => testValid(fair('sign-bp-ste', d))), testValid(d16('sign-bp-ste'))],
     ['sign · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(signSt(d))), chosenOnValidation(['1.1', '1.2', '1.3'].map((g) => d16(`sign-dtp-st-growth${g}-lr2x`)))],
-    ['quantise4 · BP, true derivative', ...depths.map((d) => test(more('quantise4-bp', d))), ''],
-    ['quantise4 · straight-through BP', ...depths.map((d) => testValid(more('quantise4-bp-ste', d))), ''],
+    ['quantise4 · BP, true derivative', ...depths.map((d) => test(more('quantise4-bp', d))), test(d16More('quantise4-bp'))],
+    ['quantise4 · straight-through BP', ...depths.map((d) => testValid(more('quantise4-bp-ste', d))), testValid(d16More('quantise4-bp-ste'))],
     ['quantise4 · DTP, decoders read the levels', ...depths.map((d) => test(more('quantise4-dtp', d))), ''],
-    ['quantise4 · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(['2', '1.5'].map((g) => more(`quantise4-dtp-st-growth${g}-lr2x`, d)))), ''],
-    ['stochastic · straight-through BP', ...depths.map((d) => testValid(fair('stochastic-bp-ste', d))), ''],
-    ['stochastic · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(stochasticSt(d), { [tuned]: 'tuned' })), ''],
+    [
+      'quantise4 · DTP, straight-through decoders',
+      ...depths.map((d) => chosenOnValidation(['2', '1.5'].map((g) => more(`quantise4-dtp-st-growth${g}-lr2x`, d)))),
+      chosenOnValidation(['1.1', '1.2', '1.3'].map((g) => d16More(`quantise4-dtp-st-growth${g}-lr2x`))),
+    ],
+    ['stochastic · straight-through BP', ...depths.map((d) => testValid(fair('stochastic-bp-ste', d))), testValid(d16More('stochastic-bp-ste'))],
+    [
+      'stochastic · DTP, straight-through decoders',
+      ...depths.map((d) => chosenOnValidation(stochasticSt(d), { [tuned]: 'tuned' })),
+      chosenOnValidation(['1.02', '1.045', '1.07'].map((g) => d16More(`stochastic-dtp-st-tuned-growth${g}`))),
+    ],
   ];
 }
 
