@@ -253,6 +253,39 @@ function depthSweepLinesRows(): (string | null)[][] {
   ];
 }
 
+/**
+ * The last sample (step 200) of bench/target-common-mode.ts's runs on the depth-8 stochastic net at
+ * γ = 1 (results/depth8-stochastic-st/common-mode/<run>/common-mode.jsonl), h1 → h7: each row one
+ * measurement of one run.
+ */
+function commonModeRows(): string[][] {
+  const last = (run: string): Record<string, Record<string, number>> => {
+    const lines = fs.readFileSync(results('depth8-stochastic-st', 'common-mode', run, 'common-mode.jsonl'), 'utf8').trim().split('\n');
+    return JSON.parse(lines[lines.length - 1]);
+  };
+  const layers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'];
+  const row = (label: string, run: string, key: string): string[] => {
+    const sample = last(run);
+    return [label, ...layers.map((l) => String(sample[l][key]))];
+  };
+  return [
+    row('∠ST, as trained', 'gamma1', 'angle_st'),
+    row('∠ST, each row\'s mean over the units removed from both vectors', 'gamma1', 'angle_st_centred'),
+    row('∠ST, target chain recomputed with every decoder\'s mean weight removed', 'gamma1', 'chain_v_centred'),
+    row('∠ST, gradient recomputed with every forward matrix\'s mean weight removed', 'gamma1', 'st_w_centred'),
+    row('∠ST, decoders frozen at their initialisation', 'gamma1-frozen-decoders', 'angle_st'),
+    row('∠ST, decoders reading h', 'gamma1-decoders-read-h', 'angle_st'),
+    row('∠ST, no input noise', 'gamma1-no-input-noise', 'angle_st'),
+    row('common-mode share of −∂L/∂h_l', 'gamma1', 'share_gradient'),
+    row('common-mode share of ĥ_l − h_l', 'gamma1', 'share_target'),
+    row('mean/rms of ĥ_l − h_l', 'gamma1', 'mean_target'),
+    row('mean/rms of W_{l+1}', 'gamma1', 'mean_w'),
+    row('mean/rms of V_{l+1}', 'gamma1', 'mean_v'),
+    row('mean/rms of ĥ_l − h_l, decoders frozen', 'gamma1-frozen-decoders', 'mean_target'),
+    row('mean/rms of W_{l+1}, decoders frozen', 'gamma1-frozen-decoders', 'mean_w'),
+  ];
+}
+
 export function resultsTables(): ResultTable[] {
   const discreteSeeds = ['mnist-discrete-dtp', 'mnist-discrete-dtp-s2', 'mnist-discrete-dtp-s3'];
   const stochasticSeeds = ['mnist-stochastic-dtp', 'mnist-stochastic-dtp-s2', 'mnist-stochastic-dtp-s3'];
@@ -442,6 +475,12 @@ export function resultsTables(): ResultTable[] {
       after: 'the search below.',
       header: ['units · rule', '2', '4', '8', '16'],
       rows: depthSweepLinesRows(),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'At step 200 (the end of epoch 2), from h1 to h7, the layer under the top:',
+      header: ['measurement', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'],
+      rows: commonModeRows(),
     },
     {
       doc: 'RESULTS.md',
