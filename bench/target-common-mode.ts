@@ -6,8 +6,9 @@
  *  - angle_st:         ∠(ĥ_l − h_l, −∂L/∂h_l), the monitor's target_angle_st (dx/dh := 1 through every sample);
  *  - angle_st_centred: the same with each row's mean over the units removed from both vectors;
  *  - chain:            the angle of the target chain recomputed from the top's step, ĥ_{l−1} − h_{l−1} =
- *                      γ·(g_l(x_l + ĥ_l − h_l) − g_l(x_l)), with each decoder reading x_l, the code
- *                      population l sent (DTP-ST's decoders draw their own sample of h_l);
+ *                      γ·(g_l(x_l + ĥ_l − h_l) − g_l(x_l)), with each decoder that has an input
+ *                      transform reading x_l, the code population l sent (DTP-ST's decoders draw
+ *                      their own sample of h_l), and each decoder without one reading x_l = h_l;
  *  - chain_v_centred:  that chain with the grand mean of every decoder's weights V_l removed;
  *  - st_w_centred:     angle_st against the straight-through gradient with the grand mean of every
  *                      forward matrix W_l removed (the read-out's kept);
@@ -112,7 +113,8 @@ function measure(circuit: Circuit, rows: number, growth: number): Record<string,
     const steps = buffers();
     steps[L - 1] = step(L - 1);
     for (let i = L - 2; i >= 0; i--) {
-      steps[i] = difference(i + 2, hidden[i + 1].sent, steps[i + 1]);
+      const above = hidden[i + 1];
+      steps[i] = difference(i + 2, decoder(i + 2).inputUnit ? above.sent : above.activity, steps[i + 1]);
       k.axpby(steps[i].length, growth, steps[i], 0, steps[i], steps[i]);
     }
     return steps;
