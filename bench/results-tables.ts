@@ -226,6 +226,7 @@ function depthSweepLinesRows(): (string | null)[][] {
   const st = (line: string, depth: number): string => sweepCell('depth-sweep-fair-st', line, depth);
   const d8 = (line: string): string => sweepCell('depth-sweep-fair-st-d8', line, 8);
   const d16 = (line: string): string => sweepCell('depth-sweep-fair-d16', line, 16);
+  const d16More = (line: string): string => sweepCell('depth-sweep-fair-d16-more', line, 16);
   const test = (dir: string): string => pct(summary(results(dir)).final!.test_error);
   const tuned = path.join('depth8-stochastic-st', 'tune', 'trials', 't001-e10');
   const signSt = (depth: number): string[] => [st('sign-dtp-st', depth), st('sign-dtp-st-growth2-lr2x', depth), ...(depth === 8 ? ['1.2', '1.35', '1.5'].map((g) => d8(`sign-dtp-st-growth${g}-lr2x`)) : [])];
@@ -235,12 +236,53 @@ function depthSweepLinesRows(): (string | null)[][] {
     ['sign · BP, true derivative', ...depths.map((d) => test(more('sign-bp', d))), test(d16('sign-bp'))],
     ['sign · straight-through BP', ...depths.map((d) => testValid(fair('sign-bp-ste', d))), testValid(d16('sign-bp-ste'))],
     ['sign · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(signSt(d))), chosenOnValidation(['1.1', '1.2', '1.3'].map((g) => d16(`sign-dtp-st-growth${g}-lr2x`)))],
-    ['quantise4 · BP, true derivative', ...depths.map((d) => test(more('quantise4-bp', d))), ''],
-    ['quantise4 · straight-through BP', ...depths.map((d) => testValid(more('quantise4-bp-ste', d))), ''],
+    ['quantise4 · BP, true derivative', ...depths.map((d) => test(more('quantise4-bp', d))), test(d16More('quantise4-bp'))],
+    ['quantise4 · straight-through BP', ...depths.map((d) => testValid(more('quantise4-bp-ste', d))), testValid(d16More('quantise4-bp-ste'))],
     ['quantise4 · DTP, decoders read the levels', ...depths.map((d) => test(more('quantise4-dtp', d))), ''],
-    ['quantise4 · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(['2', '1.5'].map((g) => more(`quantise4-dtp-st-growth${g}-lr2x`, d)))), ''],
-    ['stochastic · straight-through BP', ...depths.map((d) => testValid(fair('stochastic-bp-ste', d))), ''],
-    ['stochastic · DTP, straight-through decoders', ...depths.map((d) => chosenOnValidation(stochasticSt(d), { [tuned]: 'tuned' })), ''],
+    [
+      'quantise4 · DTP, straight-through decoders',
+      ...depths.map((d) => chosenOnValidation(['2', '1.5'].map((g) => more(`quantise4-dtp-st-growth${g}-lr2x`, d)))),
+      chosenOnValidation(['1.1', '1.2', '1.3'].map((g) => d16More(`quantise4-dtp-st-growth${g}-lr2x`))),
+    ],
+    ['stochastic · straight-through BP', ...depths.map((d) => testValid(fair('stochastic-bp-ste', d))), testValid(d16More('stochastic-bp-ste'))],
+    [
+      'stochastic · DTP, straight-through decoders',
+      ...depths.map((d) => chosenOnValidation(stochasticSt(d), { [tuned]: 'tuned' })),
+      chosenOnValidation(['1.02', '1.045', '1.07'].map((g) => d16More(`stochastic-dtp-st-tuned-growth${g}`))),
+    ],
+  ];
+}
+
+/**
+ * The last sample (step 200) of bench/target-common-mode.ts's runs on the depth-8 stochastic net at
+ * γ = 1 (results/depth8-stochastic-st/common-mode/<run>/common-mode.jsonl), h1 → h7: each row one
+ * measurement of one run.
+ */
+function commonModeRows(): string[][] {
+  const last = (run: string): Record<string, Record<string, number>> => {
+    const lines = fs.readFileSync(results('depth8-stochastic-st', 'common-mode', run, 'common-mode.jsonl'), 'utf8').trim().split('\n');
+    return JSON.parse(lines[lines.length - 1]);
+  };
+  const layers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'];
+  const row = (label: string, run: string, key: string): string[] => {
+    const sample = last(run);
+    return [label, ...layers.map((l) => String(sample[l][key]))];
+  };
+  return [
+    row('∠ST, as trained', 'gamma1', 'angle_st'),
+    row('∠ST, each row\'s mean over the units removed from both vectors', 'gamma1', 'angle_st_centred'),
+    row('∠ST, target chain recomputed with every decoder\'s mean weight removed', 'gamma1', 'chain_v_centred'),
+    row('∠ST, gradient recomputed with every forward matrix\'s mean weight removed', 'gamma1', 'st_w_centred'),
+    row('∠ST, decoders frozen at their initialisation', 'gamma1-frozen-decoders', 'angle_st'),
+    row('∠ST, decoders reading h', 'gamma1-decoders-read-h', 'angle_st'),
+    row('∠ST, no input noise', 'gamma1-no-input-noise', 'angle_st'),
+    row('common-mode share of −∂L/∂h_l', 'gamma1', 'share_gradient'),
+    row('common-mode share of ĥ_l − h_l', 'gamma1', 'share_target'),
+    row('mean/rms of ĥ_l − h_l', 'gamma1', 'mean_target'),
+    row('mean/rms of W_{l+1}', 'gamma1', 'mean_w'),
+    row('mean/rms of V_{l+1}', 'gamma1', 'mean_v'),
+    row('mean/rms of ĥ_l − h_l, decoders frozen', 'gamma1-frozen-decoders', 'mean_target'),
+    row('mean/rms of W_{l+1}, decoders frozen', 'gamma1-frozen-decoders', 'mean_w'),
   ];
 }
 
@@ -433,6 +475,12 @@ export function resultsTables(): ResultTable[] {
       after: 'the search below.',
       header: ['units · rule', '2', '4', '8', '16'],
       rows: depthSweepLinesRows(),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'At step 200 (the end of epoch 2), from h1 to h7, the layer under the top:',
+      header: ['measurement', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'],
+      rows: commonModeRows(),
     },
     {
       doc: 'RESULTS.md',

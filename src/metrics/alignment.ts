@@ -24,6 +24,7 @@
 import { Subscription } from 'rxjs';
 import { Circuit } from '../engine/circuit';
 import { kernels } from '../kernels';
+import { Network } from '../network/network';
 import { Pathway } from '../network/pathways';
 
 export type Angle = number | 'NaN';
@@ -145,8 +146,8 @@ export class AlignmentMonitor {
       ...(targets ? { target_angle_st: stAngle, target_rms: rms } : {}),
     };
     // Δ_l is defined for l ≥ deltaFrom, ∂L/∂h_l one population further down.
-    const deltaFrom = this.backpropagate(rows, this.grad, this.bpDelta, false);
-    if (targets) this.backpropagate(rows, this.stGrad, this.stDelta, true);
+    const deltaFrom = backpropagate(this.circuit.network, rows, this.grad, this.bpDelta, false);
+    if (targets) backpropagate(this.circuit.network, rows, this.stGrad, this.stDelta, true);
     hidden.forEach((p, i) => {
       const { inSize, outSize, name } = p.projection;
       k.gemm(true, false, inSize, outSize, rows, 1, p.input, p.delta, 0, this.ruleUpdate);
@@ -170,30 +171,31 @@ export class AlignmentMonitor {
     }
     return sample;
   }
+}
 
-  /**
-   * Back-propagation on this batch into `grad` (∂L/∂h_l) and `delta` (Δ_l): ∂L/∂h_L = Δ_out·W_outᵀ,
-   * Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ, through each population's output
-   * transform and unit with their declared derivatives, as bp.ts (f′ = 1 where the unit declares
-   * none; T′ = 1 when `straightThrough`). Returns the index of the lowest hidden population whose Δ
-   * the chain reaches: at an output transform without a derivative it stops, its ∂L/∂h written.
-   */
-  private backpropagate(rows: number, grad: Float32Array[], delta: Float32Array[], straightThrough: boolean): number {
-    const k = kernels();
-    const { hidden, readout } = this.circuit.network;
-    let above = readout;
-    let aboveDelta = readout.delta;
-    for (let i = hidden.length - 1; i >= 0; i--) {
-      const p = hidden[i];
-      const length = rows * p.size;
-      k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, grad[i]);
-      if (straightThrough) delta[i].set(grad[i].subarray(0, length));
-      else if (p.hasSendDerivative()) p.throughSend(length, grad[i], delta[i]);
-      else return i + 1;
-      if (p.hasUnitDerivative()) p.throughUnit(length, delta[i], delta[i]);
-      above = p;
-      aboveDelta = delta[i];
-    }
-    return 0;
+/**
+ * Back-propagation on the network's last batch into `grad` (∂L/∂h_l) and `delta` (Δ_l), from the
+ * read-out's delta: ∂L/∂h_L = Δ_out·W_outᵀ, Δ_l = ∂L/∂h_l ∘ T'(h_l) ∘ f'(a_l), ∂L/∂h_{l−1} = Δ_l·W_lᵀ,
+ * through each population's output transform and unit with their declared derivatives, as bp.ts
+ * (f′ = 1 where the unit declares none; T′ = 1 when `straightThrough`). Returns the index of the
+ * lowest hidden population whose Δ the chain reaches: at an output transform without a derivative it
+ * stops, its ∂L/∂h written.
+ */
+export function backpropagate(network: Network, rows: number, grad: Float32Array[], delta: Float32Array[], straightThrough: boolean): number {
+  const k = kernels();
+  const { hidden, readout } = network;
+  let above = readout;
+  let aboveDelta = readout.delta;
+  for (let i = hidden.length - 1; i >= 0; i--) {
+    const p = hidden[i];
+    const length = rows * p.size;
+    k.gemm(false, true, rows, p.size, above.size, 1, aboveDelta, above.projection.weights, 0, grad[i]);
+    if (straightThrough) delta[i].set(grad[i].subarray(0, length));
+    else if (p.hasSendDerivative()) p.throughSend(length, grad[i], delta[i]);
+    else return i + 1;
+    if (p.hasUnitDerivative()) p.throughUnit(length, delta[i], delta[i]);
+    above = p;
+    aboveDelta = delta[i];
   }
+  return 0;
 }
