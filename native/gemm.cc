@@ -187,34 +187,38 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
 // ---- micro-kernel --------------------------------------------------------------------------------
 
 /**
- * Multiplies one packed MR×kc panel of A by one kc×(NV·kLanes) panel of B (row stride ldb) and
- * writes the mr×nr valid part of the tile into C (row stride ldc) through the epilogue:
+ * Where a micro-kernel reads its MR rows of op(A), op(A)[r, p] for p < kc:
+ *   Packed  — a packed micro-panel (packA): pa[p·MR + r];
+ *   Columns — op(A) in place, stored k×m (transA): pa[p·lda + r];
+ *   Rows    — op(A) in place, stored m×k: pa[r·lda + p].
+ * The same values in the same order whichever it is: only the addresses differ.
+ */
+enum class APanel { Packed, Columns, Rows };
+
+/** The MR rows of op(A) a micro-kernel multiplies: `data` and, read in place, its stride `ld`. */
+struct ARows {
+  const float* data;
+  int ld;
+  APanel layout;
+};
+
+template <APanel L, int MR>
+inline float aAt(const float* __restrict pa, int lda, int p, int r) {
+  if constexpr (L == APanel::Packed) return pa[p * MR + r];
+  if constexpr (L == APanel::Columns) return pa[static_cast<size_t>(p) * lda + r];
+  return pa[static_cast<size_t>(r) * lda + p];
+}
+
+/**
+ * Writes the mr×nr valid part of an accumulated tile (mr rows of NV vectors) into C (row stride ldc)
+ * through the epilogue:
  *   first k-block: C ← α·acc + β·C + bias   (β = 0: C not read)
  *   later blocks:  C ← C + α·acc
  *   last block:    C ← f(C)
  */
-template <int MR, int NV>
-inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
-                        int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  F acc[MR][NV];
-#pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = zero();
-
-#pragma GCC unroll 4
-  for (int p = 0; p < kc; ++p) {
-    F bv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = load(pb + static_cast<size_t>(p) * ldb + kLanes * v);
-#pragma GCC unroll 32
-    for (int r = 0; r < MR; ++r) {
-      const F av = set1(pa[p * MR + r]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
-    }
-  }
-
+template <int NV>
+inline void storeTile(const F (*acc)[NV], float* c, int ldc, int mr, int nr, const Epilogue& e, const float* bias,
+                      bool first, bool last) {
   int width[NV];
   F biasv[NV];
 #pragma GCC unroll 4
@@ -246,31 +250,116 @@ inline void microKernel(int kc, const float* __restrict pa, const float* __restr
   }
 }
 
+/**
+ * Multiplies MR rows of op(A) (layout L) by one kc×(NV·kLanes) panel of B (row stride ldb) and
+ * stores the tile through the epilogue (storeTile). MaskedTail: the panel's last vector holds only
+ * nr − (NV−1)·kLanes valid columns and is read with masked loads (B read in place, no padding).
+ */
+template <int MR, int NV, APanel L, bool MaskedTail>
+inline void microKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
+                        int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
+  const int tail = nr - kLanes * (NV - 1);
+  F acc[MR][NV];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = zero();
+
+#pragma GCC unroll 4
+  for (int p = 0; p < kc; ++p) {
+    F bv[NV];
+    const float* bp = pb + static_cast<size_t>(p) * ldb;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v)
+      bv[v] = (MaskedTail && v == NV - 1) ? loadFirst(bp + kLanes * v, tail) : load(bp + kLanes * v);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+      const F av = set1(aAt<L, MR>(pa, lda, p, r));
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
+    }
+  }
+  storeTile<NV>(acc, c, ldc, mr, nr, e, bias, first, last);
+}
+
+#if defined(APICAL_HALF_VECTORS)
+/**
+ * The micro-kernel for a last panel at most kHalfLanes wide (the last 4 of 100 columns): the same
+ * fused multiply-adds in half-width vectors (half the cost where a full vector runs as two halves),
+ * widened for the epilogue. Reads only the nr valid columns of B.
+ */
+template <int MR, APanel L>
+inline void halfKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
+                       int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
+  H acc[MR];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) acc[r] = zeroHalf();
+#pragma GCC unroll 4
+  for (int p = 0; p < kc; ++p) {
+    const H bv = loadFirstHalf(pb + static_cast<size_t>(p) * ldb, nr);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) acc[r] = fmaddHalf(set1Half(aAt<L, MR>(pa, lda, p, r)), bv, acc[r]);
+  }
+  F wide[MR][1];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) wide[r][0] = widen(acc[r]);
+  storeTile<1>(wide, c, ldc, mr, nr, e, bias, first, last);
+}
+#endif
+
 // ---- block driver --------------------------------------------------------------------------------
 
 /**
- * One tile: the narrowest kernel (NV, NV−1, … vectors) that covers the tile's valid columns (the
- * half-empty last tile of a 240-wide output then costs half, and no load of B in place reaches past
- * its valid columns). Each computes every element with the same FMA sequence, so the choice never
- * changes a result.
+ * One tile: the narrowest kernel (NV, NV−1, … vectors, then half a vector) that covers the tile's
+ * valid columns (the half-empty last tile of a 240-wide output then costs half), its last vector
+ * read with masked loads when only partly valid. Each computes every element with the same FMA
+ * sequence, so the choice never changes a result.
  */
-template <int MR, int NV>
-inline void tile(int kc, const float* pa, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
+template <int MR, int NV, APanel L>
+inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
                  const Epilogue& e, const float* bias, bool first, bool last) {
   if constexpr (NV > 1) {
     if (nr <= kLanes * (NV - 1)) {
-      tile<MR, NV - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+      tile<MR, NV - 1, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
       return;
     }
   }
-  microKernel<MR, NV>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+#if defined(APICAL_HALF_VECTORS)
+  if (NV == 1 && nr <= kHalfLanes) {
+    halfKernel<MR, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    return;
+  }
+#endif
+  if (kMaskedMemory && nr < kLanes * NV)
+    microKernel<MR, NV, L, true>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  else
+    microKernel<MR, NV, L, false>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
 }
+
+template <int MR, int NV>
+inline void tile(const ARows& a, int kc, const float* pb, int ldb, float* c, int ldc, int mr, int nr, const Epilogue& e,
+                 const float* bias, bool first, bool last) {
+  switch (a.layout) {
+    case APanel::Packed: return tile<MR, NV, APanel::Packed>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    case APanel::Columns: return tile<MR, NV, APanel::Columns>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    case APanel::Rows: return tile<MR, NV, APanel::Rows>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  }
+}
+
+/**
+ * Whether a block reads op(A) in place rather than packing it: when its columns span at most
+ * kInPlaceAPanels panels of B, packing A (a pass over it for every k-block) costs about as much as
+ * the few times each value is read again. From the shape alone, and the sums are the same either way.
+ */
+constexpr int kInPlaceAPanels = 4;
 
 /**
  * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
  * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
- * (ldb = n), except for a last panel narrower than a multiple of kLanes columns, which is packed with
- * zero padding. op(B) = Bᵀ is packed into NR-wide panels (ldb = NR).
+ * (ldb = n), a last panel narrower than a multiple of kLanes columns with masked loads where the
+ * instruction set has them, else packed with zero padding. op(B) = Bᵀ is packed into NR-wide panels
+ * (ldb = NR). op(A) is packed into MR-row panels, or read in place (whole MR-row tiles; a ragged
+ * last tile is packed) when the block is narrow (kInPlaceAPanels).
  */
 template <int MR, int NV>
 void runBlock(const Block& blk) {
@@ -278,6 +367,7 @@ void runBlock(const Block& blk) {
   const Problem& P = *blk.p;
   const int k = P.k;
   const bool directB = !P.transB;
+  const bool directA = blk.j1 - blk.j0 <= kInPlaceAPanels * NR;
   // Split k into equal blocks (a ragged last block would waste a pass over C).
   const int kBlocks = (k + kMaxKc - 1) / kMaxKc;
   const int kcStep = (k + kBlocks - 1) / kBlocks;
@@ -290,7 +380,7 @@ void runBlock(const Block& blk) {
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
     // Direct B: columns [jc, jc + directCols) are read in place, the rest (< kLanes wide) is packed.
-    const int directCols = directB ? (nc / kLanes) * kLanes : 0;
+    const int directCols = directB ? (kMaskedMemory ? nc : (nc / kLanes) * kLanes) : 0;
     for (int pc = 0; pc < k; pc += kcStep) {
       const int kc = std::min(kcStep, k - pc);
       const bool first = pc == 0;
@@ -301,9 +391,14 @@ void runBlock(const Block& blk) {
         packB<NR>(P, pc, kc, jc + directCols, nc - directCols, bufB);
       for (int ic = blk.i0; ic < blk.i1; ic += mcStep) {
         const int mc = std::min(mcStep, blk.i1 - ic);
-        packA<MR>(P, ic, mc, pc, kc, bufA);
+        // Rows [ic, ic + inPlaceRows) of op(A) are read in place, the rest (< MR rows) is packed.
+        const int inPlaceRows = directA ? (mc / MR) * MR : 0;
+        if (inPlaceRows < mc) packA<MR>(P, ic + inPlaceRows, mc - inPlaceRows, pc, kc, bufA);
         for (int ir = 0; ir < mc; ir += MR) {
-          const float* pa = bufA + static_cast<size_t>(ir) * kc;
+          const int i = ic + ir;
+          const ARows a = ir >= inPlaceRows ? ARows{bufA + static_cast<size_t>(ir - inPlaceRows) * kc, MR, APanel::Packed}
+                          : P.transA        ? ARows{P.a + static_cast<size_t>(pc) * P.m + i, P.m, APanel::Columns}
+                                            : ARows{P.a + static_cast<size_t>(i) * P.k + pc, P.k, APanel::Rows};
           const int mr = std::min(MR, mc - ir);
           for (int jr = 0; jr < nc;) {
             const float* pb;
@@ -322,9 +417,8 @@ void runBlock(const Block& blk) {
               nr = nc - jr;
             }
             const int col = jc + jr;
-            float* cTile = P.c + static_cast<size_t>(ic + ir) * P.n + col;
-            tile<MR, NV>(kc, pa, pb, ldb, cTile, P.n, mr, nr, P.epi, P.epi.bias ? P.epi.bias + col : nullptr, first,
-                         last);
+            float* cTile = P.c + static_cast<size_t>(i) * P.n + col;
+            tile<MR, NV>(a, kc, pb, ldb, cTile, P.n, mr, nr, P.epi, P.epi.bias ? P.epi.bias + col : nullptr, first, last);
             jr += nr;
           }
         }

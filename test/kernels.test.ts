@@ -214,6 +214,34 @@ describeNative('native gemm', () => {
     expect(Buffer.from(third.buffer).equals(Buffer.from(first.buffer))).toBe(true);
   });
 
+  it("computes a column bit for bit alike however wide the product (A read in place or packed; the last columns in a half, masked or full vector)", () => {
+    const wide = 300; // more than four panels: op(A) packed, every column in full vectors
+    for (const [m, k] of [[20, 106], [17, 1100], [33, 65]])
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const a = randomArray(m * k);
+          const bWide = randomArray(k * wide);
+          const cWide = new Float32Array(m * wide);
+          nat().gemm(transA, transB, m, wide, k, 1, a, bWide, 0, cWide);
+          const bias = randomArray(wide);
+          const yWide = new Float32Array(m * wide);
+          if (!transA && !transB) nat().dense(m, wide, k, a, bWide, bias, Activation.Tanh, yWide);
+          for (const n of [4, 10, 47, 100]) {
+            // the first n columns of op(B): B stored n×k (transB) is its first n rows
+            const b = transB ? bWide.subarray(0, n * k) : Float32Array.from({ length: k * n }, (_, i) => bWide[Math.floor(i / n) * wide + (i % n)]);
+            const c = new Float32Array(m * n).fill(NaN);
+            nat().gemm(transA, transB, m, n, k, 1, a, b, 0, c);
+            const y = new Float32Array(m * n).fill(NaN);
+            if (!transA && !transB) nat().dense(m, n, k, a, b, bias, Activation.Tanh, y);
+            for (let i = 0; i < m; i++)
+              for (let j = 0; j < n; j++) {
+                if (!Object.is(c[i * n + j], cWide[i * wide + j])) throw new Error(`gemm(${transA},${transB}) m=${m} k=${k}: C[${i},${j}] at n=${n} is ${c[i * n + j]}, at n=${wide} ${cWide[i * wide + j]}`);
+                if (!transA && !transB && !Object.is(y[i * n + j], yWide[i * wide + j])) throw new Error(`dense m=${m} k=${k}: Y[${i},${j}] at n=${n} is ${y[i * n + j]}, at n=${wide} ${yWide[i * wide + j]}`);
+              }
+          }
+        }
+  });
+
   it('accepts subarray views (byte offsets)', () => {
     const [m, n, k] = [17, 33, 9];
     const backing = randomArray(5 + m * k);
