@@ -199,6 +199,20 @@ napi_value Dense(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+napi_value ErrorThroughSteps(napi_env env, napi_callback_info info) {
+  Args args(env, info, "errorThroughSteps", 8);
+  const int steps = args.size(0, "steps"), rows = args.size(1, "rows"), n = args.size(2, "n");
+  const bool transB = args.boolean(3, "transB");
+  const float* b = args.f32(4, "b", product(n, n));
+  const Activation act = args.activation(5, "act");
+  const int64_t all = static_cast<int64_t>(steps) * rows * n;
+  const float* states = args.f32(6, "states", all);
+  float* deltas = args.f32(7, "deltas", all);
+  if (!args.ok()) return nullptr;
+  args.kernels().errorThroughSteps(steps, rows, n, transB, b, act, states, deltas);
+  return undefinedValue(env);
+}
+
 napi_value Activate(napi_env env, napi_callback_info info) {
   Args args(env, info, "activate", 4);
   const Activation act = args.activation(0, "act");
@@ -398,6 +412,7 @@ napi_value kernelObject(napi_env env, const KernelTable* table) {
       {"deltaFromTarget", nullptr, DeltaFromTarget, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"copyBlock", nullptr, CopyBlock, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"errorThroughSteps", nullptr, ErrorThroughSteps, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"addDifference", nullptr, AddDifference, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, data},

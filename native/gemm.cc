@@ -517,5 +517,15 @@ void dense(int m, int n, int k, const float* x, const float* w, const float* bia
   solve(Problem{false, false, m, n, k, x, w, y, Epilogue{1.0f, 0.0f, bias, act}});
 }
 
+void errorThroughSteps(int steps, int rows, int n, bool transB, const float* b, Activation act, const float* states,
+                       float* deltas) {
+  const size_t block = static_cast<size_t>(rows) * n;
+  for (int t = steps - 1; t > 0; --t) {
+    float* below = deltas + (t - 1) * block;
+    gemm(false, transB, rows, n, n, 1.0f, deltas + t * block, b, 0.0f, below);
+    deltaFromGrad(act, static_cast<int64_t>(block), states + (t - 1) * block, below, below);
+  }
+}
+
 }  // namespace APICAL_ISA
 }  // namespace apical

@@ -276,6 +276,38 @@ describeNative('native dense', () => {
   }
 });
 
+describeNative('native errorThroughSteps', () => {
+  const shapes: [number, number, number][] = [
+    [1, 3, 5], // one step: nothing to carry
+    [2, 1, 1],
+    [5, 7, 33], // odd sizes, a half-width last panel
+    [4, 20, 100], // the recurrent benchmark's minibatch and population
+  ];
+  for (const [steps, rows, n] of shapes) {
+    it(`matches the reference, and its own gemm + deltaFromGrad step by step bit for bit, at steps=${steps} rows=${rows} n=${n}`, () => {
+      const b = randomArray(n * n, -0.3, 0.3);
+      const states = randomArray(steps * rows * n, -0.99, 0.99);
+      for (const act of ACTIVATIONS)
+        for (const transB of [false, true]) {
+          // views at an offset, with the first steps' blocks of `deltas` NaN: only the last one is read
+          const backing = new Float32Array(3 + steps * rows * n).fill(NaN);
+          const deltas = backing.subarray(3);
+          deltas.set(randomArray(rows * n), (steps - 1) * rows * n);
+          const { mine, theirs } = both([deltas], (kern, [d]) => kern.errorThroughSteps(steps, rows, n, transB, b, act, states, d));
+          expectClose(mine[0], theirs[0], 1e-4, 1e-5 * n, `errorThroughSteps act=${act} transB=${transB}`);
+          const stepwise = deltas.slice();
+          const block = rows * n;
+          for (let t = steps - 1; t > 0; t--) {
+            const below = stepwise.subarray((t - 1) * block, t * block);
+            nat().gemm(false, transB, rows, n, n, 1, stepwise.subarray(t * block), b, 0, below);
+            nat().deltaFromGrad(act, block, states.subarray((t - 1) * block), below, below);
+          }
+          expect(Buffer.from(mine[0].buffer).equals(Buffer.from(stepwise.buffer))).toBe(true);
+        }
+    });
+  }
+});
+
 // ---- elementwise -----------------------------------------------------------------------------------
 
 /** Inputs spanning the activations' interesting ranges: tiny, moderate, saturating, and zero. */
@@ -554,6 +586,8 @@ describeNative('native argument checking', () => {
     expectThrows(() => k.sgdStep(200, f, f, f, 0.1, 0.9, 0), undefined, /sgdStep.*param/);
     expectThrows(() => k.copyBlock(3, 10, f, 46, f, 10), undefined, /copyBlock.*'src'.*too short/);
     expectThrows(() => k.copyBlock(3, 10, f, 10, new Float32Array(29), 10), undefined, /copyBlock.*'dst'.*too short/);
+    expectThrows(() => k.errorThroughSteps(3, 2, 5, false, f, Activation.Tanh, f, new Float32Array(29)), undefined, /errorThroughSteps.*'deltas'.*too short/);
+    expectThrows(() => k.errorThroughSteps(3, 2, 11, true, new Float32Array(120), Activation.Tanh, f, f), undefined, /errorThroughSteps.*'b'.*too short/);
   });
 });
 }

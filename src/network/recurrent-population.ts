@@ -15,7 +15,7 @@
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
-import { Unit } from '../units';
+import { kernelDerivative, Unit } from '../units';
 import { Population } from './population';
 import { Projection } from './projection';
 
@@ -105,6 +105,18 @@ export class RecurrentPopulation extends Population {
     if (!derive) throw new Error(`population ${this.name}: unit ${this.unit.name} declares no derivative`);
     const length = rows * this.size;
     derive(kernels(), length, this.unit.activation === undefined ? this.at(this.sums, t, rows, this.size) : this.sums, this.stateAt(t, rows), g, d);
+  }
+
+  /**
+   * Δ_{t−1} ← (Δ_t·op(B)) ∘ f'(h_{t−1}) for t = steps−1 … 1 from Δ_{steps−1}, op(B) size × size,
+   * in one kernel call (kernels.errorThroughSteps: the step-by-step products and derivatives) when
+   * its unit's derivative is a kernel activation's; false, having done nothing, otherwise.
+   */
+  errorThroughSteps(b: Float32Array, transB: boolean): boolean {
+    const activation = kernelDerivative(this.unit);
+    if (activation === undefined) return false;
+    kernels().errorThroughSteps(this.steps, this.rows, this.size, transB, b, activation, this.states, this.deltas);
+    return true;
   }
 
   override fire(): Float32Array {
