@@ -517,6 +517,17 @@ void dense(int m, int n, int k, const float* x, const float* w, const float* bia
   solve(Problem{false, false, m, n, k, x, w, y, Epilogue{1.0f, 0.0f, bias, act}});
 }
 
+void denseConcat(int m, int wa, int wb, int n, const float* a, int lda, const float* b, float* z, const float* w,
+                 const float* bias, Activation act, float* y) {
+  const int k = wa + wb;
+  copyBlock(m, wa, a, lda, z, k);
+  if (b)
+    copyBlock(m, wb, b, wb, z + wa, k);
+  else
+    for (int r = 0; r < m; ++r) std::memset(z + static_cast<size_t>(r) * k + wa, 0, sizeof(float) * wb);
+  dense(m, n, k, z, w, bias, act, y);
+}
+
 void errorThroughSteps(int steps, int rows, int n, bool transB, const float* b, Activation act, const float* states,
                        float* deltas) {
   const size_t block = static_cast<size_t>(rows) * n;

@@ -276,6 +276,41 @@ describeNative('native dense', () => {
   }
 });
 
+describeNative('native denseConcat', () => {
+  const shapes: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [3, 6, 17, 33], // odd sizes
+    [20, 6, 100, 100], // a recurrent step of the benchmark
+    [13, 0, 9, 5], // no A columns
+  ];
+  for (const [m, wa, wb, n] of shapes) {
+    it(`matches the reference, and its own copyBlock + dense bit for bit, at m=${m} wa=${wa} wb=${wb} n=${n}`, () => {
+      const k = wa + wb;
+      const lda = wa + 3; // A a strided view into wider rows
+      const a = randomArray(2 + m * lda).subarray(2);
+      const b = randomArray(m * wb);
+      const w = randomArray(k * n, -0.2, 0.2);
+      const bias = randomArray(n);
+      for (const act of ACTIVATIONS)
+        for (const [withB, withBias] of [[true, true], [false, false], [false, true]]) {
+          const z = new Float32Array(m * k).fill(NaN);
+          const y = new Float32Array(m * n).fill(NaN);
+          const { mine, theirs } = both([z, y], (kern, [zz, yy]) => kern.denseConcat(m, wa, wb, n, a, lda, withB ? b : null, zz, w, withBias ? bias : null, act, yy));
+          expectClose(mine[0], theirs[0], 0, 0, `denseConcat z act=${act} b=${withB}`);
+          expectClose(mine[1], theirs[1], 1e-4, 1e-4 * Math.max(1, Math.sqrt(k) / 4), `denseConcat y act=${act} b=${withB} bias=${withBias}`);
+          const z2 = new Float32Array(m * k).fill(NaN);
+          const y2 = new Float32Array(m * n).fill(NaN);
+          nat().copyBlock(m, wa, a, lda, z2, k);
+          if (withB) nat().copyBlock(m, wb, b, wb, z2.subarray(wa), k);
+          else for (let r = 0; r < m; r++) z2.fill(0, r * k + wa, (r + 1) * k);
+          nat().dense(m, n, k, z2, w, withBias ? bias : null, act, y2);
+          expect(Buffer.from(mine[0].buffer).equals(Buffer.from(z2.buffer))).toBe(true);
+          expect(Buffer.from(mine[1].buffer).equals(Buffer.from(y2.buffer))).toBe(true);
+        }
+    });
+  }
+});
+
 describeNative('native errorThroughSteps', () => {
   const shapes: [number, number, number][] = [
     [1, 3, 5], // one step: nothing to carry
@@ -587,6 +622,8 @@ describeNative('native argument checking', () => {
     expectThrows(() => k.copyBlock(3, 10, f, 46, f, 10), undefined, /copyBlock.*'src'.*too short/);
     expectThrows(() => k.copyBlock(3, 10, f, 10, new Float32Array(29), 10), undefined, /copyBlock.*'dst'.*too short/);
     expectThrows(() => k.errorThroughSteps(3, 2, 5, false, f, Activation.Tanh, f, new Float32Array(29)), undefined, /errorThroughSteps.*'deltas'.*too short/);
+    expectThrows(() => k.denseConcat(3, 4, 5, 2, f, 50, f, f, f, null, Activation.Tanh, f), undefined, /denseConcat.*'a'.*too short/);
+    expectThrows(() => k.denseConcat(3, 4, 5, 2, f, 4, f, new Float32Array(26), f, null, Activation.Tanh, f), undefined, /denseConcat.*'z'.*too short/);
     expectThrows(() => k.errorThroughSteps(3, 2, 11, true, new Float32Array(120), Activation.Tanh, f, f), undefined, /errorThroughSteps.*'b'.*too short/);
   });
 });

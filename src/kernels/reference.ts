@@ -67,6 +67,14 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  denseConcat(m, wa, wb, n, a, lda, b, z, w, bias, act, y) {
+    const k = wa + wb;
+    referenceKernels.copyBlock(m, wa, a, lda, z, k);
+    if (b) referenceKernels.copyBlock(m, wb, b, wb, z.subarray(wa), k);
+    else for (let r = 0; r < m; r++) z.fill(0, r * k + wa, (r + 1) * k);
+    referenceKernels.dense(m, n, k, z, w, bias, act, y);
+  },
+
   errorThroughSteps(steps, rows, n, transB, b, act, states, deltas) {
     const block = rows * n;
     for (let t = steps - 1; t > 0; t--) {
