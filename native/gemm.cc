@@ -252,13 +252,11 @@ inline void storeTile(const F (*acc)[NV], float* c, int ldc, int mr, int nr, con
 
 /**
  * Multiplies MR rows of op(A) (layout L) by one kc×(NV·kLanes) panel of B (row stride ldb) and
- * stores the tile through the epilogue (storeTile). MaskedTail: the panel's last vector holds only
- * nr − (NV−1)·kLanes valid columns and is read with masked loads (B read in place, no padding).
+ * stores the tile through the epilogue (storeTile).
  */
-template <int MR, int NV, APanel L, bool MaskedTail>
+template <int MR, int NV, APanel L>
 inline void microKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
                         int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  const int tail = nr - kLanes * (NV - 1);
   F acc[MR][NV];
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r)
@@ -270,8 +268,7 @@ inline void microKernel(int kc, const float* __restrict pa, int lda, const float
     F bv[NV];
     const float* bp = pb + static_cast<size_t>(p) * ldb;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v)
-      bv[v] = (MaskedTail && v == NV - 1) ? loadFirst(bp + kLanes * v, tail) : load(bp + kLanes * v);
+    for (int v = 0; v < NV; ++v) bv[v] = load(bp + kLanes * v);
 #pragma GCC unroll 32
     for (int r = 0; r < MR; ++r) {
       const F av = set1(aAt<L, MR>(pa, lda, p, r));
@@ -311,9 +308,8 @@ inline void halfKernel(int kc, const float* __restrict pa, int lda, const float*
 
 /**
  * One tile: the narrowest kernel (NV, NV−1, … vectors, then half a vector) that covers the tile's
- * valid columns (the half-empty last tile of a 240-wide output then costs half), its last vector
- * read with masked loads when only partly valid. Each computes every element with the same FMA
- * sequence, so the choice never changes a result.
+ * valid columns (the half-empty last tile of a 240-wide output then costs half). Each computes
+ * every element with the same FMA sequence, so the choice never changes a result.
  */
 template <int MR, int NV, APanel L>
 inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
@@ -330,10 +326,7 @@ inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, flo
     return;
   }
 #endif
-  if (kMaskedMemory && nr < kLanes * NV)
-    microKernel<MR, NV, L, true>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
-  else
-    microKernel<MR, NV, L, false>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  microKernel<MR, NV, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
 }
 
 template <int MR, int NV>
@@ -353,12 +346,19 @@ inline void tile(const ARows& a, int kc, const float* pb, int ldb, float* c, int
  */
 constexpr int kInPlaceAPanels = 4;
 
+#if defined(APICAL_HALF_VECTORS)
+constexpr int kInPlaceTail = kHalfLanes;
+#else
+constexpr int kInPlaceTail = 0;
+#endif
+
 /**
  * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
  * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
- * (ldb = n), a last panel narrower than a multiple of kLanes columns with masked loads where the
- * instruction set has them, else packed with zero padding. op(B) = Bᵀ is packed into NR-wide panels
- * (ldb = NR). op(A) is packed into MR-row panels, or read in place (whole MR-row tiles; a ragged
+ * (ldb = n) in whole vectors; a last panel narrower than kLanes columns is read in place too when
+ * at most kHalfLanes wide (halfKernel's masked loads), else packed with zero padding (a masked load
+ * in the full-width kernels measured twice as slow as packing). op(B) = Bᵀ is packed into NR-wide
+ * panels (ldb = NR). op(A) is packed into MR-row panels, or read in place (whole MR-row tiles; a ragged
  * last tile is packed) when the block is narrow (kInPlaceAPanels).
  */
 template <int MR, int NV>
@@ -379,8 +379,10 @@ void runBlock(const Block& blk) {
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
-    // Direct B: columns [jc, jc + directCols) are read in place, the rest (< kLanes wide) is packed.
-    const int directCols = directB ? (kMaskedMemory ? nc : (nc / kLanes) * kLanes) : 0;
+    // Direct B: columns [jc, jc + vectorCols) are read in place in whole vectors, up to directCols
+    // in place as a narrow tail (≤ kInPlaceTail), the rest (< kLanes wide) is packed.
+    const int vectorCols = directB ? (nc / kLanes) * kLanes : 0;
+    const int directCols = directB && nc - vectorCols <= kInPlaceTail ? nc : vectorCols;
     for (int pc = 0; pc < k; pc += kcStep) {
       const int kc = std::min(kcStep, k - pc);
       const bool first = pc == 0;
@@ -410,7 +412,7 @@ void runBlock(const Block& blk) {
             } else if (jr < directCols) {
               pb = P.b + static_cast<size_t>(pc) * P.n + jc + jr;
               ldb = P.n;
-              nr = std::min(NR, directCols - jr);
+              nr = jr < vectorCols ? std::min(NR, vectorCols - jr) : directCols - jr;
             } else {
               pb = bufB;
               ldb = NR;

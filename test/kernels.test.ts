@@ -214,7 +214,7 @@ describeNative('native gemm', () => {
     expect(Buffer.from(third.buffer).equals(Buffer.from(first.buffer))).toBe(true);
   });
 
-  it("computes a column bit for bit alike however wide the product (A read in place or packed; the last columns in a half, masked or full vector)", () => {
+  it("computes a column bit for bit alike however wide the product (A read in place or packed; the last columns in place in a half vector, or packed in a full one)", () => {
     const wide = 300; // more than four panels: op(A) packed, every column in full vectors
     for (const [m, k] of [[20, 106], [17, 1100], [33, 65]])
       for (const transA of [false, true])
