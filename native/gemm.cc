@@ -4,14 +4,18 @@
 // Hand-written because this is apical's hot path: ~90% of a training step's arithmetic is these
 // products, at awkward batch-sized shapes (100×784·784×240 and friends) where a generic loop nest
 // runs at ~1 GFLOP/s. Scheme (Goto/BLIS style):
-//   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges;
-//     op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B (row-major k×n, the
-//     weights of a dense layer) is read in place — only a last panel narrower than a multiple of
-//     the vector width is packed — so the weights are not copied on every call;
+//   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges,
+//     unless the block is at most four panels of B wide (a recurrent step's 20×106·106×100): then
+//     whole MR-row tiles read op(A) in place, as rows or (transposed) columns, and only a ragged
+//     last tile is packed; op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B
+//     (row-major k×n, the weights of a dense layer) is read in place — a last panel narrower than
+//     the vector width is packed, or read in place with masked loads when at most half of it — so
+//     the weights are not copied on every call;
 //   * an MR×NR register tile accumulates with FMA over a k-block, NR a multiple of the vector width
 //     W (AVX-512: 10×32 = 20 zmm accumulators; AVX2: 6×16 = 12 ymm; NEON: 8×12; generic: 4×12),
-//     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512) and
-//     a taller one for narrow outputs like the 10-way classifier;
+//     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512), a
+//     half-width one for a last panel at most half a vector wide (columns 96–99 of 100: ymm on
+//     AVX-512, xmm on AVX2), and a taller one for narrow outputs like the 10-way classifier;
 //   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h),
 //     with partial stores at the edges;
 //   * large products are cut into up to 16 chunks — bands of whole row tiles when B is read in
@@ -308,8 +312,9 @@ inline void halfKernel(int kc, const float* __restrict pa, int lda, const float*
 
 /**
  * One tile: the narrowest kernel (NV, NV−1, … vectors, then half a vector) that covers the tile's
- * valid columns (the half-empty last tile of a 240-wide output then costs half). Each computes
- * every element with the same FMA sequence, so the choice never changes a result.
+ * valid columns (the half-empty last tile of a 240-wide output then costs half, and no load of B in
+ * place reaches past its valid columns). Each computes every element with the same FMA sequence,
+ * so the choice never changes a result.
  */
 template <int MR, int NV, APanel L>
 inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
