@@ -199,6 +199,40 @@ napi_value Dense(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+/** Elements a strided block of `rows` rows of `width` reaches: (rows − 1)·stride + width (0 if empty). */
+int64_t blockExtent(int rows, int width, int stride) { return rows == 0 || width == 0 ? 0 : product(rows - 1, stride) + width; }
+
+napi_value DenseConcat(napi_env env, napi_callback_info info) {
+  Args args(env, info, "denseConcat", 12);
+  const int m = args.size(0, "m"), wa = args.size(1, "wa"), wb = args.size(2, "wb"), n = args.size(3, "n");
+  const int lda = args.size(5, "lda");
+  const int k = wa + wb;
+  const float* a = args.f32(4, "a", blockExtent(m, wa, lda));
+  const float* b = args.f32(6, "b", product(m, wb), true);
+  float* z = args.f32(7, "z", product(m, k));
+  const float* w = args.f32(8, "w", product(k, n));
+  const float* bias = args.f32(9, "bias", n, true);
+  const Activation act = args.activation(10, "act");
+  float* y = args.f32(11, "y", product(m, n));
+  if (!args.ok()) return nullptr;
+  args.kernels().denseConcat(m, wa, wb, n, a, lda, b, z, w, bias, act, y);
+  return undefinedValue(env);
+}
+
+napi_value ErrorThroughSteps(napi_env env, napi_callback_info info) {
+  Args args(env, info, "errorThroughSteps", 8);
+  const int steps = args.size(0, "steps"), rows = args.size(1, "rows"), n = args.size(2, "n");
+  const bool transB = args.boolean(3, "transB");
+  const float* b = args.f32(4, "b", product(n, n));
+  const Activation act = args.activation(5, "act");
+  const int64_t all = static_cast<int64_t>(steps) * rows * n;
+  const float* states = args.f32(6, "states", all);
+  float* deltas = args.f32(7, "deltas", all);
+  if (!args.ok()) return nullptr;
+  args.kernels().errorThroughSteps(steps, rows, n, transB, b, act, states, deltas);
+  return undefinedValue(env);
+}
+
 napi_value Activate(napi_env env, napi_callback_info info) {
   Args args(env, info, "activate", 4);
   const Activation act = args.activation(0, "act");
@@ -247,9 +281,6 @@ napi_value Axpby(napi_env env, napi_callback_info info) {
   args.kernels().axpby(length, static_cast<float>(alpha), x, static_cast<float>(beta), y, out);
   return undefinedValue(env);
 }
-
-/** Elements a strided block of `rows` rows of `width` reaches: (rows − 1)·stride + width (0 if empty). */
-int64_t blockExtent(int rows, int width, int stride) { return rows == 0 || width == 0 ? 0 : product(rows - 1, stride) + width; }
 
 napi_value CopyBlock(napi_env env, napi_callback_info info) {
   Args args(env, info, "copyBlock", 6);
@@ -398,6 +429,8 @@ napi_value kernelObject(napi_env env, const KernelTable* table) {
       {"deltaFromTarget", nullptr, DeltaFromTarget, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"copyBlock", nullptr, CopyBlock, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"errorThroughSteps", nullptr, ErrorThroughSteps, nullptr, nullptr, nullptr, napi_enumerable, data},
+      {"denseConcat", nullptr, DenseConcat, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"addDifference", nullptr, AddDifference, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_enumerable, data},
       {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_enumerable, data},

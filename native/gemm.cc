@@ -4,14 +4,18 @@
 // Hand-written because this is apical's hot path: ~90% of a training step's arithmetic is these
 // products, at awkward batch-sized shapes (100×784·784×240 and friends) where a generic loop nest
 // runs at ~1 GFLOP/s. Scheme (Goto/BLIS style):
-//   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges;
-//     op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B (row-major k×n, the
-//     weights of a dense layer) is read in place — only a last panel narrower than a multiple of
-//     the vector width is packed — so the weights are not copied on every call;
+//   * op(A) is copied ("packed") into contiguous MR-row micro-panels, zero-padded at the edges,
+//     unless the block is at most four panels of B wide (a recurrent step's 20×106·106×100): then
+//     whole MR-row tiles read op(A) in place, as rows or (transposed) columns, and only a ragged
+//     last tile is packed; op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B
+//     (row-major k×n, the weights of a dense layer) is read in place — a last panel narrower than
+//     the vector width is packed, or read in place with masked loads when at most half of it — so
+//     the weights are not copied on every call;
 //   * an MR×NR register tile accumulates with FMA over a k-block, NR a multiple of the vector width
 //     W (AVX-512: 10×32 = 20 zmm accumulators; AVX2: 6×16 = 12 ymm; NEON: 8×12; generic: 4×12),
-//     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512) and
-//     a taller one for narrow outputs like the 10-way classifier;
+//     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512), a
+//     half-width one for a last panel at most half a vector wide (columns 96–99 of 100: ymm on
+//     AVX-512, xmm on AVX2), and a taller one for narrow outputs like the 10-way classifier;
 //   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h),
 //     with partial stores at the edges;
 //   * large products are cut into up to 16 chunks — bands of whole row tiles when B is read in
@@ -187,34 +191,38 @@ void packB(const Problem& P, int p0, int kc, int j0, int nc, float* dst) {
 // ---- micro-kernel --------------------------------------------------------------------------------
 
 /**
- * Multiplies one packed MR×kc panel of A by one kc×(NV·kLanes) panel of B (row stride ldb) and
- * writes the mr×nr valid part of the tile into C (row stride ldc) through the epilogue:
+ * Where a micro-kernel reads its MR rows of op(A), op(A)[r, p] for p < kc:
+ *   Packed  — a packed micro-panel (packA): pa[p·MR + r];
+ *   Columns — op(A) in place, stored k×m (transA): pa[p·lda + r];
+ *   Rows    — op(A) in place, stored m×k: pa[r·lda + p].
+ * The same values in the same order whichever it is: only the addresses differ.
+ */
+enum class APanel { Packed, Columns, Rows };
+
+/** The MR rows of op(A) a micro-kernel multiplies: `data` and, read in place, its stride `ld`. */
+struct ARows {
+  const float* data;
+  int ld;
+  APanel layout;
+};
+
+template <APanel L, int MR>
+inline float aAt(const float* __restrict pa, int lda, int p, int r) {
+  if constexpr (L == APanel::Packed) return pa[p * MR + r];
+  if constexpr (L == APanel::Columns) return pa[static_cast<size_t>(p) * lda + r];
+  return pa[static_cast<size_t>(r) * lda + p];
+}
+
+/**
+ * Writes the mr×nr valid part of an accumulated tile (mr rows of NV vectors) into C (row stride ldc)
+ * through the epilogue:
  *   first k-block: C ← α·acc + β·C + bias   (β = 0: C not read)
  *   later blocks:  C ← C + α·acc
  *   last block:    C ← f(C)
  */
-template <int MR, int NV>
-inline void microKernel(int kc, const float* __restrict pa, const float* __restrict pb, int ldb, float* c, int ldc,
-                        int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  F acc[MR][NV];
-#pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = zero();
-
-#pragma GCC unroll 4
-  for (int p = 0; p < kc; ++p) {
-    F bv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = load(pb + static_cast<size_t>(p) * ldb + kLanes * v);
-#pragma GCC unroll 32
-    for (int r = 0; r < MR; ++r) {
-      const F av = set1(pa[p * MR + r]);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
-    }
-  }
-
+template <int NV>
+inline void storeTile(const F (*acc)[NV], float* c, int ldc, int mr, int nr, const Epilogue& e, const float* bias,
+                      bool first, bool last) {
   int width[NV];
   F biasv[NV];
 #pragma GCC unroll 4
@@ -246,31 +254,117 @@ inline void microKernel(int kc, const float* __restrict pa, const float* __restr
   }
 }
 
+/**
+ * Multiplies MR rows of op(A) (layout L) by one kc×(NV·kLanes) panel of B (row stride ldb) and
+ * stores the tile through the epilogue (storeTile).
+ */
+template <int MR, int NV, APanel L>
+inline void microKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
+                        int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
+  F acc[MR][NV];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = zero();
+
+#pragma GCC unroll 4
+  for (int p = 0; p < kc; ++p) {
+    F bv[NV];
+    const float* bp = pb + static_cast<size_t>(p) * ldb;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = load(bp + kLanes * v);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+      const F av = set1(aAt<L, MR>(pa, lda, p, r));
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
+    }
+  }
+  storeTile<NV>(acc, c, ldc, mr, nr, e, bias, first, last);
+}
+
+#if defined(APICAL_HALF_VECTORS)
+/**
+ * The micro-kernel for a last panel at most kHalfLanes wide (the last 4 of 100 columns): the same
+ * fused multiply-adds in half-width vectors (half the cost where a full vector runs as two halves),
+ * widened for the epilogue. Reads only the nr valid columns of B.
+ */
+template <int MR, APanel L>
+inline void halfKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
+                       int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
+  H acc[MR];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) acc[r] = zeroHalf();
+#pragma GCC unroll 4
+  for (int p = 0; p < kc; ++p) {
+    const H bv = loadFirstHalf(pb + static_cast<size_t>(p) * ldb, nr);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) acc[r] = fmaddHalf(set1Half(aAt<L, MR>(pa, lda, p, r)), bv, acc[r]);
+  }
+  F wide[MR][1];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) wide[r][0] = widen(acc[r]);
+  storeTile<1>(wide, c, ldc, mr, nr, e, bias, first, last);
+}
+#endif
+
 // ---- block driver --------------------------------------------------------------------------------
 
 /**
- * One tile: the narrowest kernel (NV, NV−1, … vectors) that covers the tile's valid columns (the
- * half-empty last tile of a 240-wide output then costs half, and no load of B in place reaches past
- * its valid columns). Each computes every element with the same FMA sequence, so the choice never
- * changes a result.
+ * One tile: the narrowest kernel (NV, NV−1, … vectors, then half a vector) that covers the tile's
+ * valid columns (the half-empty last tile of a 240-wide output then costs half, and no load of B in
+ * place reaches past its valid columns). Each computes every element with the same FMA sequence,
+ * so the choice never changes a result.
  */
-template <int MR, int NV>
-inline void tile(int kc, const float* pa, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
+template <int MR, int NV, APanel L>
+inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
                  const Epilogue& e, const float* bias, bool first, bool last) {
   if constexpr (NV > 1) {
     if (nr <= kLanes * (NV - 1)) {
-      tile<MR, NV - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+      tile<MR, NV - 1, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
       return;
     }
   }
-  microKernel<MR, NV>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+#if defined(APICAL_HALF_VECTORS)
+  if (NV == 1 && nr <= kHalfLanes) {
+    halfKernel<MR, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    return;
+  }
+#endif
+  microKernel<MR, NV, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
 }
+
+template <int MR, int NV>
+inline void tile(const ARows& a, int kc, const float* pb, int ldb, float* c, int ldc, int mr, int nr, const Epilogue& e,
+                 const float* bias, bool first, bool last) {
+  switch (a.layout) {
+    case APanel::Packed: return tile<MR, NV, APanel::Packed>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    case APanel::Columns: return tile<MR, NV, APanel::Columns>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    case APanel::Rows: return tile<MR, NV, APanel::Rows>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  }
+}
+
+/**
+ * Whether a block reads op(A) in place rather than packing it: when its columns span at most
+ * kInPlaceAPanels panels of B, packing A (a pass over it for every k-block) costs about as much as
+ * the few times each value is read again. From the shape alone, and the sums are the same either way.
+ */
+constexpr int kInPlaceAPanels = 4;
+
+#if defined(APICAL_HALF_VECTORS)
+constexpr int kInPlaceTail = kHalfLanes;
+#else
+constexpr int kInPlaceTail = 0;
+#endif
 
 /**
  * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
  * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
- * (ldb = n), except for a last panel narrower than a multiple of kLanes columns, which is packed with
- * zero padding. op(B) = Bᵀ is packed into NR-wide panels (ldb = NR).
+ * (ldb = n) in whole vectors; a last panel narrower than kLanes columns is read in place too when
+ * at most kHalfLanes wide (halfKernel's masked loads), else packed with zero padding (a masked load
+ * in the full-width kernels measured twice as slow as packing). op(B) = Bᵀ is packed into NR-wide
+ * panels (ldb = NR). op(A) is packed into MR-row panels, or read in place (whole MR-row tiles; a ragged
+ * last tile is packed) when the block is narrow (kInPlaceAPanels).
  */
 template <int MR, int NV>
 void runBlock(const Block& blk) {
@@ -278,6 +372,7 @@ void runBlock(const Block& blk) {
   const Problem& P = *blk.p;
   const int k = P.k;
   const bool directB = !P.transB;
+  const bool directA = blk.j1 - blk.j0 <= kInPlaceAPanels * NR;
   // Split k into equal blocks (a ragged last block would waste a pass over C).
   const int kBlocks = (k + kMaxKc - 1) / kMaxKc;
   const int kcStep = (k + kBlocks - 1) / kBlocks;
@@ -289,8 +384,10 @@ void runBlock(const Block& blk) {
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {
     const int nc = std::min(ncStep, blk.j1 - jc);
-    // Direct B: columns [jc, jc + directCols) are read in place, the rest (< kLanes wide) is packed.
-    const int directCols = directB ? (nc / kLanes) * kLanes : 0;
+    // Direct B: columns [jc, jc + vectorCols) are read in place in whole vectors, up to directCols
+    // in place as a narrow tail (≤ kInPlaceTail), the rest (< kLanes wide) is packed.
+    const int vectorCols = directB ? (nc / kLanes) * kLanes : 0;
+    const int directCols = directB && nc - vectorCols <= kInPlaceTail ? nc : vectorCols;
     for (int pc = 0; pc < k; pc += kcStep) {
       const int kc = std::min(kcStep, k - pc);
       const bool first = pc == 0;
@@ -301,9 +398,14 @@ void runBlock(const Block& blk) {
         packB<NR>(P, pc, kc, jc + directCols, nc - directCols, bufB);
       for (int ic = blk.i0; ic < blk.i1; ic += mcStep) {
         const int mc = std::min(mcStep, blk.i1 - ic);
-        packA<MR>(P, ic, mc, pc, kc, bufA);
+        // Rows [ic, ic + inPlaceRows) of op(A) are read in place, the rest (< MR rows) is packed.
+        const int inPlaceRows = directA ? (mc / MR) * MR : 0;
+        if (inPlaceRows < mc) packA<MR>(P, ic + inPlaceRows, mc - inPlaceRows, pc, kc, bufA);
         for (int ir = 0; ir < mc; ir += MR) {
-          const float* pa = bufA + static_cast<size_t>(ir) * kc;
+          const int i = ic + ir;
+          const ARows a = ir >= inPlaceRows ? ARows{bufA + static_cast<size_t>(ir - inPlaceRows) * kc, MR, APanel::Packed}
+                          : P.transA        ? ARows{P.a + static_cast<size_t>(pc) * P.m + i, P.m, APanel::Columns}
+                                            : ARows{P.a + static_cast<size_t>(i) * P.k + pc, P.k, APanel::Rows};
           const int mr = std::min(MR, mc - ir);
           for (int jr = 0; jr < nc;) {
             const float* pb;
@@ -315,16 +417,15 @@ void runBlock(const Block& blk) {
             } else if (jr < directCols) {
               pb = P.b + static_cast<size_t>(pc) * P.n + jc + jr;
               ldb = P.n;
-              nr = std::min(NR, directCols - jr);
+              nr = jr < vectorCols ? std::min(NR, vectorCols - jr) : directCols - jr;
             } else {
               pb = bufB;
               ldb = NR;
               nr = nc - jr;
             }
             const int col = jc + jr;
-            float* cTile = P.c + static_cast<size_t>(ic + ir) * P.n + col;
-            tile<MR, NV>(kc, pa, pb, ldb, cTile, P.n, mr, nr, P.epi, P.epi.bias ? P.epi.bias + col : nullptr, first,
-                         last);
+            float* cTile = P.c + static_cast<size_t>(i) * P.n + col;
+            tile<MR, NV>(a, kc, pb, ldb, cTile, P.n, mr, nr, P.epi, P.epi.bias ? P.epi.bias + col : nullptr, first, last);
             jr += nr;
           }
         }
@@ -421,6 +522,27 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
 
 void dense(int m, int n, int k, const float* x, const float* w, const float* bias, Activation act, float* y) {
   solve(Problem{false, false, m, n, k, x, w, y, Epilogue{1.0f, 0.0f, bias, act}});
+}
+
+void denseConcat(int m, int wa, int wb, int n, const float* a, int lda, const float* b, float* z, const float* w,
+                 const float* bias, Activation act, float* y) {
+  const int k = wa + wb;
+  copyBlock(m, wa, a, lda, z, k);
+  if (b)
+    copyBlock(m, wb, b, wb, z + wa, k);
+  else
+    for (int r = 0; r < m; ++r) std::memset(z + static_cast<size_t>(r) * k + wa, 0, sizeof(float) * wb);
+  dense(m, n, k, z, w, bias, act, y);
+}
+
+void errorThroughSteps(int steps, int rows, int n, bool transB, const float* b, Activation act, const float* states,
+                       float* deltas) {
+  const size_t block = static_cast<size_t>(rows) * n;
+  for (int t = steps - 1; t > 0; --t) {
+    float* below = deltas + (t - 1) * block;
+    gemm(false, transB, rows, n, n, 1.0f, deltas + t * block, b, 0.0f, below);
+    deltaFromGrad(act, static_cast<int64_t>(block), states + (t - 1) * block, below, below);
+  }
 }
 
 }  // namespace APICAL_ISA

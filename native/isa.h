@@ -27,6 +27,9 @@ struct KernelTable {
   void (*rmspropStep)(int64_t, float*, const float*, float*, float*, float*, float, float, float, float);
   void (*adamStep)(int64_t, float*, const float*, float*, float*, double, double, double, double, double);
   void (*addGaussianNoise)(int64_t, const float*, float, uint32_t*, float*);
+  void (*errorThroughSteps)(int, int, int, bool, const float*, Activation, const float*, float*);
+  void (*denseConcat)(int, int, int, int, const float*, int, const float*, float*, const float*, const float*, Activation,
+                      float*);
 };
 
 }  // namespace apical

@@ -29,6 +29,21 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
 void dense(int m, int n, int k, const float* x, const float* w, const float* bias, Activation act,
            float* y);
 
+/**
+ * Z ← [A, B] row by row (A m×wa at row stride lda; B m×wb contiguous, or zeros when null; Z
+ * m×(wa+wb)), then Y ← f(Z·W + 1·biasᵀ): copyBlock twice and dense, in one call (a recurrent step).
+ */
+void denseConcat(int m, int wa, int wb, int n, const float* a, int lda, const float* b, float* z, const float* w,
+                 const float* bias, Activation act, float* y);
+
+/**
+ * The error carried back through the steps of a recurrent population: for t = steps−1 … 1,
+ * Δ_{t−1} ← (Δ_t·op(B)) ∘ f'(h_{t−1}), Δ_t and h_t the rows×n blocks of step t in `deltas` and
+ * `states`, op(B) n×n; exactly gemm(false, transB, …) then deltaFromGrad at every step, in one call.
+ */
+void errorThroughSteps(int steps, int rows, int n, bool transB, const float* b, Activation act, const float* states,
+                       float* deltas);
+
 // ---- elementwise.cc ------------------------------------------------------------------------------
 
 /** y ← f(a) elementwise (y may alias a). */

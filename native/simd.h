@@ -112,6 +112,21 @@ inline void transpose(F r[16]) {
   }
 }
 
+// Half-width vectors (ymm, 8 lanes) for a product's last few columns: on cores that run a 512-bit
+// operation as two 256-bit halves (AMD Zen 4) a ymm fused multiply-add costs half a zmm one, and
+// each lane computes exactly what the zmm lane would.
+#define APICAL_HALF_VECTORS 1
+constexpr int kHalfLanes = 8;
+using H = __m256;
+inline __mmask8 firstHalfLanes(int n) { return n >= 8 ? static_cast<__mmask8>(0xFF) : static_cast<__mmask8>((1u << n) - 1u); }
+/** The first n (≤ 8) floats from p, zeros beyond (reads only those n floats). */
+inline H loadFirstHalf(const float* p, int n) { return _mm256_maskz_loadu_ps(firstHalfLanes(n), p); }
+inline H set1Half(float x) { return _mm256_set1_ps(x); }
+inline H zeroHalf() { return _mm256_setzero_ps(); }
+inline H fmaddHalf(H a, H b, H c) { return _mm256_fmadd_ps(a, b, c); }
+/** The half vector in the low lanes of a full one, zeros above. */
+inline F widen(H h) { return _mm512_insertf32x8(_mm512_setzero_ps(), h, 0); }
+
 #elif defined(__AVX2__) && defined(__FMA__)
 // ---- AVX2 + FMA ------------------------------------------------------------------------------------
 constexpr int kLanes = 8;
@@ -178,6 +193,19 @@ inline void transpose(F r[8]) {
     r[4 + q] = _mm256_permute2f128_ps(u[q], u[4 + q], 0x31);
   }
 }
+
+// Half-width vectors (xmm, 4 lanes) for a product's last few columns (as AVX-512's ymm above).
+// The other sets have none (APICAL_HALF_VECTORS undefined): a narrow last panel runs in full vectors.
+#define APICAL_HALF_VECTORS 1
+constexpr int kHalfLanes = 4;
+using H = __m128;
+inline H loadFirstHalf(const float* p, int n) {
+  return _mm_maskload_ps(p, _mm_cmpgt_epi32(_mm_set1_epi32(n), _mm_setr_epi32(0, 1, 2, 3)));
+}
+inline H set1Half(float x) { return _mm_set1_ps(x); }
+inline H zeroHalf() { return _mm_setzero_ps(); }
+inline H fmaddHalf(H a, H b, H c) { return _mm_fmadd_ps(a, b, c); }
+inline F widen(H h) { return _mm256_insertf128_ps(_mm256_setzero_ps(), h, 0); }
 
 #elif defined(__ARM_NEON) && defined(__aarch64__)
 // ---- NEON (arm64) ----------------------------------------------------------------------------------

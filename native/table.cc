@@ -12,7 +12,7 @@ extern const KernelTable table = {
     APICAL_STRINGIFY(APICAL_ISA), gemm,       dense,       activate,   deltaFromGrad,
     deltaFromTarget,              axpby,      copyBlock, addDifference, columnSums, softmaxCrossEntropy,
     countErrors,                  sumSquaredDifference, sgdStep, rmspropStep, adamStep,
-    addGaussianNoise,
+    addGaussianNoise,             errorThroughSteps, denseConcat,
 };
 
 }  // namespace APICAL_ISA

@@ -214,6 +214,34 @@ describeNative('native gemm', () => {
     expect(Buffer.from(third.buffer).equals(Buffer.from(first.buffer))).toBe(true);
   });
 
+  it("computes a column bit for bit alike however wide the product (A read in place or packed; the last columns in place in a half vector, or packed in a full one)", () => {
+    const wide = 300; // more than four panels: op(A) packed, every column in full vectors
+    for (const [m, k] of [[20, 106], [17, 1100], [33, 65]])
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const a = randomArray(m * k);
+          const bWide = randomArray(k * wide);
+          const cWide = new Float32Array(m * wide);
+          nat().gemm(transA, transB, m, wide, k, 1, a, bWide, 0, cWide);
+          const bias = randomArray(wide);
+          const yWide = new Float32Array(m * wide);
+          if (!transA && !transB) nat().dense(m, wide, k, a, bWide, bias, Activation.Tanh, yWide);
+          for (const n of [4, 10, 47, 100]) {
+            // the first n columns of op(B): B stored n×k (transB) is its first n rows
+            const b = transB ? bWide.subarray(0, n * k) : Float32Array.from({ length: k * n }, (_, i) => bWide[Math.floor(i / n) * wide + (i % n)]);
+            const c = new Float32Array(m * n).fill(NaN);
+            nat().gemm(transA, transB, m, n, k, 1, a, b, 0, c);
+            const y = new Float32Array(m * n).fill(NaN);
+            if (!transA && !transB) nat().dense(m, n, k, a, b, bias, Activation.Tanh, y);
+            for (let i = 0; i < m; i++)
+              for (let j = 0; j < n; j++) {
+                if (!Object.is(c[i * n + j], cWide[i * wide + j])) throw new Error(`gemm(${transA},${transB}) m=${m} k=${k}: C[${i},${j}] at n=${n} is ${c[i * n + j]}, at n=${wide} ${cWide[i * wide + j]}`);
+                if (!transA && !transB && !Object.is(y[i * n + j], yWide[i * wide + j])) throw new Error(`dense m=${m} k=${k}: Y[${i},${j}] at n=${n} is ${y[i * n + j]}, at n=${wide} ${yWide[i * wide + j]}`);
+              }
+          }
+        }
+  });
+
   it('accepts subarray views (byte offsets)', () => {
     const [m, n, k] = [17, 33, 9];
     const backing = randomArray(5 + m * k);
@@ -243,6 +271,73 @@ describeNative('native dense', () => {
           const y = new Float32Array(m * n).fill(NaN);
           const { mine, theirs } = both([y], (kern, [yy]) => kern.dense(m, n, k, x, w, withBias ? bias : null, act, yy));
           expectClose(mine[0], theirs[0], 1e-4, 1e-4 * Math.max(1, Math.sqrt(k) / 4), `dense act=${act} bias=${withBias}`);
+        }
+    });
+  }
+});
+
+describeNative('native denseConcat', () => {
+  const shapes: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [3, 6, 17, 33], // odd sizes
+    [20, 6, 100, 100], // a recurrent step of the benchmark
+    [13, 0, 9, 5], // no A columns
+  ];
+  for (const [m, wa, wb, n] of shapes) {
+    it(`matches the reference, and its own copyBlock + dense bit for bit, at m=${m} wa=${wa} wb=${wb} n=${n}`, () => {
+      const k = wa + wb;
+      const lda = wa + 3; // A a strided view into wider rows
+      const a = randomArray(2 + m * lda).subarray(2);
+      const b = randomArray(m * wb);
+      const w = randomArray(k * n, -0.2, 0.2);
+      const bias = randomArray(n);
+      for (const act of ACTIVATIONS)
+        for (const [withB, withBias] of [[true, true], [false, false], [false, true]]) {
+          const z = new Float32Array(m * k).fill(NaN);
+          const y = new Float32Array(m * n).fill(NaN);
+          const { mine, theirs } = both([z, y], (kern, [zz, yy]) => kern.denseConcat(m, wa, wb, n, a, lda, withB ? b : null, zz, w, withBias ? bias : null, act, yy));
+          expectClose(mine[0], theirs[0], 0, 0, `denseConcat z act=${act} b=${withB}`);
+          expectClose(mine[1], theirs[1], 1e-4, 1e-4 * Math.max(1, Math.sqrt(k) / 4), `denseConcat y act=${act} b=${withB} bias=${withBias}`);
+          const z2 = new Float32Array(m * k).fill(NaN);
+          const y2 = new Float32Array(m * n).fill(NaN);
+          nat().copyBlock(m, wa, a, lda, z2, k);
+          if (withB) nat().copyBlock(m, wb, b, wb, z2.subarray(wa), k);
+          else for (let r = 0; r < m; r++) z2.fill(0, r * k + wa, (r + 1) * k);
+          nat().dense(m, n, k, z2, w, withBias ? bias : null, act, y2);
+          expect(Buffer.from(mine[0].buffer).equals(Buffer.from(z2.buffer))).toBe(true);
+          expect(Buffer.from(mine[1].buffer).equals(Buffer.from(y2.buffer))).toBe(true);
+        }
+    });
+  }
+});
+
+describeNative('native errorThroughSteps', () => {
+  const shapes: [number, number, number][] = [
+    [1, 3, 5], // one step: nothing to carry
+    [2, 1, 1],
+    [5, 7, 33], // odd sizes, a half-width last panel
+    [4, 20, 100], // the recurrent benchmark's minibatch and population
+  ];
+  for (const [steps, rows, n] of shapes) {
+    it(`matches the reference, and its own gemm + deltaFromGrad step by step bit for bit, at steps=${steps} rows=${rows} n=${n}`, () => {
+      const b = randomArray(n * n, -0.3, 0.3);
+      const states = randomArray(steps * rows * n, -0.99, 0.99);
+      for (const act of ACTIVATIONS)
+        for (const transB of [false, true]) {
+          // views at an offset, with the first steps' blocks of `deltas` NaN: only the last one is read
+          const backing = new Float32Array(3 + steps * rows * n).fill(NaN);
+          const deltas = backing.subarray(3);
+          deltas.set(randomArray(rows * n), (steps - 1) * rows * n);
+          const { mine, theirs } = both([deltas], (kern, [d]) => kern.errorThroughSteps(steps, rows, n, transB, b, act, states, d));
+          expectClose(mine[0], theirs[0], 1e-4, 1e-5 * n, `errorThroughSteps act=${act} transB=${transB}`);
+          const stepwise = deltas.slice();
+          const block = rows * n;
+          for (let t = steps - 1; t > 0; t--) {
+            const below = stepwise.subarray((t - 1) * block, t * block);
+            nat().gemm(false, transB, rows, n, n, 1, stepwise.subarray(t * block), b, 0, below);
+            nat().deltaFromGrad(act, block, states.subarray((t - 1) * block), below, below);
+          }
+          expect(Buffer.from(mine[0].buffer).equals(Buffer.from(stepwise.buffer))).toBe(true);
         }
     });
   }
@@ -526,6 +621,10 @@ describeNative('native argument checking', () => {
     expectThrows(() => k.sgdStep(200, f, f, f, 0.1, 0.9, 0), undefined, /sgdStep.*param/);
     expectThrows(() => k.copyBlock(3, 10, f, 46, f, 10), undefined, /copyBlock.*'src'.*too short/);
     expectThrows(() => k.copyBlock(3, 10, f, 10, new Float32Array(29), 10), undefined, /copyBlock.*'dst'.*too short/);
+    expectThrows(() => k.errorThroughSteps(3, 2, 5, false, f, Activation.Tanh, f, new Float32Array(29)), undefined, /errorThroughSteps.*'deltas'.*too short/);
+    expectThrows(() => k.denseConcat(3, 4, 5, 2, f, 50, f, f, f, null, Activation.Tanh, f), undefined, /denseConcat.*'a'.*too short/);
+    expectThrows(() => k.denseConcat(3, 4, 5, 2, f, 4, f, new Float32Array(26), f, null, Activation.Tanh, f), undefined, /denseConcat.*'z'.*too short/);
+    expectThrows(() => k.errorThroughSteps(3, 2, 11, true, new Float32Array(120), Activation.Tanh, f, f), undefined, /errorThroughSteps.*'b'.*too short/);
   });
 });
 }

@@ -44,6 +44,12 @@ APICAL_EXPORT(deltaFromTarget) void deltaFromTarget(int act, int length, float a
 APICAL_EXPORT(axpby) void axpby(int length, float alpha, const float* x, float beta, const float* y, float* out) {
   K::axpby(length, alpha, x, beta, y, out);
 }
+APICAL_EXPORT(denseConcat) void denseConcat(int m, int wa, int wb, int n, const float* a, int lda, const float* b, float* z, const float* w, const float* bias, int act, float* y) {
+  K::denseConcat(m, wa, wb, n, a, lda, b, z, w, bias, static_cast<Activation>(act), y);
+}
+APICAL_EXPORT(errorThroughSteps) void errorThroughSteps(int steps, int rows, int n, int transB, const float* b, int act, const float* states, float* deltas) {
+  K::errorThroughSteps(steps, rows, n, transB != 0, b, static_cast<Activation>(act), states, deltas);
+}
 APICAL_EXPORT(copyBlock) void copyBlock(int rows, int width, const float* src, int srcStride, float* dst, int dstStride) {
   K::copyBlock(rows, width, src, srcStride, dst, dstStride);
 }

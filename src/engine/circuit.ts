@@ -75,6 +75,7 @@ function temporalView(population: RecurrentPopulation, last: LocalView): Tempora
     delta: (t) => population.at(population.deltas, t, population.rows, size),
     throughUnit: (t, g, d) => population.throughUnitAt(t, population.rows, g, d),
     inputDelta: (t) => population.inputDeltaAt(t, population.rows),
+    errorThroughSteps: (b, transB) => population.errorThroughSteps(b, transB),
     backThroughRecurrence: (rows, delta, out) => population.backThroughRecurrence(rows, delta, out),
   };
 }

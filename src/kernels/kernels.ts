@@ -72,6 +72,36 @@ export interface Kernels {
     y: Float32Array,
   ): void;
 
+  /**
+   * A recurrent step's input and product in one call: Z ← [A, B] row by row (A m×wa at row stride
+   * lda; B m×wb contiguous, or zeros when null; Z m×(wa+wb)), then Y ← f(Z·W + 1·biasᵀ), W
+   * (wa+wb)×n: exactly copyBlock twice and dense.
+   */
+  denseConcat(
+    m: number,
+    wa: number,
+    wb: number,
+    n: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array | null,
+    z: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    act: Activation,
+    y: Float32Array,
+  ): void;
+
+  /**
+   * The error carried back through the steps of a recurrent population (back-propagation through
+   * time's loop): for t = steps−1 down to 1, Δ_{t−1} ← (Δ_t·op(B)) ∘ f'(h_{t−1}), where Δ_t and h_t
+   * are the rows×n blocks of step t in `deltas` and `states` (steps×rows×n each), op(B) = B or Bᵀ
+   * (n×n). Exactly gemm(false, transB, rows, n, n, 1, Δ_t, B, 0, Δ_{t−1}) then deltaFromGrad(act,
+   * rows·n, h_{t−1}, Δ_{t−1}, Δ_{t−1}) step by step, in one call; reads only the last step's block
+   * of `deltas` and writes the others.
+   */
+  errorThroughSteps(steps: number, rows: number, n: number, transB: boolean, b: Float32Array, act: Activation, states: Float32Array, deltas: Float32Array): void;
+
   /** Elementwise Y ← f(A) over the first `length` entries (Y may alias A). */
   activate(act: Activation, length: number, a: Float32Array, y: Float32Array): void;
 

@@ -67,6 +67,23 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  denseConcat(m, wa, wb, n, a, lda, b, z, w, bias, act, y) {
+    const k = wa + wb;
+    referenceKernels.copyBlock(m, wa, a, lda, z, k);
+    if (b) referenceKernels.copyBlock(m, wb, b, wb, z.subarray(wa), k);
+    else for (let r = 0; r < m; r++) z.fill(0, r * k + wa, (r + 1) * k);
+    referenceKernels.dense(m, n, k, z, w, bias, act, y);
+  },
+
+  errorThroughSteps(steps, rows, n, transB, b, act, states, deltas) {
+    const block = rows * n;
+    for (let t = steps - 1; t > 0; t--) {
+      const below = deltas.subarray((t - 1) * block, t * block);
+      referenceKernels.gemm(false, transB, rows, n, n, 1, deltas.subarray(t * block, (t + 1) * block), b, 0, below);
+      referenceKernels.deltaFromGrad(act, block, states.subarray((t - 1) * block, t * block), below, below);
+    }
+  },
+
   dense(m, n, k, x, w, bias, act, y) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {

@@ -58,6 +58,23 @@ const OPS: Record<Exclude<keyof Kernels, 'name' | 'spikeProduct'>, OpSpec> = {
     sizes: ['m', 'n', 'k'],
     arrays: [f32(3, 'x', (a) => a[0] * a[2], 'in'), f32(4, 'w', (a) => a[2] * a[1], 'in'), f32(5, 'bias', (a) => a[1], 'in', true), f32(7, 'y', (a) => a[0] * a[1], 'out')],
   },
+  denseConcat: {
+    args: ['m', 'wa', 'wb', 'n', 'a', 'lda', 'b', 'z', 'w', 'bias', 'act', 'y'],
+    sizes: ['m', 'wa', 'wb', 'n', 'lda'],
+    arrays: [
+      f32(4, 'a', blockExtent(5), 'in'),
+      f32(6, 'b', (a) => a[0] * a[2], 'in', true),
+      f32(7, 'z', (a) => a[0] * (a[1] + a[2]), 'out'),
+      f32(8, 'w', (a) => (a[1] + a[2]) * a[3], 'in'),
+      f32(9, 'bias', (a) => a[3], 'in', true),
+      f32(11, 'y', (a) => a[0] * a[3], 'out'),
+    ],
+  },
+  errorThroughSteps: {
+    args: ['steps', 'rows', 'n', 'transB', 'b', 'act', 'states', 'deltas'],
+    sizes: ['steps', 'rows', 'n'],
+    arrays: [f32(4, 'b', (a) => a[2] * a[2], 'in'), f32(6, 'states', (a) => a[0] * a[1] * a[2], 'in'), f32(7, 'deltas', (a) => a[0] * a[1] * a[2], 'inout')],
+  },
   activate: { args: ['act', 'length', 'a', 'y'], sizes: ['length'], arrays: [f32(2, 'a', byLength1, 'in'), f32(3, 'y', byLength1, 'out')] },
   deltaFromGrad: {
     args: ['act', 'length', 'y', 'g', 'd'],

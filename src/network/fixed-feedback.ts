@@ -20,6 +20,7 @@ import { Projection } from './projection';
 export class FixedFeedbackPathway<K extends 'random' | 'direct' | 'random-through-time'> implements ErrorPathway {
   /** B: belowSize × sourceSize, the layout of a forward matrix from below to the source. */
   readonly matrix: Float32Array;
+  readonly sendMatrix: { readonly b: Float32Array; readonly transB: true };
 
   constructor(
     readonly kind: K,
@@ -34,6 +35,7 @@ export class FixedFeedbackPathway<K extends 'random' | 'direct' | 'random-throug
   ) {
     this.matrix = new Float32Array(belowSize * sourceSize);
     initialise(init, belowSize, sourceSize, rng, this.matrix);
+    this.sendMatrix = { b: this.matrix, transB: true };
   }
 
   /** B, when it stands in for `forward` (a direct pathway does only at the read-out, where its source is the read-out's error). */

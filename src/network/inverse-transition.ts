@@ -92,8 +92,7 @@ export class InverseTransitionPathway implements Pathway {
   difference(t: number, rows: number, target: Float32Array, out: Float32Array): void {
     const { size } = this.population;
     if (!this.statesDecoded) this.decodeStates(rows);
-    this.withInput(t * rows, rows, target, this.read);
-    this.decode(rows, this.read, this.targetDecoded);
+    this.decodeWithInput(t * rows, rows, target, this.read, this.targetDecoded);
     kernels().axpby(rows * size, 1, this.targetDecoded, -1, this.decoded.subarray(t * rows * size, (t + 1) * rows * size), out);
   }
 
@@ -101,8 +100,7 @@ export class InverseTransitionPathway implements Pathway {
   private decodeStates(rows: number): void {
     const { population } = this;
     const { width, size, steps } = population;
-    this.withInput(rows, (steps - 1) * rows, population.states.subarray(rows * size), this.read.subarray(rows * (width + size)));
-    this.decode((steps - 1) * rows, this.read.subarray(rows * (width + size)), this.decoded.subarray(rows * size));
+    this.decodeWithInput(rows, (steps - 1) * rows, population.states.subarray(rows * size), this.read.subarray(rows * (width + size)), this.decoded.subarray(rows * size));
     this.statesDecoded = true;
   }
 
@@ -118,12 +116,16 @@ export class InverseTransitionPathway implements Pathway {
     k.copyBlock(rows, size, h, size, into.subarray(width), inSize);
   }
 
-  /** out ← G(z) for `rows` rows of z, W shared with the transition (copied on the step's first decode: W changes only when the step learns). */
-  private decode(rows: number, z: Float32Array, out: Float32Array): void {
-    const { width, size } = this.population;
+  /**
+   * out ← G(x, h) for `rows` rows, their [x, h] assembled into `into` as withInput does, in one kernel
+   * call; W shared with the transition (copied on the step's first decode: W changes only when the
+   * step learns).
+   */
+  private decodeWithInput(first: number, rows: number, h: Float32Array, into: Float32Array, out: Float32Array): void {
+    const { width, size, inputs } = this.population;
     if (!this.weightsShared) this.projection.weights.set(this.population.projection.weights.subarray(0, width * size));
     this.weightsShared = true;
-    this.projection.respond(rows, z, this.activation, out);
+    this.projection.respondToPair(rows, width, inputs.subarray(first * (width + size)), width + size, h, into, this.activation, out);
   }
 
   /** G's gradients from every step of the sequence held, probed with noise σ; returns the reconstruction error ‖G(x_t, F(x_t, h̃_{t−1})) − h̃_{t−1}‖², mean over rows and steps. */
@@ -148,8 +150,7 @@ export class InverseTransitionPathway implements Pathway {
       population.transition(all, z, this.response);
       response = this.response;
     }
-    this.withInput(0, all, response, z);
-    this.decode(all, z, this.decoded);
+    this.decodeWithInput(0, all, response, z, this.decoded);
     this.statesDecoded = sigma === 0;
     const error = k.sumSquaredDifference(length, this.decoded, probe) / all;
     k.deltaFromTarget(this.activation, length, 2 / (rows * size), this.decoded, probe, this.delta);

@@ -91,6 +91,11 @@ export interface Pathway {
 /** Pathways that send an error signal: out = Δ·Bᵀ for the error Δ of their source. */
 export interface ErrorPathway extends Pathway {
   send(rows: number, delta: Float32Array, out: Float32Array): void;
+  /**
+   * The matrix `send` multiplies by, for a kernel that carries an error through many steps in one
+   * call (kernels.errorThroughSteps): send(rows, Δ, out) is gemm(false, transB, …, Δ, b, 0, out).
+   */
+  readonly sendMatrix?: { readonly b: Float32Array; readonly transB: boolean };
 }
 
 /** Whether `pathway` sends an error signal. */

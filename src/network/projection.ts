@@ -47,6 +47,15 @@ export class Projection {
   }
 
   /**
+   * `respond` to an input assembled from two blocks, in one kernel call: input ← [a, b] row by row
+   * (a: m rows of `width` at row stride `stride`; b: m × (inSize − width), or zeros when null), then
+   * out ← f(input·W + b).
+   */
+  respondToPair(m: number, width: number, a: Float32Array, stride: number, b: Float32Array | null, input: Float32Array, activation: Activation, out: Float32Array): void {
+    kernels().denseConcat(m, width, this.inSize - width, this.outSize, a, stride, b, input, this.weights, this.bias, activation, out);
+  }
+
+  /**
    * Gradients from the pre-activation error Δ (m×outSize) of an m-row minibatch X:
    * ∂W = Xᵀ·Δ, ∂b = 1ᵀ·Δ. Δ already carries the loss's 1/m.
    */

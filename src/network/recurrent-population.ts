@@ -15,7 +15,7 @@
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
-import { Unit } from '../units';
+import { kernelDerivative, Unit } from '../units';
 import { Population } from './population';
 import { Projection } from './projection';
 
@@ -63,12 +63,12 @@ export class RecurrentPopulation extends Population {
     const { width, size } = this;
     const inSize = width + size;
     const z = this.at(this.inputs, t, rows, inSize);
-    const k = kernels();
-    k.copyBlock(rows, width, x, width, z, inSize);
-    if (t > 0) k.copyBlock(rows, size, this.stateAt(t - 1, rows), size, z.subarray(width), inSize);
-    else for (let r = 0; r < rows; r++) z.fill(0, r * inSize + width, (r + 1) * inSize);
     const h = this.stateAt(t, rows);
-    this.transition(rows, z, h, this.unit.activation === undefined ? this.at(this.sums, t, rows, size) : null);
+    const { unit } = this;
+    // z_t ← [x_t, h_{t−1}] (h_{−1} = 0) and its product in one call; a stepped unit then steps its sums a_t.
+    const a = unit.activation === undefined ? this.at(this.sums, t, rows, size) : h;
+    this.projection.respondToPair(rows, width, x, width, t > 0 ? this.stateAt(t - 1, rows) : null, z, unit.activation ?? Activation.Identity, a);
+    if (unit.activation === undefined) unit.step(kernels(), rows * size, a, h, this.streams.units);
     this.activity.set(h);
     if (this.unit.activation === undefined) this.summed.set(this.at(this.sums, t, rows, size));
     this.rows = rows;
@@ -105,6 +105,18 @@ export class RecurrentPopulation extends Population {
     if (!derive) throw new Error(`population ${this.name}: unit ${this.unit.name} declares no derivative`);
     const length = rows * this.size;
     derive(kernels(), length, this.unit.activation === undefined ? this.at(this.sums, t, rows, this.size) : this.sums, this.stateAt(t, rows), g, d);
+  }
+
+  /**
+   * Δ_{t−1} ← (Δ_t·op(B)) ∘ f'(h_{t−1}) for t = steps−1 … 1 from Δ_{steps−1}, op(B) size × size,
+   * in one kernel call (kernels.errorThroughSteps: the step-by-step products and derivatives) when
+   * its unit's derivative is a kernel activation's; false, having done nothing, otherwise.
+   */
+  errorThroughSteps(b: Float32Array, transB: boolean): boolean {
+    const activation = kernelDerivative(this.unit);
+    if (activation === undefined) return false;
+    kernels().errorThroughSteps(this.steps, this.rows, this.size, transB, b, activation, this.states, this.deltas);
+    return true;
   }
 
   override fire(): Float32Array {

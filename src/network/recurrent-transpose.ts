@@ -16,8 +16,11 @@ export class RecurrentTransposePathway implements ErrorPathway {
   /** Uᵀ (size × size), as of the minibatch presented. */
   private readonly transposed: Float32Array;
 
+  readonly sendMatrix: { readonly b: Float32Array; readonly transB: false };
+
   constructor(private readonly population: RecurrentPopulation) {
     this.transposed = new Float32Array(population.size * population.size);
+    this.sendMatrix = { b: this.transposed, transB: false };
   }
 
   present(): void {

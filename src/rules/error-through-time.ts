@@ -12,6 +12,8 @@ export function errorThroughTime(rule: string): (pathway: Pathway, at: TemporalV
     if (!isErrorPathway(pathway)) throw new Error(`rule ${rule} needs an error pathway between steps (out = Δ·Bᵀ), got ${pathway.kind}`);
     const last = at.steps - 1;
     at.delta(last).set(at.last.delta.subarray(0, rows * at.size));
+    const matrix = pathway.sendMatrix;
+    if (matrix && at.errorThroughSteps(matrix.b, matrix.transB)) return;
     for (let t = last; t > 0; t--) {
       const below = at.delta(t - 1);
       pathway.send(rows, at.delta(t), below);

@@ -60,6 +60,11 @@ export interface TemporalView {
   throughUnit(t: number, g: Float32Array, d: Float32Array): void;
   /** Δ'_t: the delta the input weights W alone learn from, once asked for (U and b keep `delta`). */
   inputDelta(t: number): Float32Array;
+  /**
+   * Δ_{t−1} ← (Δ_t·op(B)) ∘ f'(h_{t−1}) for every step back from the last, in one kernel call, when
+   * the unit's derivative allows (a rate unit); false, having done nothing, otherwise.
+   */
+  errorThroughSteps(b: Float32Array, transB: boolean): boolean;
   /** out ← Δ·Uᵀ for `rows` rows: the transpose of the recurrent weights (weight transport; BPTT's step back). */
   backThroughRecurrence(rows: number, delta: Float32Array, out: Float32Array): void;
 }

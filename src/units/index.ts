@@ -8,7 +8,7 @@ import { withDerivative } from './straight-through';
 import { DerivativeName, Unit } from './unit';
 
 export type { Unit, DerivativeName } from './unit';
-export { derivativeNames } from './unit';
+export { derivativeNames, kernelDerivative } from './unit';
 
 /** Unit types without parameters. */
 export const units: Readonly<Record<string, Unit>> = {

@@ -47,6 +47,14 @@ export interface Unit {
   readonly derive?: (k: Kernels, length: number, x: Float32Array, y: Float32Array, g: Float32Array, d: Float32Array) => void;
 }
 
+/**
+ * The kernel activation whose derivative from y alone (kernels.deltaFromGrad) is exactly the unit's
+ * `derive`: a memoryless rate unit's own activation; undefined for stepped units and surrogates.
+ */
+export function kernelDerivative(unit: Unit): Activation | undefined {
+  return unit.derivative === 'true' ? unit.activation : undefined;
+}
+
 /** A memoryless rate unit y = f(x) whose step is the kernel activation `activation`. */
 export function rateUnit(name: string, equation: string, activation: Activation): Unit {
   return {
