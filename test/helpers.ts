@@ -43,6 +43,7 @@ export function smallCircuit(
     side: options.side,
     maxSteps: options.maxSteps,
     temporalFeedback: rule.temporalFeedback,
+    decoderCentre: rule.decoderCentre,
     inputDecoder: options.inputDecoder,
     missingView: options.missingView,
   });
