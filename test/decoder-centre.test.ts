@@ -10,10 +10,7 @@ import { DecoderPathway } from '../src/network/decoder';
 import { ModelSpec } from '../src/network/spec';
 import { createRule, RuleSpec } from '../src/rules';
 import { ConfigError, loadExperiment } from '../src/experiment/experiment';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { randomBatch, smallCircuit, stimulus } from './helpers';
+import { randomBatch, smallCircuit, stimulus, stochasticNet, withRules } from './helpers';
 
 /** 4-3-2-(2): tanh populations; the decoder g_2 reads sign(h_2) (a deterministic transform). */
 const signNet: ModelSpec = {
@@ -24,14 +21,6 @@ const signNet: ModelSpec = {
   feedback: { units: 'tanh', input: 'sign' },
 };
 
-/** 5-24-24-24-24-3: sigmoid populations sending Bernoulli samples; decoders read the samples (as in the depth-8 stochastic cell). */
-const stochasticNet: ModelSpec = {
-  name: 'stochastic-net',
-  input: 5,
-  layers: [...[24, 24, 24, 24].map((size) => ({ size, units: 'sigmoid', send: 'sample' })), { size: 3, units: 'softmax' }],
-  init: { name: 'orthogonal' },
-  feedback: { units: 'tanh', input: 'sample' },
-};
 
 const c = 0.5;
 const V = [0.3, -0.7, 0.2, 0.5, 0.1, -0.4]; // 2 × 3, input-major
@@ -99,7 +88,7 @@ describe('a decoder reading a centred code', () => {
 /** How far the mean entry of V_l moved over 300 probe steps, in units of its initial rms, for V_2 … V_4 of the stochastic net. */
 function decoderMeanShifts(rule: RuleSpec): number[] {
   const sgd = { name: 'sgd', lr: 0.1 } as const;
-  const circuit = smallCircuit(stochasticNet, rule, { feedback: sgd });
+  const circuit = smallCircuit(stochasticNet(24), rule, { feedback: sgd });
   const decoders = [2, 3, 4].map((l) => (circuit.network.feedback[l] as DecoderPathway).projection.weights);
   const mean = (w: Float32Array) => w.reduce((s, v) => s + v, 0) / w.length;
   const before = decoders.map(mean);
@@ -122,14 +111,7 @@ describe('the common mode of decoders reading Bernoulli samples (issue 17)', () 
 });
 
 describe('the decoderCentre option', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-centre-'));
-  const file = (rule: Record<string, unknown>): string => {
-    const json = JSON.parse(fs.readFileSync('experiments/depth8-stochastic-st.json', 'utf8'));
-    json.rule = rule;
-    const out = path.join(tmp, `${rule.name}.json`);
-    fs.writeFileSync(out, JSON.stringify(json));
-    return out;
-  };
+  const file = withRules('experiments/depth8-stochastic-st.json', 'apical-centre-');
 
   it('is declared by dtp for `apical rules`', () => {
     const options = createRule({ name: 'dtp', topStep: 1, noise: 0.1 }).options ?? [];
