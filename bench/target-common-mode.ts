@@ -96,13 +96,14 @@ function measure(circuit: Circuit, rows: number, growth: number): Record<string,
     return out;
   };
   const decoder = (l: number): DecoderPathway => feedback[l] as DecoderPathway;
-  /** g_l(base + d) − g_l(base), into a new buffer of h_{l−1}'s size. */
+  /** g_l(base + d) − g_l(base), into a new buffer of h_{l−1}'s size (each read minus the decoder's centre c). */
   const difference = (l: number, base: Float32Array, d: Float32Array): Float32Array => {
-    const { projection, unit } = decoder(l);
+    const { projection, unit, centre } = decoder(l);
     const length = rows * projection.inSize;
     const stacked = new Float32Array(2 * length);
     k.axpby(length, 1, base, 1, d, stacked);
     stacked.set(base.subarray(0, length), length);
+    for (let i = 0; i < stacked.length; i++) stacked[i] -= centre;
     const decoded = new Float32Array(2 * rows * projection.outSize);
     projection.respond(2 * rows, stacked, unit.activation!, decoded);
     const out = new Float32Array(rows * projection.outSize);

@@ -8,10 +8,7 @@ import { Circuit } from '../src/engine/circuit';
 import { ModelSpec } from '../src/network/spec';
 import { RuleSpec } from '../src/rules';
 import { ConfigError, loadExperiment } from '../src/experiment/experiment';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { randomBatch, smallCircuit, stimulus } from './helpers';
+import { randomBatch, smallCircuit, stimulus, withRules } from './helpers';
 
 /** 6-5-4-(3): tanh populations whose decoders read h itself, so that L is differentiable in W_2. */
 const net: ModelSpec = {
@@ -92,14 +89,7 @@ describe('the auto-encoder objective on the encoder (dtp autoEncoder)', () => {
 });
 
 describe('experiment files', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-ae-'));
-  const file = (rule: Record<string, unknown>): string => {
-    const json = JSON.parse(fs.readFileSync('experiments/mnist-sign-depth4.json', 'utf8'));
-    json.rule = rule;
-    const out = path.join(tmp, `${rule.name}.json`);
-    fs.writeFileSync(out, JSON.stringify(json));
-    return out;
-  };
+  const file = withRules('experiments/mnist-sign-depth4.json', 'apical-ae-');
 
   it('takes autoEncoder for dtp and refuses it for drl, which replaces the one-layer probes', () => {
     expect(loadExperiment(file({ name: 'dtp', topStep: 1, noise: 0.1, autoEncoder: 0.5 })).rule).toMatchObject({ autoEncoder: 0.5 });

@@ -43,6 +43,7 @@ export function smallCircuit(
     side: options.side,
     maxSteps: options.maxSteps,
     temporalFeedback: rule.temporalFeedback,
+    decoderCentre: rule.decoderCentre,
     inputDecoder: options.inputDecoder,
     missingView: options.missingView,
   });
@@ -197,4 +198,27 @@ export function cliExperiment(prefix: string, experiment: Record<string, unknown
   fs.writeFileSync(file, JSON.stringify(experiment));
   const cli = path.resolve('dist/src/cli/main.js');
   return { tmp, file, run: (out, ...extra) => spawnSync(process.execPath, [cli, 'run', file, '--out', path.resolve(tmp, out), ...extra], { encoding: 'utf8' }) };
+}
+
+/** 5-n-…-n-3 (four hidden layers of `width`): sigmoid populations sending Bernoulli samples, decoders reading the samples (Lee et al. 2015's stochastic net). */
+export function stochasticNet(width: number): ModelSpec {
+  return {
+    name: 'stochastic-net',
+    input: 5,
+    layers: [...[width, width, width, width].map((size) => ({ size, units: 'sigmoid', send: 'sample' })), { size: 3, units: 'softmax' }],
+    init: { name: 'orthogonal' },
+    feedback: { units: 'tanh', input: 'sample' },
+  };
+}
+
+/** Writes `base` (an experiment file) with its rule replaced into a fresh folder; returns a writer of one file per rule, named after it. */
+export function withRules(base: string, prefix: string): (rule: Record<string, unknown>) => string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return (rule) => {
+    const json = JSON.parse(fs.readFileSync(base, 'utf8'));
+    json.rule = rule;
+    const out = path.join(tmp, `${rule.name}.json`);
+    fs.writeFileSync(out, JSON.stringify(json));
+    return out;
+  };
 }

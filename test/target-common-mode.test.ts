@@ -15,22 +15,12 @@
  * is exactly 0° or 180°.
  */
 import { DecoderPathway } from '../src/network/decoder';
-import { ModelSpec } from '../src/network/spec';
 import { AlignmentMonitor } from '../src/metrics/alignment';
-import { randomBatch, smallCircuit, stimulus } from './helpers';
-
-/** 5-6-6-6-6-3: sigmoid populations sending Bernoulli samples; decoders read the samples. */
-const stochasticNet: ModelSpec = {
-  name: 'stochastic-net',
-  input: 5,
-  layers: [...[6, 6, 6, 6].map((size) => ({ size, units: 'sigmoid', send: 'sample' })), { size: 3, units: 'softmax' }],
-  init: { name: 'orthogonal' },
-  feedback: { units: 'tanh', input: 'sample' },
-};
+import { randomBatch, smallCircuit, stimulus, stochasticNet } from './helpers';
 
 /** The monitor's straight-through angle at h1 … h3 (h4 is the top) after one step, with every W_l = w and every V_l = v. */
 function anglesBelowTop(w: number, v: number, rows: number): number[] {
-  const circuit = smallCircuit(stochasticNet, { name: 'dtp', topStep: 0.5, noise: 0.1, straightThrough: true });
+  const circuit = smallCircuit(stochasticNet(6), { name: 'dtp', topStep: 0.5, noise: 0.1, straightThrough: true });
   const { hidden, feedback } = circuit.network;
   for (const p of hidden) {
     p.projection.weights.fill(w);

@@ -43,6 +43,7 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
       readoutFeedback: rule.readoutFeedback,
       maxSteps: longestSequence(experiment.data),
       temporalFeedback: rule.temporalFeedback,
+      decoderCentre: rule.decoderCentre,
       inputDecoder: experiment.record?.reconstructions !== undefined || experiment.training.missingView !== undefined,
       ...(experiment.training.missingView ? { missingView: missingFeatures(experiment.training.missingView, experiment.model.input) } : {}),
       side,

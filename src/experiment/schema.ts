@@ -272,7 +272,7 @@ export const experimentSchema = {
         // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
         // where the rule forms targets from differences (not tp).
         // The auto-encoder objective rides on each decoder's own probe, which DRL replaces (dtp only).
-        gradientTargetRule(['dtp'], { ...decoderChainOptions, autoEncoder: { type: 'number', minimum: 0 } }),
+        gradientTargetRule(['dtp'], { ...decoderChainOptions, autoEncoder: { type: 'number', minimum: 0 }, decoderCentre: { type: 'number' } }),
         gradientTargetRule(['drl'], decoderChainOptions),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
         gradientTargetRule(['tp'], {}),

@@ -15,6 +15,16 @@
  * Lee et al.'s discrete network reads sign(h_2) (§3.2), while the target it forms stays in the
  * continuous space of h_{l−1}. A random transform draws from the pathway's own stream ("g2/input").
  *
+ * A centre c ≠ 0 (dtp's `decoderCentre`) makes it read a centred code,
+ *   g_l(h_l) = unit((T(h_l) − c·1)·V_l + c_l),
+ * in the probes as in the targets. The functions it can represent are the same (c_l absorbs
+ * −c·1ᵀV_l); what changes is the learning: the gradient ∂V_l = (X − c)ᵀ·Δ has no component along
+ * 11ᵀ from an error shared by every unit of a row when the code's mean is c. A decoder reading
+ * samples in {0, 1} of positive sigmoid activities (c = ½) then needs no positive mean weight to
+ * reproduce them (its bias does), so a step shared by every unit of h_l is not passed down with its
+ * sign kept while the straight-through gradient flips it (issue 17, RESULTS.md "Why the targets
+ * alternate at γ = 1").
+ *
  * The input decoder g_1 may also learn to fill in a view of the input that can go missing
  * (`blankInProbes`): in every other row of its probes (rows 1, 3, 5, …) the view's features are
  * zeroed before f_1 responds, while g_1 still learns to reconstruct the whole probe, as Ngiam et
@@ -49,6 +59,7 @@ export class DecoderPathway implements Pathway {
   /** Whether the input transform is applied (off while a continuous twin is trained). */
   transforms = true;
   private readonly activation: Activation;
+  /** What the projection reads, T(h) − c, when there is a transform or a centre. */
   private readonly transformed: Float32Array;
   private readonly stacked: Float32Array;
   private readonly decoded: Float32Array;
@@ -71,11 +82,13 @@ export class DecoderPathway implements Pathway {
     readonly stream: RngState,
     /** T: applied to what the decoder reads (none: it reads h_l). */
     readonly inputUnit?: Unit,
+    /** c: subtracted from every element the decoder reads, T(h_l) − c (0: none). */
+    readonly centre = 0,
   ) {
     if (unit.activation === undefined) throw new Error(`decoder ${projection.name}: feedback units must be rate units (tanh, sigmoid, relu, linear), got ${unit.name}`);
     this.activation = unit.activation;
     const { inSize: aboveSize, outSize: belowSize } = projection;
-    this.transformed = new Float32Array(inputUnit ? 2 * maxRows * aboveSize : 0);
+    this.transformed = new Float32Array(inputUnit || centre !== 0 ? 2 * maxRows * aboveSize : 0);
     this.sentProbe = new Float32Array(maxRows * belowSize);
     this.probe = new Float32Array(maxRows * belowSize);
     this.response = new Float32Array(maxRows * aboveSize);
@@ -152,15 +165,25 @@ export class DecoderPathway implements Pathway {
     encoder.pending = false;
   }
 
-  /** out ← g_l(source) for `rows` rows; returns what the projection read (T(source) or source). */
+  /** out ← g_l(source) for `rows` rows; returns what the projection read (T(source) − c, T(source) or source). */
   decode(rows: number, source: Float32Array, out: Float32Array): Float32Array {
+    const length = rows * this.projection.inSize;
     let read = source;
     if (this.inputUnit && this.transforms) {
-      this.inputUnit.step(kernels(), rows * this.projection.inSize, source, this.transformed, this.stream);
+      this.inputUnit.step(kernels(), length, source, this.transformed, this.stream);
+      read = this.transformed;
+    }
+    if (this.centre !== 0) {
+      this.subtractCentre(length, read, this.transformed);
       read = this.transformed;
     }
     this.projection.respond(rows, read, this.activation, out);
     return read;
+  }
+
+  /** out ← v − c over `length` elements (out may alias v). */
+  private subtractCentre(length: number, v: Float32Array, out: Float32Array): void {
+    for (let i = 0; i < length; i++) out[i] = v[i] - this.centre;
   }
 
   /**
@@ -189,7 +212,7 @@ export class DecoderPathway implements Pathway {
    * for its activity b, displaced by the target step a − b that reached l, as the straight-through
    * estimator passes a change through a discrete unit unchanged (Bengio, Léonard & Courville 2013,
    * arXiv 1308.3432). Where T(a) = T(b) (no sign flips) g_l(T(a)) − g_l(T(b)) is zero; this is not.
-   * Without a transform it is `decodeDifference`.
+   * Without a transform it is `decodeDifference`. With a centre both reads are T(b) − c + a − b and T(b) − c.
    */
   decodeStraightThrough(rows: number, a: Float32Array, b: Float32Array, out: Float32Array): void {
     const length = rows * this.projection.inSize;
@@ -200,6 +223,7 @@ export class DecoderPathway implements Pathway {
     else sent.set(b.subarray(0, length));
     k.axpby(length, 1, a, -1, b, this.stacked);
     k.axpby(length, 1, sent, 1, this.stacked, this.stacked);
+    if (this.centre !== 0) this.subtractCentre(2 * length, this.stacked, this.stacked);
     this.projection.respond(2 * rows, this.stacked, this.activation, this.decoded);
     k.axpby(rows * below, 1, this.decoded, -1, this.decoded.subarray(rows * below, 2 * rows * below), out);
   }

@@ -49,6 +49,8 @@ export interface NetworkOptions {
   readonly maxSteps?: number;
   /** The pathway between the steps of a recurrent population (a rule learning through time names it). */
   readonly temporalFeedback?: FeedbackKind;
+  /** c: every learned decoder reads its input minus c (decoder.ts; a rule's `decoderCentre`). */
+  readonly decoderCentre?: number;
 }
 
 export class Network {
@@ -119,6 +121,7 @@ export class Network {
       init,
       decoderUnit,
       decoderInput,
+      decoderCentre: options.decoderCentre,
       side: options.side,
     });
     this.readoutFeedback = buildPathway(context(options.readoutFeedback ?? 'transpose', this.readout));

@@ -140,6 +140,8 @@ export interface PathwayContext extends PathwaySite {
   readonly decoderUnit: Unit;
   /** An input transform of learned decoders (none: they read the activity itself). */
   readonly decoderInput?: Unit;
+  /** c: learned decoders between populations read their input minus c (decoder.ts; 0 or none: unchanged). */
+  readonly decoderCentre?: number;
   /** A conditional decoder's side information, when not the one-hot label. */
   readonly side?: SideChannel;
 }

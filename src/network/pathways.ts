@@ -69,14 +69,15 @@ registerPathway('transpose', (c) => new TransposePathway(c.above.projection));
 const decoder = (c: PathwayContext): DecoderPathway => {
   const l = c.above.index;
   const projection = new Projection(`V${l}`, c.above.size, c.belowSize, c.init, c.state);
-  return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput);
+  return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput, c.decoderCentre);
 };
 registerPathway('decoder', decoder);
 registerPathway('output-decoder', (c) => {
   const top = c.below;
   if (c.above !== c.readout || !top) throw new Error('an output-decoder pathway leaves the read-out only');
   const sent = new Float32Array(c.maxRows * top.size);
-  return new OutputDecoderPathway(decoder(c), c.maxRows, (rows, out) => c.readout.respond(rows, top.send(rows, top.activity, sent), out));
+  // It reads the read-out's scores, not a population's code: never centred.
+  return new OutputDecoderPathway(decoder({ ...c, decoderCentre: 0 }), c.maxRows, (rows, out) => c.readout.respond(rows, top.send(rows, top.activity, sent), out));
 });
 registerPathway('random', (c) => new FixedFeedbackPathway('random', `B${c.above.index}`, c.belowSize, c.above.size, c.init, initStream(c)));
 registerPathway('direct', (c) => new FixedFeedbackPathway('direct', `B${c.above.index}`, c.belowSize, c.readout.size, c.init, initStream(c)));

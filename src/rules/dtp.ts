@@ -10,7 +10,8 @@
  * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
  * send for it, ĥ_l ← T_l(ĥ_l); `straightThrough` has each decoder read its input transform
  * straight through, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)); `autoEncoder` λ trains each encoder f_l
- * on its decoder's reconstruction loss too (Bengio 2014's layer-wise auto-encoders; network/decoder.ts).
+ * on its decoder's reconstruction loss too (Bengio 2014's layer-wise auto-encoders; network/decoder.ts);
+ * `decoderCentre` c has every decoder read T(h_l) − c (a centred code; network/decoder.ts).
  * With `top: 'output-decoder'` the top target is decoded from the output instead (Meulemans et al.
  * 2020's released code): ĥ_L = h_L + g_{L+1}(ô) − g_{L+1}(o), ô = o − η̂ ∂Loss/∂o, o the read-out's
  * scores (network/output-decoder.ts).
@@ -18,7 +19,7 @@
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { autoEncoderOption, decoderChainOptions, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { autoEncoderOption, decoderCentreOption, decoderChainOptions, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
   const growth = spec.stepGrowth ?? 1;
@@ -26,8 +27,9 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     name: 'dtp',
     summary: 'ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l), ĥ_L = h_L − η̂ ∂L/∂h_L — DTP, Lee et al. 2015',
     uses: targetPropagationUses,
-    options: [...decoderChainOptions, autoEncoderOption],
+    options: [...decoderChainOptions, autoEncoderOption, decoderCentreOption],
     feedback: 'decoder',
+    ...(spec.decoderCentre ? { decoderCentre: spec.decoderCentre } : {}),
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
       // The top signal is the difference ĥ_L − h_L = −η̂ ∂Loss/∂h_L.

@@ -108,6 +108,8 @@ export interface Rule {
   readonly feedback: FeedbackKind;
   /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */
   readonly readoutFeedback?: FeedbackKind;
+  /** c: the learned decoders read their input minus c (network/decoder.ts; default: unchanged). */
+  readonly decoderCentre?: number;
   /**
    * The probes that train pathway l (the one leaving population l) in place of its own, when this
    * rule trains it differently (DRL: through every layer above); undefined: the pathway's own.
