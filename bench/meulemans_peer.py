@@ -2,9 +2,13 @@
 Runs one MNIST config of Meulemans et al. (2020)'s reference code (repository
 meulemansalex/theoretical_framework_for_target_propagation, fetched, never copied into apical)
 unmodified, for a given number of epochs, and writes one JSON line per epoch:
-  {"epoch": e, "test_error": %, "valid_error": %, "seconds": wall seconds of that epoch}
-Epoch 1's seconds include the feedback-only pre-training epochs (epochs_fb); every epoch's include
-its extra feedback epochs and the evaluation, as their train() runs them.
+  {"epoch": e, "test_error": %, "valid_error": %, "seconds": wall seconds of that epoch,
+   "cpu_seconds": the process's CPU seconds (user + system, every thread) in that epoch}
+and in epoch 1's line, when the config has feedback-only pre-training epochs (epochs_fb),
+"pretraining_cpu_seconds": the CPU seconds of those. Epoch 1's seconds include the pre-training
+epochs; every epoch's include its extra feedback epochs and the evaluation (test and validation
+passes), as their train() runs them; start-up and data loading (before their 'Training network')
+are in none.
 
 Their code is driven through its own run_config._override_cmd_arg and main.run(); only `epochs`
 (and out_dir) are changed in the config dictionary, and the entries the command line names (below). tensorboardX (not packaged in Debian) is
@@ -59,6 +63,8 @@ class Clock:
     def __init__(self, stream, out):
         self.stream, self.out, self.pending = stream, out, ''
         self.started = None
+        self.cpu_started = None
+        self.pretraining = None
         self.valid = None
 
     def write(self, text):
@@ -69,17 +75,22 @@ class Clock:
             self.line(line.strip())
 
     def line(self, line):
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         if line.startswith('Training network') or (line.startswith('train') and self.started is None):
-            self.started = now
+            self.started, self.cpu_started = now, cpu
+        elif line.startswith('Initialization feedback weights done'):
+            self.pretraining = cpu - self.cpu_started
         elif ' -- val acc' in line:
             self.valid = 100 - float(line.split('=')[1].strip().rstrip('%'))
         elif ' -- test acc' in line:
             epoch = int(line.split()[1])
             error = 100 - float(line.split('=')[1].strip().rstrip('%'))
-            self.out.write(json.dumps({'epoch': epoch, 'test_error': error, 'valid_error': self.valid, 'seconds': now - self.started}) + '\n')
+            record = {'epoch': epoch, 'test_error': error, 'valid_error': self.valid, 'seconds': now - self.started, 'cpu_seconds': cpu - self.cpu_started}
+            if self.pretraining is not None:
+                record['pretraining_cpu_seconds'], self.pretraining = self.pretraining, None
+            self.out.write(json.dumps(record) + '\n')
             self.out.flush()
-            self.started = now
+            self.started, self.cpu_started = now, cpu
 
     def flush(self):
         self.stream.flush()

@@ -1,10 +1,12 @@
 /**
  * Every figure of README.md and RESULTS.md that a committed file backs equals what
  * bench/results-tables.ts recomputes from results/ (metrics.jsonl, summary.json, compare and sweep
- * CSVs): a figure that drifts from its files, or a table row whose files are gone, fails here.
+ * CSVs): a figure that drifts from its files, or a table row whose files are gone, fails here; so
+ * does an image of docs/ drawn from committed runs when its script or one of its runs is missing.
  */
 import * as fs from 'fs';
-import { resultsTables, ResultTable, twentyEpochRerunDifferences } from '../bench/results-tables';
+import { figures, resultsTables, ResultTable, twentyEpochRerunDifferences } from '../bench/results-tables';
+import { readAlignment } from '../src/report/figures/alignment';
 
 /** A Markdown line's cells, bold marks and outer spaces removed. */
 const cells = (line: string): string[] =>
@@ -45,4 +47,14 @@ describe.each(tables.map((t): [string, ResultTable] => [`${t.doc}, the table aft
 
 it('the committed 20-epoch re-runs reproduce compare-20-epochs.csv, as RESULTS.md says', () => {
   expect(twentyEpochRerunDifferences()).toEqual([]);
+});
+
+describe.each(figures.map((f): [string, (typeof figures)[number]] => [f.image, f]))('%s', (_, figure) => {
+  it('is redrawn by its script from committed runs, each with alignment samples at the same steps', () => {
+    expect(fs.existsSync(figure.image)).toBe(true);
+    expect(fs.existsSync(figure.script)).toBe(true);
+    const steps = figure.runs().map((run) => readAlignment(run).map((s) => s.step));
+    expect(steps[0].length).toBeGreaterThan(0);
+    figure.runs().forEach((run, i) => expect(`${run}: ${steps[i].join(',')}`).toBe(`${run}: ${steps[0].join(',')}`));
+  });
 });
