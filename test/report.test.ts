@@ -77,7 +77,7 @@ describe('plausibility table', () => {
   it('lists each rule’s options: dtp and drl choose their top target, grow steps, project targets and read straight through, dtp also trains auto-encoders, ddtp only projects, sdtp and ao-sdtp may denoise', () => {
     const options = ruleOptionsMarkdown(allRules()).split('\n');
     const of = (rule: string) => options.filter((l) => l.startsWith(`- ${rule}: `)).map((l) => l.split(': ')[1].split(' ')[0]);
-    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough', 'autoEncoder']);
+    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough', 'autoEncoder', 'decoderCentre']);
     expect(of('drl')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough']);
     expect(of('ddtp-linear')).toEqual(['project']);
     for (const rule of ['sdtp', 'ao-sdtp']) expect(of(rule)).toEqual(['denoising']);
