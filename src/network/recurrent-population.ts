@@ -77,16 +77,11 @@ export class RecurrentPopulation extends Population {
     return this.send(rows, this.activity, this.sent);
   }
 
-  /** out ← f(z·[W; U] + b) for `rows` rows of z (the summed input kept in `sums` when the unit is stepped). */
-  transition(rows: number, z: Float32Array, out: Float32Array, sums: Float32Array | null = null): void {
+  /** out ← f(z·[W; U] + b) for `rows` rows of z (a stepped unit steps the summed input in place in `out`). */
+  transition(rows: number, z: Float32Array, out: Float32Array): void {
     const { unit } = this;
-    if (unit.activation !== undefined) {
-      this.projection.respond(rows, z, unit.activation, out);
-      return;
-    }
-    const a = sums ?? out;
-    this.projection.respond(rows, z, Activation.Identity, a);
-    unit.step(kernels(), rows * this.size, a, out, this.streams.units);
+    this.projection.respond(rows, z, unit.activation ?? Activation.Identity, out);
+    if (unit.activation === undefined) unit.step(kernels(), rows * this.size, out, out, this.streams.units);
   }
 
   /** h_t (t = −1: h_0 = 0 is not kept; callers handle it). */
