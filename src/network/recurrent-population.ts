@@ -19,6 +19,14 @@ import { kernelDerivative, Unit } from '../units';
 import { Population } from './population';
 import { Projection } from './projection';
 
+/** Views of each step's block of z_t, h_t and a_t (a_t: a stepped unit's only) for minibatches of `rows` rows. */
+interface StepBlocks {
+  readonly rows: number;
+  readonly inputs: readonly Float32Array[];
+  readonly states: readonly Float32Array[];
+  readonly sums: readonly Float32Array[];
+}
+
 export class RecurrentPopulation extends Population {
   /** Inputs per step (x_t's width). */
   readonly width: number;
@@ -35,6 +43,8 @@ export class RecurrentPopulation extends Population {
   steps = 0;
   /** Δ'_t per step for the input weights alone, and their gradient scratch (allocated when a rule first asks: `inputDeltaAt`). */
   private inputDeltas: { readonly deltas: Float32Array; readonly gradient: Float32Array } | null = null;
+  /** The step blocks of the last row count fired (`blocks`). */
+  private stepBlocks: StepBlocks | null = null;
 
   constructor(name: string, index: number, unit: Unit, size: number, projection: Projection, maxRows: number, readonly maxSteps: number, streams: { readonly units: RngState; readonly send: RngState }, sendUnit?: Unit) {
     super(name, index, unit, size, projection, maxRows, streams, sendUnit);
@@ -57,24 +67,41 @@ export class RecurrentPopulation extends Population {
     kernels().gemm(false, true, rows, this.size, this.size, 1, delta, this.recurrentWeights, 0, out);
   }
 
-  /** Step t (0-based) of a `rows`-row minibatch: h_t ← f([x_t, h_{t−1}]·[W; U] + b); returns what it sends up. */
-  fireStep(t: number, rows: number, x: Float32Array): Float32Array {
+  /**
+   * Step t (0-based) of a `rows`-row minibatch of `steps`-step sequences: h_t ← f([x_t, h_{t−1}]·[W; U] + b),
+   * x_t read from `x` at row stride `stride` (in place in the minibatch's rows); returns what it sends
+   * up. Its `activity` (and a stepped unit's summed input) take the last step's once it has fired.
+   */
+  fireStep(t: number, steps: number, rows: number, x: Float32Array, stride: number): Float32Array {
     if (t >= this.maxSteps) throw new Error(`population ${this.name}: step ${t + 1} beyond the ${this.maxSteps} steps it was built for`);
-    const { width, size } = this;
-    const inSize = width + size;
-    const z = this.at(this.inputs, t, rows, inSize);
-    const h = this.stateAt(t, rows);
     const { unit } = this;
+    const { inputs, states, sums } = this.blocks(rows);
+    const h = states[t];
     // z_t ← [x_t, h_{t−1}] (h_{−1} = 0) and its product in one call; a stepped unit then steps its sums a_t.
-    const a = unit.activation === undefined ? this.at(this.sums, t, rows, size) : h;
-    this.projection.respondToPair(rows, width, x, width, t > 0 ? this.stateAt(t - 1, rows) : null, z, unit.activation ?? Activation.Identity, a);
-    if (unit.activation === undefined) unit.step(kernels(), rows * size, a, h, this.streams.units);
-    this.activity.set(h);
-    if (this.unit.activation === undefined) this.summed.set(this.at(this.sums, t, rows, size));
+    const a = unit.activation === undefined ? sums[t] : h;
+    this.projection.respondToPair(rows, this.width, x, stride, t > 0 ? states[t - 1] : null, inputs[t], unit.activation ?? Activation.Identity, a);
+    if (unit.activation === undefined) unit.step(kernels(), rows * this.size, a, h, this.streams.units);
     this.rows = rows;
-    this.input = z;
+    this.input = inputs[t];
     this.steps = t + 1;
+    if (t < steps - 1) return this.send(rows, h, this.sent);
+    this.activity.set(h);
+    if (unit.activation === undefined) this.summed.set(a);
     return this.send(rows, this.activity, this.sent);
+  }
+
+  /** Every step's block of z_t, h_t and a_t for minibatches of `rows` rows (views made when the row count changes, not at every step). */
+  private blocks(rows: number): StepBlocks {
+    if (this.stepBlocks?.rows === rows) return this.stepBlocks;
+    const { size, maxSteps } = this;
+    const steps = Array.from({ length: maxSteps }, (_, t) => t);
+    this.stepBlocks = {
+      rows,
+      inputs: steps.map((t) => this.at(this.inputs, t, rows, this.projection.inSize)),
+      states: steps.map((t) => this.stateAt(t, rows)),
+      sums: this.sums.length > 0 ? steps.map((t) => this.at(this.sums, t, rows, size)) : [],
+    };
+    return this.stepBlocks;
   }
 
   /** out ← f(z·[W; U] + b) for `rows` rows of z (a stepped unit steps the summed input in place in `out`). */
