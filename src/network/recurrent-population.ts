@@ -27,20 +27,27 @@ interface StepBlocks {
   readonly sums: readonly Float32Array[];
 }
 
+/** What a population keeps of every step, for `rows` rows: steps × rows × its width each. */
+interface SequenceBuffers {
+  readonly rows: number;
+  readonly inputs: Float32Array;
+  readonly states: Float32Array;
+  readonly targets: Float32Array;
+  readonly deltas: Float32Array;
+  readonly sums: Float32Array;
+}
+
 export class RecurrentPopulation extends Population {
   /** Inputs per step (x_t's width). */
   readonly width: number;
-  /** z_t = [x_t, h_{t−1}], step after step: steps × rows × (width + size). */
-  readonly inputs: Float32Array;
-  /** h_t, step after step: steps × rows × size. */
-  readonly states: Float32Array;
-  /** ĥ_t and Δ_t per step, for rules that learn through time. */
-  readonly targets: Float32Array;
-  readonly deltas: Float32Array;
-  /** a_t per step, kept when the unit is stepped after the product. */
-  private readonly sums: Float32Array;
   /** Steps of the sequence now held (the last one fired). */
   steps = 0;
+  /**
+   * Every step's buffers, sized to the most rows fired so far rather than to the largest minibatch
+   * the network may see (`reserve`): an evaluation's 1,000 rows of 100 steps are 40 MB a buffer, which
+   * training minibatches of 20 rows never touch.
+   */
+  private buffers: SequenceBuffers;
   /** Δ'_t per step for the input weights alone, and their gradient scratch (allocated when a rule first asks: `inputDeltaAt`). */
   private inputDeltas: { readonly deltas: Float32Array; readonly gradient: Float32Array } | null = null;
   /** The step blocks of the last row count fired (`blocks`). */
@@ -49,12 +56,52 @@ export class RecurrentPopulation extends Population {
   constructor(name: string, index: number, unit: Unit, size: number, projection: Projection, maxRows: number, readonly maxSteps: number, streams: { readonly units: RngState; readonly send: RngState }, sendUnit?: Unit) {
     super(name, index, unit, size, projection, maxRows, streams, sendUnit);
     this.width = projection.inSize - size;
-    const states = maxSteps * maxRows * size;
-    this.inputs = new Float32Array(maxSteps * maxRows * projection.inSize);
-    this.states = new Float32Array(states);
-    this.targets = new Float32Array(states);
-    this.deltas = new Float32Array(states);
-    this.sums = new Float32Array(unit.activation === undefined ? states : 0);
+    this.buffers = this.sequenceBuffers(0);
+  }
+
+  /** z_t = [x_t, h_{t−1}], step after step: steps × rows × (width + size). */
+  get inputs(): Float32Array {
+    return this.buffers.inputs;
+  }
+
+  /** h_t, step after step: steps × rows × size. */
+  get states(): Float32Array {
+    return this.buffers.states;
+  }
+
+  /** ĥ_t per step, for rules that learn through time. */
+  get targets(): Float32Array {
+    return this.buffers.targets;
+  }
+
+  /** Δ_t per step, for rules that learn through time. */
+  get deltas(): Float32Array {
+    return this.buffers.deltas;
+  }
+
+  /** a_t per step, kept when the unit is stepped after the product. */
+  private get sums(): Float32Array {
+    return this.buffers.sums;
+  }
+
+  /** Zeroed buffers for sequences of `rows` rows. */
+  private sequenceBuffers(rows: number): SequenceBuffers {
+    const states = this.maxSteps * rows * this.size;
+    return {
+      rows,
+      inputs: new Float32Array(this.maxSteps * rows * this.projection.inSize),
+      states: new Float32Array(states),
+      targets: new Float32Array(states),
+      deltas: new Float32Array(states),
+      sums: new Float32Array(this.unit.activation === undefined ? states : 0),
+    };
+  }
+
+  /** Grows every step's buffers to hold `rows` rows (their contents are not kept: a sequence starts with its first step). */
+  private reserve(rows: number): void {
+    if (rows <= this.buffers.rows) return;
+    this.buffers = this.sequenceBuffers(rows);
+    if (this.inputDeltas) this.inputDeltas = { deltas: new Float32Array(this.deltas.length), gradient: this.inputDeltas.gradient };
   }
 
   /** U: the recurrent weights, the last `size` rows of [W; U] (a view). */
@@ -93,6 +140,7 @@ export class RecurrentPopulation extends Population {
   /** Every step's block of z_t, h_t and a_t for minibatches of `rows` rows (views made when the row count changes, not at every step). */
   private blocks(rows: number): StepBlocks {
     if (this.stepBlocks?.rows === rows) return this.stepBlocks;
+    this.reserve(rows);
     const { size, maxSteps } = this;
     const steps = Array.from({ length: maxSteps }, (_, t) => t);
     this.stepBlocks = {
