@@ -110,7 +110,7 @@ describe('a recurrent population', () => {
     expect(counts).toEqual([steps, steps, 1]);
   });
 
-  it.each(['bptt', 'tptt'])('keeps its steps for as many rows as it is given: after a smaller minibatch, a larger one learns as in a fresh circuit, bit for bit (%s)', (name) => {
+  it.each(['bptt', 'tptt'] as const)('keeps its steps for as many rows as it is given: after a smaller minibatch, a larger one learns as in a fresh circuit, bit for bit (%s)', (name) => {
     // lr = 0: the learning phase computes the gradients and leaves the weights as they are.
     const rule: RuleSpec = name === 'tptt' ? { name, topStep: 0.5, noise: 0 } : { name };
     const flags = { learnForward: true, probeDecoders: name === 'tptt', steps };
