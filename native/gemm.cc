@@ -44,6 +44,8 @@ namespace {
 
 thread_local Scratch<float> packedA;
 thread_local Scratch<float> packedB;
+/** errorThroughSteps' op(B) when B is read transposed. */
+thread_local Scratch<float> transposedB;
 
 // ---- problem description -------------------------------------------------------------------------
 
@@ -538,9 +540,19 @@ void denseConcat(int m, int wa, int wb, int n, const float* a, int lda, const fl
 void errorThroughSteps(int steps, int rows, int n, bool transB, const float* b, Activation act, const float* states,
                        float* deltas) {
   const size_t block = static_cast<size_t>(rows) * n;
+  // op(B) = Bᵀ is written out once for the whole sequence, so that every step's product reads its B
+  // in place instead of packing the transpose again: the same sums (a product's packed panels are
+  // the same whether B or its transpose is read), less work per step.
+  const float* op = b;
+  if (transB && steps > 1) {
+    float* t = transposedB.get(static_cast<size_t>(n) * n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) t[static_cast<size_t>(j) * n + i] = b[static_cast<size_t>(i) * n + j];
+    op = t;
+  }
   for (int t = steps - 1; t > 0; --t) {
     float* below = deltas + (t - 1) * block;
-    gemm(false, transB, rows, n, n, 1.0f, deltas + t * block, b, 0.0f, below);
+    gemm(false, false, rows, n, n, 1.0f, deltas + t * block, op, 0.0f, below);
     deltaFromGrad(act, static_cast<int64_t>(block), states + (t - 1) * block, below, below);
   }
 }

@@ -110,6 +110,27 @@ describe('a recurrent population', () => {
     expect(counts).toEqual([steps, steps, 1]);
   });
 
+  it.each(['bptt', 'tptt'] as const)('keeps its steps for as many rows as it is given: after a smaller minibatch, a larger one learns as in a fresh circuit, bit for bit (%s)', (name) => {
+    // lr = 0: the learning phase computes the gradients and leaves the weights as they are.
+    const rule: RuleSpec = name === 'tptt' ? { name, topStep: 0.5, noise: 0 } : { name };
+    const flags = { learnForward: true, probeDecoders: name === 'tptt', steps };
+    const grown = smallCircuit(recurrentModel(), rule, { maxSteps: steps });
+    const fresh = smallCircuit(recurrentModel(), rule, { maxSteps: steps });
+    const batch = sequences();
+    const few = { input: batch.input.slice(0, 2 * steps * width), labels: batch.labels.slice(0, 2) };
+    grown.step(stimulus(few, flags));
+    for (const circuit of [grown, fresh]) circuit.step(stimulus(batch, flags));
+    const bits = (circuit: Circuit): Buffer[] => {
+      const population = recurrentOf(circuit);
+      const length = steps * rows * hidden;
+      const projections = circuit.network.projections();
+      return [population.states.subarray(0, length), population.targets.subarray(0, length), population.deltas.subarray(0, length), ...projections.map((p) => p.weightGrad)].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    };
+    const [mine, theirs] = [bits(grown), bits(fresh)];
+    expect(mine.length).toBe(name === 'tptt' ? 6 : 5);
+    mine.forEach((buffer, i) => expect(buffer.equals(theirs[i])).toBe(true));
+  });
+
   it('refuses a rule that does not learn through time, in one line', () => {
     expect(() => smallCircuit(recurrentModel(), { name: 'bp' }, { maxSteps: steps })).toThrow(/^rule bp does not learn through time; recurrent population h1 needs one that does \(bptt, tptt, fa-tt\)$/);
   });

@@ -159,7 +159,7 @@ function fill(task: Task, options: TaskOptions, stream: string, block: number, i
   }
 }
 
-/** The splits of a task: training sequences redrawn each epoch (`refresh`), validation and test drawn once. */
+/** The splits of a task: training sequences redrawn each epoch (`refresh`; epoch 1's at once), validation and test drawn once. */
 export function generateTask(options: TaskOptions): Splits {
   const task = checked(options);
   const features = longestTaskSequence(options.task, options.maxLength) * task.width;
@@ -179,7 +179,13 @@ export function generateTask(options: TaskOptions): Splits {
     return dataset;
   };
   const train = split('train', options.train, options.trainBlock);
-  const refresh = (epoch: number): void => fill(task, options, `task/train/${epoch}`, options.trainBlock, train);
+  // An epoch's draw depends only on the seed and the epoch: the one the set already holds is not drawn again.
+  let drawn = 0;
+  const refresh = (epoch: number): void => {
+    if (epoch === drawn) return;
+    fill(task, options, `task/train/${epoch}`, options.trainBlock, train);
+    drawn = epoch;
+  };
   refresh(1);
   return {
     train: { ...train, refresh },

@@ -36,7 +36,6 @@
  * through the steps (`throughTime`, through the network's pathway between steps).
  */
 import { concatMap, filter, map, merge, Observable, share, Subject, Subscription } from 'rxjs';
-import { kernels } from '../kernels';
 import { Network, Pathway } from '../network/network';
 import { Population } from '../network/population';
 import { RecurrentPopulation } from '../network/recurrent-population';
@@ -83,18 +82,18 @@ function temporalView(population: RecurrentPopulation, last: LocalView): Tempora
 /** True for an event that is not an early step of a sequence (the last step, or no sequence at all). */
 const lastStep = ({ time }: Activity): boolean => time === undefined || time.t === time.steps - 1;
 
-/** The input's events of a stimulus: one per time step of a sequence (x_t gathered into `step`), or the input itself. */
-function* inputEvents(stimulus: Stimulus, width: number, step: Float32Array): Generator<Activity> {
+/**
+ * The input's events of a stimulus: one per time step of a sequence (x_t: the step's columns of the
+ * minibatch's rows, read in place at the rows' stride), or the input itself.
+ */
+function* inputEvents(stimulus: Stimulus, width: number): Generator<Activity> {
   const { steps, rows, input } = stimulus;
   if (steps === undefined) {
     yield { stimulus, population: 0, activity: input };
     return;
   }
-  const features = input.length / rows;
-  for (let t = 0; t < steps; t++) {
-    kernels().copyBlock(rows, width, input.subarray(t * width), features, step, width);
-    yield { stimulus, population: 0, activity: step, time: { t, steps } };
-  }
+  const stride = input.length / rows;
+  for (let t = 0; t < steps; t++) yield { stimulus, population: 0, activity: input.subarray(t * width), stride, time: { t, steps } };
 }
 
 /**
@@ -157,10 +156,9 @@ export class Circuit {
    * input event per step; the recurrent population fires on each, the populations above it on the last.
    */
   private forwardSweep(): Observable<Activity>[] {
-    const { populations, recurrent, options } = this.network;
-    const stepInput = recurrent ? new Float32Array(options.maxRows * recurrent.width) : null;
-    const input$ = stepInput
-      ? this.stimulus$.pipe(concatMap((stimulus) => inputEvents(stimulus, recurrent!.width, stepInput)), share())
+    const { populations, recurrent } = this.network;
+    const input$ = recurrent
+      ? this.stimulus$.pipe(concatMap((stimulus) => inputEvents(stimulus, recurrent.width)), share())
       : this.stimulus$.pipe(
           map((stimulus): Activity => ({ stimulus, population: 0, activity: stimulus.input })),
           share(),
@@ -171,9 +169,9 @@ export class Circuit {
       activity$.push(
         population === recurrent
           ? below$.pipe(
-              map(({ stimulus, activity, time }): Activity => {
+              map(({ stimulus, activity, stride, time }): Activity => {
                 if (!time) throw new Error(`recurrent population ${population.name} needs sequences (data with steps)`);
-                return { stimulus, population: population.index, activity: recurrent.fireStep(time.t, stimulus.rows, activity), time };
+                return { stimulus, population: population.index, activity: recurrent.fireStep(time.t, time.steps, stimulus.rows, activity, stride ?? recurrent.width), time };
               }),
               share(),
             )

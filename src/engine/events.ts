@@ -37,6 +37,8 @@ export interface Activity {
   readonly population: number;
   /** rows × size. */
   readonly activity: Float32Array;
+  /** The row stride of `activity` when it is not `size`: a time step's columns of a sequence, read in place in the stimulus's rows. */
+  readonly stride?: number;
   /** The time step it belongs to, for the input's and the recurrent population's events of a sequence (t 0-based). */
   readonly time?: { readonly t: number; readonly steps: number };
 }

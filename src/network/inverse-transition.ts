@@ -20,19 +20,24 @@ import { RecurrentPopulation } from './recurrent-population';
 import { StateRegistry } from '../state/registry';
 import { InitSpec } from './init';
 
+/** The inverse's work buffers for `rows` rows: [x_t, ·] rows, G's output for every step (G(x_t, h_t) once `statesDecoded`), the probe h̃_{t−1}, F(x_t, h̃_{t−1}) and G's delta. */
+interface InverseBuffers {
+  readonly rows: number;
+  readonly read: Float32Array;
+  readonly decoded: Float32Array;
+  readonly probe: Float32Array;
+  readonly response: Float32Array;
+  readonly delta: Float32Array;
+}
+
 export class InverseTransitionPathway implements Pathway {
   readonly kind = 'inverse-through-time' as const;
   readonly projection: Projection;
   private readonly activation: Activation;
-  /** [x_t, ·] rows, one block per step. */
-  private readonly read: Float32Array;
-  /** G's output for every step's rows: G(x_t, h_t) once `statesDecoded`. */
-  private readonly decoded: Float32Array;
+  /** Every step's buffers, sized to the most rows seen so far (as the population's: `reserve`). */
+  private buffers: InverseBuffers;
   /** G(x_t, ĥ_t) for one step's rows. */
   private readonly targetDecoded: Float32Array;
-  private readonly probe: Float32Array;
-  private readonly response: Float32Array;
-  private readonly delta: Float32Array;
   private readonly noise: ReturnType<StateRegistry['stream']>;
   private pending = false;
   /** `decoded` holds G(x_t, h_t) for every step of the sequence held (until the learning step ends). */
@@ -51,14 +56,29 @@ export class InverseTransitionPathway implements Pathway {
     this.activation = unit.activation;
     const { size, width } = population;
     this.projection = new Projection(`Vr${population.index}`, width + size, size, init, state);
-    const all = population.maxSteps * maxRows;
-    this.read = new Float32Array(all * (width + size));
-    this.decoded = new Float32Array(all * size);
+    this.buffers = this.inverseBuffers(0);
     this.targetDecoded = new Float32Array(maxRows * size);
-    this.probe = new Float32Array(all * size);
-    this.response = new Float32Array(all * size);
-    this.delta = new Float32Array(all * size);
     this.noise = state.stream(`${population.name}/inverse-noise`);
+  }
+
+  /** Zeroed buffers for sequences of `rows` rows. */
+  private inverseBuffers(rows: number): InverseBuffers {
+    const { maxSteps, width, size } = this.population;
+    const all = maxSteps * rows;
+    return {
+      rows,
+      read: new Float32Array(all * (width + size)),
+      decoded: new Float32Array(all * size),
+      probe: new Float32Array(all * size),
+      response: new Float32Array(all * size),
+      delta: new Float32Array(all * size),
+    };
+  }
+
+  /** The buffers, grown to hold sequences of `rows` rows (contents not kept: only a larger minibatch grows them, before its first use). */
+  private reserve(rows: number): InverseBuffers {
+    if (rows > this.buffers.rows) this.buffers = this.inverseBuffers(rows);
+    return this.buffers;
   }
 
   projections(): readonly Projection[] {
@@ -91,16 +111,18 @@ export class InverseTransitionPathway implements Pathway {
    */
   difference(t: number, rows: number, target: Float32Array, out: Float32Array): void {
     const { size } = this.population;
+    const { read, decoded } = this.reserve(rows);
     if (!this.statesDecoded) this.decodeStates(rows);
-    this.decodeWithInput(t * rows, rows, target, this.read, this.targetDecoded);
-    kernels().axpby(rows * size, 1, this.targetDecoded, -1, this.decoded.subarray(t * rows * size, (t + 1) * rows * size), out);
+    this.decodeWithInput(t * rows, rows, target, read, this.targetDecoded);
+    kernels().axpby(rows * size, 1, this.targetDecoded, -1, decoded.subarray(t * rows * size, (t + 1) * rows * size), out);
   }
 
   /** decoded ← G(x_t, h_t) for steps 1 … T−1 of the sequence held. */
   private decodeStates(rows: number): void {
     const { population } = this;
     const { width, size, steps } = population;
-    this.decodeWithInput(rows, (steps - 1) * rows, population.states.subarray(rows * size), this.read.subarray(rows * (width + size)), this.decoded.subarray(rows * size));
+    const { read, decoded } = this.buffers;
+    this.decodeWithInput(rows, (steps - 1) * rows, population.states.subarray(rows * size), read.subarray(rows * (width + size)), decoded.subarray(rows * size));
     this.statesDecoded = true;
   }
 
@@ -136,25 +158,26 @@ export class InverseTransitionPathway implements Pathway {
     const inSize = width + size;
     const all = steps * rows;
     const length = all * size;
+    const { read, decoded, delta } = this.reserve(rows);
     // h̃_{t−1} = h_{t−1} + ε for every step: the states one step back (h_{−1} = 0).
-    const probe = this.probe.subarray(0, length);
+    const probe = this.buffers.probe.subarray(0, length);
     probe.fill(0, 0, rows * size);
     probe.set(population.states.subarray(0, length - rows * size), rows * size);
     if (sigma !== 0) this.addNoise(all, sigma, probe);
     // F(x_t, h̃_{t−1}): without noise and with deterministic units, the states h_t themselves (the
     // forward sweep's own rows of the same product).
-    const z = this.read.subarray(0, all * inSize);
+    const z = read.subarray(0, all * inSize);
     let response = population.states;
     if (sigma !== 0 || population.unit.activation === undefined) {
       this.withInput(0, all, probe, z);
-      population.transition(all, z, this.response);
-      response = this.response;
+      population.transition(all, z, this.buffers.response);
+      response = this.buffers.response;
     }
-    this.decodeWithInput(0, all, response, z, this.decoded);
+    this.decodeWithInput(0, all, response, z, decoded);
     this.statesDecoded = sigma === 0;
-    const error = k.sumSquaredDifference(length, this.decoded, probe) / all;
-    k.deltaFromTarget(this.activation, length, 2 / (rows * size), this.decoded, probe, this.delta);
-    this.projection.accumulateGradients(all, z, this.delta);
+    const error = k.sumSquaredDifference(length, decoded, probe) / all;
+    k.deltaFromTarget(this.activation, length, 2 / (rows * size), decoded, probe, delta);
+    this.projection.accumulateGradients(all, z, delta);
     this.projection.weightGrad.fill(0, 0, width * size);
     this.pending = true;
     return error;

@@ -70,6 +70,8 @@ export class Network {
   readonly state: StateRegistry;
   /** The clocks its populations advance on (none: every population is a rate population). */
   readonly clocks: readonly PopulationClock[];
+  /** `pathways()`, once listed. */
+  private pathwayList: readonly Pathway[] | undefined;
 
   constructor(
     readonly spec: ModelSpec,
@@ -195,9 +197,9 @@ export class Network {
     };
   }
 
-  /** Every feedback pathway (the one between steps after the others), the read-out's last. */
-  pathways(): Pathway[] {
-    return [...this.feedback.flatMap((p) => (p ? [p] : [])), ...(this.temporal ? [this.temporal] : []), this.readoutFeedback];
+  /** Every feedback pathway (the one between steps after the others), the read-out's last (listed once: asked for at every minibatch). */
+  pathways(): readonly Pathway[] {
+    return (this.pathwayList ??= [...this.feedback.flatMap((p) => (p ? [p] : [])), ...(this.temporal ? [this.temporal] : []), this.readoutFeedback]);
   }
 
   /**

@@ -19,32 +19,89 @@ import { kernelDerivative, Unit } from '../units';
 import { Population } from './population';
 import { Projection } from './projection';
 
+/** Views of each step's block of z_t, h_t and a_t (a_t: a stepped unit's only) for minibatches of `rows` rows. */
+interface StepBlocks {
+  readonly rows: number;
+  readonly inputs: readonly Float32Array[];
+  readonly states: readonly Float32Array[];
+  readonly sums: readonly Float32Array[];
+}
+
+/** What a population keeps of every step, for `rows` rows: steps × rows × its width each. */
+interface SequenceBuffers {
+  readonly rows: number;
+  readonly inputs: Float32Array;
+  readonly states: Float32Array;
+  readonly targets: Float32Array;
+  readonly deltas: Float32Array;
+  readonly sums: Float32Array;
+}
+
 export class RecurrentPopulation extends Population {
   /** Inputs per step (x_t's width). */
   readonly width: number;
-  /** z_t = [x_t, h_{t−1}], step after step: steps × rows × (width + size). */
-  readonly inputs: Float32Array;
-  /** h_t, step after step: steps × rows × size. */
-  readonly states: Float32Array;
-  /** ĥ_t and Δ_t per step, for rules that learn through time. */
-  readonly targets: Float32Array;
-  readonly deltas: Float32Array;
-  /** a_t per step, kept when the unit is stepped after the product. */
-  private readonly sums: Float32Array;
   /** Steps of the sequence now held (the last one fired). */
   steps = 0;
+  /**
+   * Every step's buffers, sized to the most rows fired so far rather than to the largest minibatch
+   * the network may see (`reserve`): an evaluation's 1,000 rows of 100 steps are 40 MB a buffer, which
+   * training minibatches of 20 rows never touch.
+   */
+  private buffers: SequenceBuffers;
   /** Δ'_t per step for the input weights alone, and their gradient scratch (allocated when a rule first asks: `inputDeltaAt`). */
   private inputDeltas: { readonly deltas: Float32Array; readonly gradient: Float32Array } | null = null;
+  /** The step blocks of the last row count fired (`blocks`). */
+  private stepBlocks: StepBlocks | null = null;
 
   constructor(name: string, index: number, unit: Unit, size: number, projection: Projection, maxRows: number, readonly maxSteps: number, streams: { readonly units: RngState; readonly send: RngState }, sendUnit?: Unit) {
     super(name, index, unit, size, projection, maxRows, streams, sendUnit);
     this.width = projection.inSize - size;
-    const states = maxSteps * maxRows * size;
-    this.inputs = new Float32Array(maxSteps * maxRows * projection.inSize);
-    this.states = new Float32Array(states);
-    this.targets = new Float32Array(states);
-    this.deltas = new Float32Array(states);
-    this.sums = new Float32Array(unit.activation === undefined ? states : 0);
+    this.buffers = this.sequenceBuffers(0);
+  }
+
+  /** z_t = [x_t, h_{t−1}], step after step: steps × rows × (width + size). */
+  get inputs(): Float32Array {
+    return this.buffers.inputs;
+  }
+
+  /** h_t, step after step: steps × rows × size. */
+  get states(): Float32Array {
+    return this.buffers.states;
+  }
+
+  /** ĥ_t per step, for rules that learn through time. */
+  get targets(): Float32Array {
+    return this.buffers.targets;
+  }
+
+  /** Δ_t per step, for rules that learn through time. */
+  get deltas(): Float32Array {
+    return this.buffers.deltas;
+  }
+
+  /** a_t per step, kept when the unit is stepped after the product. */
+  private get sums(): Float32Array {
+    return this.buffers.sums;
+  }
+
+  /** Zeroed buffers for sequences of `rows` rows. */
+  private sequenceBuffers(rows: number): SequenceBuffers {
+    const states = this.maxSteps * rows * this.size;
+    return {
+      rows,
+      inputs: new Float32Array(this.maxSteps * rows * this.projection.inSize),
+      states: new Float32Array(states),
+      targets: new Float32Array(states),
+      deltas: new Float32Array(states),
+      sums: new Float32Array(this.unit.activation === undefined ? states : 0),
+    };
+  }
+
+  /** Grows every step's buffers to hold `rows` rows (their contents are not kept: a sequence starts with its first step). */
+  private reserve(rows: number): void {
+    if (rows <= this.buffers.rows) return;
+    this.buffers = this.sequenceBuffers(rows);
+    if (this.inputDeltas) this.inputDeltas = { deltas: new Float32Array(this.deltas.length), gradient: this.inputDeltas.gradient };
   }
 
   /** U: the recurrent weights, the last `size` rows of [W; U] (a view). */
@@ -57,24 +114,42 @@ export class RecurrentPopulation extends Population {
     kernels().gemm(false, true, rows, this.size, this.size, 1, delta, this.recurrentWeights, 0, out);
   }
 
-  /** Step t (0-based) of a `rows`-row minibatch: h_t ← f([x_t, h_{t−1}]·[W; U] + b); returns what it sends up. */
-  fireStep(t: number, rows: number, x: Float32Array): Float32Array {
+  /**
+   * Step t (0-based) of a `rows`-row minibatch of `steps`-step sequences: h_t ← f([x_t, h_{t−1}]·[W; U] + b),
+   * x_t read from `x` at row stride `stride` (in place in the minibatch's rows); returns what it sends
+   * up. Its `activity` (and a stepped unit's summed input) take the last step's once it has fired.
+   */
+  fireStep(t: number, steps: number, rows: number, x: Float32Array, stride: number): Float32Array {
     if (t >= this.maxSteps) throw new Error(`population ${this.name}: step ${t + 1} beyond the ${this.maxSteps} steps it was built for`);
-    const { width, size } = this;
-    const inSize = width + size;
-    const z = this.at(this.inputs, t, rows, inSize);
-    const h = this.stateAt(t, rows);
     const { unit } = this;
+    const { inputs, states, sums } = this.blocks(rows);
+    const h = states[t];
     // z_t ← [x_t, h_{t−1}] (h_{−1} = 0) and its product in one call; a stepped unit then steps its sums a_t.
-    const a = unit.activation === undefined ? this.at(this.sums, t, rows, size) : h;
-    this.projection.respondToPair(rows, width, x, width, t > 0 ? this.stateAt(t - 1, rows) : null, z, unit.activation ?? Activation.Identity, a);
-    if (unit.activation === undefined) unit.step(kernels(), rows * size, a, h, this.streams.units);
-    this.activity.set(h);
-    if (this.unit.activation === undefined) this.summed.set(this.at(this.sums, t, rows, size));
+    const a = unit.activation === undefined ? sums[t] : h;
+    this.projection.respondToPair(rows, this.width, x, stride, t > 0 ? states[t - 1] : null, inputs[t], unit.activation ?? Activation.Identity, a);
+    if (unit.activation === undefined) unit.step(kernels(), rows * this.size, a, h, this.streams.units);
     this.rows = rows;
-    this.input = z;
+    this.input = inputs[t];
     this.steps = t + 1;
+    if (t < steps - 1) return this.send(rows, h, this.sent);
+    this.activity.set(h);
+    if (unit.activation === undefined) this.summed.set(a);
     return this.send(rows, this.activity, this.sent);
+  }
+
+  /** Every step's block of z_t, h_t and a_t for minibatches of `rows` rows (views made when the row count changes, not at every step). */
+  private blocks(rows: number): StepBlocks {
+    if (this.stepBlocks?.rows === rows) return this.stepBlocks;
+    this.reserve(rows);
+    const { size, maxSteps } = this;
+    const steps = Array.from({ length: maxSteps }, (_, t) => t);
+    this.stepBlocks = {
+      rows,
+      inputs: steps.map((t) => this.at(this.inputs, t, rows, this.projection.inSize)),
+      states: steps.map((t) => this.stateAt(t, rows)),
+      sums: this.sums.length > 0 ? steps.map((t) => this.at(this.sums, t, rows, size)) : [],
+    };
+    return this.stepBlocks;
   }
 
   /** out ← f(z·[W; U] + b) for `rows` rows of z (a stepped unit steps the summed input in place in `out`). */

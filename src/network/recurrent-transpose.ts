@@ -3,9 +3,8 @@
  * recurrent weights, out = Δ_t·Uᵀ, the gradient at h_{t−1} from the pre-activation error at step t.
  * Reading U from the feedback side is weight transport, as the transpose pathway's W_lᵀ is.
  *
- * Uᵀ is written out once per minibatch (`present`, before any top-down signal; U changes only in
- * the learning phase after it), so that each step's product reads its B in place rather than
- * packing Uᵀ again: the same sums in the same order, a little less work per step.
+ * It reads U in place, transposed (`sendMatrix`): kernels.errorThroughSteps writes Uᵀ out once per
+ * sequence and each step's product then reads it in place, the same sums as reading U transposed.
  */
 import { kernels } from '../kernels';
 import { ErrorPathway } from './pathway';
@@ -13,25 +12,15 @@ import { RecurrentPopulation } from './recurrent-population';
 
 export class RecurrentTransposePathway implements ErrorPathway {
   readonly kind = 'transpose-through-time' as const;
-  /** Uᵀ (size × size), as of the minibatch presented. */
-  private readonly transposed: Float32Array;
 
-  readonly sendMatrix: { readonly b: Float32Array; readonly transB: false };
+  readonly sendMatrix: { readonly b: Float32Array; readonly transB: true };
 
   constructor(private readonly population: RecurrentPopulation) {
-    this.transposed = new Float32Array(population.size * population.size);
-    this.sendMatrix = { b: this.transposed, transB: false };
-  }
-
-  present(): void {
-    const { size } = this.population;
-    const u = this.population.recurrentWeights;
-    const t = this.transposed;
-    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) t[j * size + i] = u[i * size + j];
+    this.sendMatrix = { b: population.recurrentWeights, transB: true };
   }
 
   send(rows: number, delta: Float32Array, out: Float32Array): void {
     const { size } = this.population;
-    kernels().gemm(false, false, rows, size, size, 1, delta, this.transposed, 0, out);
+    kernels().gemm(false, true, rows, size, size, 1, delta, this.sendMatrix.b, 0, out);
   }
 }
