@@ -298,8 +298,7 @@ function planDepthSweep(sweep: DepthSweep, out: string): SweepPlan {
         const file = path.join(folder, `${key}.json`);
         fs.writeFileSync(file, JSON.stringify(experiment, null, 2) + '\n');
         const where = line.atDepth?.[String(depth)]?.length ? `/lines/${i}/atDepth/${depth} (${line.units} ${line.rule})` : `/lines/${i} (${line.units} ${line.rule})`;
-        const cell = { key, labels: [line.units, line.rule, depth], experiment: checkedCell(sweep, where, file, []), set: [] };
-        return seed === undefined ? cell : { ...cell, seed };
+        return { key, labels: [line.units, line.rule, depth], experiment: checkedCell(sweep, where, file, []), set: [], seed };
       }),
     ),
   );

@@ -38,8 +38,8 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     const history = layerDiagnosticsByEpoch(folder, expandLayers(cell.experiment.model).length - 1);
     return { layers: history.length ? history[history.length - 1].layers : [], history };
   };
-  /** A cell's labels (and seed, in a sweep over seeds), as every row of it begins. */
-  const named = (cell: SweepCell): Pick<SweepRow, 'labels' | 'seed'> => (cell.seed === undefined ? { labels: cell.labels } : { labels: cell.labels, seed: cell.seed });
+  /** A cell's labels and seed (in a sweep over seeds), as every row of it begins. */
+  const named = (cell: SweepCell): Pick<SweepRow, 'labels' | 'seed'> => ({ labels: cell.labels, seed: cell.seed });
   const rows = new Map<string, SweepRow>();
   const pending = cells.filter((cell) => {
     const folder = path.join(out, cell.key);

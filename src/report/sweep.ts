@@ -43,6 +43,11 @@ export interface SweepRow {
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
 
+/** The CSVs' first columns: the axes, then the seed when cells repeat at several seeds. */
+const axisNames = (layout: SweepLayout): string[] => [...layout.axes.map((axis) => axis.name), ...(layout.seeded ? ['seed'] : [])];
+/** A cell's values in those columns. */
+const cellLabels = (layout: SweepLayout, row: SweepRow): (string | number | undefined)[] => [...row.labels, ...(layout.seeded ? [row.seed] : [])];
+
 /** sweep.csv: errors in %, training seconds per epoch. */
 export function sweepCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
   const header = [...axisNames(layout), 'status,epochs,train_error_pct,test_error_pct,seconds_per_epoch,out,error'].join(',');
@@ -55,11 +60,6 @@ export function sweepCsv(layout: SweepLayout, rows: readonly SweepRow[]): string
   });
   return [header, ...lines].join('\n') + '\n';
 }
-
-/** The CSVs' first columns: the axes, then the seed when cells repeat at several seeds. */
-const axisNames = (layout: SweepLayout): string[] => [...layout.axes.map((axis) => axis.name), ...(layout.seeded ? ['seed'] : [])];
-/** A cell's values in those columns. */
-const cellLabels = (layout: SweepLayout, row: SweepRow): (string | number | undefined)[] => [...row.labels, ...(layout.seeded ? [row.seed] : [])];
 
 /** A row's line: its values on every axis but the last. */
 const lineOf = (row: SweepRow): string => row.labels.slice(0, -1).join(' · ');
