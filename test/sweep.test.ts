@@ -153,6 +153,97 @@ describe('apical sweep', () => {
   });
 });
 
+describe('apical sweep with seeds and per-depth settings', () => {
+  const dtp = {
+    units: 'sign',
+    rule: 'dtp-st',
+    layer: { units: 'tanh', send: 'sign' },
+    feedback: { units: 'tanh', input: 'sign' },
+    learning: { rule: { name: 'dtp', topStep: 0.5, noise: 0.3, straightThrough: true, stepGrowth: 2 }, optimizer: { forward: { name: 'adam', lr: 0.003 }, feedback: { name: 'adam', lr: 0.003 } } },
+    atDepth: { '2': ['rule.stepGrowth=1.5', 'optimizer.forward.lr=0.001'] },
+  };
+  /** metrics.jsonl without its timing fields. */
+  const metrics = (folder: string): unknown[] =>
+    fs.readFileSync(path.join(folder, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const { seconds, eval_seconds, ...rest } = JSON.parse(line); // eslint-disable-line @typescript-eslint/no-unused-vars
+      return rest;
+    });
+
+  it('makes one cell per line, depth and seed, each its generated file at that training seed', () => {
+    const { cells, seeded } = planSweep(loadSweep(sweepFile({ seeds: [1, 2], lines: [dtp] })), path.join(tmp, 'seeds-plan'));
+    expect(seeded).toBe(true);
+    expect(cells.map((c) => c.key)).toEqual(['tiny-sign-dtp-st-d1-s1', 'tiny-sign-dtp-st-d1-s2', 'tiny-sign-dtp-st-d2-s1', 'tiny-sign-dtp-st-d2-s2']);
+    expect(cells.map((c) => c.seed)).toEqual([1, 2, 1, 2]);
+    expect(cells.map((c) => c.labels)).toEqual([['sign', 'dtp-st', 1], ['sign', 'dtp-st', 1], ['sign', 'dtp-st', 2], ['sign', 'dtp-st', 2]]);
+    expect(cells.map((c) => c.experiment.training.seed)).toEqual([1, 2, 1, 2]);
+    const written = JSON.parse(fs.readFileSync(path.join(tmp, 'seeds-plan', 'experiments', 'tiny-sign-dtp-st-d2-s2.json'), 'utf8'));
+    expect(written.training.seed).toBe(2);
+    // Without seeds: one cell per line and depth, at the file's own seed, keyed as before.
+    const plain = planSweep(loadSweep(sweepFile({ lines: [dtp] })), path.join(tmp, 'plain-plan'));
+    expect(plain.seeded).toBe(false);
+    expect(plain.cells.map((c) => [c.key, c.seed])).toEqual([['tiny-sign-dtp-st-d1', undefined], ['tiny-sign-dtp-st-d2', undefined]]);
+  });
+
+  it("applies a line's settings at a depth to that depth's generated experiment file only", () => {
+    const { cells } = planSweep(loadSweep(sweepFile({ lines: [dtp] })), path.join(tmp, 'at-depth'));
+    const file = (depth: number) => JSON.parse(fs.readFileSync(path.join(tmp, 'at-depth', 'experiments', `tiny-sign-dtp-st-d${depth}.json`), 'utf8'));
+    expect(file(1).rule.stepGrowth).toBe(2);
+    expect(file(1).optimizer.forward.lr).toBe(0.003);
+    expect(file(2).rule).toEqual({ ...dtp.learning.rule, stepGrowth: 1.5 });
+    expect(file(2).optimizer.forward).toEqual({ name: 'adam', lr: 0.001 });
+    expect(cells[1].experiment.rule).toMatchObject({ stepGrowth: 1.5 });
+    expect(cells[0].experiment.rule).toMatchObject({ stepGrowth: 2 });
+    // The line itself is left as it was (the next cell starts from it again).
+    expect(dtp.learning.rule.stepGrowth).toBe(2);
+  });
+
+  it('refuses seeds, depth keys and settings that are not right, naming the field', () => {
+    const refuse = (extra: Record<string, unknown>) => () => planSweep(loadSweep(sweepFile(extra)), path.join(tmp, 'refused'));
+    const at = (atDepth: Record<string, string[]>) => refuse({ lines: [{ ...dtp, atDepth }] });
+    const file = path.join(tmp, 'tiny-sweep.json');
+    expect(refuse({ seeds: [1, 1] })).toThrow(`${file}: /seeds must NOT have duplicate items`);
+    expect(refuse({ seeds: [1.5] })).toThrow(`${file}: /seeds/0 must be integer`);
+    expect(at({ '8': ['rule.stepGrowth=1.5'] })).toThrow(`${file}: /lines/0/atDepth has depth 8, not one of the sweep's depths (1, 2)`);
+    expect(at({ eight: ['rule.stepGrowth=1.5'] })).toThrow(`${file}: /lines/0/atDepth has the key "eight", which must match pattern "^[1-9][0-9]*$"`);
+    expect(at({ '2': ['rule.stepGrowth'] })).toThrow(`${file}: /lines/0/atDepth/2: --set rule.stepGrowth: expected field.path=value`);
+    expect(at({ '2': ['rule.name.x=1'] })).toThrow(`${file}: /lines/0/atDepth/2: --set rule.name.x=1: /rule/name in the cell's experiment is not an object`);
+    expect(at({ '2': ['rule.stepGrowth=-1'] })).toThrow(`${file}: /lines/0/atDepth/2 (sign dtp-st): /rule/stepGrowth must be > 0`);
+  });
+
+  it('runs every seed as its own reproducible run and reports mean ± sd over the seeds', async () => {
+    const file = sweepFile({ depths: [1], seeds: [1, 2], lines: [{ ...dtp, atDepth: undefined }] });
+    const [one, two] = [path.join(tmp, 'seeds-a'), path.join(tmp, 'seeds-b')];
+    const rows = await sweep(file, new LocalPool({ jobs: 2 }), { out: one, command: 'apical sweep (test)' });
+    await sweep(file, new LocalPool({ jobs: 2 }), { out: two, command: 'apical sweep (test)' });
+    expect(rows.map((r) => `${r.labels.join(' ')} s${r.seed} ${r.status}`)).toEqual(['sign dtp-st 1 s1 finished', 'sign dtp-st 1 s2 finished']);
+    const [s1, s2] = ['tiny-sign-dtp-st-d1-s1', 'tiny-sign-dtp-st-d1-s2'];
+    expect(metrics(path.join(one, s1))).not.toEqual(metrics(path.join(one, s2)));
+    expect(metrics(path.join(two, s1))).toEqual(metrics(path.join(one, s1)));
+    expect(metrics(path.join(two, s2))).toEqual(metrics(path.join(one, s2)));
+    const [a, b] = rows.map((r) => 100 * r.summary!.final!.test_error!);
+    // Two values: mean (a + b)/2, sample sd |a − b|/√2.
+    const expected = `${((a + b) / 2).toFixed(2)} ± ${(Math.abs(a - b) / Math.SQRT2).toFixed(2)} (2)`;
+    const markdown = fs.readFileSync(path.join(one, 'sweep.md'), 'utf8');
+    expect(markdown).toContain('mean ± sample sd over seeds');
+    expect(markdown).toContain(`| sign · dtp-st | ${expected} |`);
+    const csv = fs.readFileSync(path.join(one, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(csv[0].startsWith('units,rule,depth,seed,status,')).toBe(true);
+    expect(csv[2].startsWith(`sign,dtp-st,1,2,finished,1,`)).toBe(true);
+    expect(csv[2].split(',')[7]).toBe(b.toFixed(2));
+    const figure = sweepFigure(planSweep(loadSweep(file), one), rows);
+    expect(figure.data[0]).toMatchObject({ x: [1], y: [(a + b) / 2] });
+    expect((figure.data[0].error_y as { array: number[] }).array[0]).toBeCloseTo(Math.abs(a - b) / Math.SQRT2, 12);
+  });
+
+  it('shows a seed still pending beside the ones finished, and a place with none finished as pending', () => {
+    const layout = { ...planSweep(loadSweep(sweepFile({ seeds: [1, 2] })), path.join(tmp, 'plan')) };
+    const done = (seed: number, error: number) => ({ labels: ['sign', 'bp-ste', 2], seed, status: 'finished' as const, out: 'x', summary: { final: { test_error: error } } as never });
+    const waiting = (seed: number) => ({ labels: ['sign', 'bp-ste', 2], seed, status: 'pending' as const, out: 'x' });
+    expect(sweepMarkdown('t', layout, [done(1, 0.0744), waiting(2)], [])).toContain('| sign · bp-ste | 7.44 (1) … |');
+    expect(sweepMarkdown('t', layout, [waiting(1), waiting(2)], [])).toContain('| sign · bp-ste | … |');
+  });
+});
+
 describe('apical sweep over the settings of an experiment file', () => {
   const spikingDtp = path.join(__dirname, '..', 'experiments', 'mnist-spiking-dtp.json');
   const tiny = ['training.epochs=1', 'data.trainLimit=300', 'data.validation=200', 'data.testLimit=300'];

@@ -19,11 +19,21 @@
  *     "lines": [ { "units": "sign", "rule": "dtp",
  *                  "layer": { "units": "tanh", "send": "sign" }, "feedback": { "input": "sign" },
  *                  "learning": { "rule": { "name": "dtp", … }, "optimizer": { … } } } ] }
+ *
+ * Two optional fields make a depth sweep one run of settings chosen per cell, over several seeds
+ * (experiments/depth-sweep-full-mnist.json):
+ *   - `"seeds": [1, 2]` — one cell per (line, depth, seed), each with that `training.seed` and the
+ *     key `<name>-<units>-<rule>-d<depth>-s<seed>`; the report gives mean ± sd over the seeds. A
+ *     file without `seeds` makes one cell per (line, depth), keyed `…-d<depth>`, at its own seed.
+ *   - a line's `"atDepth": { "8": ["rule.stepGrowth=1.5"] }` — settings (as `--set` takes them)
+ *     applied to that line's generated experiment file at that depth only, so one line carries the
+ *     setting chosen on validation at each depth. A key must be one of `depths`.
  */
 import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Experiment, loadExperiment } from './experiment';
+import { applySetting } from './settings';
 
 export interface SweepLine {
   /** The unit type, as the table and figure name it ("sign"). */
@@ -37,6 +47,8 @@ export interface SweepLine {
   readonly learning: { readonly rule: Record<string, unknown>; readonly optimizer: Record<string, unknown> };
   /** Training settings over the sweep's (e.g. evaluation samples for random units). */
   readonly training?: Record<string, unknown>;
+  /** Settings over the generated experiment at one depth ("8": ["rule.stepGrowth=1.5"], as `--set` takes them). */
+  readonly atDepth?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A sweep by depth. */
@@ -54,6 +66,8 @@ export interface DepthSweep {
   readonly training: Record<string, unknown>;
   /** Every cell's measurements (experiment files' `metrics`: alignmentEvery gives the per-layer diagnostics). */
   readonly metrics?: Record<string, unknown>;
+  /** The training seeds: one cell per line, depth and seed (absent: one cell per line and depth, at `training.seed`). */
+  readonly seeds?: readonly number[];
   readonly lines: readonly SweepLine[];
 }
 
@@ -88,6 +102,8 @@ export interface SweepCell {
   readonly experiment: Experiment;
   /** `--set` settings over that file. */
   readonly set: readonly string[];
+  /** The cell's seed, when the sweep runs every cell at several seeds (a depth sweep's `seeds`). */
+  readonly seed?: number;
 }
 
 /**
@@ -99,6 +115,8 @@ export interface SweepPlan {
   readonly description: string;
   readonly axes: readonly SweepAxis[];
   readonly logX: boolean;
+  /** Whether the cells repeat at several seeds (the report then gives mean ± sd over each cell's seeds). */
+  readonly seeded: boolean;
   readonly cells: readonly SweepCell[];
 }
 
@@ -119,6 +137,7 @@ const depthSweepSchema = {
     data: object,
     training: object,
     metrics: object,
+    seeds: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'integer', minimum: 0 } },
     lines: {
       type: 'array',
       minItems: 1,
@@ -138,6 +157,11 @@ const depthSweepSchema = {
             properties: { rule: object, optimizer: object },
           },
           training: object,
+          atDepth: {
+            type: 'object',
+            propertyNames: { pattern: '^[1-9][0-9]*$' },
+            additionalProperties: { type: 'array', items: { type: 'string' } },
+          },
         },
       },
     },
@@ -171,6 +195,7 @@ function describe(file: string, error: ErrorObject | undefined): string {
   if (!error) return `${file}: does not match the sweep schema`;
   const where = error.instancePath || '/';
   if (error.keyword === 'additionalProperties') return `${file}: ${where} has an unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.propertyName !== undefined) return `${file}: ${where} has the key "${error.propertyName}", which ${error.message}`;
   return `${file}: ${where} ${error.message}`;
 }
 
@@ -201,13 +226,20 @@ export function loadSweep(file: string): Sweep {
   const labels = raw.lines.map((line) => `${line.units}-${line.rule}`);
   const twice = labels.find((label, i) => labels.indexOf(label) !== i);
   if (twice) throw new ConfigError(`${file}: /lines has two lines named ${twice} (units and rule must differ)`);
+  raw.lines.forEach((line, i) => {
+    const stray = Object.keys(line.atDepth ?? {}).find((depth) => !raw.depths.includes(Number(depth)));
+    if (stray) throw new ConfigError(`${file}: /lines/${i}/atDepth has depth ${stray}, not one of the sweep's depths (${raw.depths.join(', ')})`);
+  });
   return { ...raw, form: 'depth', file, description: raw.description ?? '', input: raw.input ?? 784, classes: raw.classes ?? 10 };
 }
 
-/** The experiment file of one cell (a plain JSON object, written as is). */
-export function cellExperiment(sweep: DepthSweep, line: SweepLine, depth: number): Record<string, unknown> {
-  const name = `${sweep.name}-${line.units}-${line.rule}-d${depth}`;
-  return {
+/**
+ * The experiment file of one cell (a plain JSON object, written as is): the line at `depth`, with the
+ * line's settings at that depth applied, at `seed` when the sweep has seeds.
+ */
+export function cellExperiment(sweep: DepthSweep, line: SweepLine, depth: number, seed?: number): Record<string, unknown> {
+  const name = `${sweep.name}-${line.units}-${line.rule}-d${depth}${seed === undefined ? '' : `-s${seed}`}`;
+  const experiment: Record<string, unknown> = {
     name,
     description: `${sweep.name}: ${depth} hidden layers of ${sweep.width} ${line.units} units trained by ${line.rule} (generated from ${path.basename(sweep.file)})`,
     model: {
@@ -219,10 +251,23 @@ export function cellExperiment(sweep: DepthSweep, line: SweepLine, depth: number
     },
     ...(sweep.data ? { data: sweep.data } : {}),
     rule: line.learning.rule,
-    training: { ...sweep.training, ...line.training },
+    training: { ...sweep.training, ...line.training, ...(seed === undefined ? {} : { seed }) },
     optimizer: line.learning.optimizer,
     ...(sweep.metrics ? { metrics: sweep.metrics } : {}),
   };
+  const settings = line.atDepth?.[String(depth)] ?? [];
+  if (settings.length === 0) return experiment;
+  // A deep copy, so the settings change this cell's file and nothing the sweep's other cells share.
+  const json = JSON.parse(JSON.stringify(experiment)) as Record<string, unknown>;
+  const where = `${sweep.file}: /lines/${sweep.lines.indexOf(line)}/atDepth/${depth}`;
+  for (const setting of settings) {
+    try {
+      applySetting(json, setting, `the cell's experiment`);
+    } catch (error) {
+      throw new ConfigError(`${where}: ${(error as Error).message}`);
+    }
+  }
+  return json;
 }
 
 /** Every cell of the sweep `sweep`, each checked like any experiment file; generated files go to `<out>/experiments/`. */
@@ -240,25 +285,29 @@ function checkedCell(sweep: Sweep, where: string, file: string, set: readonly st
   }
 }
 
-/** A cell per line and depth, its experiment written to `<out>/experiments/<key>.json`. */
+/** A cell per line, depth (and seed), its experiment written to `<out>/experiments/<key>.json`. */
 function planDepthSweep(sweep: DepthSweep, out: string): SweepPlan {
   const folder = path.join(out, 'experiments');
   fs.mkdirSync(folder, { recursive: true });
+  const seeds: readonly (number | undefined)[] = sweep.seeds ?? [undefined];
   const cells = sweep.lines.flatMap((line, i) =>
-    sweep.depths.map((depth) => {
-      const experiment = cellExperiment(sweep, line, depth);
-      const key = experiment.name as string;
-      const file = path.join(folder, `${key}.json`);
-      fs.writeFileSync(file, JSON.stringify(experiment, null, 2) + '\n');
-      return { key, labels: [line.units, line.rule, depth], experiment: checkedCell(sweep, `/lines/${i} (${line.units} ${line.rule})`, file, []), set: [] };
-    }),
+    sweep.depths.flatMap((depth) =>
+      seeds.map((seed) => {
+        const experiment = cellExperiment(sweep, line, depth, seed);
+        const key = experiment.name as string;
+        const file = path.join(folder, `${key}.json`);
+        fs.writeFileSync(file, JSON.stringify(experiment, null, 2) + '\n');
+        const where = line.atDepth?.[String(depth)]?.length ? `/lines/${i}/atDepth/${depth} (${line.units} ${line.rule})` : `/lines/${i} (${line.units} ${line.rule})`;
+        return { key, labels: [line.units, line.rule, depth], experiment: checkedCell(sweep, where, file, []), set: [], seed };
+      }),
+    ),
   );
   const axes = [
     { name: 'units', title: 'unit type' },
     { name: 'rule', title: 'rule' },
     { name: 'depth', title: 'number of hidden layers' },
   ];
-  return { name: sweep.name, description: sweep.description, axes, logX: true, cells };
+  return { name: sweep.name, description: sweep.description, axes, logX: true, seeded: sweep.seeds !== undefined, cells };
 }
 
 /** A value as a cell's label: numbers and strings as they are, anything else as its JSON. */
@@ -277,5 +326,5 @@ function planExperimentSweep(sweep: ExperimentSweep): SweepPlan {
     return { key, labels: values.map(label), experiment: checkedCell(sweep, `/axes (${settings.join(' ')})`, sweep.experiment, set), set };
   });
   const axes = sweep.axes.map((axis) => ({ name: axis.field, title: axis.field }));
-  return { name: sweep.name, description: sweep.description, axes, logX: false, cells };
+  return { name: sweep.name, description: sweep.description, axes, logX: false, seeded: false, cells };
 }

@@ -4,7 +4,8 @@
  * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
  * the sweep's last axis), with DIR/sweep-layers.csv (per-layer diagnostics, report/layer-diagnostics.ts)
  * when the cells measure alignment metrics, rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
- * holds a finished run are skipped, so a sweep resumes.
+ * holds a finished run are skipped, so a sweep resumes. A depth sweep with `seeds` runs every cell at each seed and
+ * reports mean ± sd over them.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -37,17 +38,19 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     const history = layerDiagnosticsByEpoch(folder, expandLayers(cell.experiment.model).length - 1);
     return { layers: history.length ? history[history.length - 1].layers : [], history };
   };
+  /** A cell's labels and seed (in a sweep over seeds), as every row of it begins. */
+  const named = (cell: SweepCell): Pick<SweepRow, 'labels' | 'seed'> => ({ labels: cell.labels, seed: cell.seed });
   const rows = new Map<string, SweepRow>();
   const pending = cells.filter((cell) => {
     const folder = path.join(out, cell.key);
     const summary = finishedRun(folder, cell.experiment.training.epochs);
-    if (summary) rows.set(cell.key, { labels: cell.labels, status: 'skipped', out: folder, summary, ...diagnostics(cell, folder) });
+    if (summary) rows.set(cell.key, { ...named(cell), status: 'skipped', out: folder, summary, ...diagnostics(cell, folder) });
     return !summary;
   });
   log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
   const notes = [`\`${options.command}\``, ...(plan.description ? [plan.description] : [])];
   const report = (): SweepRow[] => {
-    const all = cells.map((cell) => rows.get(cell.key) ?? { labels: cell.labels, status: 'pending' as const, out: path.join(out, cell.key) });
+    const all = cells.map((cell) => rows.get(cell.key) ?? { ...named(cell), status: 'pending' as const, out: path.join(out, cell.key) });
     fs.writeFileSync(path.join(out, 'sweep.csv'), sweepCsv(plan, all));
     fs.writeFileSync(path.join(out, 'sweep.md'), sweepMarkdown(plan.name, plan, all, notes));
     if (diagnosed) {
@@ -65,7 +68,7 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
   let done = 0;
   for await (const outcome of runner.run(requests)) {
     const cell = byKey.get(outcome.request.key)!;
-    const base = { labels: cell.labels, out: outcome.request.out };
+    const base = { ...named(cell), out: outcome.request.out };
     done++;
     if (outcome.status === 'failed') {
       rows.set(cell.key, { ...base, status: 'failed', error: outcome.error });

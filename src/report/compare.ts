@@ -64,7 +64,7 @@ export function meanSd(values: readonly number[]): { mean: number; sd: number; n
 }
 
 /** "1.85 ± 0.04" (scaled by `scale`), "1.85" for one value, "—" for none. */
-function formatMeanSd(values: readonly number[], scale: number, digits: number): string {
+export function formatMeanSd(values: readonly number[], scale: number, digits: number): string {
   if (values.length === 0) return '—';
   const { mean, sd } = meanSd(values.map((v) => v * scale));
   return Number.isNaN(sd) ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}`;

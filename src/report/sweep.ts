@@ -8,22 +8,30 @@
  * Cells with per-layer diagnostics (layer-diagnostics.ts: runs with alignment metrics) add
  * sweep-layers.csv, one row per cell and hidden layer, sweep-layers-epochs.csv, the same at every
  * epoch, and a second table to sweep.md.
+ * A sweep whose cells repeat at several seeds (`layout.seeded`) adds a seed column to the CSVs and
+ * the diagnostics table; its table and figure give each cell's mean ± sample sd over the seeds that
+ * finished (n in brackets; the figure's error bars are ± sd).
  */
 import { csvCell } from './csv';
 import { EpochDiagnostics, LayerDiagnostics } from './layer-diagnostics';
 import { RunSummary } from './run-files';
 import { axesLayout, Figure, palette } from './figure';
+import { formatMeanSd, meanSd } from './compare';
 
 /** A sweep's axes (the CSV's first columns) and whether its figure's x axis is logarithmic. */
 export interface SweepLayout {
   readonly axes: readonly { readonly name: string; readonly title: string }[];
   readonly logX: boolean;
+  /** Whether cells repeat at several seeds (a seed column; mean ± sd over seeds). */
+  readonly seeded?: boolean;
 }
 
 /** One cell and how it ended. */
 export interface SweepRow {
   /** The cell's value on each axis. */
   readonly labels: readonly (string | number)[];
+  /** The cell's seed, in a sweep whose cells repeat at several seeds. */
+  readonly seed?: number;
   readonly status: 'finished' | 'skipped' | 'failed' | 'pending';
   readonly out: string;
   readonly summary?: RunSummary;
@@ -35,13 +43,18 @@ export interface SweepRow {
 
 const percent = (v: number | null | undefined): string => (v === null || v === undefined ? '' : (100 * v).toFixed(2));
 
+/** The CSVs' first columns: the axes, then the seed when cells repeat at several seeds. */
+const axisNames = (layout: SweepLayout): string[] => [...layout.axes.map((axis) => axis.name), ...(layout.seeded ? ['seed'] : [])];
+/** A cell's values in those columns. */
+const cellLabels = (layout: SweepLayout, row: SweepRow): (string | number | undefined)[] => [...row.labels, ...(layout.seeded ? [row.seed] : [])];
+
 /** sweep.csv: errors in %, training seconds per epoch. */
 export function sweepCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
-  const header = [...layout.axes.map((axis) => axis.name), 'status,epochs,train_error_pct,test_error_pct,seconds_per_epoch,out,error'].join(',');
+  const header = [...axisNames(layout), 'status,epochs,train_error_pct,test_error_pct,seconds_per_epoch,out,error'].join(',');
   const lines = rows.map((r) => {
     const s = r.summary;
     const perEpoch = s && s.epochs_completed > 0 ? (s.training_seconds / s.epochs_completed).toFixed(3) : '';
-    return [...r.labels, r.status, s?.epochs_completed, percent(s?.final?.train_error), percent(s?.final?.test_error), perEpoch, r.out, r.error]
+    return [...cellLabels(layout, r), r.status, s?.epochs_completed, percent(s?.final?.train_error), percent(s?.final?.test_error), perEpoch, r.out, r.error]
       .map(csvCell)
       .join(',');
   });
@@ -61,20 +74,20 @@ const measuredAngles = (r: SweepRow): boolean => r.layers?.some((d) => d.angle_s
 
 const LAYER_COLUMNS = 'layer,reconstruction_error,target_angle_st_deg,target_angle_deg,target_rms';
 /** A layer's diagnostics as CSV cells, after `before` (the cell's labels, and the epoch). */
-const layerRow = (before: readonly (string | number)[], d: LayerDiagnostics): string =>
+const layerRow = (before: readonly (string | number | undefined)[], d: LayerDiagnostics): string =>
   [...before, d.layer, fixed(d.recon, 4), fixed(d.angle_st, 2), fixed(d.angle, 2), fixed(d.rms, 5)].map(csvCell).join(',');
 
 /** sweep-layers.csv: one row per cell and hidden layer at the last epoch, after the cell's value on every axis. */
 export function sweepLayersCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
-  const header = [...layout.axes.map((axis) => axis.name), LAYER_COLUMNS].join(',');
-  const lines = rows.flatMap((r) => (r.layers ?? []).map((d) => layerRow(r.labels, d)));
+  const header = [...axisNames(layout), LAYER_COLUMNS].join(',');
+  const lines = rows.flatMap((r) => (r.layers ?? []).map((d) => layerRow(cellLabels(layout, r), d)));
   return [header, ...lines].join('\n') + '\n';
 }
 
 /** sweep-layers-epochs.csv: as sweep-layers.csv for every epoch of every cell (when targets start, or stop, reaching a layer). */
 export function sweepLayersByEpochCsv(layout: SweepLayout, rows: readonly SweepRow[]): string {
-  const header = [...layout.axes.map((axis) => axis.name), 'epoch', LAYER_COLUMNS].join(',');
-  const lines = rows.flatMap((r) => (r.history ?? []).flatMap((e) => e.layers.map((d) => layerRow([...r.labels, e.epoch], d))));
+  const header = [...axisNames(layout), 'epoch', LAYER_COLUMNS].join(',');
+  const lines = rows.flatMap((r) => (r.history ?? []).flatMap((e) => e.layers.map((d) => layerRow([...cellLabels(layout, r), e.epoch], d))));
   return [header, ...lines].join('\n') + '\n';
 }
 
@@ -90,11 +103,11 @@ function diagnosticsMarkdown(layout: SweepLayout, rows: readonly SweepRow[]): st
       '∠ST, the mean angle between the target direction ĥ − h and the straight-through gradient −∂L/∂h (degrees; 90 = no alignment, NaN = no target step); ' +
       'rms, the size of the target step ‖ĥ − h‖/√n; recon, the probe loss of the decoder forming that layer\'s target (— at the top).',
     '',
-    `| ${lineAxes.map((axis) => axis.name).join(' · ')} | ${layout.axes[layout.axes.length - 1].name} | ∠ST (°) | rms | recon |`,
-    '|---|---:|---|---|---|',
+    `| ${lineAxes.map((axis) => axis.name).join(' · ')} | ${layout.axes[layout.axes.length - 1].name} |${layout.seeded ? ' seed |' : ''} ∠ST (°) | rms | recon |`,
+    `|---|---:|${layout.seeded ? '---:|' : ''}---|---|---|`,
     ...measured.map(
       (r) =>
-        `| ${lineOf(r)} | ${xOf(r)} | ${series(r, (d) => fixed(d.angle_st, 0))} | ${series(r, (d) => (d.rms === null ? '' : d.rms.toPrecision(2)))} | ${series(r, (d) => (d.recon === null ? '—' : d.recon.toFixed(1)))} |`,
+        `| ${lineOf(r)} | ${xOf(r)} |${layout.seeded ? ` ${r.seed} |` : ''} ${series(r, (d) => fixed(d.angle_st, 0))} | ${series(r, (d) => (d.rms === null ? '' : d.rms.toPrecision(2)))} | ${series(r, (d) => (d.recon === null ? '—' : d.recon.toFixed(1)))} |`,
     ),
   ];
 }
@@ -112,6 +125,21 @@ function columns(rows: readonly SweepRow[]): (string | number)[] {
   return values.every((v) => typeof v === 'number') ? (values as number[]).sort((a, b) => a - b) : values;
 }
 
+/** The final test errors of the cells that have one. */
+const testErrors = (cells: readonly SweepRow[]): number[] =>
+  cells.flatMap((c) => (typeof c.summary?.final?.test_error === 'number' ? [c.summary.final.test_error] : []));
+
+/**
+ * One place in sweep.md's table, over a cell's seeds: "7.44 ± 0.12 (2)" (mean ± sd %, n seeds
+ * finished), with " …" while others are pending; "…" while all are; "n/a [k]" when none could run.
+ */
+function seedsCell(cells: readonly SweepRow[], failed: () => string): string {
+  const errors = testErrors(cells);
+  const pending = cells.some((c) => c.status === 'pending');
+  if (errors.length === 0) return pending ? '…' : failed();
+  return `${formatMeanSd(errors, 100, 2)} (${errors.length})${pending ? ' …' : ''}`;
+}
+
 /** sweep.md: test error % (final epoch) by line and the last axis; reasons for cells that did not run. */
 export function sweepMarkdown(title: string, layout: SweepLayout, rows: readonly SweepRow[], notes: readonly string[]): string {
   const lineAxes = layout.axes.slice(0, -1);
@@ -120,23 +148,27 @@ export function sweepMarkdown(title: string, layout: SweepLayout, rows: readonly
   const failures: string[] = [];
   const table = [...byLine(rows)].map(([label, cells]) => {
     const values = xs.map((x) => {
-      const cell = cells.find((c) => xOf(c) === x);
+      const here = cells.filter((c) => xOf(c) === x);
+      const failed = (): string => {
+        for (const cell of here.filter((c) => c.status === 'failed')) failures.push(`${label ? `${label}, ` : ''}${last.name} ${x}${layout.seeded ? `, seed ${cell.seed}` : ''}: ${cell.error}`);
+        return `n/a [${failures.length}]`;
+      };
+      if (layout.seeded) return here.length ? seedsCell(here, failed) : '';
+      const cell = here[0];
       if (!cell) return '';
       if (cell.status === 'pending') return '…';
-      if (cell.status === 'failed') {
-        failures.push(`${label ? `${label}, ` : ''}${last.name} ${x}: ${cell.error}`);
-        return `n/a [${failures.length}]`;
-      }
+      if (cell.status === 'failed') return failed();
       return percent(cell.summary?.final?.test_error);
     });
     return `| ${label || 'test error %'} | ${values.join(' | ')} |`;
   });
   const rowsAre = lineAxes.length ? ` by ${lineAxes.map((axis) => axis.title).join(' · ')} (rows) and` : ' by';
+  const over = layout.seeded ? ' (mean ± sample sd over seeds; in brackets the number of seeds finished)' : '';
   return [
     `# ${title}`,
     '',
     ...notes.flatMap((note) => [note, '']),
-    `Test error % at the last epoch,${rowsAre} ${last.title} (columns).`,
+    `Test error % at the last epoch${over},${rowsAre} ${last.title} (columns).`,
     '',
     `| ${lineAxes.map((axis) => axis.name).join(' · ')} | ${xs.join(' | ')} |`,
     `|---|${xs.map(() => '---:').join('|')}|`,
@@ -160,14 +192,16 @@ export function sweepFigure(layout: SweepLayout, rows: readonly SweepRow[]): Fig
   const dashes = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
   const order = columns(rows);
   const data = [...byLine(rows)].map(([label, cells]) => {
-    const done = cells.filter((c) => typeof c.summary?.final?.test_error === 'number');
-    done.sort((a, b) => order.indexOf(xOf(a)) - order.indexOf(xOf(b)));
+    // Per place on the x axis, the test errors (%) of its finished seeds (one, in a sweep without seeds).
+    const points = order.map((x) => ({ x, errors: testErrors(cells.filter((c) => xOf(c) === x)).map((e) => 100 * e) })).filter((p) => p.errors.length);
+    const stats = points.map((p) => meanSd(p.errors));
     return {
       type: 'scatter',
       mode: 'lines+markers',
       name: label || 'test error',
-      x: done.map(xOf),
-      y: done.map((c) => 100 * c.summary!.final!.test_error!),
+      x: points.map((p) => p.x),
+      y: stats.map((s) => s.mean),
+      ...(layout.seeded ? { error_y: { type: 'data', array: stats.map((s) => (Number.isNaN(s.sd) ? 0 : s.sd)), visible: true } } : {}),
       line: { color: palette[colours.indexOf(colourOf(cells[0])) % palette.length], dash: dashes[dashValues.indexOf(dashOf(cells[0])) % dashes.length] },
     };
   });
