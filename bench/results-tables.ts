@@ -618,14 +618,23 @@ function bartunovAblationRows(): (string | null)[][] {
 
 /**
  * Bartunov et al.'s Table 5 settings over seeds (results/bartunov-mnist/paper-<rule>/, `apical compare
- * experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`): per rule, the
+ * experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`), and for SDTP and
+ * AO-SDTP, whose Table 5 values do not transfer, the settings of apical's search
+ * (results/bartunov-mnist/tuned-<rule>/, the same command with <rule>-tuned.json): per rule, the
  * finished seeds, the epochs they ran, the test error at best validation and the lowest test error of
  * any epoch (their Table 1's figure), mean ± sd over seeds.
  */
 function bartunovPaperRows(): (string | null)[][] {
-  const labels: readonly (readonly [string, string])[] = [['bp', 'BP'], ['fa', 'FA'], ['dfa', 'DFA'], ['dtp', 'DTP (alternating)']];
-  return labels.flatMap(([rule, label]) => {
-    const dir = results('bartunov-mnist', `paper-${rule}`);
+  const labels: readonly (readonly [string, string])[] = [
+    ['paper-bp', 'BP'],
+    ['paper-fa', 'FA'],
+    ['paper-dfa', 'DFA'],
+    ['paper-dtp', 'DTP (alternating)'],
+    ['tuned-sdtp', "SDTP (alternating), apical's search (sdtp-tuned.json)"],
+    ['tuned-ao-sdtp', "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)"],
+  ];
+  return labels.flatMap(([folder, label]) => {
+    const dir = results('bartunov-mnist', folder);
     const runs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((run) => fs.existsSync(path.join(dir, run, 'summary.json'))).sort() : [];
     if (runs.length === 0) return [];
     const summaries = runs.map((run) => summary(path.join(dir, run)));
