@@ -115,10 +115,13 @@ describe('decoders reading the code minus its running mean (decoderCentre "mean"
     init: { name: 'orthogonal' },
   });
 
-  it('read h_l − c with the centre of the population above, which keeps g_l when it moves', () => {
+  it('read h_l − c with the centre of the population above, starting as with c fixed at its start, and keeping g_l when it moves', () => {
     const net = network(model({ start: 0.5, rate: 0.2 }), 'mean');
     const decoder = net.feedback[2] as DecoderPathway;
     expect(decoder.centre).toBe(net.readout.inputCentre);
+    const fixed = network(model({ start: 0.5, rate: 0.2 }), 0.5).feedback[2] as DecoderPathway;
+    expect(Array.from(decoder.projection.bias)).toEqual(Array.from(fixed.projection.bias));
+    expect(Array.from(decoder.projection.weights)).toEqual(Array.from(fixed.projection.weights));
     const V = [0.3, -0.7, 0.2, 0.5, 0.1, -0.4, 0.6, 0.2, -0.3];
     decoder.projection.weights.set(V);
     decoder.projection.bias.set([0.05, -0.1, 0.2]);

@@ -14,11 +14,13 @@
  *
  * The function the network computes is not changed by the centre, only its learning (Raiko, Valpola &
  * LeCun 2012, "Deep learning made easier by linear transformations in perceptrons", AISTATS, whose
- * transformations keep the network's output): at construction every reader's bias takes the shift,
+ * transformations keep the network's output): at construction the population's bias takes the shift,
  * b ← b + c·W, so the initial network is the uncentred one; and a running centre (a `rate` α) moves
  * after every forward learning step towards the batch mean x̄ of what arrived,
  *   c′ = c + α·(x̄ − c),  b ← b + (c′ − c)·W  for every projection reading the centred input,
- * the forward projection and the decoders that read the same code (dtp's `decoderCentre` "mean").
+ * the forward projection and the decoders that read the same code (dtp's `decoderCentre` "mean"). A
+ * decoder starts unshifted, reading the code minus c₀ as dtp's `decoderCentre` c₀ has it (decoder.ts):
+ * the two differ only in that this centre follows the code's mean.
  * A running centre is state carried from step to step: registered as "<population>/centre".
  */
 import { StateRegistry } from '../state/registry';
@@ -58,11 +60,14 @@ export class InputCentre {
     this.move = new Float32Array(this.rate > 0 ? width : 0);
   }
 
-  /** Adds a projection reading x − c (inSize = the width), and gives its bias the shift c·W. */
-  addReader(projection: Projection): void {
+  /**
+   * Adds a projection reading x − c (inSize = the width), whose bias follows every move of c; with
+   * `keepInitial`, its bias also takes the shift c·W now, so it starts as the uncentred projection.
+   */
+  addReader(projection: Projection, keepInitial: boolean): void {
     if (projection.inSize !== this.values.length) throw new Error(`projection ${projection.name} reads ${projection.inSize} units, not the ${this.values.length} this centre has`);
     this.readers.push(projection);
-    this.shiftBiases(this.values, [projection]);
+    if (keepInitial) this.shiftBiases(this.values, [projection]);
   }
 
   /** out ← x − 1cᵀ for `rows` rows of x (out may alias x). */

@@ -152,7 +152,7 @@ export class Network {
   private inputCentre(name: string, projection: Projection, spec: InputCentreSpec | undefined): InputCentre | undefined {
     if (spec === undefined) return undefined;
     const centre = new InputCentre(name, projection.inSize, spec, this.state);
-    centre.addReader(projection);
+    centre.addReader(projection, true);
     return centre;
   }
 

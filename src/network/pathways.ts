@@ -72,7 +72,7 @@ const decoder = (c: PathwayContext): DecoderPathway => {
   const projection = new Projection(`V${l}`, c.above.size, c.belowSize, c.init, c.state);
   return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput, decoderCentre(c, projection));
 };
-/** The centre decoder g_l reads its code with: a number, or the running centre population l+1 reads the same code with ('mean'), which then keeps g_l's function as it moves. */
+/** The centre decoder g_l reads its code with: a number, or the running centre population l+1 reads the same code with ('mean'), which then keeps g_l's function as it moves (g_l starts as with a fixed centre at its start). */
 function decoderCentre(c: PathwayContext, projection: Projection): number | InputCentre {
   if (c.decoderCentre !== 'mean') return c.decoderCentre ?? 0;
   const reader = c.populations[c.above.index];
@@ -80,7 +80,7 @@ function decoderCentre(c: PathwayContext, projection: Projection): number | Inpu
   if (!centre || centre.rate === 0) {
     throw new Error(`decoderCentre "mean": decoder g${c.above.index} reads the code of ${c.above.name}, whose reader ${reader?.name ?? '(none)'} has no running inputCentre ({ "start", "rate" } on its layer)`);
   }
-  centre.addReader(projection);
+  centre.addReader(projection, false);
   return centre;
 }
 registerPathway('decoder', decoder);
