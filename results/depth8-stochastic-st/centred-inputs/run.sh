@@ -24,22 +24,13 @@ ST='{"name":"sample","derivative":"identity"}'
 
 HALF=0.5
 MEAN='{"start":0.5,"rate":0.01}'
-diagnostics() {
-  node -e '
-    const { layerDiagnosticsByEpoch } = require("./dist/src/report/layer-diagnostics");
-    const f = (v) => (v === null ? "" : Number.isNaN(v) ? "NaN" : v.toFixed(v < 1 ? 5 : 2));
-    const rows = layerDiagnosticsByEpoch(process.argv[1], +process.argv[2]).flatMap(({ epoch, layers }) =>
-      layers.map((l) => [epoch, l.layer, f(l.recon), f(l.angle_st), f(l.rms)].join(",")));
-    console.log(["epoch,layer,reconstruction_error,target_angle_st_deg,target_rms", ...rows].join("\n"));
-  ' "$1" "$2" > "$1/layers-epochs.csv"
-}
 # run NAME DEPTH ARGS…: DTP through the bench.
 run() {
   name=$1; depth=$2; shift 2
   node dist/bench/target-common-mode.js experiments/depth8-stochastic-st.json --out runs/centred-inputs/$name --every 100 "$@" > runs/centred-inputs/$name.md 2> runs/centred-inputs/$name.log
   mkdir -p $OUT/$name
   cp runs/centred-inputs/$name/{config.json,metrics.jsonl,summary.json,common-mode.jsonl} runs/centred-inputs/$name.md $OUT/$name/
-  diagnostics $OUT/$name $depth
+  node results/depth8-stochastic-st/layers-epochs.js $OUT/$name $depth
   echo "$name $(date)"
 }
 # bp NAME ARGS…: straight-through BP with the forward rate of depth-sweep-fair's stochastic bp-ste cells (the same
