@@ -8,13 +8,13 @@
  * sending Bernoulli samples, trained by straight-through BP, learn a negative mean weight reading
  * the samples as they are, and a several times smaller one reading them minus their running mean.
  */
+import * as fs from 'fs';
 import { ConfigError, loadExperiment } from '../src/experiment/experiment';
 import { DecoderPathway } from '../src/network/decoder';
 import { InputCentreSpec } from '../src/network/input-centre';
 import { Network } from '../src/network/network';
 import { ModelSpec } from '../src/network/spec';
 import { createRule } from '../src/rules';
-import * as fs from 'fs';
 import { withRules } from './helpers';
 
 /** 3-2-(2): a sigmoid population reading 3 inputs, the read-out reading it; h1 centres its input with `centre`. */
