@@ -62,7 +62,8 @@ dtp() {
   run $1 $depth $T --set rule.stepGrowth=$growth ${top:+--set rule.topStep=$top} ${lr:+--set optimizer.forward.lr=$lr} ${epochs:+--set training.epochs=$epochs} $centring
 }
 mkdir -p runs/centred-inputs
-for name in ${@:-d16-decoders d16-half d16-mean}; do
+ALL="d16-decoders d16-half d16-forwardmean d16-decoders-growth1.2 d16-decoders-growth1.3 d16-decoders-growth1.3-top41 d16-decoders-growth1.3-top164 d16-decoders-growth1.45 d16-half-growth1.3 d16-forwardmean-growth1.1 d16-forwardmean-growth1.2 d16-forwardmean-growth1.2-top41 d16-forwardmean-growth1.2-lr0.004 d16-forwardmean-growth1.3 d16-forwardmean-growth1.45 d16-mean-growth1.2 d16-mean-growth1.3 d16-decoders-growth1.2-20epochs d16-forwardmean-growth1.2-20epochs d16-mean-growth1.2-20epochs d8-forwardmean-growth1.0448591768741609-20epochs bp-d8-plain bp-d8-half bp-d8-mean bp-d16-half bp-d16-mean"
+for name in ${@:-$ALL}; do
   case $name in
     bp-d8-plain) bp $name $(layers 0 8 "$ST") ;;
     bp-d8-half) bp $name $(layers $HALF 8 "$ST") ;;
