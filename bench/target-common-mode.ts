@@ -18,6 +18,9 @@
  *  - share_target, share_gradient: the fraction of the squared norm in each row's mean over the units;
  *  - mean_target:      mean(ĥ_l − h_l)/rms(ĥ_l − h_l); mean_w, mean_v: mean/rms of the entries of
  *                      W_{l+1} and V_{l+1} (the matrices between h_l and the layer above).
+ *  - activity, spread: the mean of h_l over the batch and its units, and its units' standard deviation
+ *                      over the batch, averaged over the units (a population whose units sit at 0 or 1
+ *                      for every example passes nothing up and its decoder has nothing to invert).
  * Writes <out>/common-mode.jsonl (one line per sample) and prints the last sample as a table.
  *
  *   APICAL_NATIVE_THREADS=1 node dist/bench/target-common-mode.js <experiment.json> --out DIR [--every N] [--set F=V]…
@@ -78,6 +81,25 @@ function withoutGrandMeans<T>(matrices: readonly Float32Array[], work: () => T):
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
+/** The mean of `rows` rows of h over its `width` units, and each unit's standard deviation over the rows, averaged. */
+function activityStatistics(rows: number, width: number, h: Float32Array): { activity: number; spread: number } {
+  let total = 0;
+  let spread = 0;
+  for (let j = 0; j < width; j++) {
+    let sum = 0;
+    let squares = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = h[r * width + j];
+      sum += v;
+      squares += v * v;
+    }
+    const mean = sum / rows;
+    total += mean;
+    spread += Math.sqrt(Math.max(0, squares / rows - mean * mean));
+  }
+  return { activity: round(total / width, 3), spread: round(spread / width, 3) };
+}
+
 function measure(circuit: Circuit, rows: number, growth: number): Record<string, LayerSample> {
   const k = kernels();
   const { network } = circuit;
@@ -98,12 +120,12 @@ function measure(circuit: Circuit, rows: number, growth: number): Record<string,
   const decoder = (l: number): DecoderPathway => feedback[l] as DecoderPathway;
   /** g_l(base + d) − g_l(base), into a new buffer of h_{l−1}'s size (each read minus the decoder's centre c). */
   const difference = (l: number, base: Float32Array, d: Float32Array): Float32Array => {
-    const { projection, unit, centre } = decoder(l);
+    const { projection, unit } = decoder(l);
     const length = rows * projection.inSize;
     const stacked = new Float32Array(2 * length);
     k.axpby(length, 1, base, 1, d, stacked);
     stacked.set(base.subarray(0, length), length);
-    for (let i = 0; i < stacked.length; i++) stacked[i] -= centre;
+    decoder(l).subtractCentre(stacked.length, stacked, stacked);
     const decoded = new Float32Array(2 * rows * projection.outSize);
     projection.respond(2 * rows, stacked, unit.activation!, decoded);
     const out = new Float32Array(rows * projection.outSize);
@@ -157,6 +179,7 @@ function measure(circuit: Circuit, rows: number, growth: number): Record<string,
       mean_target: round(relativeMean(n, target), 3),
       mean_w: round(relativeMean(above.projection.weights.length, above.projection.weights), 3),
       mean_v: round(relativeMean(V.weights.length, V.weights), 3),
+      ...activityStatistics(rows, p.size, p.activity),
     };
   }
   return sample;

@@ -286,11 +286,12 @@ export class Circuit {
     );
   }
 
-  /** 5. Local learning: forward projections with fresh deltas, then every pathway's own gradients. */
+  /** 5. Local learning: forward projections with fresh deltas (then their running input centres), then every pathway's own gradients. */
   private learnLocally(): void {
     for (const population of this.pendingForward) {
       population.accumulateGradients();
       population.projection.applyGradients();
+      population.trackInputCentre();
     }
     this.pendingForward.clear();
     for (const pathway of this.network.pathways()) pathway.applyGradients?.();

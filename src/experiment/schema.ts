@@ -142,6 +142,12 @@ export const modelSchema = {
           repeat: { type: 'integer', minimum: 1 },
           init,
           recurrent: { type: 'object', additionalProperties: false, properties: { init } },
+          inputCentre: {
+            oneOf: [
+              { type: 'number' },
+              { type: 'object', additionalProperties: false, required: ['start', 'rate'], properties: { start: { type: 'number' }, rate: { type: 'number', exclusiveMinimum: 0, maximum: 1 } } },
+            ],
+          },
         },
       },
     },
@@ -272,7 +278,7 @@ export const experimentSchema = {
         // Per-layer step growth compounds along the chain of decoders (dtp, drl); projection acts
         // where the rule forms targets from differences (not tp).
         // The auto-encoder objective rides on each decoder's own probe, which DRL replaces (dtp only).
-        gradientTargetRule(['dtp'], { ...decoderChainOptions, autoEncoder: { type: 'number', minimum: 0 }, decoderCentre: { type: 'number' } }),
+        gradientTargetRule(['dtp'], { ...decoderChainOptions, autoEncoder: { type: 'number', minimum: 0 }, decoderCentre: { oneOf: [{ type: 'number' }, { const: 'mean' }] } }),
         gradientTargetRule(['drl'], decoderChainOptions),
         gradientTargetRule(['ddtp-linear', 'ddtp-tanh'], { project: { type: 'boolean' } }),
         gradientTargetRule(['tp'], {}),

@@ -23,7 +23,10 @@
  * samples in {0, 1} of positive sigmoid activities (c = ½) then needs no positive mean weight to
  * reproduce them (its bias does), so a step shared by every unit of h_l is not passed down with its
  * sign kept while the straight-through gradient flips it (issue 17, RESULTS.md "Why the targets
- * alternate at γ = 1").
+ * alternate at γ = 1"). The centre may also be a running one, one value per unit of h_l (an
+ * `InputCentre`, input-centre.ts): the running mean of the code, shared with the population above,
+ * which reads the same code minus it (dtp's `decoderCentre` "mean"); its moves shift c_l so that g_l
+ * keeps its function, as they shift the forward projection's bias.
  *
  * The input decoder g_1 may also learn to fill in a view of the input that can go missing
  * (`blankInProbes`): in every other row of its probes (rows 1, 3, 5, …) the view's features are
@@ -44,6 +47,7 @@ import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { Unit } from '../units';
 import { differenceReconstructionDelta } from './difference-reconstruction';
+import { InputCentre } from './input-centre';
 import { Pathway, PathwayOptimizers, PathwaySite, Probe } from './pathway';
 import { Population } from './population';
 import { Projection } from './projection';
@@ -82,8 +86,8 @@ export class DecoderPathway implements Pathway {
     readonly stream: RngState,
     /** T: applied to what the decoder reads (none: it reads h_l). */
     readonly inputUnit?: Unit,
-    /** c: subtracted from every element the decoder reads, T(h_l) − c (0: none). */
-    readonly centre = 0,
+    /** c: subtracted from every element the decoder reads, T(h_l) − c (0: none), or a running centre per unit of h_l. */
+    readonly centre: number | InputCentre = 0,
   ) {
     if (unit.activation === undefined) throw new Error(`decoder ${projection.name}: feedback units must be rate units (tanh, sigmoid, relu, linear), got ${unit.name}`);
     this.activation = unit.activation;
@@ -181,9 +185,11 @@ export class DecoderPathway implements Pathway {
     return read;
   }
 
-  /** out ← v − c over `length` elements (out may alias v). */
-  private subtractCentre(length: number, v: Float32Array, out: Float32Array): void {
-    for (let i = 0; i < length; i++) out[i] = v[i] - this.centre;
+  /** out ← v − c over `length` elements, rows of h_l's size (out may alias v). */
+  subtractCentre(length: number, v: Float32Array, out: Float32Array): void {
+    const { centre } = this;
+    if (typeof centre !== 'number') centre.subtract(length / this.projection.inSize, v, out);
+    else for (let i = 0; i < length; i++) out[i] = v[i] - centre;
   }
 
   /**

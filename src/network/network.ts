@@ -18,6 +18,7 @@ import { PopulationClock } from './population-clock';
 import { Projection } from './projection';
 import { Population } from './population';
 import { initialise } from './init';
+import { DecoderCentreSpec, InputCentre, InputCentreSpec } from './input-centre';
 import { RecurrentPopulation } from './recurrent-population';
 import { expandLayers, ModelSpec, SpikingSpec } from './spec';
 import { SpikingNetwork } from './spiking-network';
@@ -49,8 +50,8 @@ export interface NetworkOptions {
   readonly maxSteps?: number;
   /** The pathway between the steps of a recurrent population (a rule learning through time names it). */
   readonly temporalFeedback?: FeedbackKind;
-  /** c: every learned decoder reads its input minus c (decoder.ts; a rule's `decoderCentre`). */
-  readonly decoderCentre?: number;
+  /** c: every learned decoder reads its input minus c, or minus the code's running mean ('mean') (decoder.ts; a rule's `decoderCentre`). */
+  readonly decoderCentre?: DecoderCentreSpec;
 }
 
 export class Network {
@@ -88,6 +89,9 @@ export class Network {
       const index = i + 1;
       const isReadout = index === layers.length;
       const name = isReadout ? 'out' : `h${index}`;
+      if (layer.inputCentre !== undefined && (layer.recurrent || spiking)) {
+        throw new Error(`model "${spec.name}": layer ${index} has an inputCentre; only the populations of a rate model that are not recurrent can centre their input`);
+      }
       if (spiking && !isReadout) {
         const projection = new Projection(`W${index}`, below, layer.size, layer.init, this.state);
         below = layer.size;
@@ -106,7 +110,7 @@ export class Network {
       const streams = { units: this.state.stream(`${name}/units`), send: this.state.stream(`${name}/send`) };
       const send = layer.send === undefined ? undefined : unitNamed(layer.send);
       if (send && isReadout) throw new Error(`model "${spec.name}": the read-out cannot have an output transform`);
-      if (!layer.recurrent) return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send);
+      if (!layer.recurrent) return new Population(name, index, unit, layer.size, projection, options.maxRows, streams, send, this.inputCentre(name, projection, layer.inputCentre));
       // [W; U]: W drawn as a feed-forward projection's, U from its own stream.
       initialise(layer.init, input, layer.size, streamState(this.state.seed, `W${index}/init`), projection.weights.subarray(0, input * layer.size));
       initialise(layer.recurrent.init ?? layer.init, layer.size, layer.size, streamState(this.state.seed, `U${index}/init`), projection.weights.subarray(input * layer.size));
@@ -144,6 +148,14 @@ export class Network {
       inputDecoder.blankInProbes(missing.start, missing.end);
     }
     if (spec.spiking) this.drawFromOneStream(spec.spiking.init);
+  }
+
+  /** The centre population `name` reads its input with (input-centre.ts), its projection the first reader; none without a spec. */
+  private inputCentre(name: string, projection: Projection, spec: InputCentreSpec | undefined): InputCentre | undefined {
+    if (spec === undefined) return undefined;
+    const centre = new InputCentre(name, projection.inSize, spec, this.state);
+    centre.addReader(projection, true);
+    return centre;
   }
 
   /** The clock of spiking hidden populations of `sizes`, simulating `maxRows` trials at once. */

@@ -22,6 +22,7 @@ import { OptimizerSpec } from '../optim/optimizer';
 import { StateRegistry } from '../state/registry';
 import { Unit } from '../units';
 import { InitSpec } from './init';
+import { DecoderCentreSpec } from './input-centre';
 import { Population } from './population';
 import { Projection } from './projection';
 
@@ -140,8 +141,8 @@ export interface PathwayContext extends PathwaySite {
   readonly decoderUnit: Unit;
   /** An input transform of learned decoders (none: they read the activity itself). */
   readonly decoderInput?: Unit;
-  /** c: learned decoders between populations read their input minus c (decoder.ts; 0 or none: unchanged). */
-  readonly decoderCentre?: number;
+  /** c: learned decoders between populations read their input minus c, or minus the running centre the population above reads it with ('mean'; decoder.ts; 0 or none: unchanged). */
+  readonly decoderCentre?: DecoderCentreSpec;
   /** A conditional decoder's side information, when not the one-hot label. */
   readonly side?: SideChannel;
 }

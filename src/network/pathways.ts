@@ -27,6 +27,7 @@ import { streamState } from '../kernels/random';
 import { DecoderPathway } from './decoder';
 import { DirectDecoderPathway } from './direct-decoder';
 import { FixedFeedbackPathway } from './fixed-feedback';
+import { InputCentre } from './input-centre';
 import { MirrorFeedbackPathway } from './mirror-feedback';
 import { OutputDecoderPathway } from './output-decoder';
 import { InverseTransitionPathway } from './inverse-transition';
@@ -69,8 +70,19 @@ registerPathway('transpose', (c) => new TransposePathway(c.above.projection));
 const decoder = (c: PathwayContext): DecoderPathway => {
   const l = c.above.index;
   const projection = new Projection(`V${l}`, c.above.size, c.belowSize, c.init, c.state);
-  return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput, c.decoderCentre);
+  return new DecoderPathway(projection, c.decoderUnit, c.maxRows, c.state.stream(`g${l}/input`), c.decoderInput, decoderCentre(c, projection));
 };
+/** The centre decoder g_l reads its code with: a number, or the running centre population l+1 reads the same code with ('mean'), which then keeps g_l's function as it moves (g_l starts as with a fixed centre at its start). */
+function decoderCentre(c: PathwayContext, projection: Projection): number | InputCentre {
+  if (c.decoderCentre !== 'mean') return c.decoderCentre ?? 0;
+  const reader = c.populations[c.above.index];
+  const centre = reader?.inputCentre;
+  if (!centre || centre.rate === 0) {
+    throw new Error(`decoderCentre "mean": decoder g${c.above.index} reads the code of ${c.above.name}, whose reader ${reader?.name ?? '(none)'} has no running inputCentre ({ "start", "rate" } on its layer)`);
+  }
+  centre.addReader(projection, false);
+  return centre;
+}
 registerPathway('decoder', decoder);
 registerPathway('output-decoder', (c) => {
   const top = c.below;

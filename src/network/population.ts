@@ -14,10 +14,14 @@
  *  - target:   ĥ_l, for rules that form a target;
  *  - delta:    ∂(local loss)/∂a_l, the pre-activation error its own projection learns from.
  * Random units and transforms draw from the population's own streams ("h1/units", "h1/send").
+ *
+ * With an input centre c (input-centre.ts, a layer's `inputCentre`) it reads x_{l−1} − c, in its sweep
+ * and in its responses to probes; `input` is then the centred copy, so its projection learns from it.
  */
 import { Activation, kernels } from '../kernels';
 import { RngState } from '../kernels/random';
 import { Unit } from '../units';
+import { InputCentre } from './input-centre';
 import { Projection } from './projection';
 
 export class Population {
@@ -28,8 +32,10 @@ export class Population {
   readonly delta: Float32Array;
   /** a_l, kept when the unit is stepped after the product rather than fused into it. */
   protected readonly summed: Float32Array;
-  /** What arrived from below on the last sweep (a view, not a copy). */
+  /** What its projection read on the last sweep: what arrived from below (a view, not a copy), or that minus the input centre. */
   input: Float32Array = new Float32Array(0);
+  /** x − c for the sweep and for probes (allocated on first use; none without an input centre). */
+  private centred: { sweep: Float32Array; probe: Float32Array } | undefined;
   /** Minibatch rows in the last sweep. */
   rows = 0;
   /** Whether the output transform is applied (off while a continuous twin is trained). */
@@ -49,6 +55,8 @@ export class Population {
     readonly streams: { readonly units: RngState; readonly send: RngState },
     /** T: applied to h_l on the way up (none: it sends h_l). */
     readonly sendUnit?: Unit,
+    /** c: subtracted from what arrives from below (none: it reads it as it is). */
+    readonly inputCentre?: InputCentre,
   ) {
     this.activity = new Float32Array(maxRows * size);
     this.sent = sendUnit ? new Float32Array(maxRows * size) : this.activity;
@@ -61,7 +69,8 @@ export class Population {
   /** Forward sweep: h_l ← f_l(input) for `rows` rows; returns what it sends up. */
   fire(rows: number, input: Float32Array): Float32Array {
     this.rows = rows;
-    this.input = input;
+    this.input = this.centre(rows, input, 'sweep');
+    input = this.input;
     const { unit } = this;
     if (unit.activation !== undefined) {
       this.projection.respond(rows, input, unit.activation, this.activity);
@@ -77,6 +86,7 @@ export class Population {
    * untouched (random units still advance its stream).
    */
   respond(rows: number, probe: Float32Array, out: Float32Array): void {
+    probe = this.centre(rows, probe, 'probe');
     const { unit } = this;
     if (unit.activation !== undefined) {
       this.projection.respond(rows, probe, unit.activation, out);
@@ -84,6 +94,22 @@ export class Population {
       this.projection.respond(rows, probe, Activation.Identity, out);
       unit.step(kernels(), rows * this.size, out, out, this.streams.units);
     }
+  }
+
+  /** x − c in the population's `use` buffer, or x itself without an input centre. */
+  private centre(rows: number, x: Float32Array, use: 'sweep' | 'probe'): Float32Array {
+    const centre = this.inputCentre;
+    if (!centre) return x;
+    const length = rows * this.projection.inSize;
+    this.centred ??= { sweep: new Float32Array(0), probe: new Float32Array(0) };
+    if (this.centred[use].length < length) this.centred[use] = new Float32Array(length);
+    centre.subtract(rows, x, this.centred[use]);
+    return this.centred[use];
+  }
+
+  /** After a forward learning step: a running input centre moves towards the mean of what arrived on the last sweep (input-centre.ts). */
+  trackInputCentre(): void {
+    this.inputCentre?.track(this.rows, this.input);
   }
 
   /** What the population would send for activity h: T(h) written to `scratch`, or h itself. */

@@ -17,10 +17,13 @@
  * A layer with `recurrent` is a recurrent population (recurrent-population.ts), h_t = f(x_t·W +
  * h_{t−1}·U + b), stepping through sequences; `recurrent.init` initialises U (default: the layer's
  * init). Only the first hidden layer may be recurrent: the populations above read its last state.
+ * A layer's `inputCentre` makes the population read its input minus a centre, a number c or a running
+ * mean { "start": c₀, "rate": α } (input-centre.ts; rate populations that are not recurrent).
  */
 import { ModelSpec as NeuronModelSpec } from '../equations/model';
 import { UnitSpec } from '../units';
 import { InitSpec } from './init';
+import { InputCentreSpec } from './input-centre';
 import { NeuronRoles } from './neuron-roles';
 
 export interface LayerSpec {
@@ -30,6 +33,8 @@ export interface LayerSpec {
   readonly repeat?: number;
   readonly init?: InitSpec;
   readonly recurrent?: { readonly init?: InitSpec };
+  /** The population reads its input minus a centre: c, or a running mean { start, rate } (input-centre.ts). */
+  readonly inputCentre?: InputCentreSpec;
 }
 
 export interface ModelSpec {
@@ -76,7 +81,7 @@ export interface SpikingSpec {
 }
 
 /** One population per entry: `repeat` unrolled. */
-export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; send?: UnitSpec; init: InitSpec; recurrent?: { readonly init?: InitSpec } }[] {
+export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; send?: UnitSpec; init: InitSpec; recurrent?: { readonly init?: InitSpec }; inputCentre?: InputCentreSpec }[] {
   const defaultInit: InitSpec = spec.init ?? { name: 'orthogonal' };
   return spec.layers.flatMap((layer) =>
     Array.from({ length: layer.repeat ?? 1 }, () => ({
@@ -85,6 +90,7 @@ export function expandLayers(spec: ModelSpec): { size: number; units: UnitSpec; 
       send: layer.send,
       init: layer.init ?? defaultInit,
       ...(layer.recurrent ? { recurrent: layer.recurrent } : {}),
+      ...(layer.inputCentre !== undefined ? { inputCentre: layer.inputCentre } : {}),
     })),
   );
 }

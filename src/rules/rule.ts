@@ -15,6 +15,7 @@
  *   top(h_L) → receive(h_L) → descend(L → L−1) → receive(h_{L−1}) → … → receive(h_1).
  */
 import type { Network } from '../network/network';
+import { DecoderCentreSpec } from '../network/input-centre';
 import { Probe } from '../network/pathway';
 import { BuiltinPathway, FeedbackKind, isErrorPathway, Pathway } from '../network/pathways';
 
@@ -108,8 +109,8 @@ export interface Rule {
   readonly feedback: FeedbackKind;
   /** The pathway from the read-out down to h_L (default 'transpose': the loss gradient through W_outᵀ). */
   readonly readoutFeedback?: FeedbackKind;
-  /** c: the learned decoders read their input minus c (network/decoder.ts; default: unchanged). */
-  readonly decoderCentre?: number;
+  /** c: the learned decoders read their input minus c, or minus the code's running mean ('mean') (network/decoder.ts; default: unchanged). */
+  readonly decoderCentre?: DecoderCentreSpec;
   /**
    * The probes that train pathway l (the one leaving population l) in place of its own, when this
    * rule trains it differently (DRL: through every layer above); undefined: the pathway's own.

@@ -1,4 +1,5 @@
 /** Settings and declarations shared by the target-propagation family (TP, DTP). */
+import { DecoderCentreSpec } from '../network/input-centre';
 import { SignalUse } from './rule';
 
 export interface TargetPropagationSpec {
@@ -44,9 +45,12 @@ export interface TargetPropagationSpec {
    * RESULTS.md "Why the targets alternate at γ = 1"). With c = ½, the code's midpoint, the decoder's
    * gradient (T(h) − c)ᵀ·Δ has no mean component from a shared error when the code's mean is c: its
    * bias, not a mean weight, reproduces the positive activities, and the decoder stays the
-   * approximate inverse of f_l that DTP's targets assume (Bengio 2014, §3). Default: none (c = 0).
+   * approximate inverse of f_l that DTP's targets assume (Bengio 2014, §3). 'mean': c is the code's
+   * running mean, the running centre the population above reads the same code with (its layer's
+   * `inputCentre` { start, rate }; network/input-centre.ts), so the decoder's gradient has no mean
+   * component even when the code's mean drifts from ½. Default: none (c = 0).
    */
-  readonly decoderCentre?: number;
+  readonly decoderCentre?: DecoderCentreSpec;
   /**
    * Where the top hidden target comes from (dtp, drl): 'readout-gradient' (default), a step along
    * the loss gradient through the read-out's weights (Lee et al. 2015); 'output-decoder', decoded
@@ -88,7 +92,7 @@ export const projectOption = 'project: targets projected onto what the populatio
 export const inputWeightsOption = `inputWeights (${inputWeightsUpdates.join(' | ')}): the input weights W learn by the local target losses, or by back-propagation through time while U and b learn by TPTT (Manchev & Spratling 2020's --wxh_updates)`;
 export const straightThroughOption = 'straightThrough: decoders read the sent code displaced by the target step, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)) (straight-through estimator, Bengio, Léonard & Courville 2013; issue 17)';
 export const autoEncoderOption = 'autoEncoder λ: the layer-wise auto-encoder objective, each encoder f_l also trained (weight λ) so that g_l reconstructs its noisy input (Bengio 2014)';
-export const decoderCentreOption = 'decoderCentre c: decoders read a centred code, g_l(T(h_l) − c) (c = ½ for Bernoulli samples: no mean decoder weight, no common-mode sign alternation of the targets; Lee et al. 2015, Bengio 2014; issue 17)';
+export const decoderCentreOption = 'decoderCentre c: decoders read a centred code, g_l(T(h_l) − c) (c = ½ for Bernoulli samples: no mean decoder weight, no common-mode sign alternation of the targets; c = "mean": the code\'s running mean, the running inputCentre of the population above; Lee et al. 2015, Bengio 2014, Schraudolph 1998; issue 17)';
 export const topOption = `top (${topTargets.join(' | ')}): where ĥ_L comes from, a gradient step through the read-out or decoded from the output by a learned decoder (Meulemans et al. 2020)`;
 
 /** The options of every rule whose targets pass down a chain of decoders (dtp, drl). */

@@ -231,7 +231,7 @@ export class RunDirectory {
     return fs.existsSync(file) ? (this.readJson('summary.json') as { interrupted: boolean }) : null;
   }
 
-  /** Saves every projection's weights and biases with a manifest. */
+  /** Saves every projection's weights and biases, and every population's input centre, with a manifest. */
   saveWeights(network: Network): WeightEntry[] {
     const folder = path.join(this.dir, 'weights');
     fs.mkdirSync(folder, { recursive: true });
@@ -244,6 +244,10 @@ export class RunDirectory {
     for (const projection of network.projections()) {
       save(projection.name, projection.weights, [projection.inSize, projection.outSize]);
       save(projection.biasName, projection.bias, [projection.outSize]);
+    }
+    // A population reading a centred input (network/input-centre.ts) computes f((x − c)·W + b): its centre is part of the network.
+    for (const population of network.populations) {
+      if (population.inputCentre) save(`centre${population.index}`, population.inputCentre.values, [population.inputCentre.values.length]);
     }
     writeFileAtomic(path.join(folder, 'manifest.json'), JSON.stringify({ model: network.spec.name, weights: entries }, null, 2) + '\n');
     return entries;

@@ -15,21 +15,12 @@ C="--set rule.decoderCentre=0.5 --every 100"
 G1="--set rule.stepGrowth=1 --set optimizer.forward.lr=0.00308740019447"
 T="--set rule.stepGrowth=1.0448591768741609 --set optimizer.forward.lr=0.007936395827402229 --set optimizer.feedback.lr=0.0000038666601094405975 --set rule.topStep=82.15217356028407 --set rule.noise=0.1293267800920608"
 D16=(--set model.name=stochastic-16x240 --set 'model.layers=[{"units":"sigmoid","send":"sample","size":240,"repeat":16},{"size":10,"units":"softmax"}]')
-layers() {
-  node -e '
-    const { layerDiagnosticsByEpoch } = require("./dist/src/report/layer-diagnostics");
-    const f = (v) => (v === null ? "" : Number.isNaN(v) ? "NaN" : v.toFixed(v < 1 ? 5 : 2));
-    const rows = layerDiagnosticsByEpoch(process.argv[1], +process.argv[2]).flatMap(({ epoch, layers }) =>
-      layers.map((l) => [epoch, l.layer, f(l.recon), f(l.angle_st), f(l.rms)].join(",")));
-    console.log(["epoch,layer,reconstruction_error,target_angle_st_deg,target_rms", ...rows].join("\n"));
-  ' "$1" "$2" > "$1/layers-epochs.csv"
-}
 run() {
   name=$1; depth=$2; shift 2
   node dist/bench/target-common-mode.js experiments/depth8-stochastic-st.json --out runs/centred/$name "$@" > runs/centred/$name.md 2> runs/centred/$name.log
   mkdir -p $OUT/$name
   cp runs/centred/$name/{config.json,metrics.jsonl,summary.json,common-mode.jsonl} runs/centred/$name.md $OUT/$name/
-  layers $OUT/$name $depth
+  node results/depth8-stochastic-st/layers-epochs.js $OUT/$name $depth
   echo "$name $(date)"
 }
 mkdir -p runs/centred
