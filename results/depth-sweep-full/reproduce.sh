@@ -23,5 +23,5 @@ quantise4-dtp-st-d8-s1 results/depth-sweep-fair-more/cells/depth-sweep-fair-more
 quantise4-dtp-st-d16-s1 results/depth-sweep-fair-d16-more/cells/depth-sweep-fair-d16-more-quantise4-dtp-st-growth1.1-lr2x-d16
 stochastic-dtp-st-d2-s1 results/depth-sweep-fair-st/cells/depth-sweep-fair-st-stochastic-dtp-st-growth2-lr2x-d2
 stochastic-dtp-st-d8-s1 results/depth8-stochastic-st/centred-decoders/tuned
-stochastic-dtp-st-d16-s1 results/depth8-stochastic-st/centred-decoders/d16-growth1.02
+stochastic-dtp-st-d16-s1 results/depth8-stochastic-st/centred-inputs/d16-forwardmean-growth1.2
 PAIRS
