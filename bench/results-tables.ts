@@ -482,6 +482,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: '**Tuned on validation**',
+      header: ['rule', 'settings chosen (best.json)', 'test % after epoch 10', 'test % at best validation', 'search CPU hours'],
+      rows: seqMnistTunedRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: 'Table 5\'s settings over seeds',
       header: ['rule', 'seeds', 'epochs run', 'test % at best validation', 'lowest test %', 'Bartunov et al. (lowest test, best of 60 configurations)'],
       rows: bartunovPaperRows(),
@@ -641,6 +647,20 @@ function bartunovPaperRows(): (string | null)[][] {
     const lowest = runs.map((run) => lowestTest(metrics(path.join(dir, run, 'metrics.jsonl'))));
     const overSeeds = (fractions: readonly number[]): string => (fractions.length > 1 ? meanSdPct(fractions) : pct(fractions[0]));
     return [[label, String(runs.length), summaries.map((s) => s.epochs_completed).join(', '), overSeeds(summaries.map((s) => s.best_valid!.test_error!)), overSeeds(lowest), null]];
+  });
+}
+
+/**
+ * Sequential MNIST with each rule tuned on validation (results/tptt/seq-mnist-tuned/<rule>/, `sh
+ * results/tptt/run-seq-mnist-tuned.sh`): per rule, its seeds' test error after epoch 10 and at the epoch
+ * of best validation, mean ± sd over seeds 1–3, and the search's CPU hours (tune.md).
+ */
+function seqMnistTunedRows(): (string | null)[][] {
+  const labels: readonly (readonly [string, string])[] = [['bptt', 'BPTT'], ['tptt', 'TPTT'], ['fa-tt', 'random feedback through time']];
+  return labels.map(([rule, label]) => {
+    const runs = [1, 2, 3].map((seed) => summary(results('tptt', 'seq-mnist-tuned', rule, `seq-mnist-${rule}-tuned-s${seed}`)));
+    const hours = /Training time: ([\d.]+) CPU hours/.exec(fs.readFileSync(results('tptt', 'seq-mnist-tuned', rule, 'tune', 'tune.md'), 'utf8'))![1];
+    return [label, null, meanSdPct(runs.map((s) => s.final!.test_error!)), meanSdPct(runs.map((s) => s.best_valid!.test_error!)), hours];
   });
 }
 
