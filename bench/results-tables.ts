@@ -374,6 +374,12 @@ export function resultsTables(): ResultTable[] {
             `seed 1 at 50 epochs: BP ${pct(fifty('cmp-bp').final!.test_error)}, DFA ${pct(fifty('cmp-dfa').final!.test_error)}%; ` +
             `DTP 100 epochs ${pct(summary(results('mnist-dtp-5x256')).final!.test_error)}% (RESULTS.md)`,
         ],
+        [
+          "Bartunov et al.'s protocol, 784-256×5-10 tanh, up to 500 epochs (`apical compare experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`)",
+          null,
+          `lowest test error (their measure), 3 seeds: ${bartunovPaperRows().map((row) => `${row[0]!.replace(/ \(alternating\).*/, '')} ${row[4]!.replace('%', '')}`).join(', ')}% ` +
+            "(SDTP and AO-SDTP at apical's tuned settings, `<rule>-tuned.json`; RESULTS.md)",
+        ],
       ],
     },
     {
