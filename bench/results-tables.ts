@@ -488,6 +488,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'Test error % after 20 epochs, seeds 1 · 2 (… not finished):',
+      header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'],
+      rows: fullSweepRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: '**Tuned on validation**',
       header: ['rule', 'settings chosen (best.json)', 'test % after epoch 10', 'test % at best validation', 'search CPU hours'],
       rows: seqMnistTunedRows(),
@@ -654,6 +660,33 @@ function bartunovPaperRows(): (string | null)[][] {
     const overSeeds = (fractions: readonly number[]): string => (fractions.length > 1 ? meanSdPct(fractions) : pct(fractions[0]));
     return [[label, String(runs.length), summaries.map((s) => s.epochs_completed).join(', '), overSeeds(summaries.map((s) => s.best_valid!.test_error!)), overSeeds(lowest), null]];
   });
+}
+
+/**
+ * The full MNIST depth sweep's finished cells (results/depth-sweep-full/mnist/cells/, copied from `apical
+ * sweep experiments/depth-sweep-full-mnist.json`): per line with a finished cell, the test error after
+ * the last epoch at each depth, seed 1 · seed 2, "…" where that seed's cell has not finished.
+ */
+function fullSweepRows(): (string | null)[][] {
+  const cells = results('depth-sweep-full', 'mnist', 'cells');
+  const lines: readonly (readonly [string, string, string])[] = [
+    ['tanh', 'bp', 'tanh · bp'],
+    ['sign', 'bp', 'sign · bp (true derivative)'],
+    ['sign', 'bp-ste', 'sign · bp-ste'],
+    ['sign', 'dtp-st', 'sign · dtp-st'],
+    ['quantise4', 'bp', 'quantise4 · bp (true derivative)'],
+    ['quantise4', 'bp-ste', 'quantise4 · bp-ste'],
+    ['quantise4', 'dtp-st', 'quantise4 · dtp-st'],
+    ['stochastic', 'bp-ste', 'stochastic · bp-ste'],
+    ['stochastic', 'dtp-st', 'stochastic · dtp-st'],
+  ];
+  const cell = (units: string, rule: string, depth: number, seed: number): string => {
+    const dir = path.join(cells, `depth-sweep-full-mnist-${units}-${rule}-d${depth}-s${seed}`);
+    return fs.existsSync(path.join(dir, 'summary.json')) ? pct(summary(dir).final!.test_error) : '…';
+  };
+  return lines
+    .map(([units, rule, label]) => [label, ...[2, 4, 8, 16].map((depth) => `${cell(units, rule, depth, 1)} · ${cell(units, rule, depth, 2)}`)])
+    .filter((row) => row.slice(1).some((value) => value !== '… · …'));
 }
 
 /**
