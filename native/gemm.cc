@@ -8,9 +8,10 @@
 //     unless the block is at most four panels of B wide (a recurrent step's 20×106·106×100): then
 //     whole MR-row tiles read op(A) in place, as rows or (transposed) columns, and only a ragged
 //     last tile is packed; op(B) = Bᵀ is packed into NR-column panels likewise, while op(B) = B
-//     (row-major k×n, the weights of a dense layer) is read in place — a last panel narrower than
-//     the vector width is packed, or read in place with masked loads when at most half of it — so
-//     the weights are not copied on every call;
+//     (row-major k×n, the weights of a dense layer) is read in place by blocks of fewer than
+//     kPackBRows rows — a last panel narrower than the vector width is packed, or read in place
+//     with masked loads when at most half of it — so a recurrent step's weights are not copied on
+//     every call, and packed for taller blocks, which read every panel often enough to repay it;
 //   * an MR×NR register tile accumulates with FMA over a k-block, NR a multiple of the vector width
 //     W (AVX-512: 10×32 = 20 zmm accumulators; AVX2: 6×16 = 12 ymm; NEON: 8×12; generic: 4×12),
 //     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512), a
@@ -103,19 +104,35 @@ inline void activateInPlace(Activation act, float* y, int count) { activate(act,
 /**
  * Packs op(A)[i0 .. i0+mc) × [p0 .. p0+kc) into ⌈mc/MR⌉ micro-panels; panel q holds, for each p,
  * the MR values op(A)[i0+q·MR+r, p0+p] contiguously (zero for rows ≥ m).
+ * Where MR < kLanes, each p's MR values go out as a whole vector whose last kLanes − MR lanes spill
+ * into the slot written next (after the last panel, into the kLanes floats of slack `dst` must
+ * have): the masked store it replaces (vmaskmovps) is microcoded on AMD Zen, where it took a fifth
+ * of a long-k weight gradient's time.
  */
 template <int MR>
 void packA(const Problem& P, int i0, int mc, int p0, int kc, float* dst) {
+  if (P.transA && MR <= kLanes && kMaskedMemory) {
+    // Stored k×m: one partial load per p and panel (zeros beyond the valid rows), each stored row
+    // of A read once, in order; the last p of a panel, whose spill would reach the next panel's
+    // first slot (already written), is stored exactly.
+    for (int p = 0; p < kc; ++p) {
+      const float* row = P.a + static_cast<size_t>(p0 + p) * P.m + i0;
+      for (int q = 0; q < mc; q += MR) {
+        const F v = loadFirst(row + q, std::min(MR, mc - q));
+        float* out = dst + static_cast<size_t>(q) * kc + static_cast<size_t>(p) * MR;
+        if (p + 1 < kc)
+          store(out, v);
+        else
+          storeFirst(out, v, MR);
+      }
+    }
+    return;
+  }
   for (int q = 0; q < mc; q += MR) {
     const int rows = std::min(MR, mc - q);
     float* panel = dst + static_cast<size_t>(q) * kc;
     if (P.transA) {  // stored k×m: the MR values of one p are contiguous
       const float* src = P.a + static_cast<size_t>(p0) * P.m + i0 + q;
-      if (MR <= kLanes && kMaskedMemory) {  // one partial load and store per p (zeros beyond the valid rows)
-        for (int p = 0; p < kc; ++p)
-          storeFirst(panel + static_cast<size_t>(p) * MR, loadFirst(src + static_cast<size_t>(p) * P.m, rows), MR);
-        continue;
-      }
       for (int p = 0; p < kc; ++p) {
         const float* row = src + static_cast<size_t>(p) * P.m;
         float* out = panel + static_cast<size_t>(p) * MR;
@@ -131,7 +148,7 @@ void packA(const Problem& P, int i0, int mc, int p0, int kc, float* dst) {
           for (int t = 0; t < kLanes; ++t)
             r[t] = t < rows ? load(P.a + static_cast<size_t>(i0 + q + t) * P.k + p0 + p) : zero();
           transpose(r);
-          for (int t = 0; t < kLanes; ++t) storeFirst(panel + static_cast<size_t>(p + t) * MR, r[t], MR);
+          for (int t = 0; t < kLanes; ++t) store(panel + static_cast<size_t>(p + t) * MR, r[t]);
         }
       }
       const int pDone = p;
@@ -257,15 +274,15 @@ inline void storeTile(const F (*acc)[NV], float* c, int ldc, int mr, int nr, con
 }
 
 /**
- * Multiplies MR rows of op(A) (layout L) by one kc×(NV·kLanes) panel of B (row stride ldb) and
- * stores the tile through the epilogue (storeTile).
+ * Multiplies the first R of MR rows of op(A) (layout L) by one kc×(NV·kLanes) panel of B (row
+ * stride ldb) and stores the tile through the epilogue (storeTile).
  */
-template <int MR, int NV, APanel L>
+template <int MR, int NV, APanel L, int R = MR>
 inline void microKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
                         int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  F acc[MR][NV];
+  F acc[R][NV];
 #pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r)
+  for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = zero();
 
@@ -276,7 +293,7 @@ inline void microKernel(int kc, const float* __restrict pa, int lda, const float
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = load(bp + kLanes * v);
 #pragma GCC unroll 32
-    for (int r = 0; r < MR; ++r) {
+    for (int r = 0; r < R; ++r) {
       const F av = set1(aAt<L, MR>(pa, lda, p, r));
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
@@ -289,23 +306,23 @@ inline void microKernel(int kc, const float* __restrict pa, int lda, const float
 /**
  * The micro-kernel for a last panel at most kHalfLanes wide (the last 4 of 100 columns): the same
  * fused multiply-adds in half-width vectors (half the cost where a full vector runs as two halves),
- * widened for the epilogue. Reads only the nr valid columns of B.
+ * widened for the epilogue. Reads only the nr valid columns of B; computes the first R of MR rows.
  */
-template <int MR, APanel L>
+template <int MR, APanel L, int R = MR>
 inline void halfKernel(int kc, const float* __restrict pa, int lda, const float* __restrict pb, int ldb, float* c,
                        int ldc, int mr, int nr, const Epilogue& e, const float* bias, bool first, bool last) {
-  H acc[MR];
+  H acc[R];
 #pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r) acc[r] = zeroHalf();
+  for (int r = 0; r < R; ++r) acc[r] = zeroHalf();
 #pragma GCC unroll 4
   for (int p = 0; p < kc; ++p) {
     const H bv = loadFirstHalf(pb + static_cast<size_t>(p) * ldb, nr);
 #pragma GCC unroll 32
-    for (int r = 0; r < MR; ++r) acc[r] = fmaddHalf(set1Half(aAt<L, MR>(pa, lda, p, r)), bv, acc[r]);
+    for (int r = 0; r < R; ++r) acc[r] = fmaddHalf(set1Half(aAt<L, MR>(pa, lda, p, r)), bv, acc[r]);
   }
-  F wide[MR][1];
+  F wide[R][1];
 #pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r) wide[r][0] = widen(acc[r]);
+  for (int r = 0; r < R; ++r) wide[r][0] = widen(acc[r]);
   storeTile<1>(wide, c, ldc, mr, nr, e, bias, first, last);
 }
 #endif
@@ -315,30 +332,48 @@ inline void halfKernel(int kc, const float* __restrict pa, int lda, const float*
 /**
  * One tile: the narrowest kernel (NV, NV−1, … vectors, then half a vector) that covers the tile's
  * valid columns (the half-empty last tile of a 240-wide output then costs half, and no load of B in
- * place reaches past its valid columns). Each computes every element with the same FMA sequence,
- * so the choice never changes a result.
+ * place reaches past its valid columns), on the first R of the MR rows. Each computes every element
+ * with the same FMA sequence, so the choice never changes a result.
  */
-template <int MR, int NV, APanel L>
+template <int MR, int NV, APanel L, int R = MR>
 inline void tile(int kc, const float* pa, int lda, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
                  const Epilogue& e, const float* bias, bool first, bool last) {
   if constexpr (NV > 1) {
     if (nr <= kLanes * (NV - 1)) {
-      tile<MR, NV - 1, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+      tile<MR, NV - 1, L, R>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
       return;
     }
   }
 #if defined(APICAL_HALF_VECTORS)
   if (NV == 1 && nr <= kHalfLanes) {
-    halfKernel<MR, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+    halfKernel<MR, L, R>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
     return;
   }
 #endif
-  microKernel<MR, NV, L>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  microKernel<MR, NV, L, R>(kc, pa, lda, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+}
+
+/**
+ * A ragged last tile of mr < MR rows (a packed panel, zero below its rows): the kernel that
+ * computes only the rows it has (R = mr), not MR rows of which some are zeros (at m = 20, a third
+ * of the last tile's work with MR = 6).
+ */
+template <int MR, int NV, int R>
+inline void raggedTile(int kc, const float* pa, const float* pb, int ldb, float* c, int ldc, int mr, int nr,
+                       const Epilogue& e, const float* bias, bool first, bool last) {
+  if constexpr (R > 1) {
+    if (mr < R) return raggedTile<MR, NV, R - 1>(kc, pa, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  }
+  tile<MR, NV, APanel::Packed, R>(kc, pa, MR, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
 }
 
 template <int MR, int NV>
 inline void tile(const ARows& a, int kc, const float* pb, int ldb, float* c, int ldc, int mr, int nr, const Epilogue& e,
                  const float* bias, bool first, bool last) {
+  if constexpr (MR > 1) {
+    if (mr < MR && a.layout == APanel::Packed)
+      return raggedTile<MR, NV, MR - 1>(kc, a.data, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
+  }
   switch (a.layout) {
     case APanel::Packed: return tile<MR, NV, APanel::Packed>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
     case APanel::Columns: return tile<MR, NV, APanel::Columns>(kc, a.data, a.ld, pb, ldb, c, ldc, mr, nr, e, bias, first, last);
@@ -360,9 +395,22 @@ constexpr int kInPlaceTail = 0;
 #endif
 
 /**
+ * The fewest rows of a block that pack op(B) = B: a taller block reads each panel of B once per
+ * MR-row tile, from a strided layout that a row stride of 1 KB (n = 256) maps onto a few L1 sets;
+ * packed, the panels are contiguous. Measured with AVX2 on AMD Zen 3 (128×256·256×256 and
+ * 100×784·784×240 1.14× faster, 100×100·100×100 unchanged; a recurrent step's 20 rows stay in
+ * place); the other instruction sets, not measured so, keep B in place.
+ */
+#if defined(__AVX2__) && !defined(__AVX512F__)
+constexpr int kPackBRows = 4 * kMR;
+#else
+constexpr int kPackBRows = 1 << 30;
+#endif
+
+/**
  * Computes the rectangle [i0,i1)×[j0,j1) of C, packing as it goes (runs on either thread).
- * op(B) = B (stored k×n, row-major) is not packed: the micro-kernel reads its rows in place
- * (ldb = n) in whole vectors; a last panel narrower than kLanes columns is read in place too when
+ * op(B) = B (stored k×n, row-major) is not packed in a block of fewer than kPackBRows rows: the
+ * micro-kernel reads its rows in place (ldb = n) in whole vectors; a last panel narrower than kLanes columns is read in place too when
  * at most kHalfLanes wide (halfKernel's masked loads), else packed with zero padding (a masked load
  * in the full-width kernels measured twice as slow as packing). op(B) = Bᵀ is packed into NR-wide
  * panels (ldb = NR). op(A) is packed into MR-row panels, or read in place (whole MR-row tiles; a ragged
@@ -373,7 +421,7 @@ void runBlock(const Block& blk) {
   constexpr int NR = kLanes * NV;
   const Problem& P = *blk.p;
   const int k = P.k;
-  const bool directB = !P.transB;
+  const bool directB = !P.transB && blk.i1 - blk.i0 < kPackBRows;
   const bool directA = blk.j1 - blk.j0 <= kInPlaceAPanels * NR;
   // Split k into equal blocks (a ragged last block would waste a pass over C).
   const int kBlocks = (k + kMaxKc - 1) / kMaxKc;
@@ -381,7 +429,7 @@ void runBlock(const Block& blk) {
   const int mcStep = std::max(MR, (kMaxMc / MR) * MR);
   const int ncStep = directB ? std::max(1, blk.j1 - blk.j0) : std::max(NR, (kMaxNc / NR) * NR);
 
-  float* bufA = packedA.get(static_cast<size_t>(mcStep + MR) * kcStep);
+  float* bufA = packedA.get(static_cast<size_t>(mcStep + MR) * kcStep + kLanes);  // + packA's slack
   float* bufB = packedB.get(static_cast<size_t>(directB ? NR : ncStep + NR) * kcStep);
 
   for (int jc = blk.j0; jc < blk.j1; jc += ncStep) {

@@ -141,7 +141,27 @@ inline __m256i firstLanes(int n) {
 inline F load(const float* p) { return _mm256_loadu_ps(p); }
 inline void store(float* p, F v) { _mm256_storeu_ps(p, v); }
 inline F loadFirst(const float* p, int n) { return _mm256_maskload_ps(p, firstLanes(n)); }
-inline void storeFirst(float* p, F v, int n) { _mm256_maskstore_ps(p, firstLanes(n), v); }
+/**
+ * Plain stores of a half, a quarter and a lane rather than one vmaskmovps: that masked store is
+ * microcoded on AMD Zen (a tile's edge and every elementwise tail pay it).
+ */
+inline void storeFirst(float* p, F v, int n) {
+  if (n >= kLanes) return _mm256_storeu_ps(p, v);
+  __m128 part = _mm256_castps256_ps128(v);
+  if (n >= 4) {
+    _mm_storeu_ps(p, part);
+    part = _mm256_extractf128_ps(v, 1);
+    p += 4;
+    n -= 4;
+  }
+  if (n >= 2) {
+    _mm_storel_pi(reinterpret_cast<__m64*>(p), part);
+    part = _mm_movehl_ps(part, part);
+    p += 2;
+    n -= 2;
+  }
+  if (n) _mm_store_ss(p, part);
+}
 inline F set1(float x) { return _mm256_set1_ps(x); }
 inline F zero() { return _mm256_setzero_ps(); }
 inline F add(F a, F b) { return _mm256_add_ps(a, b); }

@@ -242,6 +242,26 @@ describeNative('native gemm', () => {
         }
   });
 
+  it('computes a row bit for bit alike however tall the product (a ragged last row tile on fewer rows; B packed for tall blocks, read in place for short ones)', () => {
+    const tall = 61; // B packed, ten full row tiles and a ragged one on every instruction set
+    for (const [n, k] of [[100, 106], [37, 1100], [10, 240]])
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const aTall = randomArray(tall * k);
+          const b = randomArray(k * n);
+          const cTall = new Float32Array(tall * n);
+          nat().gemm(transA, transB, tall, n, k, 1, aTall, b, 0, cTall);
+          for (const m of [1, 2, 3, 5, 7, 9, 11, 20, 23, 24, 25, 40]) {
+            // the first m rows of op(A): A stored m×k is its first m rows; stored k×m (transA), every row's first m
+            const a = transA ? Float32Array.from({ length: k * m }, (_, i) => aTall[Math.floor(i / m) * tall + (i % m)]) : aTall.subarray(0, m * k);
+            const c = new Float32Array(m * n).fill(NaN);
+            nat().gemm(transA, transB, m, n, k, 1, a, b, 0, c);
+            for (let i = 0; i < m * n; i++)
+              if (!Object.is(c[i], cTall[i])) throw new Error(`gemm(${transA},${transB}) n=${n} k=${k}: C[${Math.floor(i / n)},${i % n}] at m=${m} is ${c[i]}, at m=${tall} ${cTall[i]}`);
+          }
+        }
+  });
+
   it('accepts subarray views (byte offsets)', () => {
     const [m, n, k] = [17, 33, 9];
     const backing = randomArray(5 + m * k);
