@@ -74,11 +74,11 @@ describe('plausibility table', () => {
     expect(dtp[7]).toBe('yes'); // learned feedback
   });
 
-  it('lists each rule’s options: dtp and drl choose their top target, grow steps, project targets and read straight through, dtp also trains auto-encoders, ddtp only projects, sdtp and ao-sdtp may denoise', () => {
+  it('lists each rule’s options: dtp and drl choose their top target, grow and cap steps, project targets and read straight through, dtp also trains auto-encoders, ddtp only projects, sdtp and ao-sdtp may denoise', () => {
     const options = ruleOptionsMarkdown(allRules()).split('\n');
     const of = (rule: string) => options.filter((l) => l.startsWith(`- ${rule}: `)).map((l) => l.split(': ')[1].split(' ')[0]);
-    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough', 'autoEncoder', 'decoderCentre']);
-    expect(of('drl')).toEqual(['top', 'stepGrowth', 'project', 'straightThrough']);
+    expect(of('dtp')).toEqual(['top', 'stepGrowth', 'stepClip', 'project', 'straightThrough', 'autoEncoder', 'decoderCentre']);
+    expect(of('drl')).toEqual(['top', 'stepGrowth', 'stepClip', 'project', 'straightThrough']);
     expect(of('ddtp-linear')).toEqual(['project']);
     for (const rule of ['sdtp', 'ao-sdtp']) expect(of(rule)).toEqual(['denoising']);
     for (const rule of ['tp', 'conditional']) expect(of(rule)).toEqual([]);

@@ -56,6 +56,41 @@ describe('per-layer step growth γ (dtp stepGrowth)', () => {
   });
 });
 
+describe('target steps capped per example (dtp stepClip)', () => {
+  const base = { name: 'dtp', topStep: 3, noise: 0.1, stepGrowth: 4 } as const;
+  const free = stepped(base);
+  const rms = (values: number[]): number => Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length);
+  const rowsOf = (values: number[], size: number): number[][] => Array.from({ length: rows }, (_, r) => values.slice(r * size, (r + 1) * size));
+
+  it('leaves the top target, and is DTP wherever a step is within the cap', () => {
+    const loose = stepped({ ...base, stepClip: 1e6 });
+    for (const l of [1, 2, 3]) expect(step(loose, l)).toEqual(step(free, l));
+  });
+
+  it('scales each row of the first step sent down to an rms of c where it was above c, keeping its direction', () => {
+    const size = free.network.hidden[1].size;
+    const unclipped = rowsOf(step(free, 2), size);
+    const c = 0.5 * Math.max(...unclipped.map(rms)); // at least the largest row is cut
+    const capped = rowsOf(step(stepped({ ...base, stepClip: c }), 2), size);
+    expect(step(stepped({ ...base, stepClip: c }), 3)).toEqual(step(free, 3));
+    let cut = 0;
+    unclipped.forEach((row, r) => {
+      if (rms(row) <= c) return expect(capped[r]).toEqual(row);
+      cut++;
+      expect(rms(capped[r])).toBeCloseTo(c, 5);
+      const scale = capped[r][row.findIndex((v) => v !== 0)] / row[row.findIndex((v) => v !== 0)];
+      row.forEach((v, i) => expect(capped[r][i]).toBeCloseTo(scale * v, 6));
+    });
+    expect(cut).toBeGreaterThan(0);
+  });
+
+  it('bounds every layer below the top, after the growth γ', () => {
+    const c = 0.05;
+    const capped = stepped({ ...base, stepClip: c });
+    for (const l of [1, 2]) for (const row of rowsOf(step(capped, l), capped.network.hidden[l - 1].size)) expect(rms(row)).toBeLessThanOrEqual(c * (1 + 1e-6));
+  });
+});
+
 describe('targets projected onto the sent set (project)', () => {
   it('sends each target through sign: ĥ_l ∈ {−1, +1}, the sign of the unprojected target (sign(0) = −1)', () => {
     const base = { name: 'dtp', topStep: 3, noise: 0.1 } as const;
@@ -142,6 +177,8 @@ describe('experiment files', () => {
     [{ name: 'tp', topStep: 1, noise: 0.1, project: true }, '/rule has an unknown field "project"'],
     [{ name: 'ddtp-linear', topStep: 1, noise: 0.1, straightThrough: true }, '/rule has an unknown field "straightThrough"'],
     [{ name: 'dtp', topStep: 1, noise: 0.1, stepGrowth: 0 }, '/rule/stepGrowth must be > 0'],
+    [{ name: 'dtp', topStep: 1, noise: 0.1, stepClip: -1 }, '/rule/stepClip must be > 0'],
+    [{ name: 'tp', topStep: 1, noise: 0.1, stepClip: 1 }, '/rule has an unknown field "stepClip"'],
   ])('refuses %j with a one-line error naming %s', (rule, where) => {
     const f = file(rule);
     expect(() => loadExperiment(f)).toThrow(ConfigError);

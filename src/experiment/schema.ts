@@ -37,7 +37,7 @@ function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[num
 }
 
 /** Options of the rules whose targets pass down a chain of decoders (dtp, drl). */
-const decoderChainOptions = { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' }, straightThrough: { type: 'boolean' } };
+const decoderChainOptions = { stepGrowth: { type: 'number', exclusiveMinimum: 0 }, stepClip: { type: 'number', exclusiveMinimum: 0 }, project: { type: 'boolean' }, straightThrough: { type: 'boolean' } };
 
 /** A unit: a name, or a name with its derivative and parameters (see src/units). */
 const unit = {

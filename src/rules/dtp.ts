@@ -7,7 +7,8 @@
  * The pathway sends only the difference g_l(ĥ_l) − g_l(h_l); population l−1 adds its own h_{l−1}.
  * With exact inverses the difference term cancels g_l's reconstruction error (Lee et al., §2.3).
  * Options (target-propagation.ts): `stepGrowth` γ scales every difference sent down by γ, so the
- * step at h_l is γ^(L−l) times DTP's; `project` replaces each target by what its population would
+ * step at h_l is γ^(L−l) times DTP's; `stepClip` c caps each example's step below the top at an
+ * rms of c (after γ); `project` replaces each target by what its population would
  * send for it, ĥ_l ← T_l(ĥ_l); `straightThrough` has each decoder read its input transform
  * straight through, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)); `autoEncoder` λ trains each encoder f_l
  * on its decoder's reconstruction loss too (Bengio 2014's layer-wise auto-encoders; network/decoder.ts);
@@ -48,6 +49,7 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
       if (spec.straightThrough) decoder.decodeStraightThrough(rows, above.target, above.activity, below.topDown);
       else decoder.decodeDifference(rows, above.target, above.activity, below.topDown);
       if (growth !== 1) kernels().axpby(rows * below.size, growth, below.topDown, 0, below.topDown, below.topDown);
+      if (spec.stepClip !== undefined) capSteps(below.topDown, rows, below.size, spec.stepClip);
     },
   };
 }
@@ -71,4 +73,21 @@ function layerwiseAutoEncoders(weight: number): Pick<Rule, 'probes'> {
   return {
     probes: (network, l) => (l < network.readout.index ? expectPathway('dtp', network.feedback[l]!, 'decoder').probes(network.site(l), weight) : undefined),
   };
+}
+
+/**
+ * Scales each of `rows` steps of `size` units down to an rms of at most `clip`:
+ * s ← s·min(1, clip·√size / ‖s‖). A loop here rather than a kernel: rows × size per layer and
+ * minibatch, next to the decoder's rows × size × size product.
+ */
+function capSteps(steps: Float32Array, rows: number, size: number, clip: number): void {
+  const limit = clip * clip * size;
+  for (let r = 0; r < rows; r++) {
+    const row = steps.subarray(r * size, (r + 1) * size);
+    let squares = 0;
+    for (let i = 0; i < size; i++) squares += row[i] * row[i];
+    if (squares <= limit) continue;
+    const scale = Math.sqrt(limit / squares);
+    for (let i = 0; i < size; i++) row[i] *= scale;
+  }
 }

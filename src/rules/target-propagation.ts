@@ -17,6 +17,13 @@ export interface TargetPropagationSpec {
    */
   readonly stepGrowth?: number;
   /**
+   * c (dtp, drl): each example's target step at every hidden layer below the top capped at an rms of
+   * c, ĥ_l − h_l ← (ĥ_l − h_l)·min(1, c·√n_l / ‖ĥ_l − h_l‖), after γ. In deep sign chains the bottom
+   * layer's steps grow until its units saturate (RESULTS.md "Where the deep sign chain breaks
+   * down"); the cap bounds them where they arrive, from the step alone (issue 17). Default: none.
+   */
+  readonly stepClip?: number;
+  /**
    * dtp, drl, ddtp-*: each target projected onto the set its population sends, ĥ_l ← T_l(ĥ_l)
    * (sign: {−1, +1}), as Friesen & Domingos (2018, ICLR, "Deep learning as a mixed convex-combinatorial
    * optimization problem") set discrete targets for hard-threshold units. Populations without an
@@ -88,6 +95,7 @@ export function probeNoiseSchedule(spec: TargetPropagationSpec): (epoch: number)
 
 /** `apical rules` lines for the options of target-propagation.ts. */
 export const stepGrowthOption = 'stepGrowth γ: per-layer target steps β_l = γ^(L−l), each difference sent down scaled by γ (issue 17: keeps targets alive below sign layers)';
+export const stepClipOption = 'stepClip c: each example\'s target step below the top capped at an rms of c, after γ (issue 17: the bottom layer\'s steps grow until its units saturate in deep sign chains)';
 export const projectOption = 'project: targets projected onto what the population sends, ĥ_l ← T_l(ĥ_l) (Friesen & Domingos 2018)';
 export const inputWeightsOption = `inputWeights (${inputWeightsUpdates.join(' | ')}): the input weights W learn by the local target losses, or by back-propagation through time while U and b learn by TPTT (Manchev & Spratling 2020's --wxh_updates)`;
 export const straightThroughOption = 'straightThrough: decoders read the sent code displaced by the target step, g_l(T(h_l) + ĥ_l − h_l) − g_l(T(h_l)) (straight-through estimator, Bengio, Léonard & Courville 2013; issue 17)';
@@ -96,4 +104,4 @@ export const decoderCentreOption = 'decoderCentre c: decoders read a centred cod
 export const topOption = `top (${topTargets.join(' | ')}): where ĥ_L comes from, a gradient step through the read-out or decoded from the output by a learned decoder (Meulemans et al. 2020)`;
 
 /** The options of every rule whose targets pass down a chain of decoders (dtp, drl). */
-export const decoderChainOptions = [topOption, stepGrowthOption, projectOption, straightThroughOption];
+export const decoderChainOptions = [topOption, stepGrowthOption, stepClipOption, projectOption, straightThroughOption];
