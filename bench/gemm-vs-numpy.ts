@@ -1,6 +1,7 @@
 /**
  * apical's gemm against numpy's (OpenBLAS sgemm) at the products of a recurrent network's training
- * step (bench/recurrent.ts) and two larger ones, one thread each, side by side: for every shape,
+ * step (bench/recurrent.ts), of an MNIST 784-240-…-10 network's (experiments/mnist-dtp.json) and a
+ * square, one thread each, side by side: for every shape,
  * rounds that alternate apical (in this process) and numpy (bench/numpy_gemm.py, a child), each the
  * median CPU-time throughput of 15 timed blocks; the table gives the medians over the rounds and
  * the median of the per-round ratios. CPU time, which a machine shared with other work inflates
@@ -26,6 +27,10 @@ const shapes: { name: string; transA: boolean; transB: boolean; m: number; n: nu
   { name: 'the gradient over 100 steps ((2,000×100)ᵀ·2,000×100)', transA: true, transB: false, m: 100, n: 100, k: 2000, reps: 30 },
   { name: 'the gradient over 28 steps ((560×100)ᵀ·560×100)', transA: true, transB: false, m: 100, n: 100, k: 560, reps: 100 },
   { name: 'a dense layer (100×784·784×240)', transA: false, transB: false, m: 100, n: 240, k: 784, reps: 50 },
+  { name: "its weight gradient ((100×784)ᵀ·100×240)", transA: true, transB: false, m: 784, n: 240, k: 100, reps: 50 },
+  { name: 'an error through its weights (100×240·(784×240)ᵀ)', transA: false, transB: true, m: 100, n: 784, k: 240, reps: 50 },
+  { name: 'a hidden layer (100×240·240×240)', transA: false, transB: false, m: 100, n: 240, k: 240, reps: 200 },
+  { name: 'the read-out (100×240·240×10)', transA: false, transB: false, m: 100, n: 10, k: 240, reps: 2000 },
   { name: 'a square (128×256·256×256)', transA: false, transB: false, m: 128, n: 256, k: 256, reps: 200 },
 ];
 
