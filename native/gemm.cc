@@ -16,7 +16,8 @@
 //     W (AVX-512: 10×32 = 20 zmm accumulators; AVX2: 6×16 = 12 ymm; NEON: 8×12; generic: 4×12),
 //     with narrower tiles for a partly empty last panel (columns 224–239 of 240 on AVX-512), a
 //     half-width one for a last panel at most half a vector wide (columns 96–99 of 100: ymm on
-//     AVX-512, xmm on AVX2), and a taller one for narrow outputs like the 10-way classifier;
+//     AVX-512, xmm on AVX2), a shorter one for a ragged last row tile (the last 2 of 20 rows on
+//     AVX2), and a taller one for narrow outputs like the 10-way classifier;
 //   * the epilogue applies α, β·C, the bias and the activation on the registers (mathfun.h),
 //     with partial stores at the edges;
 //   * large products are cut into up to 16 chunks — bands of whole row tiles when B is read in
@@ -24,7 +25,8 @@
 //     dynamically (threadpool.h), so a helper that starts late still takes a fair share; every
 //     element is computed by the same instruction sequence however C is cut and whichever thread
 //     runs it, so results are bit-identical run to run and for any thread count;
-//   * packing buffers are per-thread, 64-byte aligned, and only ever grow.
+//   * packing buffers are per-thread, 64-byte aligned, and only ever grow; packing writes whole
+//     vectors (no masked stores, microcoded on AMD Zen), the buffers holding a vector of slack.
 // Written once against simd.h and compiled per instruction set (see kernels.h).
 #include <algorithm>
 #include <cstdint>
