@@ -506,6 +506,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'Fashion-MNIST, the same protocol (issue 15, item 4',
+      header: ['rule', 'search (CPU h)', 'tuned settings', 'seeds', 'epochs run', 'test % at best validation', 'lowest test %'],
+      rows: bartunovFashionRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: 'the search below.',
       header: ['units · rule', '2', '4', '8', '16'],
       rows: depthSweepLinesRows(),
@@ -651,14 +657,36 @@ function bartunovPaperRows(): (string | null)[][] {
     ['tuned-sdtp', "SDTP (alternating), apical's search (sdtp-tuned.json)"],
     ['tuned-ao-sdtp', "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)"],
   ];
+  return bartunovSeedRows('bartunov-mnist', labels).map((row) => [...row, null]);
+}
+
+/**
+ * Bartunov et al.'s protocol on Fashion-MNIST (`bash bench/bartunov.sh fashion-mnist`,
+ * results/bartunov-fashion-mnist/seeds-<rule>/): the rules whose seeds have finished, as for MNIST;
+ * the search's cost and settings (tune.md, best.json) are not recomputed.
+ */
+function bartunovFashionRows(): (string | null)[][] {
+  const labels: readonly (readonly [string, string])[] = [
+    ['seeds-bp', 'BP'],
+    ['seeds-fa', 'FA'],
+    ['seeds-dfa', 'DFA'],
+    ['seeds-dtp', 'DTP'],
+    ['seeds-sdtp', 'SDTP'],
+    ['seeds-ao-sdtp', 'AO-SDTP'],
+  ];
+  return bartunovSeedRows('bartunov-fashion-mnist', labels).map(([label, ...rest]) => [label, null, null, ...rest]);
+}
+
+/** Per rule folder of results/<data>/ with finished seeds: label, seeds, epochs run, test % at best validation and lowest test %, mean ± sd. */
+function bartunovSeedRows(data: string, labels: readonly (readonly [string, string])[]): (string | null)[][] {
   return labels.flatMap(([folder, label]) => {
-    const dir = results('bartunov-mnist', folder);
+    const dir = results(data, folder);
     const runs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((run) => fs.existsSync(path.join(dir, run, 'summary.json'))).sort() : [];
     if (runs.length === 0) return [];
     const summaries = runs.map((run) => summary(path.join(dir, run)));
     const lowest = runs.map((run) => lowestTest(metrics(path.join(dir, run, 'metrics.jsonl'))));
     const overSeeds = (fractions: readonly number[]): string => (fractions.length > 1 ? meanSdPct(fractions) : pct(fractions[0]));
-    return [[label, String(runs.length), summaries.map((s) => s.epochs_completed).join(', '), overSeeds(summaries.map((s) => s.best_valid!.test_error!)), overSeeds(lowest), null]];
+    return [[label, String(runs.length), summaries.map((s) => s.epochs_completed).join(', '), overSeeds(summaries.map((s) => s.best_valid!.test_error!)), overSeeds(lowest)]];
   });
 }
 
