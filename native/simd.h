@@ -160,7 +160,7 @@ inline void storeFirst(float* p, F v, int n) {
     p += 2;
     n -= 2;
   }
-  if (n) _mm_store_ss(p, part);
+  if (n > 0) _mm_store_ss(p, part);  // n ≤ 0 stores nothing, as the masked store did
 }
 inline F set1(float x) { return _mm256_set1_ps(x); }
 inline F zero() { return _mm256_setzero_ps(); }
