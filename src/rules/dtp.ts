@@ -82,12 +82,11 @@ function layerwiseAutoEncoders(weight: number): Pick<Rule, 'probes'> {
  */
 function capSteps(steps: Float32Array, rows: number, size: number, clip: number): void {
   const limit = clip * clip * size;
-  for (let r = 0; r < rows; r++) {
-    const row = steps.subarray(r * size, (r + 1) * size);
+  for (let start = 0; start < rows * size; start += size) {
     let squares = 0;
-    for (let i = 0; i < size; i++) squares += row[i] * row[i];
+    for (let i = start; i < start + size; i++) squares += steps[i] * steps[i];
     if (squares <= limit) continue;
     const scale = Math.sqrt(limit / squares);
-    for (let i = 0; i < size; i++) row[i] *= scale;
+    for (let i = start; i < start + size; i++) steps[i] *= scale;
   }
 }
