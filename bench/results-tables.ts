@@ -490,7 +490,13 @@ export function resultsTables(): ResultTable[] {
       doc: 'RESULTS.md',
       after: 'Test error % after 20 epochs, seeds 1 · 2 (… not finished):',
       header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'],
-      rows: fullSweepRows(),
+      rows: fullSweepRows('mnist'),
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'The issue\'s goal, cell by cell, on MNIST',
+      header: ['units · depth', 'dtp-st %', 'straight-through BP %', 'true-derivative BP %', 'dtp-st − straight-through', 'within 1 point', 'below the true derivative'],
+      rows: fullSweepGoalRows('mnist'),
     },
     {
       doc: 'RESULTS.md',
@@ -691,12 +697,11 @@ function bartunovSeedRows(data: string, labels: readonly (readonly [string, stri
 }
 
 /**
- * The full MNIST depth sweep's finished cells (results/depth-sweep-full/mnist/cells/, copied from `apical
- * sweep experiments/depth-sweep-full-mnist.json`): per line with a finished cell, the test error after
- * the last epoch at each depth, seed 1 · seed 2, "…" where that seed's cell has not finished.
+ * The full depth sweep's finished cells on one dataset (results/depth-sweep-full/<data>/cells/, copied from
+ * `apical sweep experiments/depth-sweep-full-<data>.json`): per line with a finished cell, the test error
+ * after the last epoch at each depth, seed 1 · seed 2, "…" where that seed's cell has not finished.
  */
-function fullSweepRows(): (string | null)[][] {
-  const cells = results('depth-sweep-full', 'mnist', 'cells');
+function fullSweepRows(data: 'mnist' | 'fashion'): (string | null)[][] {
   const lines: readonly (readonly [string, string, string])[] = [
     ['tanh', 'bp', 'tanh · bp'],
     ['sign', 'bp', 'sign · bp (true derivative)'],
@@ -709,12 +714,51 @@ function fullSweepRows(): (string | null)[][] {
     ['stochastic', 'dtp-st', 'stochastic · dtp-st'],
   ];
   const cell = (units: string, rule: string, depth: number, seed: number): string => {
-    const dir = path.join(cells, `depth-sweep-full-mnist-${units}-${rule}-d${depth}-s${seed}`);
-    return fs.existsSync(path.join(dir, 'summary.json')) ? pct(summary(dir).final!.test_error) : '…';
+    const error = fullSweepCell(data, units, rule, depth, seed);
+    return error === null ? '…' : pct(error);
   };
   return lines
     .map(([units, rule, label]) => [label, ...[2, 4, 8, 16].map((depth) => `${cell(units, rule, depth, 1)} · ${cell(units, rule, depth, 2)}`)])
     .filter((row) => row.slice(1).some((value) => value !== '… · …'));
+}
+
+/** A full-sweep cell's test error after its last epoch (a fraction), or null while it has not finished. */
+function fullSweepCell(data: 'mnist' | 'fashion', units: string, rule: string, depth: number, seed: number): number | null {
+  const dir = results('depth-sweep-full', data, 'cells', `depth-sweep-full-${data}-${units}-${rule}-d${depth}-s${seed}`);
+  return fs.existsSync(path.join(dir, 'summary.json')) ? summary(dir).final!.test_error : null;
+}
+
+/**
+ * Issue 17's goal, cell by cell, from the full sweep's cells: per discrete unit type and depth, the test
+ * error of target propagation (dtp-st), straight-through BP and BP through the true derivative (mean over
+ * the seeds finished, their number in brackets), dtp-st's distance from straight-through BP in points,
+ * and whether it is within 1 point and below the true derivative's error. "…" where a line has no seed
+ * finished; "—" where the line does not exist (stochastic samples have no true derivative).
+ */
+function fullSweepGoalRows(data: 'mnist' | 'fashion'): (string | null)[][] {
+  /** The test errors (%) of the seeds finished. */
+  const seeds = (units: string, rule: string, depth: number): number[] =>
+    [1, 2].map((seed) => fullSweepCell(data, units, rule, depth, seed)).filter((e): e is number => e !== null).map((e) => 100 * e);
+  const average = (errors: readonly number[]): number => errors.reduce((a, b) => a + b, 0) / errors.length;
+  const shown = (errors: readonly number[]): string => (errors.length === 0 ? '…' : `${average(errors).toFixed(2)} (${errors.length})`);
+  return ['sign', 'quantise4', 'stochastic'].flatMap((units) =>
+    [2, 4, 8, 16].map((depth) => {
+      const tp = seeds(units, 'dtp-st', depth);
+      const ste = seeds(units, 'bp-ste', depth);
+      const exact = units === 'stochastic' ? null : seeds(units, 'bp', depth);
+      const gap = tp.length && ste.length ? average(tp) - average(ste) : null;
+      const beats = exact === null ? '—' : tp.length && exact.length ? (average(tp) < average(exact) ? 'yes' : 'no') : '…';
+      return [
+        `${units} · ${depth}`,
+        shown(tp),
+        shown(ste),
+        exact === null ? '—' : shown(exact),
+        gap === null ? '…' : `${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)}`,
+        gap === null ? '…' : gap <= 1 ? 'yes' : 'no',
+        beats,
+      ];
+    }),
+  );
 }
 
 /**
