@@ -486,30 +486,8 @@ export function resultsTables(): ResultTable[] {
       header: ['run', 'epochs', 'train % (last)', 'validation % at best (epoch)', 'test % there', 'lowest test % (epoch)', 'test % (last)'],
       rows: bartunovAblationRows(),
     },
-    {
-      doc: 'RESULTS.md',
-      after: 'Test error % after 20 epochs, seeds 1 · 2 (… not finished):',
-      header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'],
-      rows: fullSweepRows('mnist'),
-    },
-    {
-      doc: 'RESULTS.md',
-      after: 'The issue\'s goal, cell by cell, on MNIST',
-      header: ['units · depth', 'dtp-st %', 'straight-through BP %', 'true-derivative BP %', 'dtp-st − straight-through', 'within 1 point', 'below the true derivative'],
-      rows: fullSweepGoalRows('mnist'),
-    },
-    {
-      doc: 'RESULTS.md',
-      after: 'Fashion-MNIST test error % after 20 epochs, seeds 1 · 2 (… not finished):',
-      header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'],
-      rows: fullSweepRows('fashion'),
-    },
-    {
-      doc: 'RESULTS.md',
-      after: 'The issue\'s goal, cell by cell, on Fashion-MNIST',
-      header: ['units · depth', 'dtp-st %', 'straight-through BP %', 'true-derivative BP %', 'dtp-st − straight-through', 'within 1 point', 'below the true derivative'],
-      rows: fullSweepGoalRows('fashion'),
-    },
+    ...fullSweepTables('mnist', 'Test error % after 20 epochs, seeds 1 · 2 (… not finished):', 'MNIST'),
+    ...fullSweepTables('fashion', 'Fashion-MNIST test error % after 20 epochs, seeds 1 · 2 (… not finished):', 'Fashion-MNIST'),
     {
       doc: 'RESULTS.md',
       after: '**Tuned on validation**',
@@ -732,6 +710,19 @@ function fullSweepRows(data: 'mnist' | 'fashion'): (string | null)[][] {
   return lines
     .map(([units, rule, label]) => [label, ...[2, 4, 8, 16].map((depth) => `${cell(units, rule, depth, 1)} · ${cell(units, rule, depth, 2)}`)])
     .filter((row) => row.slice(1).some((value) => value !== '… · …'));
+}
+
+/** The full sweep's two tables on one dataset: its cells (after `cellsAfter`) and the issue's goal checked on them. */
+function fullSweepTables(data: 'mnist' | 'fashion', cellsAfter: string, dataName: string): ResultTable[] {
+  return [
+    { doc: 'RESULTS.md', after: cellsAfter, header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'], rows: fullSweepRows(data) },
+    {
+      doc: 'RESULTS.md',
+      after: `The issue's goal, cell by cell, on ${dataName}`,
+      header: ['units · depth', 'dtp-st %', 'straight-through BP %', 'true-derivative BP %', 'dtp-st − straight-through', 'within 1 point', 'below the true derivative'],
+      rows: fullSweepGoalRows(data),
+    },
+  ];
 }
 
 /** A full-sweep cell's test error after its last epoch (a fraction), or null while it has not finished. */
