@@ -12,7 +12,10 @@ import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
 import { sweepFigure, sweepLayersByEpochCsv, sweepLayersCsv, sweepMarkdown } from '../src/report/sweep';
 import { layerDiagnosticsByEpoch } from '../src/report/layer-diagnostics';
-import { ABSOLUTE_PATH } from './helpers';
+import { Subject } from 'rxjs';
+import { runExperiment } from '../src/session/kinds';
+import { JobRunner, RunRequest } from '../src/jobs/job';
+import { ABSOLUTE_PATH, runMetrics } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
 const bp = { rule: { name: 'bp' }, optimizer: { forward: { name: 'adam', lr: 0.003 } } };
@@ -85,6 +88,35 @@ describe('apical sweep', () => {
     // A second sweep into the same folder resumes: finished cells are skipped.
     const again = await sweep(sweepFile(), new LocalPool({ jobs: 2 }), { out, command: 'apical sweep (test)' });
     expect(again.map((r) => r.status)).toEqual(['skipped', 'skipped', 'failed', 'failed']);
+  });
+
+  it('continues a cell stopped part way from its checkpoint, to the same metrics as a cell never stopped', async () => {
+    const file = sweepFile({ depths: [1], training: { epochs: 2, batchSize: 50 }, lines: [JSON.parse(fs.readFileSync(sweepFile(), 'utf8')).lines[0]] });
+    const [whole, stopped] = [path.join(tmp, 'resume-whole'), path.join(tmp, 'resume-stopped')];
+    await sweep(file, new LocalPool({ jobs: 1 }), { out: whole, command: 'apical sweep (test)' });
+    const [cell] = planSweep(loadSweep(file), stopped).cells;
+    const stop$ = new Subject<string>();
+    const first = await runExperiment(cell.experiment, {
+      out: path.join(stopped, cell.key),
+      force: true,
+      stop: stop$,
+      onEvent: (event) => event.kind === 'epoch' && stop$.next('SIGTERM'),
+    });
+    expect(first).toMatchObject({ interrupted: true, epochs_completed: 1 });
+    const asked: RunRequest[] = [];
+    const pool = new LocalPool({ jobs: 1 });
+    const recorder: JobRunner = {
+      run(requests) {
+        asked.push(...requests);
+        return pool.run(requests);
+      },
+    };
+    const lines: string[] = [];
+    const [row] = await sweep(file, recorder, { out: stopped, command: 'apical sweep (test)', log: (line) => lines.push(line) });
+    expect(lines[0]).toContain('1 runs (0 already finished, 1 to resume from a checkpoint)');
+    expect(asked.map((r) => r.resume)).toEqual([true]);
+    expect(row.status).toBe('finished');
+    expect(runMetrics(path.join(stopped, cell.key))).toEqual(runMetrics(path.join(whole, cell.key)));
   });
 
   it('shows cells not run yet as pending while the sweep is under way', () => {

@@ -153,7 +153,8 @@ network's activity and targets (TimeSeries), its config.json as metadata.
 \`apical sweep\` runs every line of a sweep file (a unit type with a rule) at every
 depth, or (a file with "experiment" and "axes") every combination of the axes'
 values set over that experiment file, J processes at a time, each into DIR/<cell>
-(default runs/<sweep>-<date>), skipping cells already finished there, and writes
+(default runs/<sweep>-<date>), skipping cells already finished there and continuing
+those stopped part way from their checkpoints, and writes
 DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (test error against the last axis).
 \`apical tune\` searches the experiment's fields named in the space file for the
 lowest validation error: N trials drawn from the space with search seed S (default

@@ -29,12 +29,16 @@ export function loadLearningExperiment(file: string, overrides: Overrides = {}):
     rule: { name: e.rule.name, uses: createRule(e.rule).uses },
     training: e.training,
     resolved: e,
-    sameRun: sameSettings(e, (c) => [c.model, c.data, c.rule, { ...c.training, checkpointEvery: undefined }, c.optimizer]),
+    sameRun: sameRun(e),
   };
 }
 
-/** Whether a config holds the same `settings` as `experiment`. */
-function sameSettings<E>(experiment: E, settings: (e: E) => unknown[]): (config: unknown) => boolean {
+/**
+ * Whether a run's config.json describes a run of `experiment`: the same model, data, rule, training
+ * and optimiser settings, the checkpoint interval aside.
+ */
+export function sameRun(experiment: Experiment): (config: unknown) => boolean {
+  const settings = (e: Experiment): unknown[] => [e.model, e.data, e.rule, { ...e.training, checkpointEvery: undefined }, e.optimizer];
   const own = JSON.stringify(settings(experiment));
-  return (config) => JSON.stringify(settings(config as E)) === own;
+  return (config) => JSON.stringify(settings(config as Experiment)) === own;
 }

@@ -9,12 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, Overrides } from '../experiment/experiment';
 import { LearningExperiment, loadLearningExperiment } from '../experiment/learning-experiment';
-import { finishedRun, JobRunner, RunRequest } from './job';
+import { finishedRun, interruptedRun, JobRunner, RunRequest } from './job';
 import { alignmentFigure, readAlignment } from '../report/figures/alignment';
 import { compareCsv, ComparedRun, compareMarkdown, compareTable } from '../report/compare';
 import { reportPage } from '../report/page';
 import { projectPath } from '../report/project-path';
-import { CHECKPOINT_FILE } from '../session/run-directory';
 
 export interface CompareOptions {
   readonly seeds: number;
@@ -65,20 +64,6 @@ export function planComparison(files: readonly string[], options: CompareOptions
   );
 }
 
-/**
- * True when the planned run's folder holds a checkpoint of that very run (its config.json has the
- * same model, data, rule, optimiser and training settings, checkpoint interval aside), so a
- * comparison stopped part way continues its runs instead of starting them over.
- */
-function interruptedRun(p: Planned): boolean {
-  if (!fs.existsSync(path.join(p.request.out, CHECKPOINT_FILE))) return false;
-  try {
-    return p.experiment.sameRun(JSON.parse(fs.readFileSync(path.join(p.request.out, 'config.json'), 'utf8')));
-  } catch {
-    return false;
-  }
-}
-
 /** Runs the comparison with `runner`, writes the report files, returns every run's row. */
 export async function compare(files: readonly string[], runner: JobRunner, options: CompareOptions): Promise<ComparedRun[]> {
   const log = options.log ?? (() => undefined);
@@ -99,7 +84,7 @@ export async function compare(files: readonly string[], runner: JobRunner, optio
   for (const p of plan) {
     const summary = finishedRun(p.request.out, p.experiment.training.epochs);
     if (summary) rows.set(p.request.key, row(p, { status: 'skipped', summary }));
-    else pending.push(interruptedRun(p) ? { ...p, request: { ...p.request, resume: true } } : p);
+    else pending.push(interruptedRun(p.request.out, p.experiment.sameRun) ? { ...p, request: { ...p.request, resume: true } } : p);
   }
   const resumed = pending.filter((p) => p.request.resume).length;
   log(`compare: ${plan.length} runs (${plan.length - pending.length} already finished, ${resumed} to resume from a checkpoint) → ${out}`);

@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RunSummary } from '../report/run-files';
+import { CHECKPOINT_FILE } from '../session/run-directory';
 
 /** One `apical run`: an experiment file, a seed and `run`'s overrides, into its own folder. */
 export interface RunRequest {
@@ -61,5 +62,18 @@ export function readSummary(out: string): RunSummary | null {
     return JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as RunSummary;
   } catch {
     return null;
+  }
+}
+
+/**
+ * True when `out` holds a checkpoint of the planned run (its config.json is one `sameRun` accepts),
+ * so a plan stopped part way continues that run (`resume`) instead of starting it over.
+ */
+export function interruptedRun(out: string, sameRun: (config: unknown) => boolean): boolean {
+  if (!fs.existsSync(path.join(out, CHECKPOINT_FILE))) return false;
+  try {
+    return sameRun(JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')));
+  } catch {
+    return false;
   }
 }

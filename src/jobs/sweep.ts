@@ -4,13 +4,15 @@
  * DIR/<cell>; then DIR/sweep.csv, DIR/sweep.md and DIR/sweep.html (the figure of test error against
  * the sweep's last axis), with DIR/sweep-layers.csv (per-layer diagnostics, report/layer-diagnostics.ts)
  * when the cells measure alignment metrics, rewritten as each cell ends (cells not run yet are pending). Cells whose folder already
- * holds a finished run are skipped, so a sweep resumes. A depth sweep with `seeds` runs every cell at each seed and
+ * holds a finished run are skipped and cells stopped part way (a checkpoint of the same run) continue from their checkpoint, so a
+ * sweep resumes. A depth sweep with `seeds` runs every cell at each seed and
  * reports mean ± sd over them.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadSweep, planSweep, SweepCell } from '../experiment/sweep';
-import { finishedRun, JobRunner } from './job';
+import { finishedRun, interruptedRun, JobRunner } from './job';
+import { sameRun } from '../experiment/learning-experiment';
 import { escapeHtml, reportPage } from '../report/page';
 import { sweepCsv, sweepFigure, sweepLayersByEpochCsv, sweepLayersCsv, sweepMarkdown, SweepRow } from '../report/sweep';
 import { layerDiagnosticsByEpoch } from '../report/layer-diagnostics';
@@ -47,7 +49,8 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
     if (summary) rows.set(cell.key, { ...named(cell), status: 'skipped', out: folder, summary, ...diagnostics(cell, folder) });
     return !summary;
   });
-  log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished) → ${out}`);
+  const resume = new Set(pending.filter((cell) => interruptedRun(path.join(out, cell.key), sameRun(cell.experiment))).map((cell) => cell.key));
+  log(`sweep: ${cells.length} runs (${cells.length - pending.length} already finished, ${resume.size} to resume from a checkpoint) → ${out}`);
   const notes = [`\`${options.command}\``, ...(plan.description ? [plan.description] : [])];
   const report = (): SweepRow[] => {
     const all = cells.map((cell) => rows.get(cell.key) ?? { ...named(cell), status: 'pending' as const, out: path.join(out, cell.key) });
@@ -64,7 +67,14 @@ export async function sweep(file: string, runner: JobRunner, options: SweepOptio
   };
   report();
   const byKey = new Map(pending.map((cell) => [cell.key, cell]));
-  const requests = pending.map((cell) => ({ key: cell.key, experiment: cell.experiment.file, seed: cell.experiment.training.seed, out: path.join(out, cell.key), set: cell.set }));
+  const requests = pending.map((cell) => ({
+    key: cell.key,
+    experiment: cell.experiment.file,
+    seed: cell.experiment.training.seed,
+    out: path.join(out, cell.key),
+    set: cell.set,
+    resume: resume.has(cell.key),
+  }));
   let done = 0;
   for await (const outcome of runner.run(requests)) {
     const cell = byKey.get(outcome.request.key)!;
