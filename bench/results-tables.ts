@@ -380,6 +380,12 @@ export function resultsTables(): ResultTable[] {
           `lowest test error (their measure), 3 seeds: ${bartunovPaperRows().map((row) => `${row[0]!.replace(/ \(alternating\).*/, '')} ${row[4]!.replace('%', '')}`).join(', ')}% ` +
             "(SDTP and AO-SDTP at apical's tuned settings, `<rule>-tuned.json`; RESULTS.md)",
         ],
+        [
+          'Eight hidden layers of discrete or stochastic units, full MNIST, 20 epochs (`apical sweep experiments/depth-sweep-full-mnist.json`)',
+          null,
+          `seeds 1 · 2: sign, DTP with straight-through decoders ${depth8('sign', 'dtp-st')}, straight-through BP ${depth8('sign', 'bp-ste')}, BP with the true derivative ${depth8('sign', 'bp')}%; ` +
+            `Bernoulli samples, DTP ${depth8('stochastic', 'dtp-st')}, straight-through BP ${depth8('stochastic', 'bp-ste')}% (RESULTS.md)`,
+        ],
       ],
     },
     {
@@ -732,6 +738,11 @@ function fullSweepTables(data: 'mnist' | 'fashion', cellsAfter: string, dataName
 function fullSweepCell(data: 'mnist' | 'fashion', units: string, rule: string, depth: number, seed: number): number | null {
   const dir = results('depth-sweep-full', data, 'cells', `depth-sweep-full-${data}-${units}-${rule}-d${depth}-s${seed}`);
   return fs.existsSync(path.join(dir, 'summary.json')) ? summary(dir).final!.test_error : null;
+}
+
+/** A full MNIST sweep line's depth-8 test errors, "seed 1 · seed 2" in %. */
+function depth8(units: string, rule: string): string {
+  return [1, 2].map((seed) => pct(fullSweepCell('mnist', units, rule, 8, seed))).join(' · ');
 }
 
 /**
