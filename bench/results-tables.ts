@@ -622,6 +622,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['FA, Table 5, 500 epochs without early stopping (session 16)', 'ablation-fa-paper-500'],
     ['FA, Table 5, inputs standardised (session 16; stopped by patience 50)', 'ablation-fa-paper-standardised'],
     ['BP, Table 5, inputs standardised (session 16; stopped by patience 50)', 'ablation-bp-paper-standardised'],
+    ['DTP (alternating), Table 5, inputs standardised (session 16; stopped by patience 50)', 'ablation-dtp-paper-standardised'],
     ['SDTP, apical tune trial 8', 'tune-sdtp/trials/t008-e50'],
     ['SDTP, Table 5', 'ablation-sdtp-paper'],
     ['SDTP, Table 5, denoising', 'ablation-sdtp-paper-denoising'],
