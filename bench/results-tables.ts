@@ -722,9 +722,15 @@ function fullSweepRows(data: 'mnist' | 'fashion'): (string | null)[][] {
     .filter((row) => row.slice(1).some((value) => value !== '… · …'));
 }
 
-/** The full sweep's two tables on one dataset: its cells (after `cellsAfter`) and the issue's goal checked on them. */
+/** The full sweep's tables on one dataset: its cells (after `cellsAfter`), the per-layer diagnostics by depth, and the issue's goal checked on the cells. */
 function fullSweepTables(data: 'mnist' | 'fashion', cellsAfter: string, dataName: string): ResultTable[] {
   return [
+    {
+      doc: 'RESULTS.md',
+      after: `Per-layer diagnostics by depth, ${dataName}`,
+      header: ['units · depth', '∠ST at h1 (°)', '∠ST under the top hidden layer (°)', 'rms(ĥ − h) at h1', 'decoder loss at h1'],
+      rows: fullSweepDiagnosticsRows(data),
+    },
     { doc: 'RESULTS.md', after: cellsAfter, header: ['units · rule', 'depth 2', 'depth 4', 'depth 8', 'depth 16'], rows: fullSweepRows(data) },
     {
       doc: 'RESULTS.md',
@@ -739,6 +745,31 @@ function fullSweepTables(data: 'mnist' | 'fashion', cellsAfter: string, dataName
 function fullSweepCell(data: 'mnist' | 'fashion', units: string, rule: string, depth: number, seed: number): number | null {
   const dir = results('depth-sweep-full', data, 'cells', `depth-sweep-full-${data}-${units}-${rule}-d${depth}-s${seed}`);
   return fs.existsSync(path.join(dir, 'summary.json')) ? summary(dir).final!.test_error : null;
+}
+
+/**
+ * The full sweep's per-layer diagnostics by depth (results/depth-sweep-full/<data>/sweep-layers.csv, the
+ * sweep's own file: each hidden layer at the last epoch), per target-propagation line and depth, seed 1 ·
+ * seed 2: the angle between the target step ĥ − h and the straight-through gradient at h1 and at the
+ * layer under the top hidden one, the step's rms at h1, and the loss of the decoder forming h1's target.
+ */
+function fullSweepDiagnosticsRows(data: 'mnist' | 'fashion'): (string | null)[][] {
+  const file = results('depth-sweep-full', data, 'sweep-layers.csv');
+  const rows = fs.existsSync(file) ? csv(file) : [];
+  const at = (units: string, depth: number, layer: string, column: string, shown: (v: number) => string): string =>
+    [1, 2]
+      .map((seed) => rows.find((r) => r.units === units && r.rule === 'dtp-st' && r.depth === String(depth) && r.seed === String(seed) && r.layer === layer))
+      .map((r) => (r && r[column] !== '' ? shown(Number(r[column])) : '…'))
+      .join(' · ');
+  return ['sign', 'quantise4', 'stochastic'].flatMap((units) =>
+    [2, 4, 8, 16].map((depth) => [
+      `${units} · ${depth}`,
+      at(units, depth, 'h1', 'target_angle_st_deg', (v) => v.toFixed(0)),
+      at(units, depth, `h${depth - 1}`, 'target_angle_st_deg', (v) => v.toFixed(0)),
+      at(units, depth, 'h1', 'target_rms', (v) => v.toExponential(1)),
+      at(units, depth, 'h1', 'reconstruction_error', (v) => v.toFixed(1)),
+    ]),
+  );
 }
 
 /** A full MNIST sweep line's depth-8 test errors, "seed 1 · seed 2" in %. */
