@@ -3,15 +3,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Subject } from 'rxjs';
 import { compare, planComparison } from '../src/jobs/compare';
-import { runExperiment } from '../src/session/kinds';
 import { Experiment } from '../src/experiment/experiment';
 import { JobRunner, readSummary, RunOutcome, RunRequest, runArguments } from '../src/jobs/job';
 import { LocalPool } from '../src/jobs/local-pool';
 import { alignmentFigure } from '../src/report/figures/alignment';
 import { meanSd } from '../src/report/compare';
 import { ABSOLUTE_PATH, runMetrics } from './helpers';
+import { recordingPool, runStoppedAfterEpoch1 } from './stopped-runs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-compare-'));
 
@@ -102,24 +101,10 @@ describe('apical compare', () => {
   it('continues a run stopped part way from its checkpoint, to the same metrics as a run never stopped', async () => {
     const again = path.join(tmp, 'cmp-again');
     const [planned] = planComparison([files[0]], { ...options, seeds: 1, out: again });
-    const stop$ = new Subject<string>();
-    const stopped = await runExperiment(planned.experiment.resolved as Experiment, {
-      out: planned.request.out,
-      force: true,
-      stop: stop$,
-      onEvent: (event) => event.kind === 'epoch' && stop$.next('SIGTERM'),
-    });
+    const stopped = await runStoppedAfterEpoch1(planned.experiment.resolved as Experiment, planned.request.out);
     expect(stopped).toMatchObject({ interrupted: true, epochs_completed: 1 });
-
     const asked: RunRequest[] = [];
-    const pool = new LocalPool({ jobs: 1 });
-    const recorder: JobRunner = {
-      run(requests) {
-        asked.push(...requests);
-        return pool.run(requests);
-      },
-    };
-    const [run] = await compare([files[0]], recorder, { ...options, seeds: 1, out: again });
+    const [run] = await compare([files[0]], recordingPool(asked), { ...options, seeds: 1, out: again });
     expect(asked.map((r) => r.resume)).toEqual([true]);
     expect(run.status).toBe('finished');
     expect(runMetrics(planned.request.out)).toEqual(runMetrics(path.join(out, 'tiny-bp-s1')));

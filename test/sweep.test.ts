@@ -12,10 +12,9 @@ import { loadSweep, planSweep } from '../src/experiment/sweep';
 import { LocalPool } from '../src/jobs/local-pool';
 import { sweepFigure, sweepLayersByEpochCsv, sweepLayersCsv, sweepMarkdown } from '../src/report/sweep';
 import { layerDiagnosticsByEpoch } from '../src/report/layer-diagnostics';
-import { Subject } from 'rxjs';
-import { runExperiment } from '../src/session/kinds';
-import { JobRunner, RunRequest } from '../src/jobs/job';
+import { RunRequest } from '../src/jobs/job';
 import { ABSOLUTE_PATH, runMetrics } from './helpers';
+import { recordingPool, runStoppedAfterEpoch1 } from './stopped-runs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-sweep-'));
 const bp = { rule: { name: 'bp' }, optimizer: { forward: { name: 'adam', lr: 0.003 } } };
@@ -95,24 +94,10 @@ describe('apical sweep', () => {
     const [whole, stopped] = [path.join(tmp, 'resume-whole'), path.join(tmp, 'resume-stopped')];
     await sweep(file, new LocalPool({ jobs: 1 }), { out: whole, command: 'apical sweep (test)' });
     const [cell] = planSweep(loadSweep(file), stopped).cells;
-    const stop$ = new Subject<string>();
-    const first = await runExperiment(cell.experiment, {
-      out: path.join(stopped, cell.key),
-      force: true,
-      stop: stop$,
-      onEvent: (event) => event.kind === 'epoch' && stop$.next('SIGTERM'),
-    });
-    expect(first).toMatchObject({ interrupted: true, epochs_completed: 1 });
+    expect(await runStoppedAfterEpoch1(cell.experiment, path.join(stopped, cell.key))).toMatchObject({ interrupted: true, epochs_completed: 1 });
     const asked: RunRequest[] = [];
-    const pool = new LocalPool({ jobs: 1 });
-    const recorder: JobRunner = {
-      run(requests) {
-        asked.push(...requests);
-        return pool.run(requests);
-      },
-    };
     const lines: string[] = [];
-    const [row] = await sweep(file, recorder, { out: stopped, command: 'apical sweep (test)', log: (line) => lines.push(line) });
+    const [row] = await sweep(file, recordingPool(asked), { out: stopped, command: 'apical sweep (test)', log: (line) => lines.push(line) });
     expect(lines[0]).toContain('1 runs (0 already finished, 1 to resume from a checkpoint)');
     expect(asked.map((r) => r.resume)).toEqual([true]);
     expect(row.status).toBe('finished');
