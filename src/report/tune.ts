@@ -90,7 +90,7 @@ export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedFiel
     '|---|---|---|',
     ...summary.rungs.map((r, i) => `| ${i} | ${r.epochs} | ${r.trials} |`),
     '',
-    `Training time: ${hours(spent)} CPU hours for ${epochsRun} epochs; every trial to ${summary.budget} epochs at the same ${perEpoch === null ? '—' : perEpoch.toFixed(2)} s per epoch: ${hours(full)} hours` +
+    `Training time: ${hours(spent)} hours for ${epochsRun} epochs (the trials' epoch seconds: wall-clock time, which counts any time a run waited for a core or was paused); every trial to ${summary.budget} epochs at the same ${perEpoch === null ? '—' : perEpoch.toFixed(2)} s per epoch: ${hours(full)} hours` +
       (full !== null && spent > 0 ? ` (${(full / spent).toFixed(1)}× this search).` : '.'),
     '',
     `## Rung ${last} (${summary.rungs[last]?.epochs ?? '—'} epochs)`,
