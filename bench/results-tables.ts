@@ -383,8 +383,8 @@ export function resultsTables(): ResultTable[] {
         [
           'Eight hidden layers of discrete or stochastic units, full MNIST, 20 epochs (`apical sweep experiments/depth-sweep-full-mnist.json`)',
           null,
-          `seeds 1 · 2: sign, DTP with straight-through decoders ${depth8('sign', 'dtp-st')}, straight-through BP ${depth8('sign', 'bp-ste')}, BP with the true derivative ${depth8('sign', 'bp')}%; ` +
-            `Bernoulli samples, DTP ${depth8('stochastic', 'dtp-st')}, straight-through BP ${depth8('stochastic', 'bp-ste')}% (RESULTS.md)`,
+          `seeds 1 · 2: sign, DTP with straight-through decoders ${fullSweepSeeds('mnist', 'sign', 'dtp-st', 8)}, straight-through BP ${fullSweepSeeds('mnist', 'sign', 'bp-ste', 8)}, BP with the true derivative ${fullSweepSeeds('mnist', 'sign', 'bp', 8)}%; ` +
+            `Bernoulli samples, DTP ${fullSweepSeeds('mnist', 'stochastic', 'dtp-st', 8)}, straight-through BP ${fullSweepSeeds('mnist', 'stochastic', 'bp-ste', 8)}% (RESULTS.md)`,
         ],
       ],
     },
@@ -713,12 +713,8 @@ function fullSweepRows(data: 'mnist' | 'fashion'): (string | null)[][] {
     ['stochastic', 'bp-ste', 'stochastic · bp-ste'],
     ['stochastic', 'dtp-st', 'stochastic · dtp-st'],
   ];
-  const cell = (units: string, rule: string, depth: number, seed: number): string => {
-    const error = fullSweepCell(data, units, rule, depth, seed);
-    return error === null ? '…' : pct(error);
-  };
   return lines
-    .map(([units, rule, label]) => [label, ...[2, 4, 8, 16].map((depth) => `${cell(units, rule, depth, 1)} · ${cell(units, rule, depth, 2)}`)])
+    .map(([units, rule, label]) => [label, ...[2, 4, 8, 16].map((depth) => fullSweepSeeds(data, units, rule, depth))])
     .filter((row) => row.slice(1).some((value) => value !== '… · …'));
 }
 
@@ -772,9 +768,9 @@ function fullSweepDiagnosticsRows(data: 'mnist' | 'fashion'): (string | null)[][
   );
 }
 
-/** A full MNIST sweep line's depth-8 test errors, "seed 1 · seed 2" in %. */
-function depth8(units: string, rule: string): string {
-  return [1, 2].map((seed) => pct(fullSweepCell('mnist', units, rule, 8, seed))).join(' · ');
+/** A full-sweep line's test errors at one depth, "seed 1 · seed 2" in %, "…" for a seed not finished. */
+function fullSweepSeeds(data: 'mnist' | 'fashion', units: string, rule: string, depth: number): string {
+  return [1, 2].map((seed) => fullSweepCell(data, units, rule, depth, seed)).map((error) => (error === null ? '…' : pct(error))).join(' · ');
 }
 
 /**
@@ -788,7 +784,7 @@ function fullSweepGoalRows(data: 'mnist' | 'fashion'): (string | null)[][] {
   /** The test errors (%) of the seeds finished. */
   const seeds = (units: string, rule: string, depth: number): number[] =>
     [1, 2].map((seed) => fullSweepCell(data, units, rule, depth, seed)).filter((e): e is number => e !== null).map((e) => 100 * e);
-  const average = (errors: readonly number[]): number => errors.reduce((a, b) => a + b, 0) / errors.length;
+  const average = (errors: readonly number[]): number => meanSd(errors).mean;
   const shown = (errors: readonly number[]): string => (errors.length === 0 ? '…' : `${average(errors).toFixed(2)} (${errors.length})`);
   return ['sign', 'quantise4', 'stochastic'].flatMap((units) =>
     [2, 4, 8, 16].map((depth) => {
