@@ -30,20 +30,8 @@ set_data=()
 [ "$data" = mnist ] || set_data=(--set "data.source=$data")
 status=0
 
-# keep FROM TO: what results/ keeps of the run folders under FROM, and FROM's tables.
-keep() {
-  local from=$1 to=$2
-  mkdir -p "$to"
-  for table in trials.csv tune.md search.json best.json compare.md compare.csv; do
-    [ -f "$from/$table" ] && cp "$from/$table" "$to/"
-  done
-  for run in "$from"/*/ "$from"/trials/*/; do
-    [ -f "$run/summary.json" ] || continue
-    local name=${run#"$from"/}
-    mkdir -p "$to/$name"
-    cp "$run/metrics.jsonl" "$run/summary.json" "$run/config.json" "$to/$name" || status=1
-  done
-}
+# keep FROM TO: copies what results/ keeps of a search or a comparison.
+source bench/keep-runs.sh
 
 for rule in "${rules[@]}"; do
   node dist/src/cli/main.js tune "experiments/bartunov-mnist/$rule.json" --space "experiments/bartunov-mnist/spaces/$rule.json" \
