@@ -26,9 +26,17 @@ export APICAL_NATIVE_THREADS=${APICAL_NATIVE_THREADS:-1}
 status=0
 source bench/keep-runs.sh
 
-# The cells' experiment files, as the sweep writes them (into $runs/plan/experiments/).
+# The cells' experiment files, as the sweep writes them, in $runs/plan/experiments/: planned into a
+# scratch folder and copied over only where they changed, so that a search running beside this one
+# never reads a file half rewritten.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 node -e 'const { loadSweep, planSweep } = require("./dist/src/experiment/sweep"); planSweep(loadSweep(process.argv[1]), process.argv[2]);' \
-  "$sweep_file" "$runs/plan" || exit 1
+  "$sweep_file" "$scratch" || exit 1
+mkdir -p "$runs/plan/experiments"
+for planned in "$scratch"/experiments/*.json; do
+  cmp -s "$planned" "$runs/plan/experiments/${planned##*/}" || cp "$planned" "$runs/plan/experiments/"
+done
 
 for pair in "$@"; do
   cell=${pair%%:*} space=experiments/depth-sweep-spaces/${pair#*:}.json
