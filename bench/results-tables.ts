@@ -492,6 +492,12 @@ export function resultsTables(): ResultTable[] {
       header: ['run', 'epochs', 'train % (last)', 'validation % at best (epoch)', 'test % there', 'lowest test % (epoch)', 'test % (last)'],
       rows: bartunovAblationRows(),
     },
+    {
+      doc: 'RESULTS.md',
+      after: 'Searched per cell on validation (session 17',
+      header: ['data · cell', 'fields searched', 'chosen', 'validation % at epoch 20', "the sweep's setting before", 'adopted', 'seed-1 cell re-run trains as the trial', 'training h'],
+      rows: depthSweepSearchRows(),
+    },
     ...fullSweepTables('mnist', 'Test error % after 20 epochs, seeds 1 · 2 (… not finished):', 'MNIST'),
     ...fullSweepTables('fashion', 'Fashion-MNIST test error % after 20 epochs, seeds 1 · 2 (… not finished):', 'Fashion-MNIST'),
     {
@@ -804,6 +810,101 @@ function fullSweepGoalRows(data: 'mnist' | 'fashion'): (string | null)[][] {
       ];
     }),
   );
+}
+
+/** A searched setting as the tables print it: small rates in exponent form, the rest to three figures. */
+const settingValue = (value: number): string => (value < 0.01 ? value.toExponential(2) : String(Number(value.toPrecision(3))));
+
+/** One of issue 17's per-cell searches on validation, read from its committed files. */
+export interface DepthSweepSearch {
+  /** Dotted paths, as the space file names them. */
+  readonly fields: readonly string[];
+  /** The last rung's trial with the lowest validation error at its last epoch, with its settings; null while that rung has not finished. */
+  readonly chosen: { readonly trial: string; readonly settings: Readonly<Record<string, number>>; readonly validError: number; readonly records: readonly Metrics[] } | null;
+  /** The sweep's setting before the search: its seed-1 cell's validation error at the budget's epoch. */
+  readonly beforeValid: number | null;
+  /** The chosen setting validates lower than the sweep's. */
+  readonly adopted: boolean;
+  readonly hours: number;
+  /** The cell's folder before the search (untuned/ once adopted) and now (cells/). */
+  readonly untuned: string;
+  readonly current: string;
+}
+
+/**
+ * Issue 17's per-cell search of `cell` (e.g. "sign-bp-ste-d8") on `data`, from
+ * results/depth-sweep-full/tune/<data>/<cell>/ (`bash bench/depth-sweep-tune.sh <data> <cell>:<space>`; the
+ * cell's seed 1, 12 trials, successive halving to its 20 epochs). The choice is the last rung's trial
+ * with the lowest validation error at its last epoch (the sweep reports the last epoch's test error),
+ * and it is adopted when that is below the sweep's own setting's (its seed-1 cell, in <data>/untuned/
+ * once the search's setting replaced it, else in <data>/cells/). Hours: the trials' wall-clock epoch
+ * seconds, one core.
+ */
+export function depthSweepSearch(data: 'mnist' | 'fashion', cell: string): DepthSweepSearch {
+  const dir = results('depth-sweep-full', 'tune', data, cell);
+  const trials = csv(path.join(dir, 'trials.csv'));
+  const columns = Object.keys(trials[0]);
+  const fields = columns.slice(columns.indexOf('epochs') + 1, columns.indexOf('status'));
+  const budget = Math.max(...trials.map((t) => Number(t.epochs)));
+  const lastValid = (records: readonly Metrics[]): number => records[records.length - 1].valid_error;
+  const [best] = trials
+    .filter((t) => Number(t.epochs) === budget && (t.status === 'finished' || t.status === 'skipped'))
+    .map((t) => ({ trial: t, records: metrics(path.join(dir, t.out, 'metrics.jsonl')) }))
+    .filter(({ records }) => records.length === budget)
+    .sort((a, b) => lastValid(a.records) - lastValid(b.records) || Number(a.trial.trial) - Number(b.trial.trial));
+  const cellName = `depth-sweep-full-${data}-${cell}-s1`;
+  const untuned = results('depth-sweep-full', data, 'untuned', cellName);
+  const current = results('depth-sweep-full', data, 'cells', cellName);
+  const before = path.join(fs.existsSync(untuned) ? untuned : current, 'metrics.jsonl');
+  const beforeValid = fs.existsSync(before) ? (atEpoch(metrics(before), budget)?.valid_error ?? null) : null;
+  const chosen = best ? { trial: best.trial.trial, settings: Object.fromEntries(fields.map((f) => [f, Number(best.trial[f])])), validError: lastValid(best.records), records: best.records } : null;
+  return {
+    fields,
+    chosen,
+    beforeValid,
+    adopted: chosen !== null && beforeValid !== null && chosen.validError < beforeValid,
+    hours: trials.reduce((sum, t) => sum + (t.training_seconds === '' ? 0 : Number(t.training_seconds)), 0) / 3600,
+    untuned,
+    current,
+  };
+}
+
+/**
+ * Issue 17's per-cell searches (depthSweepSearch), a row each: the fields searched, the choice and its
+ * validation error at epoch 20, the sweep's setting's before the search, whether the choice was adopted,
+ * for an adopted choice whether the sweep's re-run seed-1 cell trained exactly as the trial did (training
+ * error and loss at every epoch: the trial validates every epoch, the cell every 10th), and the hours.
+ */
+function depthSweepSearchRows(): (string | null)[][] {
+  const datasets: readonly (readonly ['mnist' | 'fashion', string])[] = [
+    ['mnist', 'MNIST'],
+    ['fashion', 'Fashion-MNIST'],
+  ];
+  const training = (records: readonly Metrics[]): string => JSON.stringify(records.map((r) => [r.train_error, r.loss]));
+  return datasets.flatMap(([data, dataName]) => {
+    const dir = results('depth-sweep-full', 'tune', data);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .sort()
+      .filter((cell) => fs.existsSync(path.join(dir, cell, 'trials.csv')))
+      .map((cell) => {
+        const search = depthSweepSearch(data, cell);
+        const { chosen } = search;
+        const rerun = path.join(search.current, 'metrics.jsonl');
+        const same = !search.adopted ? '—' : !fs.existsSync(search.untuned) || !fs.existsSync(rerun) ? '…' : training(metrics(rerun)) === training(chosen!.records) ? 'yes' : 'no';
+        return [
+          `${dataName} · ${cell}`,
+          search.fields.join(', '),
+          chosen ? `trial ${chosen.trial}: ${search.fields.map((f) => `${f.split('.').pop()} ${settingValue(chosen.settings[f])}`).join(', ')}` : '…',
+          chosen ? pct(chosen.validError) : '…',
+          pct(search.beforeValid),
+          chosen ? (search.adopted ? 'yes' : 'no') : '…',
+          same,
+          search.hours.toFixed(2),
+        ];
+      });
+  });
 }
 
 /**
