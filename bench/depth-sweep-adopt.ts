@@ -2,8 +2,8 @@
  * Adopts one of issue 17's per-cell searches into the full depth sweep: when the search's choice
  * validates lower than the sweep's own setting (bench/results-tables.ts, depthSweepSearch), writes the
  * chosen fields into the line's `atDepth` entry of experiments/depth-sweep-full-<data>.json (replacing
- * earlier values of the same fields) and moves the cell's committed seeds from
- * results/depth-sweep-full/<data>/cells/ to <data>/untuned/, where the tables keep reading the setting
+ * earlier values of the same fields) and moves the cell's committed seeds (every seed of the sweep) from
+ * results/depth-sweep-full/<data>/cells/ to <data>/before-search/, where the tables keep reading the setting
  * before the search. `apical sweep` then re-runs the cell (move its run folders out of the sweep's run
  * folder first: a finished folder is skipped) and copy-cells.sh brings the new seeds back.
  *
@@ -28,7 +28,7 @@ function adopt(data: 'mnist' | 'fashion', cell: string): string {
   const [, units, rule, depth] = parsed;
   const search = depthSweepSearch(data, cell);
   if (!search.chosen) throw new Error(`${cell}: the search on ${data} has not finished its last rung`);
-  if (fs.existsSync(search.untuned)) return `${cell}: already adopted (${search.untuned} exists)`;
+  if (fs.existsSync(search.beforeSearch)) return `${cell}: already adopted (${search.beforeSearch} exists)`;
   if (!search.adopted) return `${cell}: kept the sweep's setting (validation ${search.beforeValid} against the search's ${search.chosen.validError})`;
   const file = path.join(root, 'experiments', `depth-sweep-full-${data}.json`);
   const sweep = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -37,13 +37,14 @@ function adopt(data: 'mnist' | 'fashion', cell: string): string {
   const kept = (line.atDepth?.[depth] ?? []).filter((entry) => !search.fields.includes(entry.slice(0, entry.indexOf('='))));
   line.atDepth = { ...line.atDepth, [depth]: [...kept, ...search.fields.map((f) => `${f}=${search.chosen!.settings[f]}`)] };
   fs.writeFileSync(file, JSON.stringify(sweep, null, 2) + '\n');
-  const moved = [1, 2].map((seed) => search.current.replace(/-s1$/, `-s${seed}`)).filter((folder) => fs.existsSync(folder));
+  const seeds: readonly number[] = sweep.seeds ?? [1];
+  const moved = seeds.map((seed) => search.current.replace(/-s1$/, `-s${seed}`)).filter((folder) => fs.existsSync(folder));
   for (const folder of moved) {
-    const to = folder.replace(`${path.sep}cells${path.sep}`, `${path.sep}untuned${path.sep}`);
+    const to = folder.replace(`${path.sep}cells${path.sep}`, `${path.sep}before-search${path.sep}`);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.renameSync(folder, to);
   }
-  return `${cell}: ${line.atDepth[depth].join(' ')} in ${file}; ${moved.length} cells moved to untuned/`;
+  return `${cell}: ${line.atDepth[depth].join(' ')} in ${file}; ${moved.length} cells moved to before-search/`;
 }
 
 const [data, ...cells] = process.argv.slice(2);

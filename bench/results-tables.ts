@@ -826,8 +826,8 @@ export interface DepthSweepSearch {
   /** The chosen setting validates lower than the sweep's. */
   readonly adopted: boolean;
   readonly hours: number;
-  /** The cell's folder before the search (untuned/ once adopted) and now (cells/). */
-  readonly untuned: string;
+  /** The seed-1 cell's folder before the search (before-search/ once the choice is adopted) and now (cells/). */
+  readonly beforeSearch: string;
   readonly current: string;
 }
 
@@ -836,7 +836,7 @@ export interface DepthSweepSearch {
  * results/depth-sweep-full/tune/<data>/<cell>/ (`bash bench/depth-sweep-tune.sh <data> <cell>:<space>`; the
  * cell's seed 1, 12 trials, successive halving to its 20 epochs). The choice is the last rung's trial
  * with the lowest validation error at its last epoch (the sweep reports the last epoch's test error),
- * and it is adopted when that is below the sweep's own setting's (its seed-1 cell, in <data>/untuned/
+ * and it is adopted when that is below the sweep's own setting's (its seed-1 cell, in <data>/before-search/
  * once the search's setting replaced it, else in <data>/cells/). Hours: the trials' wall-clock epoch
  * seconds, one core.
  */
@@ -853,9 +853,9 @@ export function depthSweepSearch(data: 'mnist' | 'fashion', cell: string): Depth
     .filter(({ records }) => records.length === budget)
     .sort((a, b) => lastValid(a.records) - lastValid(b.records) || Number(a.trial.trial) - Number(b.trial.trial));
   const cellName = `depth-sweep-full-${data}-${cell}-s1`;
-  const untuned = results('depth-sweep-full', data, 'untuned', cellName);
+  const beforeSearch = results('depth-sweep-full', data, 'before-search', cellName);
   const current = results('depth-sweep-full', data, 'cells', cellName);
-  const before = path.join(fs.existsSync(untuned) ? untuned : current, 'metrics.jsonl');
+  const before = path.join(fs.existsSync(beforeSearch) ? beforeSearch : current, 'metrics.jsonl');
   const beforeValid = fs.existsSync(before) ? (atEpoch(metrics(before), budget)?.valid_error ?? null) : null;
   const chosen = best ? { trial: best.trial.trial, settings: Object.fromEntries(fields.map((f) => [f, Number(best.trial[f])])), validError: lastValid(best.records), records: best.records } : null;
   return {
@@ -864,7 +864,7 @@ export function depthSweepSearch(data: 'mnist' | 'fashion', cell: string): Depth
     beforeValid,
     adopted: chosen !== null && beforeValid !== null && chosen.validError < beforeValid,
     hours: trials.reduce((sum, t) => sum + (t.training_seconds === '' ? 0 : Number(t.training_seconds)), 0) / 3600,
-    untuned,
+    beforeSearch,
     current,
   };
 }
@@ -892,7 +892,7 @@ function depthSweepSearchRows(): (string | null)[][] {
         const search = depthSweepSearch(data, cell);
         const { chosen } = search;
         const rerun = path.join(search.current, 'metrics.jsonl');
-        const same = !search.adopted ? '—' : !fs.existsSync(search.untuned) || !fs.existsSync(rerun) ? '…' : training(metrics(rerun)) === training(chosen!.records) ? 'yes' : 'no';
+        const same = !search.adopted ? '—' : !fs.existsSync(search.beforeSearch) || !fs.existsSync(rerun) ? '…' : training(metrics(rerun)) === training(chosen!.records) ? 'yes' : 'no';
         return [
           `${dataName} · ${cell}`,
           search.fields.join(', '),
