@@ -892,7 +892,12 @@ function depthSweepSearchRows(): (string | null)[][] {
         const search = depthSweepSearch(data, cell);
         const { chosen } = search;
         const rerun = path.join(search.current, 'metrics.jsonl');
-        const same = !search.adopted ? '—' : !fs.existsSync(search.beforeSearch) || !fs.existsSync(rerun) ? '…' : training(metrics(rerun)) === training(chosen!.records) ? 'yes' : 'no';
+        /** '—' when nothing was adopted, '…' while the adopted cell has not been re-run. */
+        const retrainsAsTrial = (): string => {
+          if (!search.adopted) return '—';
+          if (!fs.existsSync(search.beforeSearch) || !fs.existsSync(rerun)) return '…';
+          return training(metrics(rerun)) === training(chosen!.records) ? 'yes' : 'no';
+        };
         return [
           `${dataName} · ${cell}`,
           search.fields.join(', '),
@@ -900,7 +905,7 @@ function depthSweepSearchRows(): (string | null)[][] {
           chosen ? pct(chosen.validError) : '…',
           pct(search.beforeValid),
           chosen ? (search.adopted ? 'yes' : 'no') : '…',
-          same,
+          retrainsAsTrial(),
           search.hours.toFixed(2),
         ];
       });
