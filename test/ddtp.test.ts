@@ -14,9 +14,9 @@ describe('DDTP-linear', () => {
   const batch = randomBatch(rows, 4, 3);
   const topStep = 0.5;
 
-  it('with exact direct inverses Q_j = W_outᵀ·W_L⁻¹·…·W_{j+1}⁻¹ gives DTP’s targets with exact inverses', () => {
-    const dtp = smallCircuit(model, { name: 'dtp', topStep, noise: 0.1 });
-    const ddtp = smallCircuit(model, { name: 'ddtp-linear', topStep, noise: 0.1 });
+  it.each(['batch-mean', 'example'] as const)('with exact direct inverses Q_j = W_outᵀ·W_L⁻¹·…·W_{j+1}⁻¹ gives DTP’s targets with exact inverses (top gradient of the %s loss)', (topGradient) => {
+    const dtp = smallCircuit(model, { name: 'dtp', topStep, topGradient, noise: 0.1 });
+    const ddtp = smallCircuit(model, { name: 'ddtp-linear', topStep, topGradient, noise: 0.1 });
     const { populations, hidden, readout } = dtp.network;
     // DTP: g_l = f_l⁻¹ (V = W⁻¹, c = −b·W⁻¹).
     dtp.network.feedback.forEach((pathway, l) => {

@@ -39,8 +39,14 @@ describe('target propagation on a small invertible linear network', () => {
     return circuit;
   }
 
-  it.each(['dtp', 'tp'] as const)('%s targets equal the analytic ĥ_L = h_L − η̂∂L/∂h_L, ĥ_{l−1} = h_{l−1} + (ĥ_l − h_l)W_l⁻¹', (name) => {
-    const circuit = run({ name, topStep, noise: 0.1 });
+  // L: the minibatch's mean loss (topGradient 'batch-mean', the default) or each example's own ('example').
+  it.each([
+    ['dtp', 'batch-mean'],
+    ['tp', 'batch-mean'],
+    ['dtp', 'example'],
+    ['tp', 'example'],
+  ] as const)('%s targets (L the %s loss) equal the analytic ĥ_L = h_L − η̂∂L/∂h_L, ĥ_{l−1} = h_{l−1} + (ĥ_l − h_l)W_l⁻¹', (name, topGradient) => {
+    const circuit = run({ name, topStep, topGradient, noise: 0.1 });
     const { hidden, readout } = circuit.network;
     // Forward pass and loss gradient in double precision.
     let h: number[][] = toRows(batch.input, 4);
@@ -55,7 +61,7 @@ describe('target propagation on a small invertible linear network', () => {
     const dScores = scores.map((row, i) => {
       const e = row.map((s) => Math.exp(s - Math.max(...row)));
       const total = e.reduce((a, b) => a + b, 0);
-      return e.map((x, j) => (x / total - (j === batch.labels[i] ? 1 : 0)) / rows);
+      return e.map((x, j) => (x / total - (j === batch.labels[i] ? 1 : 0)) / (topGradient === 'example' ? 1 : rows));
     });
     let shift = math.multiply(-topStep, math.multiply(dScores, math.transpose(wOut))) as number[][];
     for (let l = hidden.length; l >= 1; l--) {

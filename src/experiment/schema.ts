@@ -4,7 +4,7 @@
  */
 import { initNames } from '../network/init';
 import { gradientTargetRuleNames, labelTargetRuleNames, plainRuleNames, ruleNames } from '../rules';
-import { inputWeightsUpdates, topTargets } from '../rules/target-propagation';
+import { inputWeightsUpdates, topGradients, topTargets } from '../rules/target-propagation';
 import { derivativeNames, units, unitTypeNames } from '../units';
 import { recordSchema } from '../record/spec';
 import { dataProperties } from './data';
@@ -15,7 +15,7 @@ const hiddenUnitNames = Object.keys(units).filter((name) => !units[name].readout
 const rateUnitNames = hiddenUnitNames.filter((name) => units[name].activation !== undefined);
 
 /**
- * The rule schema of the gradient-target rules `names`: topStep, noise, noiseDecay, top (refused
+ * The rule schema of the gradient-target rules `names`: topStep, topGradient, noise, noiseDecay, top (refused
  * with its own message by rules that do not read it: experiment.ts) and their own options `extra`.
  */
 function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[number][], extra: Record<string, object>) {
@@ -27,6 +27,7 @@ function gradientTargetRule(names: readonly (typeof gradientTargetRuleNames)[num
       properties: {
         name: {},
         topStep: { type: 'number', exclusiveMinimum: 0 },
+        topGradient: { enum: topGradients },
         noise: { type: 'number', minimum: 0 },
         noiseDecay: { type: 'number', exclusiveMinimum: 0 },
         top: { enum: topTargets },

@@ -9,7 +9,7 @@
 import { DirectDecoderPathway } from '../network/direct-decoder';
 import { differenceTargetPropagation } from './dtp';
 import { Rule } from './rule';
-import { projectOption, TargetPropagationSpec, targetPropagationUses } from './target-propagation';
+import { projectOption, TargetPropagationSpec, targetPropagationUses, topStepFor } from './target-propagation';
 
 export function directDifferenceTargetPropagation(spec: TargetPropagationSpec, linear: boolean): Rule {
   const name = linear ? 'ddtp-linear' : 'ddtp-tanh';
@@ -27,13 +27,13 @@ export function directDifferenceTargetPropagation(spec: TargetPropagationSpec, l
     feedback: kind,
     readoutFeedback: kind,
     fromReadout(pathway, readout, top, rows) {
-      direct(pathway).sendTargetDifference(rows, readout.activity, readout.delta, spec.topStep, top.topDown);
+      direct(pathway).sendTargetDifference(rows, readout.activity, readout.delta, topStepFor(spec, rows), top.topDown);
     },
     top() {
       // topDown already holds ĥ_L − h_L.
     },
     descend(pathway, _above, below, rows, readout) {
-      direct(pathway).sendTargetDifference(rows, readout.activity, readout.delta, spec.topStep, below.topDown);
+      direct(pathway).sendTargetDifference(rows, readout.activity, readout.delta, topStepFor(spec, rows), below.topDown);
     },
   };
 }

@@ -20,7 +20,7 @@
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { autoEncoderOption, decoderCentreOption, decoderChainOptions, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule } from './target-propagation';
+import { autoEncoderOption, decoderCentreOption, decoderChainOptions, targetPropagationUses, TargetPropagationSpec, probeNoiseSchedule, topStepFor } from './target-propagation';
 
 export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
   const growth = spec.stepGrowth ?? 1;
@@ -35,9 +35,9 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
     top(at, rows) {
       // The top signal is the difference ĥ_L − h_L = −η̂ ∂Loss/∂h_L.
       const length = rows * at.size;
-      kernels().axpby(length, -spec.topStep, at.topDown, 0, at.topDown, at.topDown);
+      kernels().axpby(length, -topStepFor(spec, rows), at.topDown, 0, at.topDown, at.topDown);
     },
-    ...(spec.top === 'output-decoder' ? decodedTop(spec.topStep) : {}),
+    ...(spec.top === 'output-decoder' ? decodedTop(spec) : {}),
     ...(spec.autoEncoder ? layerwiseAutoEncoders(spec.autoEncoder) : {}),
     receive(at, rows) {
       kernels().axpby(rows * at.size, 1, at.activity, 1, at.topDown, at.target);
@@ -55,12 +55,12 @@ export function differenceTargetPropagation(spec: TargetPropagationSpec): Rule {
 }
 
 /** The top target decoded from the output: ĥ_L − h_L = g_{L+1}(o − η̂ δ_out) − g_{L+1}(o), written by `fromReadout`. */
-function decodedTop(topStep: number): Pick<Rule, 'uses' | 'readoutFeedback' | 'fromReadout' | 'top'> {
+function decodedTop(spec: TargetPropagationSpec): Pick<Rule, 'uses' | 'readoutFeedback' | 'fromReadout' | 'top'> {
   return {
     uses: { ...targetPropagationUses, outputGradient: false },
     readoutFeedback: 'output-decoder',
     fromReadout(pathway, readout, top, rows) {
-      expectPathway('dtp', pathway, 'output-decoder').sendTargetDifference(rows, readout.delta, topStep, top.topDown);
+      expectPathway('dtp', pathway, 'output-decoder').sendTargetDifference(rows, readout.delta, topStepFor(spec, rows), top.topDown);
     },
     top() {
       // topDown already holds ĥ_L − h_L.

@@ -5,6 +5,14 @@ import { SignalUse } from './rule';
 export interface TargetPropagationSpec {
   /** η̂: the step of the top target along −∂Loss/∂h_L. */
   readonly topStep: number;
+  /**
+   * Which loss's gradient η̂ scales (dtp, drl, tp, ddtp-*, tptt): 'batch-mean' (default), the
+   * minibatch's mean loss, as in Lee et al.'s released code, so that each example's step is
+   * η̂/B·∂ℓ_i/∂h_L for a minibatch of B; 'example', each example's own loss, ĥ_L = h_L − η̂·∂ℓ_i/∂h_L,
+   * a step that does not shrink as the minibatch grows (the form Bartunov et al. 2018, §2.1.2, write
+   * their α in; RESULTS.md "The top step per example").
+   */
+  readonly topGradient?: TopGradient;
   /** σ: standard deviation of the Gaussian noise probing the decoders. */
   readonly noise: number;
   /** τ (epochs): when set, σ decays as σ/(1 + epoch/τ), as in Lee et al.'s discrete networks. */
@@ -75,6 +83,14 @@ export interface TargetPropagationSpec {
 
 export const inputWeightsUpdates = ['tptt', 'bptt'] as const;
 export type InputWeightsUpdate = (typeof inputWeightsUpdates)[number];
+
+export const topGradients = ['batch-mean', 'example'] as const;
+export type TopGradient = (typeof topGradients)[number];
+
+/** η̂ for a minibatch of `rows`, as a factor of ∂(mean loss)/∂h, the gradient the read-out sends. */
+export function topStepFor(spec: Pick<TargetPropagationSpec, 'topStep' | 'topGradient'>, rows: number): number {
+  return spec.topGradient === 'example' ? spec.topStep * rows : spec.topStep;
+}
 
 export const topTargets = ['readout-gradient', 'output-decoder'] as const;
 export type TopTarget = (typeof topTargets)[number];

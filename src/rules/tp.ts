@@ -7,7 +7,7 @@
 import { kernels } from '../kernels';
 import { layerLossDelta } from './layer-loss';
 import { expectPathway, Rule } from './rule';
-import { probeNoiseSchedule, targetPropagationUses, TargetPropagationSpec } from './target-propagation';
+import { probeNoiseSchedule, targetPropagationUses, TargetPropagationSpec, topStepFor } from './target-propagation';
 
 export function targetPropagation(spec: TargetPropagationSpec): Rule {
   return {
@@ -18,7 +18,7 @@ export function targetPropagation(spec: TargetPropagationSpec): Rule {
     probeNoise: probeNoiseSchedule(spec),
     top(at, rows) {
       // The top signal is the target itself.
-      kernels().axpby(rows * at.size, 1, at.activity, -spec.topStep, at.topDown, at.topDown);
+      kernels().axpby(rows * at.size, 1, at.activity, -topStepFor(spec, rows), at.topDown, at.topDown);
     },
     receive(at, rows) {
       at.target.set(at.topDown.subarray(0, rows * at.size));
