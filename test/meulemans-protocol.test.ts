@@ -27,9 +27,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-meulemans-'));
 const matrix = (a: Float32Array, r: number, c: number): number[][] => Array.from({ length: r }, (_, i) => Array.from(a.subarray(i * c, (i + 1) * c)));
 
 describe('the top hidden target decoded from the output (top: output-decoder)', () => {
-  it('is ĥ_L = h_L + g(o − η̂·δ) − g(o), o the read-out’s scores and δ = ∂(mean loss)/∂o (reference in float64)', () => {
+  // δ = ∂L/∂o with L the minibatch's mean loss (topGradient 'batch-mean', the default) or each example's own ('example').
+  it.each(['batch-mean', 'example'] as const)('is ĥ_L = h_L + g(o − η̂·δ) − g(o), o the read-out’s scores and δ = ∂L/∂o, L the %s loss (reference in float64)', (topGradient) => {
     const topStep = 0.7;
-    const circuit = smallCircuit(smallModel([6, 5, 4, 3], 'tanh'), { name: 'dtp', topStep, noise: 0.1, top: 'output-decoder' });
+    const circuit = smallCircuit(smallModel([6, 5, 4, 3], 'tanh'), { name: 'dtp', topStep, topGradient, noise: 0.1, top: 'output-decoder' });
     const { network } = circuit;
     const pathway = network.readoutFeedback as OutputDecoderPathway;
     expect(pathway.kind).toBe('output-decoder');
@@ -54,7 +55,7 @@ describe('the top hidden target decoded from the output (top: output-decoder)', 
       const max = Math.max(...scores);
       const exp = scores.map((s) => Math.exp(s - max));
       const total = exp.reduce((a, b) => a + b, 0);
-      const delta = exp.map((e, j) => (e / total - (j === batch.labels[r] ? 1 : 0)) / rows);
+      const delta = exp.map((e, j) => (e / total - (j === batch.labels[r] ? 1 : 0)) / (topGradient === 'example' ? 1 : rows));
       const stepped = scores.map((s, j) => s - topStep * delta[j]);
       const expected = h[r].map((x, j) => x + g(stepped)[j] - g(scores)[j]);
       const got = Array.from(top.target.subarray(r * 4, (r + 1) * 4));
