@@ -377,8 +377,8 @@ export function resultsTables(): ResultTable[] {
         [
           "Bartunov et al.'s protocol, 784-256×5-10 tanh, up to 500 epochs (`apical compare experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`)",
           null,
-          `lowest test error (their measure), 3 seeds: ${bartunovPaperRows().map((row) => `${row[0]!.replace(/ \(alternating\).*/, '')} ${row[4]!.replace('%', '')}`).join(', ')}% ` +
-            "(SDTP and AO-SDTP at apical's tuned settings, `<rule>-tuned.json`; RESULTS.md)",
+          `lowest test error (their measure), 3 seeds: ${bartunovReadmeFigures()}% ` +
+            "(DTP with α per example, `dtp-paper-example.json`; SDTP and AO-SDTP at apical's tuned settings, `<rule>-tuned.json`; RESULTS.md)",
         ],
         [
           'Eight hidden layers of discrete or stochastic units, full MNIST, 20 epochs (`apical sweep experiments/depth-sweep-full-mnist.json`)',
@@ -635,6 +635,10 @@ function bartunovAblationRows(): (string | null)[][] {
     ['SDTP, Table 5, inverse loss averaged over units', 'ablation-sdtp-paper-unit-mean'],
     ['AO-SDTP, apical tune trial 8', 'tune-ao-sdtp/trials/t008-e50'],
     ['AO-SDTP, Table 5 (SDTP’s column), inverse loss averaged over units', 'ablation-ao-sdtp-paper-unit-mean'],
+    ['FA, Table 5, the loss summed over the minibatch (ε/128; session 18; stopped by patience 50)', 'ablation-fa-paper-batch-sum'],
+    ['DTP (alternating), Table 5, every loss summed over the minibatch (ε/128; session 18; stopped by patience 50)', 'ablation-dtp-paper-batch-sum'],
+    ['SDTP, Table 5, inverse loss averaged over units, to patience 50 (session 18)', 'ablation-sdtp-paper-unit-mean-long'],
+    ['DTP (parallel), Table 5’s parallel column, α per example (session 18; stopped by patience 50)', 'ablation-dtp-parallel-paper-example'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
@@ -661,15 +665,26 @@ function bartunovAblationRows(): (string | null)[][] {
  * any epoch (their Table 1's figure), mean ± sd over seeds.
  */
 function bartunovPaperRows(): (string | null)[][] {
-  const labels: readonly (readonly [string, string])[] = [
-    ['paper-bp', 'BP'],
-    ['paper-fa', 'FA'],
-    ['paper-dfa', 'DFA'],
-    ['paper-dtp', 'DTP (alternating)'],
-    ['tuned-sdtp', "SDTP (alternating), apical's search (sdtp-tuned.json)"],
-    ['tuned-ao-sdtp', "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)"],
-  ];
-  return bartunovSeedRows('bartunov-mnist', labels).map((row) => [...row, null]);
+  return bartunovSeedRows('bartunov-mnist', bartunovPaperRuns.map(({ folder, label }) => [folder, label])).map((row) => [...row, null]);
+}
+
+/** The rows of "Table 5's settings over seeds": folder of results/bartunov-mnist/, label, and the rule's name in README's row when it is the rule's headline figure. */
+const bartunovPaperRuns: readonly { readonly folder: string; readonly label: string; readonly readme?: string }[] = [
+  { folder: 'paper-bp', label: 'BP', readme: 'BP' },
+  { folder: 'paper-fa', label: 'FA', readme: 'FA' },
+  { folder: 'paper-fa-batch-sum', label: 'FA, the loss summed over the minibatch (ε 1e-4/128)' },
+  { folder: 'paper-dfa', label: 'DFA', readme: 'DFA' },
+  { folder: 'paper-dtp-example', label: 'DTP (alternating), α per example (dtp-paper-example.json)', readme: 'DTP' },
+  { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
+  { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)", readme: 'SDTP' },
+  { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
+];
+
+/** README's Bartunov figures: each rule's headline row of bartunovPaperRuns, "<rule> <lowest test % mean ± sd>". */
+function bartunovReadmeFigures(): string {
+  return bartunovPaperRuns
+    .flatMap(({ folder, label, readme }) => (readme ? bartunovSeedRows('bartunov-mnist', [[folder, label]]).map((row) => `${readme} ${row[4]!.replace('%', '')}`) : []))
+    .join(', ');
 }
 
 /**
