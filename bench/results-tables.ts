@@ -639,6 +639,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['DTP (alternating), Table 5, every loss summed over the minibatch (ε/128; session 18; stopped by patience 50)', 'ablation-dtp-paper-batch-sum'],
     ['SDTP, Table 5, inverse loss averaged over units, to patience 50 (session 18)', 'ablation-sdtp-paper-unit-mean-long'],
     ['DTP (parallel), Table 5’s parallel column, α per example (session 18; stopped by patience 50)', 'ablation-dtp-parallel-paper-example'],
+    ['SDTP (parallel), Table 5’s parallel column, denoising (session 18; stopped by patience 50)', 'ablation-sdtp-parallel-paper'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
