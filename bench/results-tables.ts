@@ -640,6 +640,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['SDTP, Table 5, inverse loss averaged over units, to patience 50 (session 18)', 'ablation-sdtp-paper-unit-mean-long'],
     ['DTP (parallel), Table 5’s parallel column, α per example (session 18; stopped by patience 50)', 'ablation-dtp-parallel-paper-example'],
     ['SDTP (parallel), Table 5’s parallel column, denoising (session 18; stopped by patience 50)', 'ablation-sdtp-parallel-paper'],
+    ['SDTP, apical tune trial 8 with its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-sdtp-tuned-frozen-decoders'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
