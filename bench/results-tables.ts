@@ -641,6 +641,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['DTP (parallel), Table 5’s parallel column, α per example (session 18; stopped by patience 50)', 'ablation-dtp-parallel-paper-example'],
     ['SDTP (parallel), Table 5’s parallel column, denoising (session 18; stopped by patience 50)', 'ablation-sdtp-parallel-paper'],
     ['SDTP, apical tune trial 8 with its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-sdtp-tuned-frozen-decoders'],
+    ['DTP (alternating), Table 5, α per example, its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-dtp-paper-example-frozen-decoders'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
