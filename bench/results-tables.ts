@@ -680,6 +680,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'paper-dtp-example', label: 'DTP (alternating), α per example (dtp-paper-example.json)', readme: 'DTP' },
   { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)", readme: 'SDTP' },
+  { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
 ];
 
