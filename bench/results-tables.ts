@@ -701,7 +701,7 @@ function bartunovFashionRows(): (string | null)[][] {
     ['seeds-bp', 'BP'],
     ['seeds-fa', 'FA'],
     ['seeds-dfa', 'DFA'],
-    ['seeds-dtp', 'DTP'],
+    ['seeds-dtp', 'DTP (α per example)'],
     ['seeds-sdtp', 'SDTP'],
     ['seeds-ao-sdtp', 'AO-SDTP'],
   ];
