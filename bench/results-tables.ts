@@ -679,6 +679,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'paper-dfa', label: 'DFA', readme: 'DFA' },
   { folder: 'paper-dtp-example', label: 'DTP (alternating), α per example (dtp-paper-example.json)', readme: 'DTP' },
   { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
+  { folder: 'seeds-dtp', label: "DTP (alternating), α per example, apical's search (tune-dtp/best.json)" },
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)", readme: 'SDTP' },
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
