@@ -21,12 +21,12 @@
 import { kernels } from '../kernels';
 import { RateDecoderPathway } from '../network/rate-decoder';
 import { Rule } from './rule';
-import { targetPropagationUses } from './target-propagation';
+import { targetPropagationUses, topStepFor } from './target-propagation';
 
 /**
  * Spiking DTP's target formation, in the seam every rule fills (rule.ts): at h_L the read-out's
  * gradient ∂loss/∂h_L of the batch-mean loss arrives as topDown, so one trial's is rows·topDown and
- * ĥ_L = h_L − η̂·rows·topDown; each decoder pathway sends ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l).
+ * ĥ_L = h_L − η̂·rows·topDown (each trial's own loss: topGradient 'example', target-propagation.ts); each decoder pathway sends ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l).
  * A population forms no delta when it receives its target: it settles under it, and its rate
  * change is what it learns from (network/population-clock.ts).
  */
@@ -37,7 +37,7 @@ export function spikingDifferenceTargetPropagation(topStep: number): Rule {
     uses: { ...targetPropagationUses, derivativeChain: false },
     feedback: 'rate-decoder',
     top(at, rows) {
-      kernels().axpby(rows * at.size, -topStep * rows, at.topDown, 1, at.activity, at.target);
+      kernels().axpby(rows * at.size, -topStepFor({ topStep, topGradient: 'example' }, rows), at.topDown, 1, at.activity, at.target);
     },
     receive() {
       // The target is formed; the delta comes from the target phase.
