@@ -175,9 +175,13 @@ export class RunDirectory {
     }
   }
 
-  /** Writes and removes a small file: a folder we cannot write is refused before training. */
+  /**
+   * Writes and removes a small file: a folder we cannot write is refused before training. The
+   * file is named for this process, so that two processes probing one folder at once (a second
+   * one about to be refused by the lock) do not remove each other's.
+   */
   private probe(): void {
-    const file = path.join(this.dir, '.apical-write-test');
+    const file = path.join(this.dir, `.apical-write-test-${process.pid}`);
     try {
       fs.writeFileSync(file, 'ok');
       fs.rmSync(file);
