@@ -520,6 +520,12 @@ export function resultsTables(): ResultTable[] {
     },
     {
       doc: 'RESULTS.md',
+      after: 'SDTP\'s decoders, learning or held (seed 1, 20 epochs; `results/bartunov-mnist/ablation-sdtp-tuned-20-*/`):',
+      header: ['decoders', 'test % at best validation', 'recon g2', 'g3', 'g4', 'g5', 'g6 (top)', 'target angle h1 (°)', 'h2', 'h3', 'h4', 'h5'],
+      rows: sdtpDecoderRows(),
+    },
+    {
+      doc: 'RESULTS.md',
       after: 'the search below.',
       header: ['units · rule', '2', '4', '8', '16'],
       rows: depthSweepLinesRows(),
@@ -614,6 +620,37 @@ function meulemansSeedRows(): (string | null)[][] {
   return rows.filter(([, peer, apical]) => finished(peer).length > 0 && fs.existsSync(dir(apical))).map(([label, peer, apical]) => row(label, peer, apical));
 }
 
+/** SDTP at apical's tuned setting, seed 1, 20 epochs with alignment angles, its decoders learning or held (`training.frozen`). */
+const sdtpDecoderRuns: readonly (readonly [string, string])[] = [
+  ['every decoder learning', 'ablation-sdtp-tuned-20-learning'],
+  ['the top decoder (V6, c6) held', 'ablation-sdtp-tuned-20-top-held'],
+  ['the four decoders below it held', 'ablation-sdtp-tuned-20-lower-held'],
+  ['every decoder held', 'ablation-sdtp-tuned-20-all-held'],
+];
+
+/**
+ * Where SDTP's learning decoders cost accuracy: per run of `sdtpDecoderRuns`, the test error at best
+ * validation, each decoder's reconstruction error after epoch 20, and the angle between each hidden
+ * layer's target direction ĥ − h and −∂L/∂h (`target_angle`), averaged over the samples of epochs 16–20.
+ */
+function sdtpDecoderRows(): (string | null)[][] {
+  return sdtpDecoderRuns.map(([label, dir]) => {
+    const s = summary(results('bartunov-mnist', dir));
+    const m = metrics(results('bartunov-mnist', dir, 'metrics.jsonl'));
+    const last = m[m.length - 1];
+    const angles = (layer: string): string => {
+      const samples: number[] = m.slice(15).flatMap((r) => r.alignment.map((a: Metrics) => a.target_angle[layer]));
+      return (samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(1);
+    };
+    return [
+      label,
+      pct(s.best_valid!.test_error),
+      ...['g2', 'g3', 'g4', 'g5', 'g6'].map((g) => last.reconstruction_error[g].toFixed(0)),
+      ...['h1', 'h2', 'h3', 'h4', 'h5'].map(angles),
+    ];
+  });
+}
+
 /**
  * The appendix ablations of Bartunov et al.'s protocol: each run's last training error, its best
  * validation epoch with the test error there, and the lowest test error of any epoch (the figure
@@ -642,6 +679,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['SDTP (parallel), Table 5’s parallel column, denoising (session 18; stopped by patience 50)', 'ablation-sdtp-parallel-paper'],
     ['SDTP, apical tune trial 8 with its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-sdtp-tuned-frozen-decoders'],
     ['DTP (alternating), Table 5, α per example, its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-dtp-paper-example-frozen-decoders'],
+    ...sdtpDecoderRuns.map(([label, dir]) => [`SDTP, apical tune trial 8, 20 epochs: ${label} (session 19)`, dir] as const),
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
