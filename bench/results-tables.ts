@@ -720,6 +720,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'seeds-dtp', label: "DTP (alternating), α per example, apical's search (tune-dtp/best.json)" },
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)", readme: 'SDTP' },
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
+  { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)" },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
 ];
 
