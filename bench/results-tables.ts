@@ -681,6 +681,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['SDTP (parallel), Table 5’s parallel column, denoising (session 18; stopped by patience 50)', 'ablation-sdtp-parallel-paper'],
     ['SDTP, apical tune trial 8 with its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-sdtp-tuned-frozen-decoders'],
     ['DTP (alternating), Table 5, α per example, its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-dtp-paper-example-frozen-decoders'],
+    ['SDTP, Table 5, inverse and forward losses averaged over units (both ε × 256; session 19)', 'ablation-sdtp-paper-unit-mean-both'],
     ...sdtpDecoderRuns.map(([label, dir]) => [`SDTP, apical tune trial 8, 20 epochs: ${label} (session 19)`, dir] as const),
   ];
   return runs.map(([label, dir]) => {
