@@ -717,6 +717,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'paper-bp', label: 'BP', readme: 'BP' },
   { folder: 'paper-fa', label: 'FA', readme: 'FA' },
   { folder: 'paper-fa-batch-sum', label: 'FA, the loss summed over the minibatch (ε 1e-4/128)' },
+  { folder: 'seeds-fa-appendix', label: "FA, apical's search over Table 4's domain (tune-fa-appendix/best.json)" },
   { folder: 'paper-dfa', label: 'DFA', readme: 'DFA' },
   { folder: 'paper-dtp-example', label: 'DTP (alternating), α per example (dtp-paper-example.json)', readme: 'DTP' },
   { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
@@ -725,6 +726,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)", readme: 'SDTP' },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
+  { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)" },
 ];
 
 /** README's Bartunov figures: each rule's headline row of bartunovPaperRuns, "<rule> <lowest test % mean ± sd>". */
