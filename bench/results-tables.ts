@@ -379,9 +379,8 @@ export function resultsTables(): ResultTable[] {
           null,
           `lowest test error (their measure), 3 seeds: ${bartunovReadmeFigures()}% ` +
             "(DTP with α per example, `dtp-paper-example.json`; FA at the setting apical's search chose over their Table 4 domain, `fa-appendix-tuned.json`; " +
-            "AO-SDTP at apical's tuned setting, `ao-sdtp-tuned.json`; " +
-            "SDTP at the setting its search chose with the decoders' rate free down to 1e-8, `sdtp-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights), " +
-            `where decoders that learn reach ${bartunovSeedRows('bartunov-mnist', [['tuned-sdtp', 'SDTP']])[0]![4]}; RESULTS.md)`,
+            "SDTP and AO-SDTP at the settings their searches chose with the decoders' rate free down to 1e-8, `<rule>-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights), " +
+            `where decoders that learn reach ${bartunovSeedRows('bartunov-mnist', [['tuned-sdtp', 'SDTP']])[0]![4]} and ${bartunovSeedRows('bartunov-mnist', [['tuned-ao-sdtp', 'AO-SDTP']])[0]![4]}; RESULTS.md)`,
         ],
         [
           'Eight hidden layers of discrete or stochastic units, full MNIST, 20 epochs (`apical sweep experiments/depth-sweep-full-mnist.json`)',
@@ -726,8 +725,8 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)" },
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)", readme: 'SDTP' },
-  { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)", readme: 'AO-SDTP' },
-  { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)" },
+  { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)" },
+  { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)", readme: 'AO-SDTP' },
 ];
 
 /** README's Bartunov figures: each rule's headline row of bartunovPaperRuns, "<rule> <lowest test % mean ± sd>". */
