@@ -641,8 +641,8 @@ function sdtpDecoderRows(): (string | null)[][] {
     const m = metrics(results('bartunov-mnist', dir, 'metrics.jsonl'));
     const last = m[m.length - 1];
     const angles = (layer: string): string => {
-      const samples: number[] = m.slice(15).flatMap((r) => r.alignment.map((a: Metrics) => a.target_angle[layer]));
-      return (samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(1);
+      const samples = m.slice(15).flatMap((r) => r.alignment.map((a: Metrics) => a.target_angle[layer]));
+      return meanSd(samples.filter((v): v is number => typeof v === 'number')).mean.toFixed(1); // an undefined angle is the string "NaN"
     };
     return [
       label,

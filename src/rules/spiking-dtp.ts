@@ -26,7 +26,8 @@ import { targetPropagationUses, topStepFor } from './target-propagation';
 /**
  * Spiking DTP's target formation, in the seam every rule fills (rule.ts): at h_L the read-out's
  * gradient ∂loss/∂h_L of the batch-mean loss arrives as topDown, so one trial's is rows·topDown and
- * ĥ_L = h_L − η̂·rows·topDown (each trial's own loss: topGradient 'example', target-propagation.ts); each decoder pathway sends ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l).
+ * ĥ_L = h_L − η̂·rows·topDown (each trial's own loss: topGradient 'example', target-propagation.ts);
+ * each decoder pathway sends ĥ_{l−1} = h_{l−1} + g_l(ĥ_l) − g_l(h_l).
  * A population forms no delta when it receives its target: it settles under it, and its rate
  * change is what it learns from (network/population-clock.ts).
  */
