@@ -74,9 +74,9 @@ function meanSdPct(fractions: readonly number[]): string {
   return `${mean.toFixed(2)} ± ${sd.toFixed(2)}`;
 }
 
-/** The median of a run's training seconds per epoch. */
-function medianSeconds(records: readonly Metrics[]): number {
-  const sorted = records.map((r) => r.seconds as number).sort((a, b) => a - b);
+/** The median over a run's epochs of one field (by default its training seconds per epoch). */
+function median(records: readonly Metrics[], field = 'seconds'): number {
+  const sorted = records.map((r) => r[field] as number).sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
 }
@@ -96,7 +96,7 @@ function longRunRow(label: string, dir: string, seconds: boolean, extra: number)
     `${pct(s.best_valid!.test_error)}% (epoch ${s.best_valid!.epoch})`,
     `${pct(lowestTest(m))}%`,
     `${pct(s.final!.train_error)}%`,
-    seconds ? medianSeconds(m).toFixed(2) : null,
+    seconds ? median(m).toFixed(2) : null,
     ...Array<null>(extra).fill(null),
   ];
 }
@@ -583,16 +583,39 @@ export function resultsTables(): ResultTable[] {
     {
       doc: 'RESULTS.md',
       after: '### 100 epochs, apical\'s side (seed 1;',
-      header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch'],
-      rows: ['bp', 'dfa', 'dtp', 'ddtp-linear', 'drl'].map(meulemans100Row),
+      header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch', 'their code: test % at best validation (epoch)', 'their test % after epoch 100', 'their CPU s per epoch'],
+      rows: meulemans100Configs.map(([theirs, config]) => meulemans100Row(theirs, config)),
     },
   ];
 }
 
-/** A row of the 100-epoch table (results/meulemans-100/<config>-s1/summary.json). */
-function meulemans100Row(config: string): (string | null)[] {
+/** Meulemans et al.'s MNIST configs (their final_configs/mnist_<name>.py) and apical's files of the same (experiments/meulemans-mnist/). */
+const meulemans100Configs: readonly (readonly [string, string])[] = [
+  ['BP', 'bp'],
+  ['DFA', 'dfa'],
+  ['DTP', 'dtp'],
+  ['DDTPlinear', 'ddtp-linear'],
+  ['DTPDRL', 'drl'],
+];
+
+/**
+ * A row of the 100-epoch table: apical's seed 1 (results/meulemans-100/<config>-s1/summary.json)
+ * and, where their run is kept, Meulemans et al.'s code at their configs' random_seed 42
+ * (results/meulemans-100/<theirs>-peer-seed42/peer.jsonl, test and validation error in %): the test
+ * error at the first epoch of lowest validation error, as their paper reports it, after epoch 100,
+ * and their median CPU seconds per epoch (epochs 2–100: epoch 1's also holds DDTP's and DRL's
+ * feedback pre-training). An em dash where their run has not finished.
+ */
+function meulemans100Row(theirs: string, config: string): (string | null)[] {
   const s = summary(results('meulemans-100', `${config}-s1`));
-  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2)];
+  const peerFile = results('meulemans-100', `${theirs}-peer-seed42`, 'peer.jsonl');
+  const peer = fs.existsSync(peerFile) ? metrics(peerFile) : [];
+  const theirCells = (): string[] => {
+    if (peer.length < 100) return ['—', '—', '—'];
+    const best = peer.reduce((b, m) => (m.valid_error < b.valid_error ? m : b));
+    return [`${best.test_error.toFixed(2)} (${best.epoch})`, atEpoch(peer, 100).test_error.toFixed(2), median(peer.slice(1, 100), 'cpu_seconds').toFixed(1)];
+  };
+  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2), ...theirCells()];
 }
 
 /**
