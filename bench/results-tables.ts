@@ -608,14 +608,41 @@ const meulemans100Configs: readonly (readonly [string, string])[] = [
  */
 function meulemans100Row(theirs: string, config: string): (string | null)[] {
   const s = summary(results('meulemans-100', `${config}-s1`));
-  const peerFile = results('meulemans-100', `${theirs}-peer-seed42`, 'peer.jsonl');
-  const peer = fs.existsSync(peerFile) ? metrics(peerFile) : [];
-  const theirCells = (): string[] => {
-    if (peer.length < 100) return ['—', '—', '—'];
-    const best = peer.reduce((b, m) => (m.valid_error < b.valid_error ? m : b));
-    return [`${best.test_error.toFixed(2)} (${best.epoch})`, atEpoch(peer, 100).test_error.toFixed(2), median(peer.slice(1, 100), 'cpu_seconds').toFixed(1)];
-  };
-  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2), ...theirCells()];
+  const peer = meulemans100Peer(theirs);
+  const theirCells = peer
+    ? [`${peer.best.test_error.toFixed(2)} (${peer.best.epoch})`, atEpoch(peer.epochs, 100).test_error.toFixed(2), median(peer.epochs.slice(1), 'cpu_seconds').toFixed(1)]
+    : ['—', '—', '—'];
+  return [config, `${pct(s.best_valid!.test_error)} (${s.best_valid!.epoch})`, pct(s.best_valid!.valid_error), pct(s.final!.test_error), pct(s.final!.train_error), (s.training_seconds / s.epochs_completed).toFixed(2), ...theirCells];
+}
+
+/** Their 100-epoch run of a config, when kept and finished: its epochs and the first epoch of lowest validation error. */
+function meulemans100Peer(theirs: string): { readonly epochs: Metrics[]; readonly best: Metrics } | null {
+  const file = results('meulemans-100', `${theirs}-peer-seed42`, 'peer.jsonl');
+  const epochs = fs.existsSync(file) ? metrics(file) : [];
+  if (epochs.length < 100) return null;
+  return { epochs, best: epochs.reduce((best, m) => (m.valid_error < best.valid_error ? m : best)) };
+}
+
+/**
+ * Where the 100-epoch table's reading of their peer.jsonl disagrees with their own summary of the
+ * run (performance_overview.txt: acc_test_val_best, the test accuracy at the epoch of best validation
+ * accuracy; epoch_best_acc, that epoch from 0), as "<config>: <ours> against <theirs>".
+ */
+export function meulemans100OverviewDifferences(): string[] {
+  return meulemans100Configs.flatMap(([theirs]) => {
+    const peer = meulemans100Peer(theirs);
+    if (!peer) return [];
+    const overview = Object.fromEntries(
+      fs
+        .readFileSync(results('meulemans-100', `${theirs}-peer-seed42`, 'performance_overview.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')),
+    );
+    const ours = `${peer.best.test_error.toFixed(4)} at epoch ${peer.best.epoch}`;
+    const written = `${(100 * (1 - Number(overview.acc_test_val_best))).toFixed(4)} at epoch ${Number(overview.epoch_best_acc) + 1}`;
+    return ours === written ? [] : [`${theirs}: ${ours} against ${written}`];
+  });
 }
 
 /**
@@ -738,11 +765,13 @@ function bartunovPaperRows(): (string | null)[][] {
 /** The rows of "Table 5's settings over seeds": folder of results/bartunov-mnist/, label, and the rule's name in README's row when it is the rule's headline figure. */
 const bartunovPaperRuns: readonly { readonly folder: string; readonly label: string; readonly readme?: string }[] = [
   { folder: 'paper-bp', label: 'BP', readme: 'BP' },
+  { folder: 'paper-bp-500', label: 'BP, every one of the 500 epochs (no early stop)' },
   { folder: 'paper-fa', label: 'FA' },
   { folder: 'paper-fa-batch-sum', label: 'FA, the loss summed over the minibatch (ε 1e-4/128)' },
   { folder: 'seeds-fa-appendix', label: "FA, apical's search over Table 4's domain (tune-fa-appendix/best.json)", readme: 'FA' },
   { folder: 'paper-dfa', label: 'DFA', readme: 'DFA' },
   { folder: 'paper-dtp-example', label: 'DTP (alternating), α per example (dtp-paper-example.json)', readme: 'DTP' },
+  { folder: 'paper-dtp-example-500', label: 'DTP (alternating), α per example, every one of the 500 epochs' },
   { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
   { folder: 'seeds-dtp', label: "DTP (alternating), α per example, apical's search (tune-dtp/best.json)" },
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)" },
