@@ -583,7 +583,7 @@ export function resultsTables(): ResultTable[] {
     alignmentTable('### Alignment with back-propagation', ['fa', 'dfa', 'kp', 'sign-symmetry', 'sign-symmetry-random', 'dtp', 'drl', 'ddtp-linear', 'ddtp-tanh', 'sdtp', 'ao-sdtp', 'conditional, difference', 'conditional, plain']),
     {
       doc: 'RESULTS.md',
-      after: '### 100 epochs, apical\'s side (seed 1;',
+      after: '### 100 epochs, apical beside their code (apical seed 1, their seed 42;',
       header: ['config', 'test % at best validation (epoch)', 'validation % there', 'test % after epoch 100', 'train % after epoch 100', 's per training epoch', 'their code: test % at best validation (epoch)', 'their test % after epoch 100', 'their CPU s per epoch'],
       rows: meulemans100Configs.map(([theirs, config]) => meulemans100Row(theirs, config)),
     },
