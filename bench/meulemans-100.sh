@@ -11,7 +11,7 @@
 #   nohup bash bench/meulemans-100.sh > runs/meulemans-100-peer.log 2>&1 &
 #
 # Environment as bench/meulemans-parity.sh (PEER, PYTHON, MNIST, CONFIGS, default all five:
-# DTP 42 min, BP 21, DFA 21, DDTP-linear about 50, DRL about 85 on one core of an AMD EPYC Zen 3),
+# DTP 42 min, BP 21, DFA 28, DDTP-linear about 70, DRL about two hours on one core of an AMD EPYC Zen 3),
 # OUT (default runs/meulemans-100-peer). A config whose peer.jsonl holds 100 epochs is not run
 # again. What results/meulemans-100/<config>-peer-seed42/ keeps: peer.jsonl, their printed log,
 # their resolved arguments (peer-args.json) and their performance_overview.txt.
