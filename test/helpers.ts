@@ -44,6 +44,7 @@ export function smallCircuit(
     maxSteps: options.maxSteps,
     temporalFeedback: rule.temporalFeedback,
     decoderCentre: rule.decoderCentre,
+    auxiliaryFeatures: rule.auxiliaryFeatures,
     inputDecoder: options.inputDecoder,
     missingView: options.missingView,
   });

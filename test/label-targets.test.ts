@@ -1,5 +1,11 @@
 /** SDTP, AO-SDTP and conditional decoders: targets from the label without any gradient. */
 import { Circuit } from '../src/engine/circuit';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError, loadExperiment } from '../src/experiment/experiment';
+import { streamState } from '../src/kernels/random';
+import { initialise } from '../src/network/init';
 import { TopDecoderPathway } from '../src/network/top-decoder';
 import { ModelSpec } from '../src/network/spec';
 import { RuleSpec } from '../src/rules';
@@ -49,6 +55,69 @@ describe('SDTP', () => {
       let expected = 0;
       for (let c = 0; c < 3; c++) expected += ((batch.labels[r] === c ? 1 : 0) - p[r * 3 + c]) * decoderRow(pathway, c)[2];
       expect(shift[r * 5 + 2]).toBeCloseTo(expected, 5);
+    }
+  });
+
+  it('AO-SDTP with `auxiliaryFeatures` K and a tanh decoder: ĥ_L − h_L = g(onehot(y), a) − g(p, a), a = tanh(h_L·R), R of K columns', () => {
+    const features = 9;
+    const tanhModel = smallModel([8, 7, 6, 5, 3], 'tanh', 'tanh');
+    const circuit = smallCircuit(tanhModel, { name: 'ao-sdtp', noise: 0.1, auxiliaryFeatures: features });
+    const batch = randomBatch(rows, 8, 3);
+    const shift = topShift(circuit, batch);
+    const { readout, hidden } = circuit.network;
+    const pathway = circuit.network.readoutFeedback as TopDecoderPathway<'auxiliary-decoder'>;
+    expect(pathway.sideSize).toBe(features);
+    expect(pathway.projection.weights.length).toBe((3 + features) * 5);
+    // R drawn as the pathway draws it: the model's init from the stream "V<read-out>/auxiliary".
+    const R = new Float32Array(5 * features);
+    initialise({ name: 'orthogonal' }, 5, features, streamState(7, `V${readout.index}/auxiliary`), R);
+    const h = hidden[hidden.length - 1].activity;
+    const p = readout.activity;
+    const decode = (r: number, first: (c: number) => number, i: number): number => {
+      let u = pathway.projection.bias[i];
+      for (let c = 0; c < 3; c++) u += first(c) * decoderRow(pathway, c)[i];
+      for (let k = 0; k < features; k++) {
+        let a = 0;
+        for (let j = 0; j < 5; j++) a += h[r * 5 + j] * R[j * features + k];
+        u += Math.tanh(a) * decoderRow(pathway, 3 + k)[i];
+      }
+      return Math.tanh(u);
+    };
+    let largest = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < 5; i++) {
+        const expected = decode(r, (c) => (batch.labels[r] === c ? 1 : 0), i) - decode(r, (c) => p[r * 3 + c], i);
+        expect(shift[r * 5 + i]).toBeCloseTo(expected, 5);
+        largest = Math.max(largest, Math.abs(expected));
+      }
+    }
+    expect(largest).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('the auxiliaryFeatures setting in an experiment file', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apical-auxiliary-'));
+  let files = 0;
+  const file = (rule: Record<string, unknown>): string => {
+    const json = JSON.parse(fs.readFileSync('experiments/bartunov-mnist/ao-sdtp-tuned.json', 'utf8'));
+    json.model = path.resolve('models/mnist-tanh-5x256.json');
+    json.rule = rule;
+    const out = path.join(tmp, `${rule.name}-${++files}.json`);
+    fs.writeFileSync(out, JSON.stringify(json));
+    return out;
+  };
+
+  it('is taken by ao-sdtp as a positive integer and refused, in one line naming it, elsewhere', () => {
+    expect(loadExperiment(file({ name: 'ao-sdtp', noise: 0.1, auxiliaryFeatures: 512 })).rule).toMatchObject({ auxiliaryFeatures: 512 });
+    for (const [rule, message] of [
+      [{ name: 'sdtp', noise: 0.1, auxiliaryFeatures: 512 }, '/rule/auxiliaryFeatures is not allowed here'],
+      [{ name: 'conditional', noise: 0.1, auxiliaryFeatures: 512 }, '/rule/auxiliaryFeatures is not allowed here'],
+      [{ name: 'ao-sdtp', noise: 0.1, auxiliaryFeatures: 0 }, '/rule/auxiliaryFeatures must be >= 1'],
+      [{ name: 'ao-sdtp', noise: 0.1, auxiliaryFeatures: 1.5 }, '/rule/auxiliaryFeatures must be integer'],
+    ] as const) {
+      const f = file(rule);
+      expect(() => loadExperiment(f)).toThrow(ConfigError);
+      expect(() => loadExperiment(f)).toThrow(`${f}: ${message}`);
     }
   });
 });

@@ -44,6 +44,7 @@ export function buildLesionedCircuit(experiment: Experiment, side?: SideChannel)
       maxSteps: longestSequence(experiment.data),
       temporalFeedback: rule.temporalFeedback,
       decoderCentre: rule.decoderCentre,
+      auxiliaryFeatures: rule.auxiliaryFeatures,
       inputDecoder: experiment.record?.reconstructions !== undefined || experiment.training.missingView !== undefined,
       ...(experiment.training.missingView ? { missingView: missingFeatures(experiment.training.missingView, experiment.model.input) } : {}),
       side,

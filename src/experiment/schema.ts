@@ -265,12 +265,17 @@ export const experimentSchema = {
               noiseDecay: { type: 'number', exclusiveMinimum: 0 },
               difference: { type: 'boolean' },
               denoising: { type: 'boolean' },
+              auxiliaryFeatures: { type: 'integer', minimum: 1 },
             },
           },
         },
         {
           if: { properties: { name: { enum: ['sdtp', 'ao-sdtp'] } } },
-          then: { not: { required: ['difference'] } },
+          then: { properties: { difference: false } },
+        },
+        {
+          if: { properties: { name: { enum: ['sdtp', 'conditional'] } } },
+          then: { properties: { auxiliaryFeatures: false } },
         },
         {
           if: { properties: { name: { const: 'conditional' } } },

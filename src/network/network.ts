@@ -52,6 +52,8 @@ export interface NetworkOptions {
   readonly temporalFeedback?: FeedbackKind;
   /** c: every learned decoder reads its input minus c, or minus the code's running mean ('mean') (decoder.ts; a rule's `decoderCentre`). */
   readonly decoderCentre?: DecoderCentreSpec;
+  /** The width of AO-SDTP's auxiliary output features (top-decoder.ts; a rule's `auxiliaryFeatures`). */
+  readonly auxiliaryFeatures?: number;
 }
 
 export class Network {
@@ -129,6 +131,7 @@ export class Network {
       decoderInput,
       decoderCentre: options.decoderCentre,
       side: options.side,
+      auxiliaryFeatures: options.auxiliaryFeatures,
     });
     this.readoutFeedback = buildPathway(context(options.readoutFeedback ?? 'transpose', this.readout));
     const recurrent = this.populations[0];

@@ -145,6 +145,8 @@ export interface PathwayContext extends PathwaySite {
   readonly decoderCentre?: DecoderCentreSpec;
   /** A conditional decoder's side information, when not the one-hot label. */
   readonly side?: SideChannel;
+  /** The width of an auxiliary decoder's random output features (AO-SDTP; default top-decoder.ts's AUXILIARY_FEATURES). */
+  readonly auxiliaryFeatures?: number;
 }
 
 export type PathwayFactory = (context: PathwayContext) => Pathway;

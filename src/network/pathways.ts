@@ -120,5 +120,5 @@ registerPathway('inverse-through-time', (c) => new InverseTransitionPathway(recu
 
 function topDecoder<K extends TopDecoderKind>(kind: K, c: PathwayContext): TopDecoderPathway<K> {
   if (c.above !== c.readout) throw new Error(`a ${kind} pathway leaves the read-out only`);
-  return new TopDecoderPathway(kind, `V${c.above.index}`, c.readout.size, c.belowSize, c.decoderUnit, c.init, c.state, c.maxRows, c.side);
+  return new TopDecoderPathway(kind, `V${c.above.index}`, c.readout.size, c.belowSize, c.decoderUnit, c.init, c.state, c.maxRows, c.side, c.auxiliaryFeatures);
 }

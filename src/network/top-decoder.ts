@@ -28,7 +28,11 @@ export type { SideChannel } from './pathway';
 
 export type TopDecoderKind = 'top-decoder' | 'auxiliary-decoder' | 'conditional-decoder';
 
-/** Width of AO-SDTP's auxiliary output features (not published; a choice, documented in RESULTS.md). */
+/**
+ * Default width of AO-SDTP's auxiliary output features: Bartunov et al. (2018) do not give it for
+ * MNIST (512 on CIFAR, §3.2); a choice, documented in RESULTS.md. The rule option
+ * `auxiliaryFeatures` sets it.
+ */
 export const AUXILIARY_FEATURES = 64;
 
 export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
@@ -44,7 +48,7 @@ export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
   private pending = false;
   private readonly activation: Activation;
   private readonly auxiliary: Float32Array | null;
-  /** s: the auxiliary features of a batch (rows × AUXILIARY_FEATURES), AO-SDTP only. */
+  /** s: the auxiliary features of a batch (rows × sideSize), AO-SDTP only. */
   private readonly features: Float32Array;
   private readonly input: Float32Array;
   private readonly decoded: Float32Array;
@@ -68,16 +72,18 @@ export class TopDecoderPathway<K extends TopDecoderKind> implements Pathway {
     state: StateRegistry,
     maxRows: number,
     channel: SideChannel | null = null,
+    auxiliaryFeatures = AUXILIARY_FEATURES,
   ) {
     if (unit.activation === undefined) throw new Error(`decoder ${name}: feedback units must be rate units, got ${unit.name}`);
     this.activation = unit.activation;
     const conditional = kind === 'conditional-decoder';
-    this.sideSize = kind === 'auxiliary-decoder' ? AUXILIARY_FEATURES : conditional ? (channel?.size ?? classes) : 0;
+    if (!Number.isInteger(auxiliaryFeatures) || auxiliaryFeatures < 1) throw new Error(`decoder ${name}: auxiliary features must be a positive integer, got ${auxiliaryFeatures}`);
+    this.sideSize = kind === 'auxiliary-decoder' ? auxiliaryFeatures : conditional ? (channel?.size ?? classes) : 0;
     const width = classes + this.sideSize;
     this.projection = new Projection(name, width, hiddenSize, init, state);
-    this.auxiliary = kind === 'auxiliary-decoder' ? new Float32Array(hiddenSize * AUXILIARY_FEATURES) : null;
-    if (this.auxiliary) initialise(init, hiddenSize, AUXILIARY_FEATURES, streamState(state.seed, `${name}/auxiliary`), this.auxiliary);
-    this.features = new Float32Array(this.auxiliary ? maxRows * AUXILIARY_FEATURES : 0);
+    this.auxiliary = kind === 'auxiliary-decoder' ? new Float32Array(hiddenSize * auxiliaryFeatures) : null;
+    if (this.auxiliary) initialise(init, hiddenSize, auxiliaryFeatures, streamState(state.seed, `${name}/auxiliary`), this.auxiliary);
+    this.features = new Float32Array(this.auxiliary ? maxRows * auxiliaryFeatures : 0);
     this.probe = new Float32Array(maxRows * hiddenSize);
     this.sentProbe = new Float32Array(maxRows * hiddenSize);
     this.response = new Float32Array(maxRows * classes);

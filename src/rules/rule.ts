@@ -111,6 +111,8 @@ export interface Rule {
   readonly readoutFeedback?: FeedbackKind;
   /** c: the learned decoders read their input minus c, or minus the code's running mean ('mean') (network/decoder.ts; default: unchanged). */
   readonly decoderCentre?: DecoderCentreSpec;
+  /** The width of the read-out decoder's random auxiliary output features (AO-SDTP; network/top-decoder.ts; default 64). */
+  readonly auxiliaryFeatures?: number;
   /**
    * The probes that train pathway l (the one leaving population l) in place of its own, when this
    * rule trains it differently (DRL: through every layer above); undefined: the pathway's own.
