@@ -734,6 +734,8 @@ function bartunovAblationRows(): (string | null)[][] {
     ['DTP (alternating), Table 5, α per example, its decoders held at their initial weights (feedback lr 1e-9; session 18)', 'ablation-dtp-paper-example-frozen-decoders'],
     ['SDTP, Table 5, inverse and forward losses averaged over units (both ε × 256; session 19)', 'ablation-sdtp-paper-unit-mean-both'],
     ...sdtpDecoderRuns.map(([label, dir]) => [`SDTP, apical tune trial 8, 20 epochs: ${label} (session 19)`, dir] as const),
+    ['AO-SDTP, apical tune trial 8, 512 auxiliary features (session 21)', 'ablation-ao-sdtp-tuned-512'],
+    ['AO-SDTP, the feedback-wide search’s trial 8 (decoders held by lr 1.45e-8), 512 auxiliary features (session 21)', 'ablation-ao-sdtp-feedback-wide-tuned-512'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
