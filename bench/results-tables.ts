@@ -769,6 +769,7 @@ function bartunovPaperRows(): (string | null)[][] {
 const bartunovPaperRuns: readonly { readonly folder: string; readonly label: string; readonly readme?: string }[] = [
   { folder: 'paper-bp', label: 'BP' },
   { folder: 'paper-bp-500', label: 'BP, every one of the 500 epochs (no early stop)', readme: 'BP' },
+  { folder: 'seeds-bp', label: "BP, apical's search (tune-bp/best.json, bp-tuned.json)" },
   { folder: 'paper-fa', label: 'FA' },
   { folder: 'paper-fa-batch-sum', label: 'FA, the loss summed over the minibatch (ε 1e-4/128)' },
   { folder: 'seeds-fa-appendix', label: "FA, apical's search over Table 4's domain (tune-fa-appendix/best.json)", readme: 'FA' },
