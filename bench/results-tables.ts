@@ -782,6 +782,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)", readme: 'SDTP' },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)" },
+  { folder: 'tuned-ao-sdtp-512', label: "AO-SDTP (alternating), apical's search with 512 auxiliary features (ao-sdtp-tuned.json, auxiliaryFeatures 512)" },
   { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)", readme: 'AO-SDTP' },
 ];
 
