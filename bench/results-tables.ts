@@ -378,10 +378,11 @@ export function resultsTables(): ResultTable[] {
           "Bartunov et al.'s protocol, 784-256×5-10 tanh, up to 500 epochs (`apical compare experiments/bartunov-mnist/<rule>-paper.json --seeds 3 --set training.patience=50`)",
           null,
           `lowest test error (their measure), 3 seeds: ${bartunovReadmeFigures()}% ` +
-            `(BP for all 500 epochs without the stop, which cut it short: ${lowestOverSeeds('paper-bp')} with it; ` +
+            `(BP at the rate apical's search chose, \`bp-tuned.json\`, for all 500 epochs: ${lowestOverSeeds('seeds-bp')} with the stop, Table 5's rate ${lowestOverSeeds('paper-bp-500')}; ` +
             "DTP with α per example, `dtp-paper-example.json`; FA at the setting apical's search chose over their Table 4 domain, `fa-appendix-tuned.json`; " +
-            "SDTP and AO-SDTP at the settings their searches chose with the decoders' rate free down to 1e-8, `<rule>-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights), " +
-            `where decoders that learn reach ${lowestOverSeeds('tuned-sdtp')} and ${lowestOverSeeds('tuned-ao-sdtp')}; RESULTS.md)`,
+            "SDTP at the setting its search chose with the decoders' rate free down to 1e-8, `sdtp-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights; " +
+            `decoders that learn reach ${lowestOverSeeds('tuned-sdtp')}); AO-SDTP with 512 auxiliary features, its decoders learning at the rate its search chose (${lowestOverSeeds('tuned-ao-sdtp')} with 64, ` +
+            `${lowestOverSeeds('seeds-ao-sdtp-feedback-wide')} with decoders held at their initial weights); RESULTS.md)`,
         ],
         [
           'Eight hidden layers of discrete or stochastic units, full MNIST, 20 epochs (`apical sweep experiments/depth-sweep-full-mnist.json`)',
@@ -736,6 +737,10 @@ function bartunovAblationRows(): (string | null)[][] {
     ...sdtpDecoderRuns.map(([label, dir]) => [`SDTP, apical tune trial 8, 20 epochs: ${label} (session 19)`, dir] as const),
     ['AO-SDTP, apical tune trial 8, 512 auxiliary features (session 21)', 'ablation-ao-sdtp-tuned-512'],
     ['AO-SDTP, the feedback-wide search’s trial 8 (decoders held by lr 1.45e-8), 512 auxiliary features (session 21)', 'ablation-ao-sdtp-feedback-wide-tuned-512'],
+    ['AO-SDTP, apical tune trial 8, 512 auxiliary features, feedback lr 1e-4 (session 21)', 'ablation-ao-sdtp-tuned-512-feedback-1e-4'],
+    ['AO-SDTP, apical tune trial 8, 512 auxiliary features, feedback lr 1e-3 (session 21)', 'ablation-ao-sdtp-tuned-512-feedback-1e-3'],
+    ['AO-SDTP, Table 5 (SDTP’s column; session 21)', 'ablation-ao-sdtp-paper'],
+    ['AO-SDTP, Table 5 (SDTP’s column), 512 auxiliary features (session 21)', 'ablation-ao-sdtp-paper-512'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
@@ -768,8 +773,9 @@ function bartunovPaperRows(): (string | null)[][] {
 /** The rows of "Table 5's settings over seeds": folder of results/bartunov-mnist/, label, and the rule's name in README's row when it is the rule's headline figure. */
 const bartunovPaperRuns: readonly { readonly folder: string; readonly label: string; readonly readme?: string }[] = [
   { folder: 'paper-bp', label: 'BP' },
-  { folder: 'paper-bp-500', label: 'BP, every one of the 500 epochs (no early stop)', readme: 'BP' },
+  { folder: 'paper-bp-500', label: 'BP, every one of the 500 epochs (no early stop)' },
   { folder: 'seeds-bp', label: "BP, apical's search (tune-bp/best.json, bp-tuned.json)" },
+  { folder: 'seeds-bp-500', label: "BP, apical's search, every one of the 500 epochs (bp-tuned.json)", readme: 'BP' },
   { folder: 'paper-fa', label: 'FA' },
   { folder: 'paper-fa-batch-sum', label: 'FA, the loss summed over the minibatch (ε 1e-4/128)' },
   { folder: 'seeds-fa-appendix', label: "FA, apical's search over Table 4's domain (tune-fa-appendix/best.json)", readme: 'FA' },
@@ -782,8 +788,8 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)", readme: 'SDTP' },
   { folder: 'tuned-ao-sdtp', label: "AO-SDTP (alternating), apical's search (ao-sdtp-tuned.json)" },
-  { folder: 'tuned-ao-sdtp-512', label: "AO-SDTP (alternating), apical's search with 512 auxiliary features (ao-sdtp-tuned.json, auxiliaryFeatures 512)" },
-  { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)", readme: 'AO-SDTP' },
+  { folder: 'tuned-ao-sdtp-512', label: "AO-SDTP (alternating), apical's search with 512 auxiliary features (ao-sdtp-tuned.json, auxiliaryFeatures 512)", readme: 'AO-SDTP' },
+  { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)" },
 ];
 
 /** The lowest test error of the finished seeds in results/bartunov-mnist/<folder>/, "mean ± sd" in %. */
