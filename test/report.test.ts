@@ -74,13 +74,14 @@ describe('plausibility table', () => {
     expect(dtp[7]).toBe('yes'); // learned feedback
   });
 
-  it('lists each rule’s options: dtp and drl choose their top target, grow and cap steps, project targets and read straight through, dtp also trains auto-encoders, ddtp only projects, sdtp and ao-sdtp may denoise', () => {
+  it('lists each rule’s options: dtp and drl choose their top target, grow and cap steps, project targets and read straight through, dtp also trains auto-encoders, ddtp only projects, sdtp and ao-sdtp may denoise, ao-sdtp sets its auxiliary width', () => {
     const options = ruleOptionsMarkdown(allRules()).split('\n');
     const of = (rule: string) => options.filter((l) => l.startsWith(`- ${rule}: `)).map((l) => l.split(': ')[1].split(' ')[0]);
     expect(of('dtp')).toEqual(['top', 'stepGrowth', 'stepClip', 'project', 'straightThrough', 'autoEncoder', 'decoderCentre']);
     expect(of('drl')).toEqual(['top', 'stepGrowth', 'stepClip', 'project', 'straightThrough']);
     expect(of('ddtp-linear')).toEqual(['project']);
-    for (const rule of ['sdtp', 'ao-sdtp']) expect(of(rule)).toEqual(['denoising']);
+    expect(of('sdtp')).toEqual(['denoising']);
+    expect(of('ao-sdtp')).toEqual(['denoising', 'auxiliaryFeatures']);
     for (const rule of ['tp', 'conditional']) expect(of(rule)).toEqual([]);
     expect(of('bp')).toEqual([]);
   });
