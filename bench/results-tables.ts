@@ -741,6 +741,7 @@ function bartunovAblationRows(): (string | null)[][] {
     ['AO-SDTP, apical tune trial 8, 512 auxiliary features, feedback lr 1e-3 (session 21)', 'ablation-ao-sdtp-tuned-512-feedback-1e-3'],
     ['AO-SDTP, Table 5 (SDTP’s column; session 21)', 'ablation-ao-sdtp-paper'],
     ['AO-SDTP, Table 5 (SDTP’s column), 512 auxiliary features (session 21)', 'ablation-ao-sdtp-paper-512'],
+    ['AO-SDTP, Table 5 (SDTP’s column), 512 auxiliary features, to patience 50 (session 21)', 'ablation-ao-sdtp-paper-512-long'],
   ];
   return runs.map(([label, dir]) => {
     const s = summary(results('bartunov-mnist', dir));
