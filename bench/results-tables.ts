@@ -818,6 +818,7 @@ function bartunovFashionRows(): (string | null)[][] {
     ['seeds-dtp', 'DTP (α per example)'],
     ['seeds-sdtp', 'SDTP'],
     ['seeds-ao-sdtp', 'AO-SDTP'],
+    ['seeds-ao-sdtp-512', 'AO-SDTP, 512 auxiliary features'],
   ];
   return bartunovSeedRows('bartunov-fashion-mnist', labels).map(([label, ...rest]) => [label, null, null, ...rest]);
 }
