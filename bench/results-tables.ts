@@ -785,6 +785,7 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'paper-dtp-example-500', label: 'DTP (alternating), α per example, every one of the 500 epochs' },
   { folder: 'paper-dtp', label: "DTP (alternating), α on the minibatch's mean loss (dtp-paper.json)" },
   { folder: 'seeds-dtp', label: "DTP (alternating), α per example, apical's search (tune-dtp/best.json)" },
+  { folder: 'seeds-dtp-rates', label: "DTP (alternating), α per example, apical's search over Table 4's rates, σ and α at Table 5's Adam moments (tune-dtp-rates/best.json)" },
   { folder: 'tuned-sdtp', label: "SDTP (alternating), apical's search (sdtp-tuned.json)" },
   { folder: 'tuned-sdtp-fixed-decoders', label: "SDTP (alternating), apical's search with its decoders held at their initial weights (feedback lr 1e-9)" },
   { folder: 'seeds-sdtp-feedback-wide', label: "SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-sdtp-feedback-wide/best.json)", readme: 'SDTP' },
