@@ -818,6 +818,7 @@ function bartunovFashionRows(): (string | null)[][] {
     ['seeds-dfa', 'DFA'],
     ['seeds-dtp', 'DTP (α per example)'],
     ['seeds-sdtp', 'SDTP'],
+    ['seeds-sdtp-feedback-wide', "SDTP, the decoders' rate down to 1e-8"],
     ['seeds-ao-sdtp', 'AO-SDTP'],
     ['seeds-ao-sdtp-512', 'AO-SDTP, 512 auxiliary features'],
   ];
