@@ -93,6 +93,19 @@ test('the same command proposes the same trials, and a re-run only reads back wh
   expect(third.asked.map((r) => r.key)).toEqual(['t000-e1']);
 });
 
+test('a space that draws training.seed runs each trial from its own seed; otherwise every trial keeps the experiment\'s', async () => {
+  const seeded = parseSearchSpace({ 'optimizer.forward.lr': { 'log-uniform': [1e-4, 1] }, 'training.seed': { integer: [1, 1000] } }, 'seeded.json');
+  const runner = new FormulaRunner();
+  const result = await tune(experiment, runner, { ...options(), space: seeded, trials: 9, budget: 1 });
+  const drawn = result.rows.map((r) => r.settings['training.seed']);
+  expect(runner.asked.map((r) => r.seed)).toEqual(drawn);
+  expect(new Set(drawn).size).toBeGreaterThan(1);
+  const plain = new FormulaRunner();
+  fs.rmSync(out, { recursive: true, force: true });
+  await tune(experiment, plain, { ...options(), trials: 3, budget: 1 });
+  expect(new Set(plain.asked.map((r) => r.seed))).toEqual(new Set([JSON.parse(fs.readFileSync(experiment, 'utf8')).training.seed ?? 1]));
+});
+
 test('a folder holding another search, or settings the experiment refuses, are one-line errors', async () => {
   await tune(experiment, new FormulaRunner(), { ...options(), trials: 3, budget: 3 });
   await expect(tune(experiment, new FormulaRunner(), { ...options(), trials: 3, budget: 3, seed: 6 })).rejects.toThrow(`${out}: holds another search (search.json differs)`);

@@ -9,7 +9,9 @@
  * processes or the BullMQ queue, as for `compare`), into DIR/trials/t<trial>-e<epochs>. Runs already
  * finished there are read back and runs stopped part way resume from their checkpoints, so a search
  * stopped at any moment continues where it was by re-running the same command. The training seed
- * stays the experiment's: trials differ only in their settings.
+ * stays the experiment's, so trials differ only in their settings, unless the space draws
+ * `training.seed` itself: then each trial is also a fresh initialisation and batch order, as in a
+ * random search of unseeded runs (Bartunov et al. 2018's 60 configurations per method).
  *
  * Written to DIR: search.json (the search's plan: refused when a re-run asks for another),
  * trials.csv, tune.md, tune.html, and best.json, the experiment file with the best trial's settings
@@ -69,6 +71,8 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
   const plan = rungs(options.trials, budget, options.eta, Math.min(options.minEpochs, budget));
   const settingsOf = (trial: number): Settings => proposeTrial(options.space, options.seed, trial);
   const setOf = (trial: number): string[] => [...(options.overrides.set ?? []), ...setArguments(settingsOf(trial))];
+  // `run --seed` outranks `--set training.seed`, so a drawn seed travels as the request's seed.
+  const seedOf = (trial: number): number => (settingsOf(trial)['training.seed'] as number | undefined) ?? base.training.seed;
   // Every field must be one the experiment takes: checked on the first trial's settings, before anything runs.
   try {
     loadExperiment(file, { ...options.overrides, set: setOf(0) });
@@ -94,7 +98,7 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
     const requests = members.map((trial): RunRequest => ({
       key: trialName(trial, rung.epochs),
       experiment: file,
-      seed: base.training.seed,
+      seed: seedOf(trial),
       out: path.join(options.out, 'trials', trialName(trial, rung.epochs)),
       epochs: rung.epochs,
       trainLimit: options.overrides.trainLimit,
