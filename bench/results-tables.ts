@@ -380,7 +380,7 @@ export function resultsTables(): ResultTable[] {
           null,
           `lowest test error (their measure), 3 seeds: ${bartunovReadmeFigures()}% ` +
             `(BP at the rate apical's search chose, \`bp-tuned.json\`, for all 500 epochs: ${lowestOverSeeds('seeds-bp')} with the stop, Table 5's rate ${lowestOverSeeds('paper-bp-500')}; ` +
-            "DTP with α per example, `dtp-paper-example.json`; FA at the setting apical's search chose over their Table 4 domain, `fa-appendix-tuned.json`; " +
+            `DTP with α per example, \`dtp-paper-example.json\`; FA at the setting apical's search chose over their Table 4 domain, \`fa-appendix-tuned.json\`, and ${randomSearchRows('random-fa-60', []).at(-1)![1]} when chosen as they chose, the best of 60 random configurations over that domain by lowest test error; ` +
             "SDTP at the setting its search chose with the decoders' rate free down to 1e-8, `sdtp-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights; " +
             `decoders that learn reach ${lowestOverSeeds('tuned-sdtp')}); AO-SDTP with 512 auxiliary features, its decoders learning at the rate its search chose (${lowestOverSeeds('tuned-ao-sdtp')} with 64, ` +
             `${lowestOverSeeds('seeds-ao-sdtp-feedback-wide')} with decoders held at their initial weights); RESULTS.md)`,
