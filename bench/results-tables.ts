@@ -301,6 +301,8 @@ export function resultsTables(): ResultTable[] {
   const discreteSeeds = ['mnist-discrete-dtp', 'mnist-discrete-dtp-s2', 'mnist-discrete-dtp-s3'];
   const stochasticSeeds = ['mnist-stochastic-dtp', 'mnist-stochastic-dtp-s2', 'mnist-stochastic-dtp-s3'];
   const compare20 = compareRuns(results('compare-mnist', 'compare-20-epochs.csv'));
+  // FA scored as Bartunov et al. score it: the table of best-of-k figures, its last row also README's.
+  const randomFa = randomSearchRows('random-fa-60', [1, 3, 10, 20, 30, 60]);
   const lrSearch = ['3e-4', '1e-3'].map((lr) => new Map(csv(results('compare-mnist', 'search', `lr-${lr}-20-epochs.csv`)).map((r) => [r.experiment, r])));
   const kernelRow = (name: string, file: string): string[] => {
     const m = metrics(results('kernel-paths', file));
@@ -380,7 +382,7 @@ export function resultsTables(): ResultTable[] {
           null,
           `lowest test error (their measure), 3 seeds: ${bartunovReadmeFigures()}% ` +
             `(BP at the rate apical's search chose, \`bp-tuned.json\`, for all 500 epochs: ${lowestOverSeeds('seeds-bp')} with the stop, Table 5's rate ${lowestOverSeeds('paper-bp-500')}; ` +
-            `DTP with α per example, \`dtp-paper-example.json\`; FA at the setting apical's search chose over their Table 4 domain, \`fa-appendix-tuned.json\`, and ${randomSearchRows('random-fa-60', []).at(-1)![1]} when chosen as they chose, the best of 60 random configurations over that domain by lowest test error; ` +
+            `DTP with α per example, \`dtp-paper-example.json\`; FA at the setting apical's search chose over their Table 4 domain, \`fa-appendix-tuned.json\`, and ${randomFa.at(-1)![1]} when chosen as they chose, the best of 60 random configurations over that domain by lowest test error; ` +
             "SDTP at the setting its search chose with the decoders' rate free down to 1e-8, `sdtp-feedback-wide-tuned.json` (1.5e-8: decoders that stay at their random initial weights; " +
             `decoders that learn reach ${lowestOverSeeds('tuned-sdtp')}); AO-SDTP with 512 auxiliary features, its decoders learning at the rate its search chose (${lowestOverSeeds('tuned-ao-sdtp')} with 64, ` +
             `${lowestOverSeeds('seeds-ao-sdtp-feedback-wide')} with decoders held at their initial weights); RESULTS.md)`,
@@ -521,7 +523,7 @@ export function resultsTables(): ResultTable[] {
       doc: 'RESULTS.md',
       after: 'Best of k random configurations (`results/bartunov-mnist/random-fa-60/`',
       header: ['configurations k', 'lowest test %, the best by lowest test (their Table 1)', 'test % at best validation, the best by validation', 'lowest test %, the best by validation'],
-      rows: randomSearchRows('random-fa-60', [1, 3, 10, 20, 30, 60]),
+      rows: randomFa,
     },
     {
       doc: 'RESULTS.md',

@@ -9,7 +9,8 @@
  *
  *   E[reported | k] = Σᵢ valueᵢ · C(K − i, k − 1) / C(K, k)
  *
- * (the unbiased "expected maximum performance" of Dodge et al. 2019, for minima). The value may be
+ * (Dodge et al. 2019's "expected validation performance" draws the k with replacement; drawn
+ * without, as here, it is the exact mean over the search's own k-subsets). The value may be
  * another quantity than the key: test error at the trial chosen on validation, say.
  */
 
