@@ -16,20 +16,26 @@ const space = parseSearchSpace({ 'optimizer.forward.lr': { 'log-uniform': [1e-4,
 /** Validation error of a run: lowest at lr = 1e-2, falling with epochs as 1/epochs. */
 const validError = (lr: number, epochs: number): number => 0.02 + 0.05 * Math.log10(lr / 1e-2) ** 2 + 0.1 / epochs;
 
-/** Writes each request's summary.json as a run would; records what it was asked to run. */
+/**
+ * Writes each request's summary.json as a run would, at 2 s per epoch trained; records what it was
+ * asked to run. `stoppedAt(key)` makes a run stop early by patience after that many epochs.
+ */
 class FormulaRunner implements JobRunner {
   readonly asked: RunRequest[] = [];
+  constructor(private readonly stoppedAt: (key: string) => number | undefined = () => undefined) {}
   async *run(requests: readonly RunRequest[]): AsyncIterable<RunOutcome> {
     for (const request of requests) {
       this.asked.push(request);
       const lr = Number(request.set!.find((s) => s.startsWith('optimizer.forward.lr='))!.split('=')[1]);
       const epochs = request.epochs!;
-      const valid = validError(lr, epochs);
+      const trained = this.stoppedAt(request.key) ?? epochs;
+      const valid = validError(lr, trained);
       const summary = {
-        experiment: 'mnist-dtp', rule: 'dtp', seed: request.seed, epochs, epochs_completed: epochs, interrupted: false,
+        experiment: 'mnist-dtp', rule: 'dtp', seed: request.seed, epochs, epochs_completed: trained, interrupted: false,
         final: { train_error: 0, valid_error: valid, test_error: valid + 0.001 },
-        best_valid: { epoch: epochs, valid_error: valid, test_error: valid + 0.001 },
-        training_seconds: epochs * 2, wall_seconds: epochs * 2,
+        best_valid: { epoch: trained, valid_error: valid, test_error: valid + 0.001 },
+        ...(trained < epochs ? { stopped_early: { epoch: trained, best_epoch: trained, patience: 1 } } : {}),
+        training_seconds: trained * 2, wall_seconds: trained * 2,
       };
       fs.mkdirSync(request.out, { recursive: true });
       fs.writeFileSync(path.join(request.out, 'summary.json'), JSON.stringify(summary));
@@ -71,13 +77,27 @@ test('successive halving trains every trial briefly, the best third longer, and 
   // search.json names the experiment relative to the project, so a committed search stays true anywhere.
   expect(JSON.parse(fs.readFileSync(path.join(out, 'search.json'), 'utf8')).experiment).toBe(path.relative(process.cwd(), experiment));
   const csv = fs.readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('trial,rung,epochs,optimizer.forward.lr,rule.noise,status,valid_error,best_epoch,test_error,training_seconds,out,error');
+  expect(csv[0]).toBe('trial,rung,epochs,optimizer.forward.lr,rule.noise,status,valid_error,best_epoch,test_error,training_seconds,epochs_trained,out,error');
   expect(csv).toHaveLength(1 + 27 + 9 + 3 + 1);
   const md = fs.readFileSync(path.join(out, 'tune.md'), 'utf8');
   // 108 epochs run against 27 × 27 = 729 for every trial to the budget: 6.75×.
   expect(md).toContain('for 108 epochs');
   expect(md).toContain('(6.8× this search)');
   expect(fs.readFileSync(path.join(out, 'tune.html'), 'utf8')).toContain('Validation error against optimizer.forward.lr');
+});
+
+test('the cost counts the epochs a run trained, not its planned epochs, when patience stopped it', async () => {
+  // One rung: 3 trials × 8 epochs; trial 1 stops after 2. 18 epochs at 2 s each; all 24 would take 48 s.
+  const runner = new FormulaRunner((key) => (key === 't001-e8' ? 2 : undefined));
+  await tune(experiment, runner, { ...options(), trials: 3, budget: 8, minEpochs: 8 });
+  const csv = fs.readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+  expect(csv.slice(1).map((r) => r[csv[0].indexOf('epochs_trained')])).toEqual(['8', '2', '8']);
+  const md = fs.readFileSync(path.join(out, 'tune.md'), 'utf8');
+  expect(md).toContain('Training time: 0.01 hours for 18 epochs');
+  expect(md).toContain('at the same 2.00 s per epoch: 0.01 hours (1.3× this search)');
+  // Read back from its folder on a re-run, a stopped trial still counts its own epochs.
+  await tune(experiment, new FormulaRunner(), { ...options(), trials: 3, budget: 8, minEpochs: 8 });
+  expect(fs.readFileSync(path.join(out, 'tune.md'), 'utf8')).toContain('for 18 epochs');
 });
 
 test('the same command proposes the same trials, and a re-run only reads back what finished', async () => {
@@ -134,16 +154,18 @@ describe('apical tune on the command line', () => {
     const result = apical('tune', 'experiments/mnist-bp.json', '--space', spaceFile, '--trials', '4', '--budget', '2', '--eta', '2', '--train-limit', '500', '--jobs', '2', '--out', search);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const rows = fs.readFileSync(path.join(search, 'trials.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    const [header, ...lines] = fs.readFileSync(path.join(search, 'trials.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    const rows = lines.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
     // Rungs: 4 trials × 1 epoch, then the best 2 × 2 epochs.
-    expect(rows.map((r) => [r[1], r[2]])).toEqual([['0', '1'], ['0', '1'], ['0', '1'], ['0', '1'], ['1', '2'], ['1', '2']]);
-    for (const r of rows) expect(Number(r[5])).toBeGreaterThan(0);
-    const summaries = rows.map((r) => JSON.parse(fs.readFileSync(path.join(search, r[9], 'summary.json'), 'utf8')));
+    expect(rows.map((r) => [r.rung, r.epochs])).toEqual([['0', '1'], ['0', '1'], ['0', '1'], ['0', '1'], ['1', '2'], ['1', '2']]);
+    for (const r of rows) expect(Number(r.valid_error)).toBeGreaterThan(0);
+    const summaries = rows.map((r) => JSON.parse(fs.readFileSync(path.join(search, r.out, 'summary.json'), 'utf8')));
     expect(summaries.map((s) => s.epochs_completed)).toEqual([1, 1, 1, 1, 2, 2]);
+    expect(rows.map((r) => Number(r.epochs_trained))).toEqual([1, 1, 1, 1, 2, 2]);
     const best = apical('run', path.join(search, 'best.json'), '--epochs', '1', '--train-limit', '200', '--out', path.join(out, 'best-run'));
     expect(best.status).toBe(0);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'best-run', 'config.json'), 'utf8'));
-    expect([rows[4][3], rows[5][3]].map(Number)).toContain(config.optimizer.forward.lr);
+    expect([rows[4], rows[5]].map((r) => Number(r['optimizer.forward.lr']))).toContain(config.optimizer.forward.lr);
     // Again: nothing left to train.
     const again = apical('tune', 'experiments/mnist-bp.json', '--space', spaceFile, '--trials', '4', '--budget', '2', '--eta', '2', '--train-limit', '500', '--jobs', '2', '--out', search);
     expect(again.status).toBe(0);

@@ -57,9 +57,11 @@ export interface TuneResult {
 const trialName = (trial: number, epochs: number): string => `t${String(trial).padStart(3, '0')}-e${epochs}`;
 
 /** The score of a finished run: its lowest validation error (null without validation). */
-function scoreOf(summary: RunSummary): { validError: number | null; bestEpoch: number | null; testError: number | null } {
-  if (summary.best_valid) return { validError: summary.best_valid.valid_error, bestEpoch: summary.best_valid.epoch, testError: summary.best_valid.test_error };
-  return { validError: null, bestEpoch: null, testError: summary.final?.test_error ?? null };
+/** A finished run's score (lowest validation error, its epoch and test error) and its cost. */
+function scoreOf(summary: RunSummary): Pick<TrialRow, 'validError' | 'bestEpoch' | 'testError' | 'trainingSeconds' | 'epochsTrained'> {
+  const cost = { trainingSeconds: summary.training_seconds, epochsTrained: summary.epochs_completed };
+  if (summary.best_valid) return { validError: summary.best_valid.valid_error, bestEpoch: summary.best_valid.epoch, testError: summary.best_valid.test_error, ...cost };
+  return { validError: null, bestEpoch: null, testError: summary.final?.test_error ?? null, ...cost };
 }
 
 /** Runs the search with `runner`; writes its files into `options.out`. */
@@ -107,24 +109,24 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
     }));
     const trialOf = new Map(requests.map((r, i) => [r.key, members[i]]));
     const done = new Map<number, TrialRow>();
-    const row = (request: RunRequest, rest: Pick<TrialRow, 'status' | 'validError' | 'bestEpoch' | 'testError' | 'trainingSeconds' | 'error'>): TrialRow => {
+    const row = (request: RunRequest, rest: Pick<TrialRow, 'status' | 'validError' | 'bestEpoch' | 'testError' | 'trainingSeconds' | 'epochsTrained' | 'error'>): TrialRow => {
       const trial = trialOf.get(request.key)!;
       return { trial, rung: rung.index, epochs: rung.epochs, settings: settingsOf(trial), out: path.relative(options.out, request.out), ...rest };
     };
     const pending: RunRequest[] = [];
     for (const request of requests) {
       const summary = finishedRun(request.out, rung.epochs);
-      if (summary) done.set(trialOf.get(request.key)!, row(request, { status: 'skipped', ...scoreOf(summary), trainingSeconds: summary.training_seconds }));
+      if (summary) done.set(trialOf.get(request.key)!, row(request, { status: 'skipped', ...scoreOf(summary) }));
       else pending.push(fs.existsSync(path.join(request.out, CHECKPOINT_FILE)) ? { ...request, resume: true } : request);
     }
     log(`tune: rung ${rung.index}: ${requests.length} trials × ${rung.epochs} epochs (${requests.length - pending.length} already finished)`);
     for await (const outcome of runner.run(pending)) {
       const trial = trialOf.get(outcome.request.key)!;
       if (outcome.status === 'failed') {
-        done.set(trial, row(outcome.request, { status: 'failed', validError: null, bestEpoch: null, testError: null, trainingSeconds: null, error: outcome.error }));
+        done.set(trial, row(outcome.request, { status: 'failed', validError: null, bestEpoch: null, testError: null, trainingSeconds: null, epochsTrained: null, error: outcome.error }));
         log(`  ${outcome.request.key} FAILED: ${outcome.error}`);
       } else {
-        const r = row(outcome.request, { status: outcome.status, ...scoreOf(outcome.summary), trainingSeconds: outcome.summary.training_seconds });
+        const r = row(outcome.request, { status: outcome.status, ...scoreOf(outcome.summary) });
         done.set(trial, r);
         log(`  ${outcome.request.key}: validation error ${r.validError === null ? '—' : (100 * r.validError).toFixed(2) + '%'}`);
       }

@@ -20,6 +20,8 @@ export interface TrialRow {
   /** Test error at that epoch: reported, never used to choose. */
   readonly testError: number | null;
   readonly trainingSeconds: number | null;
+  /** Epochs the run trained: the rung's epochs, or fewer when patience stopped it. */
+  readonly epochsTrained: number | null;
   readonly error?: string;
 }
 
@@ -33,7 +35,7 @@ const percent = (v: number | null): string => (v === null ? '—' : `${(100 * v)
 
 /** trials.csv: errors as fractions, one column per searched field. */
 export function tuneCsv(fields: readonly SearchedField[], rows: readonly TrialRow[]): string {
-  const header = ['trial', 'rung', 'epochs', ...fields.map((f) => f.field), 'status', 'valid_error', 'best_epoch', 'test_error', 'training_seconds', 'out', 'error'];
+  const header = ['trial', 'rung', 'epochs', ...fields.map((f) => f.field), 'status', 'valid_error', 'best_epoch', 'test_error', 'training_seconds', 'epochs_trained', 'out', 'error'];
   return csvLines(
     header,
     rows.map((r) => [
@@ -46,6 +48,7 @@ export function tuneCsv(fields: readonly SearchedField[], rows: readonly TrialRo
       r.bestEpoch,
       r.testError,
       r.trainingSeconds,
+      r.epochsTrained,
       r.out,
       r.error,
     ]),
@@ -72,7 +75,7 @@ export interface TuneSummary {
  */
 export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedField[], rows: readonly TrialRow[]): string {
   const spent = rows.reduce((sum, r) => sum + (r.trainingSeconds ?? 0), 0);
-  const epochsRun = rows.reduce((sum, r) => sum + (r.trainingSeconds === null ? 0 : r.epochs), 0);
+  const epochsRun = rows.reduce((sum, r) => sum + (r.epochsTrained ?? 0), 0);
   const perEpoch = epochsRun > 0 ? spent / epochsRun : null;
   const trials = summary.rungs[0]?.trials ?? 0;
   const full = perEpoch === null ? null : trials * summary.budget * perEpoch;
