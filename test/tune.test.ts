@@ -100,6 +100,35 @@ test('the cost counts the epochs a run trained, not its planned epochs, when pat
   expect(fs.readFileSync(path.join(out, 'tune.md'), 'utf8')).toContain('for 18 epochs');
 });
 
+test('trials.csv and tune.md follow a search part way, best.json waits for its end', async () => {
+  // Looks at the files as the fourth run of one rung of 5 starts: three have ended.
+  let seen: { csv: string[]; md: string; best: boolean } | undefined;
+  class Watching extends FormulaRunner {
+    override async *run(requests: readonly RunRequest[]): AsyncIterable<RunOutcome> {
+      let started = 0;
+      for await (const outcome of super.run(requests)) {
+        yield outcome;
+        if (++started === 3) {
+          seen = {
+            csv: fs.readFileSync(path.join(out, 'trials.csv'), 'utf8').trim().split('\n'),
+            md: fs.readFileSync(path.join(out, 'tune.md'), 'utf8'),
+            best: fs.existsSync(path.join(out, 'best.json')),
+          };
+        }
+      }
+    }
+  }
+  await tune(experiment, new Watching(), { ...options(), trials: 5, budget: 4, minEpochs: 4 });
+  expect(seen!.csv).toHaveLength(1 + 3);
+  expect(seen!.md).toContain('## Rung 0 (4 epochs; 3 of 5 trials ended so far)');
+  expect(seen!.md).toContain('The search is under way');
+  expect(seen!.best).toBe(false);
+  const md = fs.readFileSync(path.join(out, 'tune.md'), 'utf8');
+  expect(md).toContain('## Rung 0 (4 epochs)\n');
+  expect(md).toMatch(/Best: trial \d, validation error/);
+  expect(fs.existsSync(path.join(out, 'best.json'))).toBe(true);
+});
+
 test('the same command proposes the same trials, and a re-run only reads back what finished', async () => {
   const first = await tune(experiment, new FormulaRunner(), options());
   const again = new FormulaRunner();

@@ -14,8 +14,8 @@
  * random search of unseeded runs (Bartunov et al. 2018's 60 configurations per method).
  *
  * Written to DIR: search.json (the search's plan: refused when a re-run asks for another),
- * trials.csv, tune.md, tune.html, and best.json, the experiment file with the best trial's settings
- * (paths inside it rewritten to stay valid from DIR).
+ * trials.csv, tune.md and tune.html (rewritten as each run ends), and, when the search ends, best.json,
+ * the experiment file with the best trial's settings (paths inside it rewritten to stay valid from DIR).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -120,6 +120,9 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
       else pending.push(fs.existsSync(path.join(request.out, CHECKPOINT_FILE)) ? { ...request, resume: true } : request);
     }
     log(`tune: rung ${rung.index}: ${requests.length} trials × ${rung.epochs} epochs (${requests.length - pending.length} already finished)`);
+    // The files follow the search as each run ends, so a search of hours can be read (and committed) part way.
+    const progress = (): void => writeFiles(options, fields, [...rows, ...members.flatMap((trial) => done.get(trial) ?? [])], plan, base.name, budget, false, null, null);
+    progress();
     for await (const outcome of runner.run(pending)) {
       const trial = trialOf.get(outcome.request.key)!;
       if (outcome.status === 'failed') {
@@ -130,9 +133,9 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
         done.set(trial, r);
         log(`  ${outcome.request.key}: validation error ${r.validError === null ? '—' : (100 * r.validError).toFixed(2) + '%'}`);
       }
+      progress();
     }
     rows.push(...members.map((trial) => done.get(trial)!));
-    writeFiles(options, fields, rows, plan, base.name, budget, null, null);
   }
 
   const lastRung = Math.max(...rows.map((r) => r.rung));
@@ -140,7 +143,7 @@ export async function tune(file: string, runner: JobRunner, options: TuneOptions
   const [winner] = promote(last.map((r) => ({ trial: r.trial, score: r.validError })), 1);
   const best = winner === undefined ? null : last.find((r) => r.trial === winner)!;
   const bestFile = best ? writeBestExperiment(file, options.out, setOf(best.trial)) : null;
-  writeFiles(options, fields, rows, plan, base.name, budget, best, bestFile);
+  writeFiles(options, fields, rows, plan, base.name, budget, true, best, bestFile);
   if (best) log(`tune: best trial ${best.trial}, validation error ${(100 * best.validError!).toFixed(2)}% → ${path.join(options.out, bestFile!)}`);
   return { rows, best, bestFile };
 }
@@ -162,9 +165,9 @@ function claimFolder(options: TuneOptions, file: string, budget: number): void {
   fs.writeFileSync(where, JSON.stringify(plan, null, 1) + '\n');
 }
 
-function writeFiles(options: TuneOptions, fields: SearchedField[], rows: TrialRow[], plan: ReturnType<typeof rungs>, experiment: string, budget: number, best: TrialRow | null, bestFile: string | null): void {
+function writeFiles(options: TuneOptions, fields: SearchedField[], rows: TrialRow[], plan: ReturnType<typeof rungs>, experiment: string, budget: number, ended: boolean, best: TrialRow | null, bestFile: string | null): void {
   fs.writeFileSync(path.join(options.out, 'trials.csv'), tuneCsv(fields, rows));
-  const summary = { command: options.command, experiment, seed: options.seed, budget, eta: options.eta, rungs: plan, best, bestFile };
+  const summary = { command: options.command, experiment, seed: options.seed, budget, eta: options.eta, rungs: plan, ended, best, bestFile };
   fs.writeFileSync(path.join(options.out, 'tune.md'), tuneMarkdown(summary, fields, rows));
   fs.writeFileSync(path.join(options.out, 'tune.html'), reportPage(`apical tune: ${experiment}`, '', tuneFigures(fields, rows)));
 }

@@ -62,15 +62,17 @@ export interface TuneSummary {
   readonly budget: number;
   readonly eta: number;
   readonly rungs: readonly { readonly epochs: number; readonly trials: number }[];
-  /** The best trial of the last rung, null when every run there failed. */
+  /** False while the search runs: the files are rewritten as each run ends. */
+  readonly ended: boolean;
+  /** The best trial of the last rung, null while the search runs or when every run there failed. */
   readonly best: TrialRow | null;
   /** The experiment file with the best settings (relative to the search folder). */
   readonly bestFile: string | null;
 }
 
 /**
- * tune.md: the plan, the last rung's trials ranked, and the cost: training seconds spent against
- * an estimate of training every trial to the budget (the same trials at the budget's epochs, at the
+ * tune.md: the plan, the trials of the furthest rung reached ranked, and the cost: training seconds
+ * spent against an estimate of training every trial to the budget (the same trials at the budget's epochs, at the
  * seconds per epoch measured in this search).
  */
 export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedField[], rows: readonly TrialRow[]): string {
@@ -79,7 +81,9 @@ export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedFiel
   const perEpoch = epochsRun > 0 ? spent / epochsRun : null;
   const trials = summary.rungs[0]?.trials ?? 0;
   const full = perEpoch === null ? null : trials * summary.budget * perEpoch;
-  const last = summary.rungs.length - 1;
+  // The furthest rung reached so far: the plan's last once the search has ended.
+  const last = Math.max(0, ...rows.map((r) => r.rung));
+  const ended = rows.filter((r) => r.rung === last).length;
   const ranked = rows.filter((r) => r.rung === last).sort((a, b) => (a.validError ?? Infinity) - (b.validError ?? Infinity) || a.trial - b.trial);
   const hours = (s: number | null): string => (s === null ? '—' : (s / 3600).toFixed(2));
   const lines = [
@@ -96,7 +100,7 @@ export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedFiel
     `Training time: ${hours(spent)} hours for ${epochsRun} epochs (the trials' epoch seconds: wall-clock time, which counts any time a run waited for a core or was paused); every trial to ${summary.budget} epochs at the same ${perEpoch === null ? '—' : perEpoch.toFixed(2)} s per epoch: ${hours(full)} hours` +
       (full !== null && spent > 0 ? ` (${(full / spent).toFixed(1)}× this search).` : '.'),
     '',
-    `## Rung ${last} (${summary.rungs[last]?.epochs ?? '—'} epochs)`,
+    `## Rung ${last} (${summary.rungs[last]?.epochs ?? '—'} epochs${summary.ended ? '' : `; ${ended} of ${summary.rungs[last]?.trials ?? '—'} trials ended so far`})`,
     '',
     `| trial | ${fields.map((f) => f.field).join(' | ')} | valid error | best epoch | test error |`,
     `|---|${fields.map(() => '---|').join('')}---|---|---|`,
@@ -104,7 +108,9 @@ export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedFiel
     '',
     summary.best && summary.bestFile
       ? `Best: trial ${summary.best.trial}, validation error ${percent(summary.best.validError)} (test ${percent(summary.best.testError)}); its experiment file: \`${summary.bestFile}\`.`
-      : 'No trial of the last rung finished.',
+      : summary.ended
+        ? 'No trial of the last rung finished.'
+        : 'The search is under way: best.json is written when it ends.',
     '',
   ];
   return lines.join('\n');
