@@ -303,6 +303,7 @@ export function resultsTables(): ResultTable[] {
   const compare20 = compareRuns(results('compare-mnist', 'compare-20-epochs.csv'));
   // FA scored as Bartunov et al. score it: the table of best-of-k figures, its last row also README's.
   const randomFa = randomSearchRows('random-fa-60', [1, 3, 10, 20, 30, 60]);
+  const randomDtp = randomSearchRows('random-dtp-60', [1, 3, 10, 20, 30, 60]);
   const lrSearch = ['3e-4', '1e-3'].map((lr) => new Map(csv(results('compare-mnist', 'search', `lr-${lr}-20-epochs.csv`)).map((r) => [r.experiment, r])));
   const kernelRow = (name: string, file: string): string[] => {
     const m = metrics(results('kernel-paths', file));
@@ -522,8 +523,14 @@ export function resultsTables(): ResultTable[] {
     {
       doc: 'RESULTS.md',
       after: 'Best of k random configurations (`results/bartunov-mnist/random-fa-60/`',
-      header: ['configurations k', 'lowest test %, the best by lowest test (their Table 1)', 'test % at best validation, the best by validation', 'lowest test %, the best by validation'],
+      header: randomSearchHeader,
       rows: randomFa,
+    },
+    {
+      doc: 'RESULTS.md',
+      after: 'Best of k random configurations of DTP (`results/bartunov-mnist/random-dtp-60/`',
+      header: randomSearchHeader,
+      rows: randomDtp,
     },
     {
       doc: 'RESULTS.md',
@@ -810,6 +817,8 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
  * (src/report/best-of.ts) chosen by lowest test error, as Bartunov et al.'s Table 1, or by
  * validation error, as apical's seeds; the last row is every finished trial.
  */
+const randomSearchHeader = ['configurations k', 'lowest test %, the best by lowest test (their Table 1)', 'test % at best validation, the best by validation', 'lowest test %, the best by validation'];
+
 function randomSearchRows(folder: string, ks: readonly number[]): string[][] {
   const dir = results('bartunov-mnist', folder, 'trials');
   const trials = fs
