@@ -56,8 +56,7 @@ export interface TuneResult {
 
 const trialName = (trial: number, epochs: number): string => `t${String(trial).padStart(3, '0')}-e${epochs}`;
 
-/** The score of a finished run: its lowest validation error (null without validation). */
-/** A finished run's score (lowest validation error, its epoch and test error) and its cost. */
+/** A finished run's score (its lowest validation error, null without validation; that epoch and its test error) and its cost. */
 function scoreOf(summary: RunSummary): Pick<TrialRow, 'validError' | 'bestEpoch' | 'testError' | 'trainingSeconds' | 'epochsTrained'> {
   const cost = { trainingSeconds: summary.training_seconds, epochsTrained: summary.epochs_completed };
   if (summary.best_valid) return { validError: summary.best_valid.valid_error, bestEpoch: summary.best_valid.epoch, testError: summary.best_valid.test_error, ...cost };

@@ -72,8 +72,8 @@ export interface TuneSummary {
 
 /**
  * tune.md: the plan, the trials of the furthest rung reached ranked, and the cost: training seconds
- * spent against an estimate of training every trial to the budget (the same trials at the budget's epochs, at the
- * seconds per epoch measured in this search).
+ * spent against an estimate of training every trial to the budget (the same trials at the budget's
+ * epochs, at the seconds per epoch measured in this search).
  */
 export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedField[], rows: readonly TrialRow[]): string {
   const spent = rows.reduce((sum, r) => sum + (r.trainingSeconds ?? 0), 0);
@@ -81,7 +81,7 @@ export function tuneMarkdown(summary: TuneSummary, fields: readonly SearchedFiel
   const perEpoch = epochsRun > 0 ? spent / epochsRun : null;
   const trials = summary.rungs[0]?.trials ?? 0;
   const full = perEpoch === null ? null : trials * summary.budget * perEpoch;
-  // The furthest rung reached so far: the plan's last once the search has ended.
+  // The furthest rung any trial has reached (the plan's last, unless the search stopped or is still running).
   const last = Math.max(0, ...rows.map((r) => r.rung));
   const ended = rows.filter((r) => r.rung === last).length;
   const ranked = rows.filter((r) => r.rung === last).sort((a, b) => (a.validError ?? Infinity) - (b.validError ?? Infinity) || a.trial - b.trial);
