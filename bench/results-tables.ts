@@ -301,7 +301,7 @@ export function resultsTables(): ResultTable[] {
   const discreteSeeds = ['mnist-discrete-dtp', 'mnist-discrete-dtp-s2', 'mnist-discrete-dtp-s3'];
   const stochasticSeeds = ['mnist-stochastic-dtp', 'mnist-stochastic-dtp-s2', 'mnist-stochastic-dtp-s3'];
   const compare20 = compareRuns(results('compare-mnist', 'compare-20-epochs.csv'));
-  // FA scored as Bartunov et al. score it: the table of best-of-k figures, its last row also README's.
+  // FA and DTP scored as Bartunov et al. score them: tables of best-of-k figures, FA's last row also README's.
   const randomFa = randomSearchRows('random-fa-60', [1, 3, 10, 20, 30, 60]);
   const randomDtp = randomSearchRows('random-dtp-60', [1, 3, 10, 20, 30, 60]);
   const lrSearch = ['3e-4', '1e-3'].map((lr) => new Map(csv(results('compare-mnist', 'search', `lr-${lr}-20-epochs.csv`)).map((r) => [r.experiment, r])));
@@ -811,14 +811,15 @@ const bartunovPaperRuns: readonly { readonly folder: string; readonly label: str
   { folder: 'seeds-ao-sdtp-feedback-wide', label: "AO-SDTP (alternating), apical's search with the feedback rate down to 1e-8 (tune-ao-sdtp-feedback-wide/best.json)" },
 ];
 
+/** The columns of randomSearchRows' tables. */
+const randomSearchHeader = ['configurations k', 'lowest test %, the best by lowest test (their Table 1)', 'test % at best validation, the best by validation', 'lowest test %, the best by validation'];
+
 /**
  * A random search of results/bartunov-mnist/<folder>/trials/ (each trial its own configuration and
  * seed) read as searches of k of its finished trials would report it: the expected best of k
  * (src/report/best-of.ts) chosen by lowest test error, as Bartunov et al.'s Table 1, or by
  * validation error, as apical's seeds; the last row is every finished trial.
  */
-const randomSearchHeader = ['configurations k', 'lowest test %, the best by lowest test (their Table 1)', 'test % at best validation, the best by validation', 'lowest test %, the best by validation'];
-
 function randomSearchRows(folder: string, ks: readonly number[]): string[][] {
   const dir = results('bartunov-mnist', folder, 'trials');
   const trials = fs
